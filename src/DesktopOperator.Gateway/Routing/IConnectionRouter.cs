@@ -1,0 +1,33 @@
+namespace DesktopOperator.Gateway.Routing;
+
+/// <summary>
+/// What a front end (the TCP proxy, the HTTP proxy) asks of the routing layer for each connection. Implementations
+/// are thread-safe and never block on I/O: they read the current pool, route and health snapshots.
+/// </summary>
+internal interface IConnectionRouter
+{
+    /// <summary>
+    /// Decides where <paramref name="request"/> goes. <paramref name="excludedHosts"/> holds hosts that already
+    /// failed to connect for this client, so a redispatch picks another host (and does not make a second route).
+    /// </summary>
+    RoutingDecision Route(RouteRequest request, IReadOnlyCollection<string> excludedHosts);
+
+    /// <summary>
+    /// The client is now connected through to <c>decision.Host</c>: the route is Active. Disposing the returned
+    /// object ends this connection's share of the session; when a route's last connection ends it becomes
+    /// Disconnected and keeps its host for the pool's <c>resumeFor</c>.
+    /// </summary>
+    IDisposable BeginSession(RouteRequest request, RoutingDecision decision);
+
+    /// <summary>Passive health: a connect to <paramref name="host"/> failed or timed out.</summary>
+    void ReportConnectFailure(string pool, string host);
+
+    /// <summary>Passive health: a connect to <paramref name="host"/> succeeded.</summary>
+    void ReportConnectSuccess(string pool, string host);
+
+    /// <summary>
+    /// Completes when pools, routes or host health change (a slot may have been freed): queued connections wait on
+    /// it and ask <see cref="Route"/> again.
+    /// </summary>
+    Task WaitForChangeAsync(string pool, CancellationToken cancellationToken);
+}
