@@ -2,15 +2,18 @@ namespace DesktopOperator.Gateway.Routing;
 
 /// <summary>
 /// What a front end (the TCP proxy, the HTTP proxy) asks of the routing layer for each connection. Implementations
-/// are thread-safe and never block on I/O: they read the current pool, route and health snapshots.
+/// are thread-safe; deciding reads the current pool, route and health snapshots, and only storing a new route
+/// waits on I/O.
 /// </summary>
 internal interface IConnectionRouter
 {
     /// <summary>
-    /// Decides where <paramref name="request"/> goes. <paramref name="excludedHosts"/> holds hosts that already
-    /// failed to connect for this client, so a redispatch picks another host (and does not make a second route).
+    /// Decides where <paramref name="request"/> goes and, for a new route, stores it (<see cref="Sessions.IRouteStore.CreateAsync"/>):
+    /// when another gateway replica won the race for the same key, the decision carries the winner's host.
+    /// <paramref name="excludedHosts"/> holds hosts that already failed to connect for this client, so a
+    /// redispatch picks another host (moving the route rather than making a second one).
     /// </summary>
-    RoutingDecision Route(RouteRequest request, IReadOnlyCollection<string> excludedHosts);
+    ValueTask<RoutingDecision> RouteAsync(RouteRequest request, IReadOnlyCollection<string> excludedHosts, CancellationToken cancellationToken);
 
     /// <summary>
     /// The client is now connected through to <c>decision.Host</c>: the route is Active. Disposing the returned
@@ -27,7 +30,7 @@ internal interface IConnectionRouter
 
     /// <summary>
     /// Completes when pools, routes or host health change (a slot may have been freed): queued connections wait on
-    /// it and ask <see cref="Route"/> again.
+    /// it and ask <see cref="RouteAsync"/> again.
     /// </summary>
     Task WaitForChangeAsync(string pool, CancellationToken cancellationToken);
 }
