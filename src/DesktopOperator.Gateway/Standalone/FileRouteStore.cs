@@ -1,0 +1,255 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using DesktopOperator.Gateway.Sessions;
+using Microsoft.Extensions.Logging;
+
+namespace DesktopOperator.Gateway.Standalone;
+
+/// <summary>
+/// Routes as one readable JSON file each in a state folder (standalone mode), so a restart loses no affinity.
+/// <para>
+/// Writes are atomic (a temporary file in the same folder, flushed, then renamed over the old one) and serialised
+/// by one gate, so a reader never sees half a file and the last write wins. A corrupt file is reported and skipped,
+/// never deleted. Files changed by someone else (an admin's edit) are picked up through a watcher. One gateway
+/// process owns a state folder: two processes sharing one would not see each other's connection counts.
+/// </para>
+/// </summary>
+internal sealed partial class FileRouteStore : IRouteStore, IDisposable
+{
+    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        Converters = { new JsonStringEnumConverter() },
+    };
+
+    private readonly string _directory;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly ConcurrentDictionary<(string Pool, string Key), RouteRecord> _routes = new();
+    private readonly SemaphoreSlim _writeGate = new(1, 1);
+    private readonly FileSystemWatcher _watcher;
+
+    public FileRouteStore(string directory, TimeProvider time, ILogger<FileRouteStore> logger)
+    {
+        _directory = Path.GetFullPath(directory);
+        _time = time;
+        _logger = logger;
+        Directory.CreateDirectory(_directory);
+        LoadAll();
+        _watcher = new FileSystemWatcher(_directory, "*" + RouteFileNames.Extension)
+        {
+            NotifyFilter = NotifyFilters.FileName | NotifyFilters.LastWrite | NotifyFilters.Size,
+        };
+        _watcher.Created += (_, e) => Reload(e.FullPath);
+        _watcher.Changed += (_, e) => Reload(e.FullPath);
+        _watcher.Renamed += (_, e) => Reload(e.FullPath);
+        _watcher.Deleted += (_, e) => Reload(e.FullPath);
+        _watcher.EnableRaisingEvents = true;
+    }
+
+    public event EventHandler? Changed;
+
+    public string FolderPath => _directory;
+
+    public RouteRecord? Find(string pool, string key) => _routes.GetValueOrDefault((pool, key));
+
+    public IReadOnlyList<RouteRecord> List(string pool)
+    {
+        var result = new List<RouteRecord>();
+        foreach (var (id, route) in _routes)
+        {
+            if (id.Pool == pool)
+            {
+                result.Add(route);
+            }
+        }
+
+        return result;
+    }
+
+    public async ValueTask<RouteRecord> CreateAsync(RouteRecord route, CancellationToken cancellationToken)
+    {
+        await _writeGate.WaitAsync(cancellationToken);
+        try
+        {
+            if (_routes.TryGetValue((route.Pool, route.Key), out var existing))
+            {
+                return existing;
+            }
+
+            await WriteFileAsync(route, cancellationToken);
+            _routes[(route.Pool, route.Key)] = route;
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+
+        Changed?.Invoke(this, EventArgs.Empty);
+        return route;
+    }
+
+    public async ValueTask UpdateAsync(RouteRecord route, CancellationToken cancellationToken)
+    {
+        await _writeGate.WaitAsync(cancellationToken);
+        try
+        {
+            await WriteFileAsync(route, cancellationToken);
+            _routes[(route.Pool, route.Key)] = route;
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+
+        Changed?.Invoke(this, EventArgs.Empty);
+    }
+
+    public async ValueTask DeleteAsync(string pool, string key, CancellationToken cancellationToken)
+    {
+        await _writeGate.WaitAsync(cancellationToken);
+        try
+        {
+            File.Delete(PathFor(pool, key));
+            _routes.TryRemove((pool, key), out _);
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+
+        Changed?.Invoke(this, EventArgs.Empty);
+    }
+
+    public void Dispose()
+    {
+        // The gate is not disposed: a watcher callback already running may still take it.
+        _watcher.Dispose();
+    }
+
+    private string PathFor(string pool, string key) => Path.Combine(_directory, RouteFileNames.For(pool, key));
+
+    private async Task WriteFileAsync(RouteRecord route, CancellationToken cancellationToken)
+    {
+        var target = PathFor(route.Pool, route.Key);
+        var temporary = Path.Combine(_directory, $".{Path.GetFileName(target)}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            await using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 4096, FileOptions.Asynchronous))
+            {
+                await JsonSerializer.SerializeAsync(stream, RouteFile.From(route), JsonOptions, cancellationToken);
+                await stream.FlushAsync(cancellationToken);
+                stream.Flush(flushToDisk: true);
+            }
+
+            File.Move(temporary, target, overwrite: true);
+        }
+        finally
+        {
+            File.Delete(temporary);
+        }
+    }
+
+    private void LoadAll()
+    {
+        var now = _time.GetUtcNow();
+        foreach (var path in Directory.EnumerateFiles(_directory, "*" + RouteFileNames.Extension))
+        {
+            if (TryRead(path, out var route))
+            {
+                // Connections counted by a previous process are gone with it: the session is now disconnected and
+                // its resume window starts at this start-up.
+                if (route.ActiveConnections > 0 || route.Phase == RoutePhase.Active)
+                {
+                    route = route with { ActiveConnections = 0, Phase = RoutePhase.Disconnected, LastSeen = now };
+                }
+
+                _routes[(route.Pool, route.Key)] = route;
+            }
+        }
+
+        LogLoaded(_logger, _routes.Count, _directory);
+    }
+
+    private void Reload(string path)
+    {
+        if (Path.GetFileName(path).StartsWith('.'))
+        {
+            return;
+        }
+
+        bool changed;
+        _writeGate.Wait();
+        try
+        {
+            changed = ReloadUnderGate(path);
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+
+        if (changed)
+        {
+            Changed?.Invoke(this, EventArgs.Empty);
+        }
+    }
+
+    private bool ReloadUnderGate(string path)
+    {
+        if (!File.Exists(path))
+        {
+            foreach (var (known, _) in _routes)
+            {
+                if (PathFor(known.Pool, known.Key) == path)
+                {
+                    return _routes.TryRemove(known, out _);
+                }
+            }
+
+            return false;
+        }
+
+        if (!TryRead(path, out var route) || PathFor(route.Pool, route.Key) != path)
+        {
+            return false;
+        }
+
+        var id = (route.Pool, route.Key);
+        if (_routes.TryGetValue(id, out var current) && current == route)
+        {
+            return false;
+        }
+
+        _routes[id] = route;
+        return true;
+    }
+
+    private bool TryRead(string path, out RouteRecord route)
+    {
+        route = null!;
+        try
+        {
+            var file = JsonSerializer.Deserialize<RouteFile>(File.ReadAllBytes(path), JsonOptions);
+            if (file is null || file.Pool.Length == 0 || file.Key.Length == 0)
+            {
+                LogCorrupt(_logger, path, "pool and key are required");
+                return false;
+            }
+
+            route = file.ToRecord();
+            return true;
+        }
+        catch (JsonException e)
+        {
+            LogCorrupt(_logger, path, e.Message);
+            return false;
+        }
+        catch (IOException e)
+        {
+            LogUnreadable(_logger, path, e.Message);
+            return false;
+        }
+    }
+}

@@ -1,0 +1,145 @@
+using System.Text.Json;
+using DesktopOperator.Gateway.Sessions;
+using DesktopOperator.Gateway.Standalone;
+using DesktopOperator.Testing.Time;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace DesktopOperator.Gateway.Tests.Standalone;
+
+public sealed class FileRouteStoreTests : IDisposable
+{
+    private static readonly DateTimeOffset Start = new(2026, 3, 1, 8, 0, 0, TimeSpan.Zero);
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "routes-" + Guid.NewGuid().ToString("N"));
+    private readonly ManualTimeProvider _time = new(Start);
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_folder))
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task CreateAsync_NewRoute_WritesReadableFileAndIsFound()
+    {
+        using var store = Open();
+
+        var stored = await store.CreateAsync(Route("alice", "host-a"), CancellationToken.None);
+
+        Assert.Equal("host-a", stored.Host);
+        Assert.Equal(stored, store.Find("default/vnc", "alice"));
+        var file = Assert.Single(Directory.GetFiles(_folder));
+        Assert.EndsWith(".json", file, StringComparison.Ordinal);
+        Assert.StartsWith("default_vnc_alice-", Path.GetFileName(file), StringComparison.Ordinal);
+        using var json = JsonDocument.Parse(File.ReadAllText(file));
+        Assert.Equal("host-a", json.RootElement.GetProperty("host").GetString());
+        Assert.Equal("Bound", json.RootElement.GetProperty("phase").GetString());
+    }
+
+    [Fact]
+    public async Task CreateAsync_KeyAlreadyStored_ReturnsExistingRoute()
+    {
+        using var store = Open();
+        await store.CreateAsync(Route("alice", "host-a"), CancellationToken.None);
+
+        var second = await store.CreateAsync(Route("alice", "host-b"), CancellationToken.None);
+
+        Assert.Equal("host-a", second.Host);
+        Assert.Equal("host-a", store.Find("default/vnc", "alice")!.Host);
+    }
+
+    [Fact]
+    public async Task CreateAsync_ConcurrentCreatesForOneKey_AllAdoptOneWinner()
+    {
+        using var store = Open();
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 16).Select(i =>
+            Task.Run(async () => await store.CreateAsync(Route("bob", $"host-{i}"), CancellationToken.None))));
+
+        Assert.Single(results.Select(r => r.Host).Distinct());
+        Assert.Single(Directory.GetFiles(_folder));
+    }
+
+    [Fact]
+    public async Task Open_AfterRestart_KeepsEveryRouteAndDisconnectsActiveOnes()
+    {
+        using (var store = Open())
+        {
+            await store.CreateAsync(Route("alice", "host-a") with { Phase = RoutePhase.Active, ActiveConnections = 2 }, CancellationToken.None);
+            await store.CreateAsync(Route("carol", "host-b") with { Phase = RoutePhase.Disconnected }, CancellationToken.None);
+        }
+
+        _time.Advance(TimeSpan.FromMinutes(5));
+        using var reopened = Open();
+
+        var alice = reopened.Find("default/vnc", "alice")!;
+        Assert.Equal(("host-a", RoutePhase.Disconnected, 0, Start.AddMinutes(5)), (alice.Host, alice.Phase, alice.ActiveConnections, alice.LastSeen));
+        Assert.Equal(Route("carol", "host-b") with { Phase = RoutePhase.Disconnected }, reopened.Find("default/vnc", "carol"));
+        Assert.Equal(2, reopened.List("default/vnc").Count);
+    }
+
+    [Fact]
+    public async Task Open_CorruptFile_IsSkippedAndOthersLoad()
+    {
+        using (var store = Open())
+        {
+            await store.CreateAsync(Route("alice", "host-a"), CancellationToken.None);
+        }
+
+        File.WriteAllText(Path.Combine(_folder, "broken.json"), "{ \"pool\": ");
+        File.WriteAllText(Path.Combine(_folder, "empty.json"), "{}");
+
+        using var reopened = Open();
+
+        Assert.Equal("alice", Assert.Single(reopened.List("default/vnc")).Key);
+        Assert.True(File.Exists(Path.Combine(_folder, "broken.json")), "a corrupt file is reported, never deleted");
+    }
+
+    [Fact]
+    public async Task UpdateAndDelete_LeaveNoTemporaryFiles()
+    {
+        using var store = Open();
+        await store.CreateAsync(Route("alice", "host-a"), CancellationToken.None);
+        await store.UpdateAsync(Route("alice", "host-a") with { Phase = RoutePhase.Active, ActiveConnections = 1 }, CancellationToken.None);
+
+        Assert.Equal(RoutePhase.Active, store.Find("default/vnc", "alice")!.Phase);
+        Assert.Single(Directory.GetFiles(_folder, "*", SearchOption.AllDirectories));
+
+        await store.DeleteAsync("default/vnc", "alice", CancellationToken.None);
+
+        Assert.Null(store.Find("default/vnc", "alice"));
+        Assert.Empty(Directory.GetFiles(_folder, "*", SearchOption.AllDirectories));
+    }
+
+    [Fact]
+    public async Task ExternalEdit_IsPickedUpAndRaisesChanged()
+    {
+        using var store = Open();
+        await store.CreateAsync(Route("alice", "host-a"), CancellationToken.None);
+        var path = Assert.Single(Directory.GetFiles(_folder));
+        var changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        store.Changed += (_, _) => changed.TrySetResult();
+
+        // An admin moves alice to host-b by editing the file (written aside, then renamed: no torn read).
+        var edited = File.ReadAllText(path).Replace("\"host-a\"", "\"host-b\"", StringComparison.Ordinal);
+        File.WriteAllText(path + ".edit", edited);
+        File.Move(path + ".edit", path, overwrite: true);
+
+        await changed.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal("host-b", store.Find("default/vnc", "alice")!.Host);
+    }
+
+    [Fact]
+    public void FileName_DistinctKeysWithSameReadablePart_DoNotCollide()
+    {
+        Assert.NotEqual(RouteFileNames.For("default/vnc", "Alice"), RouteFileNames.For("default/vnc", "alice"));
+        Assert.NotEqual(RouteFileNames.For("default/vnc", "a/b"), RouteFileNames.For("default/vnc", "a?b"));
+        Assert.Equal(RouteFileNames.For("default/vnc", "10.0.0.1"), RouteFileNames.For("default/vnc", "10.0.0.1"));
+    }
+
+    private FileRouteStore Open() => new(_folder, _time, NullLogger<FileRouteStore>.Instance);
+
+    private static RouteRecord Route(string key, string host) =>
+        new("default/vnc", key, AffinityKeyKind.User, "vnc", host, false, RoutePhase.Bound, Start, Start, 0);
+}
