@@ -15,6 +15,7 @@ public sealed class RealServerHealthTests
     private const string Sshd = "/usr/sbin/sshd";
     private const string SshKeygen = "/usr/bin/ssh-keygen";
     private const string Promtool = "/usr/bin/promtool";
+    private const string Xrdp = "/usr/sbin/xrdp";
     private static readonly TimeSpan WaitLimit = TimeSpan.FromSeconds(20);
 
     [RequiresExecutableFact(Xvnc)]
@@ -40,6 +41,20 @@ public sealed class RealServerHealthTests
         await WaitUntilPassesAsync(new SshBannerProbe(), port);
 
         Assert.Equal(ProbeOutcome.Invalid, (await RunAsync(new VncBannerProbe(), port)).Outcome);
+    }
+
+    [RequiresExecutableFact(Xrdp)]
+    public async Task RdpProbe_RealXrdp_ConnectionConfirm_AndSshProbeRejects()
+    {
+        using var dir = new TempDirectory();
+        var port = ServerProcess.FreePort();
+        var config = Path.Combine(dir.Path, "xrdp.ini");
+        File.Copy("/etc/xrdp/xrdp.ini", config);
+        await using var xrdp = ServerProcess.Start(Xrdp, "--nodaemon", "--port", port.ToString(), "--config", config);
+
+        await WaitUntilPassesAsync(new RdpX224Probe(), port);
+
+        Assert.Equal(ProbeOutcome.Timeout, (await RunAsync(new SshBannerProbe(), port, TimeSpan.FromMilliseconds(500))).Outcome);
     }
 
     [RequiresExecutableFact(Xvnc, Sshd, SshKeygen, Promtool)]
