@@ -168,6 +168,15 @@ public sealed class PrometheusMetricsExporterTests
     }
 
     [Fact]
+    public async Task LabelNames_CollidingAfterSanitising_WrittenOnce()
+    {
+        using var scope = new MeterScope();
+        scope.Meter.CreateCounter<int>("events").Add(1, new("http.route", "a"), new("http_route", "b"));
+
+        Assert.Equal(["events_total{http_route=\"a\"} 1"], await scope.SamplesAsync());
+    }
+
+    [Fact]
     public async Task Help_EscapedAndDefaulted()
     {
         using var scope = new MeterScope();

@@ -39,7 +39,7 @@ internal sealed class HistogramAggregator : InstrumentAggregator
             return;
         }
 
-        var scaled = value * Unit.Scale;
+        var scaled = Unit.ToBase(value);
         var index = Array.BinarySearch(Bounds, scaled);
         _series.Get(tags).Record(index >= 0 ? index : ~index, scaled);
     }
@@ -69,7 +69,7 @@ internal sealed class HistogramAggregator : InstrumentAggregator
 
         if (advised is not null)
         {
-            var scaled = advised.Where(double.IsFinite).Select(b => b * unit.Scale).Distinct().Order().ToArray();
+            var scaled = advised.Where(double.IsFinite).Select(unit.ToBase).Distinct().Order().ToArray();
             if (scaled.Length > 0)
             {
                 return scaled;

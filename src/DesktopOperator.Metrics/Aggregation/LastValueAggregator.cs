@@ -10,7 +10,7 @@ internal sealed class LastValueAggregator(Instrument instrument, int maxSeries)
     private readonly SeriesMap<DoubleCell> _series = new(static () => new DoubleCell(), maxSeries);
 
     public override void Record(double value, ReadOnlySpan<KeyValuePair<string, object?>> tags) =>
-        _series.Get(tags).Set(value * Unit.Scale);
+        _series.Get(tags).Set(Unit.ToBase(value));
 
     public override void Collect(MetricFamily family)
     {

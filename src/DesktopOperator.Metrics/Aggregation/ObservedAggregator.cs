@@ -17,7 +17,7 @@ internal sealed class ObservedAggregator(Instrument instrument, PrometheusMetric
 
     // Within one collection a label set reported twice (two callbacks, or overflow) adds up, as counters should.
     public override void Record(double value, ReadOnlySpan<KeyValuePair<string, object?>> tags) =>
-        _series.Get(tags).Add(value * Unit.Scale);
+        _series.Get(tags).Add(Unit.ToBase(value));
 
     public override void Collect(MetricFamily family)
     {

@@ -19,7 +19,7 @@ internal sealed class SumAggregator(Instrument instrument, bool monotonic, int m
             return;
         }
 
-        _series.Get(tags).Add(value * Unit.Scale);
+        _series.Get(tags).Add(Unit.ToBase(value));
     }
 
     public override void Collect(MetricFamily family)

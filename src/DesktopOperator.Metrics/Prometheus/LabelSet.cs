@@ -121,10 +121,19 @@ internal sealed class LabelSet : IEquatable<LabelSet>
             labels[i] = (PrometheusNaming.SanitizeLabelName(_names[i]), _values[i]);
         }
 
-        Array.Sort(labels, static (a, b) => string.CompareOrdinal(a.Name, b.Name));
+        // Stable sort: when two tag names sanitise to one label name ("a.b", "a_b"), the first in ordinal order of
+        // the original names is kept, since the text format cannot repeat a label.
+        labels = [.. labels.OrderBy(static l => l.Name, StringComparer.Ordinal)];
         var builder = new StringBuilder();
+        string? previous = null;
         foreach (var (name, value) in labels)
         {
+            if (name == previous)
+            {
+                continue;
+            }
+
+            previous = name;
             if (builder.Length > 0)
             {
                 builder.Append(',');

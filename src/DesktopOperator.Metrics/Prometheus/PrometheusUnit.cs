@@ -2,12 +2,15 @@ namespace DesktopOperator.Metrics.Prometheus;
 
 /// <summary>
 /// A UCUM unit (as written by <c>System.Diagnostics.Metrics</c> instruments) resolved to the Prometheus base unit
-/// suffix and the factor that turns measurements into that base unit (<c>ms</c> becomes seconds × 0.001), because
-/// Prometheus names carry base units only (promtool flags <c>_milliseconds</c>).
+/// suffix and the conversion of measurements into that base unit (<c>ms</c> becomes seconds ÷ 1000), because
+/// Prometheus names carry base units only (promtool flags <c>_milliseconds</c>). Sub-units divide rather than
+/// multiply by a fraction so that 7 ms reads 0.007, not 0.007000000000000001.
 /// </summary>
-internal readonly record struct PrometheusUnit(string? Suffix, double Scale)
+internal readonly record struct PrometheusUnit(string? Suffix, double Multiplier, double Divisor = 1)
 {
     public static readonly PrometheusUnit None = new(null, 1);
+
+    public double ToBase(double value) => value * Multiplier / Divisor;
 
     public static PrometheusUnit Resolve(string? unit)
     {
@@ -29,15 +32,15 @@ internal readonly record struct PrometheusUnit(string? Suffix, double Scale)
             var denominator = Resolve(unit[(slash + 1)..]);
             var per = Singular(denominator.Suffix ?? PrometheusNaming.SanitizeMetricName(unit[(slash + 1)..]));
             var top = numerator.Suffix ?? string.Empty;
-            return new((top.Length == 0 ? string.Empty : top + "_") + "per_" + per, numerator.Scale / denominator.Scale);
+            return new((top.Length == 0 ? string.Empty : top + "_") + "per_" + per, numerator.Multiplier * denominator.Divisor, numerator.Divisor * denominator.Multiplier);
         }
 
         return unit switch
         {
             "s" => new("seconds", 1),
-            "ms" => new("seconds", 1e-3),
-            "us" or "μs" => new("seconds", 1e-6),
-            "ns" => new("seconds", 1e-9),
+            "ms" => new("seconds", 1, 1e3),
+            "us" or "μs" => new("seconds", 1, 1e6),
+            "ns" => new("seconds", 1, 1e9),
             "min" => new("seconds", 60),
             "h" => new("seconds", 3600),
             "d" => new("seconds", 86400),

@@ -46,10 +46,22 @@ public sealed class PrometheusNamingTests
     [InlineData("By", "bytes", 1.0)]
     [InlineData("KiBy", "bytes", 1024.0)]
     [InlineData("%", "percent", 1.0)]
-    public void Resolve_Unit_BaseUnitAndScale(string unit, string suffix, double scale)
+    public void Resolve_Unit_BaseUnitAndConversion(string unit, string suffix, double scale)
     {
         var resolved = PrometheusUnit.Resolve(unit);
         Assert.Equal(suffix, resolved.Suffix);
-        Assert.Equal(scale, resolved.Scale, 12);
+        Assert.Equal(scale, resolved.ToBase(1), 12);
     }
+
+    [Fact]
+    public void ToBase_Milliseconds_ExactDecimal()
+    {
+        var unit = PrometheusUnit.Resolve("ms");
+
+        Assert.Equal("0.007", PrometheusText.FormatDouble(unit.ToBase(7)));
+        Assert.Equal("0.3", PrometheusText.FormatDouble(unit.ToBase(300)));
+    }
+
+    [Fact]
+    public void Resolve_Rate_ConvertsBothSides() => Assert.Equal(8000, PrometheusUnit.Resolve("By/ms").ToBase(8), 9);
 }
