@@ -75,9 +75,10 @@ internal sealed class LabelSet : IEquatable<LabelSet>
             return false;
         }
 
+        // A linear scan beats a binary search for the handful of labels an instrument carries.
         foreach (var tag in tags)
         {
-            var index = Array.BinarySearch(_names, tag.Key, StringComparer.Ordinal);
+            var index = Array.IndexOf(_names, tag.Key);
             if (index < 0 || !string.Equals(_values[index], (string?)tag.Value ?? string.Empty, StringComparison.Ordinal))
             {
                 return false;
@@ -111,7 +112,20 @@ internal sealed class LabelSet : IEquatable<LabelSet>
         return HashCode.Combine(names.Length, sum);
     }
 
-    private static int PairHash(string name, string value) => HashCode.Combine(name, value);
+    private static int PairHash(string name, string value) => unchecked((StringHash(name) * 31) + StringHash(value));
+
+    // FNV-1a over the UTF-16 units: several times cheaper than the randomized string hash for short strings, and
+    // flooding is no concern here (series per instrument are capped).
+    private static int StringHash(string text)
+    {
+        var hash = 2166136261u;
+        foreach (var c in text)
+        {
+            hash = unchecked((hash ^ c) * 16777619u);
+        }
+
+        return (int)hash;
+    }
 
     private string FormatText()
     {

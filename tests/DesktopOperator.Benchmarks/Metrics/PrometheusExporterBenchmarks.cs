@@ -17,6 +17,9 @@ public class PrometheusExporterBenchmarks : IDisposable
     private PrometheusMetricsExporter _exporter = null!;
     private Counter<long> _bytes = null!;
     private Histogram<double> _latency = null!;
+    private Meter _bareMeter = null!;
+    private MeterListener _bareListener = null!;
+    private Counter<long> _bareBytes = null!;
 
     [GlobalSetup]
     public void Setup()
@@ -34,7 +37,17 @@ public class PrometheusExporterBenchmarks : IDisposable
 
         _bytes.Add(1, _pool, _direction);
         _latency.Record(0.01, _pool);
+
+        // Baseline: what System.Diagnostics.Metrics itself costs with a listener that does nothing.
+        _bareMeter = new Meter(name + ".Bare");
+        _bareBytes = _bareMeter.CreateCounter<long>("gateway_bytes", "By");
+        _bareListener = new MeterListener { InstrumentPublished = (i, l) => { if (i.Meter == _bareMeter) { l.EnableMeasurementEvents(i); } } };
+        _bareListener.SetMeasurementEventCallback<long>(static (_, _, _, _) => { });
+        _bareListener.Start();
     }
+
+    [Benchmark(Baseline = true)]
+    public void CounterAdd_TwoTags_EmptyListener() => _bareBytes.Add(4096, _pool, _direction);
 
     [Benchmark]
     public void CounterAdd_TwoTags() => _bytes.Add(4096, _pool, _direction);
@@ -50,6 +63,8 @@ public class PrometheusExporterBenchmarks : IDisposable
     {
         _exporter.Dispose();
         _meter.Dispose();
+        _bareListener.Dispose();
+        _bareMeter.Dispose();
         GC.SuppressFinalize(this);
     }
 }
