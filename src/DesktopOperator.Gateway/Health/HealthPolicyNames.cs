@@ -1,0 +1,6 @@
+namespace DesktopOperator.Gateway.Health;
+
+internal static class HealthPolicyNames
+{
+    public const string ConsecutiveFailures = "ConsecutiveFailures";
+}

@@ -1,0 +1,24 @@
+namespace DesktopOperator.Gateway.Health;
+
+/// <summary>The outcome of one check, with a short reason for logs (never user data).</summary>
+internal readonly record struct ProbeResult(ProbeOutcome Outcome, string? Detail = null)
+{
+    public static ProbeResult Success { get; } = new(ProbeOutcome.Success);
+
+    public bool IsSuccess => Outcome == ProbeOutcome.Success;
+
+    /// <summary>The <c>result</c> label of probe metrics.</summary>
+    public string Label => Outcome switch
+    {
+        ProbeOutcome.Success => "success",
+        ProbeOutcome.ConnectFailed => "connect_failed",
+        ProbeOutcome.Timeout => "timeout",
+        ProbeOutcome.Closed => "closed",
+        ProbeOutcome.Invalid => "invalid",
+        _ => "error",
+    };
+
+    public static ProbeResult Invalid(string detail) => new(ProbeOutcome.Invalid, detail);
+
+    public static ProbeResult Closed(int received) => new(ProbeOutcome.Closed, $"closed after {received} bytes");
+}
