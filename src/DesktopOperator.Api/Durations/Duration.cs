@@ -70,6 +70,11 @@ public static class Duration
                 return false;
             }
 
+            if (amount > TimeSpan.MaxValue.Ticks / ticksPerUnit)
+            {
+                return false;
+            }
+
             totalTicks += amount * ticksPerUnit;
             if (totalTicks > TimeSpan.MaxValue.Ticks)
             {

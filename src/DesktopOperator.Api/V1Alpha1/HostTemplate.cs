@@ -1,4 +1,5 @@
 using System.Text.Json;
+using DesktopOperator.Api.Schema;
 
 namespace DesktopOperator.Api.V1Alpha1;
 
@@ -12,5 +13,6 @@ public sealed class HostTemplate
     public TemplateMetadata? Metadata { get; set; }
 
     /// <summary>The pod spec (<c>core/v1 PodSpec</c>) of the session hosts.</summary>
+    [Required]
     public JsonElement? Spec { get; set; }
 }
