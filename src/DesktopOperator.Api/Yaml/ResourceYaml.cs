@@ -27,13 +27,19 @@ public static partial class ResourceYaml
     {
         ArgumentNullException.ThrowIfNull(text);
         var stream = new YamlStream();
+        var parser = new TrackingParser(new Parser(new StringReader(text)));
         try
         {
-            stream.Load(new StringReader(text));
+            stream.Load(parser);
         }
         catch (YamlException e)
         {
             throw new ResourceYamlException(sourceName, e.Start.Line, e.Start.Column, "invalid YAML: " + Reason(e), e);
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new ResourceYamlException(
+                sourceName, parser.LastEnd.Line, parser.LastEnd.Column, "invalid YAML: unexpected text after this point", e);
         }
 
         var documents = new List<ResourceDocument>();

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace DesktopOperator.Api.Tests.Support;
 
 /// <summary>Runs the <c>helm</c> binary from PATH or <c>&lt;repo&gt;/.tools/bin</c> (what <c>.ci/install-tools</c> installs).</summary>
@@ -13,40 +11,21 @@ internal static class Helm
     public static async Task<(int ExitCode, string Output)> RunAsync(params string[] arguments)
     {
         Assert.True(Executable is not null, MissingMessage);
-        var start = new ProcessStartInfo(Executable!)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = Repository.Root,
-        };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
 
         // Keep helm away from the user's cache and config.
-        var home = Directory.CreateTempSubdirectory("helm-home-").FullName;
-        start.Environment["HELM_CACHE_HOME"] = Path.Combine(home, "cache");
-        start.Environment["HELM_CONFIG_HOME"] = Path.Combine(home, "config");
-        start.Environment["HELM_DATA_HOME"] = Path.Combine(home, "data");
-
-        using var process = Process.Start(start)!;
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var home = Directory.CreateTempSubdirectory("helm-home-");
         try
         {
-            var stdout = process.StandardOutput.ReadToEndAsync(timeout.Token);
-            var stderr = process.StandardError.ReadToEndAsync(timeout.Token);
-            await process.WaitForExitAsync(timeout.Token);
-            return (process.ExitCode, await stdout + await stderr);
+            return await ProcessRunner.RunAsync(Executable!, arguments, new Dictionary<string, string>
+            {
+                ["HELM_CACHE_HOME"] = Path.Combine(home.FullName, "cache"),
+                ["HELM_CONFIG_HOME"] = Path.Combine(home.FullName, "config"),
+                ["HELM_DATA_HOME"] = Path.Combine(home.FullName, "data"),
+            });
         }
         finally
         {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-            }
-
-            Directory.Delete(home, recursive: true);
+            home.Delete(recursive: true);
         }
     }
 
