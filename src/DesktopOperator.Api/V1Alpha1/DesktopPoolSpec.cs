@@ -20,6 +20,7 @@ public sealed class DesktopPoolSpec
     /// </summary>
     [Items(1, 256)]
     [ListMap("name")]
+    [CelRule("self.all(h, self.exists_one(g, g.name == h.name))", "static host names must be unique")]
     public IList<StaticHost>? StaticHosts { get; set; }
 
     /// <summary>What the gateway exposes for this pool: one entry per protocol the hosts serve.</summary>

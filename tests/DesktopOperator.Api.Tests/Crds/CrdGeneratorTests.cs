@@ -112,6 +112,7 @@ public sealed class CrdGeneratorTests
             CrdYaml.Rules(protocols));
         Assert.Contains("self.kind == 'Http' || has(self.gatewayPort)", CrdYaml.Rules(CrdYaml.At(protocols, "items")));
         Assert.Contains("duration(self.timeout) <= duration(self.interval)", CrdYaml.Rules(CrdYaml.At(spec, "properties", "healthCheck")));
+        Assert.Contains("self.all(h, self.exists_one(g, g.name == h.name))", CrdYaml.Rules(CrdYaml.At(spec, "properties", "staticHosts")));
         Assert.Equal("map", CrdYaml.Text(spec, "properties", "staticHosts", "x-kubernetes-list-type"));
         Assert.Equal("name", CrdYaml.Text(spec, "properties", "staticHosts", "x-kubernetes-list-map-keys", "0"));
     }
@@ -170,6 +171,15 @@ public sealed class CrdGeneratorTests
             (defaults.Capacity.SessionsPerHost, defaults.Capacity.MinHosts, defaults.Capacity.MaxHosts, defaults.Capacity.BufferSessions,
              defaults.Capacity.ScaleDownDelay, defaults.Affinity.ResumeFor, defaults.HealthCheck.Interval, defaults.HealthCheck.Timeout,
              defaults.HealthCheck.Rise, defaults.HealthCheck.Fall, defaults.Sessions.MaxPerUser));
+    }
+
+    [Fact]
+    public void DesktopPoolCrd_Descriptions_ComeFromDocCommentsAsPlainText()
+    {
+        var spec = CrdYaml.At(CrdYaml.Schema(Pools), "properties", "spec", "properties");
+        Assert.Equal("The pod spec (core/v1 PodSpec) of the session hosts.", CrdYaml.Text(spec, "template", "properties", "spec", "description"));
+        Assert.Equal("true", CrdYaml.Text(spec, "template", "properties", "spec", "x-kubernetes-preserve-unknown-fields"));
+        Assert.Equal("How many sessions one host takes at once.", CrdYaml.Text(spec, "capacity", "properties", "sessionsPerHost", "description"));
     }
 
     [Fact]
