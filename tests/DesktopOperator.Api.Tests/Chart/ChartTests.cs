@@ -1,4 +1,6 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
+using DesktopOperator.Api.Yaml;
 using DesktopOperator.Api.Tests.Support;
 
 namespace DesktopOperator.Api.Tests.Chart;
@@ -34,6 +36,24 @@ public sealed class ChartTests
         Assert.True(exitCode == 0, output);
         Assert.Equal(2, Count(output, "kind: CustomResourceDefinition"));
         Assert.DoesNotContain("resource-policy", output, StringComparison.Ordinal);
+    }
+
+    [HelmFact]
+    public async Task HelmTemplate_KeepOff_RendersExactlyTheCrdsOfTheCrdsFolder()
+    {
+        var (exitCode, output) = await Helm.RunAsync("template", "desktop-operator", ChartDir, "--set", "crds.keep=false");
+        Assert.True(exitCode == 0, output);
+
+        var rendered = ResourceYaml.ReadDocuments(output, "helm template").Select(d => d.Json).ToList();
+        var committed = Directory.GetFiles(Repository.PathOf("crds"), "*.yaml").Order(StringComparer.Ordinal)
+            .Select(f => ResourceYaml.ReadDocuments(File.ReadAllText(f), f).Single().Json)
+            .ToList();
+
+        Assert.Equal(committed.Count, rendered.Count);
+        foreach (var crd in committed)
+        {
+            Assert.Contains(rendered, r => JsonNode.DeepEquals(r, crd));
+        }
     }
 
     [HelmFact]
