@@ -1,7 +1,6 @@
 using System.Collections;
 using System.Reflection;
 using System.Text.Json;
-using DesktopOperator.Api.Durations;
 using DesktopOperator.Api.Schema;
 using DesktopOperator.Kube.Models;
 
@@ -55,7 +54,7 @@ internal sealed class SchemaGenerator(XmlDocumentation docs)
             node["required"] = required;
         }
 
-        AddRules(node, type.GetCustomAttributes<CelRuleAttribute>());
+        SchemaKeywords.AddRules(node, type.GetCustomAttributes<CelRuleAttribute>());
         return node;
     }
 
@@ -73,46 +72,7 @@ internal sealed class SchemaGenerator(XmlDocumentation docs)
             node["description"] = description;
         }
 
-        if (info.GetCustomAttribute<PatternAttribute>() is { } pattern)
-        {
-            node["pattern"] = pattern.Pattern;
-        }
-
-        if (info.IsDefined(typeof(DurationAttribute)))
-        {
-            node["pattern"] = Duration.Pattern;
-        }
-
-        if (info.GetCustomAttribute<RangeAttribute>() is { } range)
-        {
-            node["minimum"] = range.Minimum;
-            node["maximum"] = range.Maximum;
-        }
-
-        if (info.GetCustomAttribute<LengthAttribute>() is { } length)
-        {
-            node["minLength"] = length.MinLength;
-            node["maxLength"] = length.MaxLength;
-        }
-
-        if (info.GetCustomAttribute<ItemsAttribute>() is { } items)
-        {
-            node["minItems"] = items.MinItems;
-            node["maxItems"] = items.MaxItems;
-        }
-
-        if (info.GetCustomAttribute<ListMapAttribute>() is { } listMap)
-        {
-            node["x-kubernetes-list-type"] = "map";
-            node["x-kubernetes-list-map-keys"] = new List<object?> { listMap.Key };
-        }
-
-        if (info.IsDefined(typeof(ListSetAttribute)))
-        {
-            node["x-kubernetes-list-type"] = "set";
-        }
-
-        AddRules(node, info.GetCustomAttributes<CelRuleAttribute>());
+        SchemaKeywords.Apply(info, node);
         if (instance is not null && DefaultOf(info.GetValue(instance)) is { } value)
         {
             node["default"] = value;
@@ -189,27 +149,6 @@ internal sealed class SchemaGenerator(XmlDocumentation docs)
         _ when value.GetType().IsClass => Node(),
         _ => null,
     };
-
-    private static void AddRules(SortedDictionary<string, object?> node, IEnumerable<CelRuleAttribute> rules)
-    {
-        // Sorted by rule text: attribute order from reflection is not guaranteed to be stable.
-        var list = rules.OrderBy(r => r.Rule, StringComparer.Ordinal).Select(r =>
-        {
-            var rule = Node();
-            rule["rule"] = r.Rule;
-            rule["message"] = r.Message;
-            if (r.FieldPath.Length > 0)
-            {
-                rule["fieldPath"] = r.FieldPath;
-            }
-
-            return (object?)rule;
-        }).ToList();
-        if (list.Count > 0)
-        {
-            node["x-kubernetes-validations"] = list;
-        }
-    }
 
     private static Type Underlying(Type type) => Nullable.GetUnderlyingType(type) ?? type;
 
