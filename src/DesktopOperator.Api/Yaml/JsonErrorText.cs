@@ -9,7 +9,8 @@ namespace DesktopOperator.Api.Yaml;
 /// <summary>Turns a System.Text.Json error into a plain message that names the field and what it expects.</summary>
 internal static class JsonErrorText
 {
-    public static string Describe(JsonException error, Type rootType, IReadOnlyList<string> segments, YamlNode node)
+    /// <returns>The message, and whether it is about the field's key (unknown field) rather than its value.</returns>
+    public static (string Reason, bool AtKey) Describe(JsonException error, Type rootType, IReadOnlyList<string> segments, YamlNode node)
     {
         var field = JsonPathLocator.Format(segments);
         var prefix = field.Length > 0 ? field + ": " : "";
@@ -17,7 +18,12 @@ internal static class JsonErrorText
         var missingAt = error.Message.IndexOf(Missing, StringComparison.Ordinal);
         if (missingAt >= 0)
         {
-            return $"{prefix}missing required field {error.Message[(missingAt + Missing.Length)..].TrimEnd('.')}";
+            return ($"{prefix}missing required field {error.Message[(missingAt + Missing.Length)..].TrimEnd('.')}", false);
+        }
+
+        if (error.Message.Contains("could not be mapped to any .NET member", StringComparison.Ordinal))
+        {
+            return ($"{prefix}unknown field", true);
         }
 
         var found = node switch
@@ -39,7 +45,7 @@ internal static class JsonErrorText
             { IsClass: true } when expected != typeof(object) => $"{found} is not a mapping",
             _ => FirstSentence(error.Message),
         };
-        return prefix + reason;
+        return (prefix + reason, false);
     }
 
     private static Type? TargetType(Type rootType, IReadOnlyList<string> segments)

@@ -10,15 +10,20 @@ namespace DesktopOperator.Api.Yaml;
 /// </summary>
 internal static class JsonPathLocator
 {
-    public static (YamlNode Node, IReadOnlyList<string> Segments) Find(YamlNode root, string? path)
+    /// <returns>The node, the key it is under (when the last step was a mapping key), and the parsed path.</returns>
+    public static (YamlNode Node, YamlNode? Key, IReadOnlyList<string> Segments) Find(YamlNode root, string? path)
     {
         var segments = Parse(path);
         var node = root;
+        YamlNode? key = null;
         foreach (var segment in segments)
         {
+            var entry = node is YamlMappingNode mapping
+                ? mapping.Children.FirstOrDefault(c => c.Key is YamlScalarNode k && k.Value == segment)
+                : default;
             YamlNode? next = node switch
             {
-                YamlMappingNode map => map.Children.FirstOrDefault(c => c.Key is YamlScalarNode k && k.Value == segment).Value,
+                YamlMappingNode => entry.Value,
                 YamlSequenceNode list when int.TryParse(segment, NumberStyles.None, CultureInfo.InvariantCulture, out var i) && i < list.Children.Count
                     => list.Children[i],
                 _ => null,
@@ -28,10 +33,11 @@ internal static class JsonPathLocator
                 break;
             }
 
+            key = entry.Key;
             node = next;
         }
 
-        return (node, segments);
+        return (node, key, segments);
     }
 
     /// <summary>Field path in the form of <see cref="Validation.ValidationError.Field"/>: <c>spec.protocols[0].kind</c>.</summary>

@@ -152,6 +152,35 @@ public sealed class ResourceYamlTests
     }
 
     [Fact]
+    public void Load_MisspelledField_ReportsUnknownField()
+    {
+        var error = Assert.Throws<ResourceYamlException>(() =>
+            ResourceYaml.Load<DesktopPool>(Pool + "\n  capacity:\n    sesionsPerHost: 4\n", "pool.yaml"));
+        Assert.Equal("pool.yaml:15:5: spec.capacity.sesionsPerHost: unknown field", error.Message);
+    }
+
+    [Fact]
+    public void Load_WrongCaseField_ReportsUnknownField()
+    {
+        var error = Assert.Throws<ResourceYamlException>(() => ResourceYaml.Load<SessionRoute>(Route.Replace("user:", "User:"), "route.yaml"));
+        Assert.Contains("spec.User: unknown field", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_NumberAsString_ReportsType()
+    {
+        var error = Assert.Throws<ResourceYamlException>(() => ResourceYaml.Load<DesktopPool>(Pool.Replace("port: 22", "port: '22'"), "pool.yaml"));
+        Assert.EndsWith("spec.protocols[0].port: '22' is not an integer", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_UnknownMetadataField_IsKept()
+    {
+        var route = ResourceYaml.Load<SessionRoute>(Route.Replace("  name: x2go-bob", "  name: x2go-bob\n  managedFields: []"), "route.yaml");
+        Assert.True(route.Metadata.ExtensionData!.ContainsKey("managedFields"));
+    }
+
+    [Fact]
     public void Load_MissingRequiredKind_ReportsField()
     {
         var error = Assert.Throws<ResourceYamlException>(() => ResourceYaml.Load<DesktopPool>(Pool.Replace("      kind: Ssh\n", ""), "pool.yaml"));
