@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using DesktopOperator.Api.V1Alpha1;
 using DesktopOperator.Kube.Models;
 using YamlDotNet.Core;
@@ -14,7 +11,7 @@ namespace DesktopOperator.Api.Yaml;
 /// object via <see cref="KubernetesJson.Options"/>. Every failure is a <see cref="ResourceYamlException"/> with the
 /// source name and line. Defaults come from the C# initializers; run the validators on the result.
 /// </summary>
-public static partial class ResourceYaml
+public static class ResourceYaml
 {
     private static readonly Dictionary<(string ApiVersion, string Kind), Type> KnownKinds = new()
     {
@@ -45,7 +42,7 @@ public static partial class ResourceYaml
         var documents = new List<ResourceDocument>();
         foreach (var document in stream.Documents)
         {
-            var json = ToJson(document.RootNode, sourceName);
+            var json = new YamlToJson(sourceName).Convert(document.RootNode);
             if (json is not null)
             {
                 documents.Add(new ResourceDocument(sourceName, documents.Count, document.RootNode, json));
@@ -73,56 +70,6 @@ public static partial class ResourceYaml
                     $"unknown kind '{document.Kind}' of apiVersion '{document.ApiVersion}'; expected {ApiGroup.GroupVersion} DesktopPool or SessionRoute"))
             .ToList();
 
-    private static JsonNode? ToJson(YamlNode node, string sourceName) => node switch
-    {
-        YamlMappingNode map => Object(map, sourceName),
-        YamlSequenceNode list => new JsonArray(list.Children.Select(c => ToJson(c, sourceName)).ToArray()),
-        YamlScalarNode scalar => Scalar(scalar),
-        _ => throw new ResourceYamlException(sourceName, node.Start.Line, node.Start.Column, $"unsupported YAML node {node.NodeType}"),
-    };
-
-    private static JsonObject Object(YamlMappingNode map, string sourceName)
-    {
-        var json = new JsonObject();
-        foreach (var (key, value) in map.Children)
-        {
-            if (key is not YamlScalarNode { Value: { } name })
-            {
-                throw new ResourceYamlException(sourceName, key.Start.Line, key.Start.Column, "mapping keys must be plain strings");
-            }
-
-            if (json.ContainsKey(name))
-            {
-                throw new ResourceYamlException(sourceName, key.Start.Line, key.Start.Column, $"duplicate key '{name}'");
-            }
-
-            json[name] = ToJson(value, sourceName);
-        }
-
-        return json;
-    }
-
-    private static JsonValue? Scalar(YamlScalarNode scalar)
-    {
-        var value = scalar.Value ?? "";
-        if (scalar.Style != ScalarStyle.Plain || scalar.Tag is { IsEmpty: false, IsNonSpecific: false, Value: "tag:yaml.org,2002:str" })
-        {
-            return JsonValue.Create(value);
-        }
-
-        return value switch
-        {
-            "" or "~" or "null" or "Null" or "NULL" => null,
-            "true" or "True" or "TRUE" => JsonValue.Create(true),
-            "false" or "False" or "FALSE" => JsonValue.Create(false),
-            _ when Integer().IsMatch(value) && long.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var l)
-                => JsonValue.Create(l),
-            _ when Float().IsMatch(value) && double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var d)
-                => JsonValue.Create(d),
-            _ => JsonValue.Create(value),
-        };
-    }
-
     private static string Reason(YamlException e)
     {
         // YamlDotNet prefixes its messages with the location, which the exception already carries.
@@ -130,10 +77,4 @@ public static partial class ResourceYaml
         var close = message.IndexOf("): ", StringComparison.Ordinal);
         return message.StartsWith("(Line:", StringComparison.Ordinal) && close > 0 ? message[(close + 3)..] : message;
     }
-
-    [GeneratedRegex("^[-+]?[0-9]+$")]
-    private static partial Regex Integer();
-
-    [GeneratedRegex(@"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")]
-    private static partial Regex Float();
 }

@@ -122,6 +122,25 @@ public sealed class ResourceYamlTests
     }
 
     [Fact]
+    public void ReadDocuments_AliasBomb_FailsInsteadOfExpanding()
+    {
+        // Each level doubles ten times: 10^9 values if expanded.
+        var text = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + string.Concat(Enumerable.Range(1, 8).Select(i =>
+            $"{(char)('a' + i)}: &{(char)('a' + i)} [{string.Join(", ", Enumerable.Repeat("*" + (char)('a' + i - 1), 10))}]\n"));
+
+        var error = Assert.Throws<ResourceYamlException>(() => ResourceYaml.ReadDocuments(text, "bomb.yaml"));
+
+        Assert.Contains("more than 100000 values", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ReadDocuments_Aliases_AreExpanded()
+    {
+        var document = ResourceYaml.ReadDocuments("base: &b {x: 1}\ncopy: *b\n", "alias.yaml").Single();
+        Assert.Equal(1L, (long)document.Json!["copy"]!["x"]!);
+    }
+
+    [Fact]
     public void ReadDocuments_DuplicateKey_ReportsLine()
     {
         var error = Assert.Throws<ResourceYamlException>(() => ResourceYaml.ReadDocuments(Route + "\n  user: eve\n", "dup.yaml"));
