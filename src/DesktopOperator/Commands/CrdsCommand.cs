@@ -9,10 +9,11 @@ internal static class CrdsCommand
 {
     public static Command Create()
     {
-        var output = new Option<DirectoryInfo>("--output") { Description = "Folder to write the CRD YAML files into (e.g. crds).", Required = true };
+        var output = new Option<DirectoryInfo>("--output") { Description = "Folder to write the CRD YAML files into (e.g. crds).", Required = true, HelpName = "DIR" };
         var chart = new Option<DirectoryInfo?>("--chart")
         {
             Description = "Also write the chart's CRD templates into DIR/templates (e.g. charts/desktop-operator).",
+            HelpName = "DIR",
         };
         var command = new Command("crds", "Write the CustomResourceDefinitions generated from the API types.") { output, chart };
         command.SetAction(async (parse, ct) =>
