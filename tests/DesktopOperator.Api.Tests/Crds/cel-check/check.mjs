@@ -1,13 +1,17 @@
-// Evaluates the CEL rules of the generated CRDs with a real CEL evaluator (@bufbuild/cel), after applying the
-// schema defaults as the API server does: every sample must pass, and each broken variant must fail with exactly
-// the expected message. Not part of `dotnet test` (it needs npm); see README.md.
+// Checks the generated CRDs outside .NET: every sample must pass the OpenAPI schema (with ajv, as JSON Schema) and
+// the CEL rules (with a CEL evaluator, @bufbuild/cel, after applying the schema defaults as the API server does),
+// and each broken variant must fail with exactly the expected CEL message. Not part of `dotnet test` (it needs
+// npm); see README.md.
 import { run } from "@bufbuild/cel";
 import YAML from "yaml";
+import Ajv from "ajv";
 import fs from "fs";
 
 const repo = process.argv[2];
 const crds = ["desktop-operator.io_desktoppools.yaml", "desktop-operator.io_sessionroutes.yaml"]
   .map(f => YAML.parse(fs.readFileSync(`${repo}/crds/${f}`, "utf8")));
+const ajv = new Ajv({ strict: false, allErrors: true, logger: false });
+const openApi = Object.fromEntries(crds.map(c => [c.spec.names.kind, ajv.compile(c.spec.versions[0].schema.openAPIV3Schema)]));
 const schemaOf = kind => crds.find(c => c.spec.names.kind === kind).spec.versions[0].schema.openAPIV3Schema;
 
 function applyDefaults(value, schema) {
@@ -48,7 +52,9 @@ function check(obj) {
 let failures = 0;
 for (const f of fs.readdirSync(`${repo}/config/samples`)) {
   for (const doc of YAML.parseAllDocuments(fs.readFileSync(`${repo}/config/samples/${f}`, "utf8"))) {
-    const errs = check(doc.toJS());
+    const obj = doc.toJS();
+    const errs = openApi[obj.kind](obj) ? [] : openApi[obj.kind].errors.map(e => `${e.instancePath}: ${e.message}`);
+    errs.push(...check(obj));
     console.log(`${f}: ${errs.length ? errs.join("; ") : "ok"}`);
     failures += errs.length;
   }
