@@ -27,12 +27,7 @@ public sealed class SampleTests
         Assert.NotEmpty(objects);
         foreach (var item in objects)
         {
-            var errors = item switch
-            {
-                DesktopPool pool => DesktopPoolValidator.Validate(pool),
-                SessionRoute route => SessionRouteValidator.Validate(route),
-                _ => throw new InvalidOperationException(item.GetType().Name),
-            };
+            var errors = ResourceValidator.Validate(item);
             Assert.True(errors.Count == 0, string.Join("\n", errors));
         }
     }
