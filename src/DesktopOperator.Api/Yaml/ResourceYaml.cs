@@ -24,7 +24,7 @@ public static class ResourceYaml
     {
         ArgumentNullException.ThrowIfNull(text);
         var stream = new YamlStream();
-        var parser = new TrackingParser(new Parser(new StringReader(text)));
+        var parser = new TrackingParser(new Parser(new StringReader(text)), sourceName);
         try
         {
             stream.Load(parser);

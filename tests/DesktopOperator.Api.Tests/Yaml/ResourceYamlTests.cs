@@ -133,6 +133,25 @@ public sealed class ResourceYamlTests
         Assert.Contains("more than 100000 values", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(200_000)]
+    [InlineData(101)]
+    public void ReadDocuments_DeepNesting_FailsInsteadOfOverflowingTheStack(int depth)
+    {
+        var text = "a: " + new string('[', depth) + new string(']', depth) + "\n";
+
+        var error = Assert.Throws<ResourceYamlException>(() => ResourceYaml.ReadDocuments(text, "deep.yaml"));
+
+        Assert.Equal("deep.yaml:1:103: nested more than 100 levels deep", error.Message);
+    }
+
+    [Fact]
+    public void ReadDocuments_NestingAtTheLimit_IsRead()
+    {
+        var text = "a: " + new string('[', 99) + new string(']', 99) + "\n";
+        Assert.Single(ResourceYaml.ReadDocuments(text, "deep.yaml"));
+    }
+
     [Fact]
     public void ReadDocuments_Aliases_AreExpanded()
     {
