@@ -1,0 +1,45 @@
+namespace DesktopOperator.Api.V1Alpha1;
+
+/// <summary>CamelCase condition reasons (metav1.Condition <c>reason</c>).</summary>
+public static class ConditionReasons
+{
+    public const string HostsReady = "HostsReady";
+
+    public const string NoReadyHosts = "NoReadyHosts";
+
+    public const string PoolFull = "PoolFull";
+
+    public const string InvalidSpec = "InvalidSpec";
+
+    public const string HostsFailed = "HostsFailed";
+
+    public const string HostCreateFailed = "HostCreateFailed";
+
+    public const string AsExpected = "AsExpected";
+
+    public const string MaxHostsReached = "MaxHostsReached";
+
+    public const string WithinLimits = "WithinLimits";
+
+    public const string ScalingUp = "ScalingUp";
+
+    public const string ScalingDown = "ScalingDown";
+
+    public const string Draining = "Draining";
+
+    public const string RollingUpdate = "RollingUpdate";
+
+    public const string Stable = "Stable";
+
+    public const string Bound = "Bound";
+
+    public const string Queued = "Queued";
+
+    public const string PoolNotFound = "PoolNotFound";
+
+    public const string HostNotFound = "HostNotFound";
+
+    public const string HostGone = "HostGone";
+
+    public const string ResumeExpired = "ResumeExpired";
+}

@@ -1,0 +1,36 @@
+using System.Text.Json.Serialization;
+using DesktopOperator.Api.Schema;
+using DesktopOperator.Kube.Models;
+
+namespace DesktopOperator.Api.V1Alpha1;
+
+/// <summary>Where the session is bound and whether it is in use, written by the gateway and the operator.</summary>
+public sealed class SessionRouteStatus
+{
+    /// <summary>The metadata.generation this status was computed from.</summary>
+    public long? ObservedGeneration { get; set; }
+
+    /// <summary>Pending, Bound, Active, Disconnected, Expired or Failed.</summary>
+    public SessionRoutePhase? Phase { get; set; }
+
+    /// <summary>The host (in the pool) the session is bound to.</summary>
+    public string? Host { get; set; }
+
+    /// <summary>The host's address when the route was bound.</summary>
+    public string? HostAddress { get; set; }
+
+    /// <summary>When the route was bound to its host.</summary>
+    [JsonConverter(typeof(KubeTimeConverter))]
+    public DateTimeOffset? BoundAt { get; set; }
+
+    /// <summary>When a connection of the session was last open (updated at connect and disconnect, not per packet).</summary>
+    [JsonConverter(typeof(KubeTimeConverter))]
+    public DateTimeOffset? LastSeen { get; set; }
+
+    /// <summary>Connections open through all gateway replicas.</summary>
+    public int ActiveConnections { get; set; }
+
+    /// <summary>Ready, and Degraded when the route is invalid.</summary>
+    [ListMap("type")]
+    public IList<V1Condition>? Conditions { get; set; }
+}

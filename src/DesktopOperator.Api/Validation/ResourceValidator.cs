@@ -1,0 +1,16 @@
+using DesktopOperator.Api.V1Alpha1;
+using DesktopOperator.Kube.Models;
+
+namespace DesktopOperator.Api.Validation;
+
+/// <summary>Validates any of our kinds, e.g. each object <see cref="Yaml.ResourceYaml.LoadAll"/> returns.</summary>
+public static class ResourceValidator
+{
+    public static IReadOnlyList<ValidationError> Validate(KubernetesObject resource) => resource switch
+    {
+        DesktopPool pool => DesktopPoolValidator.Validate(pool),
+        SessionRoute route => SessionRouteValidator.Validate(route),
+        null => throw new ArgumentNullException(nameof(resource)),
+        _ => throw new ArgumentException($"{resource.GetType().Name} is not a kind of {ApiGroup.GroupVersion}.", nameof(resource)),
+    };
+}
