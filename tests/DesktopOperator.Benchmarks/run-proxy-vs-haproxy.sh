@@ -4,9 +4,10 @@
 #
 #   tests/DesktopOperator.Benchmarks/run-proxy-vs-haproxy.sh                      # candidates: gateway
 #   CANDIDATES="haproxy-b socat" tests/DesktopOperator.Benchmarks/run-proxy-vs-haproxy.sh   # prove the harness
-#   DURATION=10 IDLE=9500 BALANCING=leastconn OUTPUT=proxy-figures.md ...        # knobs (defaults shown)
+#   DURATION=10 IDLE=9500 ROUNDS=3 BALANCING=leastconn OUTPUT=FILE.md            # knobs (defaults shown)
+# About a minute per proxy per round. Rounds alternate the proxies; the table shows medians.
 #
-# Writes the Markdown table to stdout and to $OUTPUT (default: tests/DesktopOperator.Benchmarks/proxy-figures.md).
+# Writes the Markdown table to stdout and to $OUTPUT (default: .tmp/proxy-figures.md, git-ignored).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
@@ -15,8 +16,9 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 candidates="${CANDIDATES:-gateway}"
 duration="${DURATION:-10}"
 idle="${IDLE:-9500}"
+rounds="${ROUNDS:-3}"
 balancing="${BALANCING:-leastconn}"
-output="${OUTPUT:-$here/proxy-figures.md}"
+output="${OUTPUT:-$repo/.tmp/proxy-figures.md}"; mkdir -p "$(dirname "$output")"
 
 for tool in haproxy setsid; do
   command -v "$tool" >/dev/null || { echo "missing $tool: run .ci/install-tools" >&2; exit 1; }
@@ -32,6 +34,6 @@ if [[ " $candidates " == *" gateway "* ]]; then
   dotnet build "$repo/src/DesktopOperator" -c Release -m:1 -nologo -v quiet >&2
 fi
 
-args=(proxy --baseline haproxy --balancing "$balancing" --duration "$duration" --idle "$idle" --output "$output")
+args=(proxy --baseline haproxy --balancing "$balancing" --duration "$duration" --idle "$idle" --rounds "$rounds" --output "$output")
 for c in $candidates; do args+=(--candidate "$c"); done
-exec timeout --kill-after=10 1200 dotnet "$here/bin/Release/net10.0/DesktopOperator.Benchmarks.dll" "${args[@]}"
+exec timeout --kill-after=10 3600 dotnet "$here/bin/Release/net10.0/DesktopOperator.Benchmarks.dll" "${args[@]}"

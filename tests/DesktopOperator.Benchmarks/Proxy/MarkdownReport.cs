@@ -53,7 +53,7 @@ internal static class MarkdownReport
         }
 
         text.AppendLine()
-            .AppendLine($"Machine: {machine}. Balancing: {options.Balancing}. Idle connections target: {options.IdleConnections} " +
+            .AppendLine($"Medians over {options.Rounds} round(s), proxies alternating. Machine: {machine}. Balancing: {options.Balancing}. Idle connections target: {options.IdleConnections} " +
                 "(2 fds per proxied connection; open-file limit 20,000 per process).")
             .AppendLine("Throughput is upload (client -> host), counted by the host. Latency samples: " +
                 $"{options.RoundTrips} round trips per connection after 500 warm-up ones.");

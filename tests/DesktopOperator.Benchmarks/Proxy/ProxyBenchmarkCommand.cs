@@ -29,7 +29,7 @@ internal static class ProxyBenchmarkCommand
         }
 
         // A hard bound on the whole run, whatever a proxy does.
-        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(10 + (2 * options.Candidates.Count)));
+        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(2 + (3 * options.Rounds * (options.Candidates.Count + 1))));
         // Ctrl-C or a SIGTERM (the runner script's timeout) unwinds the run so every process is stopped by PID.
         using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
         using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
@@ -40,15 +40,23 @@ internal static class ProxyBenchmarkCommand
             options.Balancing);
         Log($"backends on {string.Join(", ", setup.Backends.Select(b => b.EndPoint))} (pid {backend.ProcessId})");
 
-        var baseline = await MeasureAsync(ProxyCatalog.Create(options.Baseline), setup, options, cts.Token);
-        var candidates = new List<ProxyFigures>();
-        foreach (var name in options.Candidates)
+        // Rounds alternate baseline and candidates; the table shows medians, the raw rounds follow it.
+        var names = options.Candidates.Prepend(options.Baseline).ToList();
+        var rounds = names.ToDictionary(n => n, _ => new List<ProxyFigures>());
+        for (var round = 1; round <= options.Rounds; round++)
         {
-            candidates.Add(await MeasureAsync(ProxyCatalog.Create(name), setup, options, cts.Token));
+            foreach (var name in names)
+            {
+                Log($"round {round}/{options.Rounds}: {name}");
+                rounds[name].Add(await MeasureAsync(ProxyCatalog.Create(name), setup, options, cts.Token));
+            }
         }
 
+        var baseline = ProxyFigures.Median(rounds[options.Baseline]);
+        var candidates = options.Candidates.Select(c => ProxyFigures.Median(rounds[c])).ToList();
+        var raw = names.SelectMany(n => rounds[n].Select((f, i) => $"- {n}, round {i + 1}: {f.Summary()}")).ToList();
         var machine = $"{Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC";
-        var report = MarkdownReport.Render(baseline, candidates, options, machine);
+        var report = MarkdownReport.Render(baseline, candidates, options, machine) + "\nRounds:\n" + string.Join('\n', raw) + "\n";
         Console.WriteLine();
         Console.WriteLine(report);
         if (options.Output is { } output)

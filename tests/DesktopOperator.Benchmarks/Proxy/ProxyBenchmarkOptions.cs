@@ -30,6 +30,8 @@ internal sealed record ProxyBenchmarkOptions
 
     public string? Output { get; init; }
 
+    public int Rounds { get; init; } = 1;
+
     public static ProxyBenchmarkOptions Parse(IReadOnlyList<string> args)
     {
         var options = new ProxyBenchmarkOptions();
@@ -50,8 +52,15 @@ internal sealed record ProxyBenchmarkOptions
                 "--round-trips" => options with { RoundTrips = Number(value) },
                 "--idle" => options with { IdleConnections = Number(value) },
                 "--output" => options with { Output = value },
+                "--rounds" => options with { Rounds = Math.Max(1, Number(value)) },
                 _ => throw new ArgumentException($"unknown option {args[i - 1]}"),
             };
+        }
+
+        var names = options.Candidates.Prepend(options.Baseline).ToList();
+        if (names.Distinct(StringComparer.Ordinal).Count() != names.Count)
+        {
+            throw new ArgumentException("proxy names must differ: name a second instance with a suffix, e.g. haproxy-b");
         }
 
         return options;
@@ -60,7 +69,7 @@ internal sealed record ProxyBenchmarkOptions
     public static string Usage =>
         "proxy [--baseline haproxy] [--candidate gateway|haproxy-b|socat]... [--balancing leastconn|source|roundrobin]\n" +
         "      [--duration SECONDS] [--streams N] [--concurrency N] [--latency-connections N] [--round-trips N]\n" +
-        "      [--idle N] [--output FILE.md]";
+        "      [--idle N] [--rounds N] [--output FILE.md]";
 
     private static ProxyBenchmarkOptions Add(ProxyBenchmarkOptions options, List<string> candidates, string value)
     {

@@ -12,7 +12,7 @@ public sealed class XrdpHostTests
     private static readonly TimeSpan ClientTimeout = TimeSpan.FromSeconds(30);
 
     [ToolFact("xrdp", "Xvnc", "Xvfb", "xfreerdp", "setsid")]
-    public async Task FreeRdpAuthOnly_XrdpHost_CompletesAndHostLogsUserAndVncSession()
+    public async Task FreeRdpAuthOnly_XrdpHost_CompletesAndHostLogsUser()
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(120));
         await using var display = await XvfbDisplay.StartAsync(cts.Token);
@@ -23,7 +23,8 @@ public sealed class XrdpHostTests
         Assert.True(result.Succeeded, result.Process + "\n" + host.Describe());
         Assert.True(await host.WaitForLoginsAsync("alice", 1, ClientTimeout, cts.Token), host.Describe());
         Assert.Equal(["alice"], host.Logins());
-        Assert.True(await host.WaitForVncSessionsAsync(1, ClientTimeout, cts.Token), host.Describe());
+        // Not asserted: xrdp's VNC session towards its Xvnc. xrdp starts it after the login, and an +auth-only client
+        // has usually hung up by then (xrdp then logs "SSL_write: I/O error"), so it happens only sometimes.
     }
 
     [ToolFact("Xvfb", "xfreerdp", "setsid")]

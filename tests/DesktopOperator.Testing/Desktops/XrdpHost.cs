@@ -82,13 +82,14 @@ public sealed partial class XrdpHost : IAsyncDisposable
     /// <summary>How many times <paramref name="user"/> logged in here.</summary>
     public int CountLogins(string user) => Logins().Count(u => string.Equals(u, user, StringComparison.Ordinal));
 
-    /// <summary>How many VNC sessions xrdp started towards its own Xvnc (one per completed RDP login).</summary>
+    /// <summary>How many VNC sessions xrdp started towards its own Xvnc (see <see cref="WaitForVncSessionsAsync"/>).</summary>
     public int CountVncSessions() =>
         Regex.Count(ChildProcess.ReadShared(LogPath), $@"\[INFO \] VNC connecting to {Regex.Escape(Desktop.Endpoint.Address.ToString())} {Desktop.Endpoint.Port}\b");
 
     /// <summary>
-    /// Waits until xrdp has started <paramref name="count"/> VNC sessions: it does so after the RDP login, possibly
-    /// after an +auth-only client has already exited.
+    /// Waits until xrdp has started <paramref name="count"/> VNC sessions. xrdp starts one after the RDP login, but an
+    /// +auth-only client usually hangs up before that (xrdp logs "SSL_write: I/O error"): only a client that stays
+    /// connected is sure to cause one. Use <see cref="WaitForLoginsAsync"/> for +auth-only clients.
     /// </summary>
     public Task<bool> WaitForVncSessionsAsync(int count, TimeSpan timeout, CancellationToken cancellationToken) =>
         WaitFor.ConditionAsync(() => CountVncSessions() >= count, timeout, cancellationToken);

@@ -95,6 +95,38 @@ public static partial class ProcessSignals
         return null;
     }
 
+    /// <summary>
+    /// Proportional set size (Pss, /proc/PID/smaps_rollup) in bytes: resident memory with shared pages divided among
+    /// the processes sharing them, so the sum over forked processes does not count shared libraries N times.
+    /// </summary>
+    public static long? ProportionalBytes(int processId)
+    {
+        string[] lines;
+        try
+        {
+            lines = File.ReadAllLines($"/proc/{processId}/smaps_rollup");
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return null;
+        }
+
+        foreach (var line in lines)
+        {
+            if (line.StartsWith("Pss:", StringComparison.Ordinal))
+            {
+                var parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                return long.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture) * 1024;
+            }
+        }
+
+        return null;
+    }
+
     private static (char State, int ParentId)? ReadStat(int processId)
     {
         string text;

@@ -33,11 +33,16 @@ public sealed class RunningProxy : IAsyncDisposable
     public string Directory { get; }
 
     /// <summary>
-    /// Resident memory of the proxy process and its descendants (socat forks a process per connection) in bytes.
+    /// Resident memory of the proxy in bytes: VmRSS of its process; for a proxy that forks per connection (socat),
+    /// the sum of Pss over the process and its descendants, so shared pages are not counted once per child.
     /// </summary>
-    public long ResidentBytes() =>
-        (ProcessSignals.ResidentBytes(ProcessId) ?? 0)
-        + ProcessSignals.Descendants(ProcessId).Sum(pid => ProcessSignals.ResidentBytes(pid) ?? 0);
+    public long ResidentBytes()
+    {
+        var children = ProcessSignals.Descendants(ProcessId);
+        return children.Count == 0
+            ? ProcessSignals.ResidentBytes(ProcessId) ?? 0
+            : children.Prepend(ProcessId).Sum(pid => ProcessSignals.ProportionalBytes(pid) ?? 0);
+    }
 
     public string Describe() => $"{Name} on {EndPoint} (pid {ProcessId}); " + HostLogs.Describe(Directory);
 
