@@ -69,7 +69,9 @@ internal static class MarkdownReport
     }
 
     private static double? Errors(ProxyFigures f) =>
-        (f.Throughput?.FailedStreams ?? 0) + (f.ConnectionRate?.Errors ?? 0) + (f.Latency?.IncompleteConnections ?? 0) + (f.IdleMemory?.Failed ?? 0);
+        f.Throughput is null && f.ConnectionRate is null && f.Latency is null && f.IdleMemory is null
+        ? null
+        : (f.Throughput?.FailedStreams ?? 0) + (f.ConnectionRate?.Errors ?? 0) + (f.Latency?.IncompleteConnections ?? 0) + (f.IdleMemory?.Failed ?? 0);
 
     private static string Format(double? value, string format) =>
         value is { } v && !double.IsNaN(v) ? v.ToString(format, CultureInfo.InvariantCulture) : "n/a";

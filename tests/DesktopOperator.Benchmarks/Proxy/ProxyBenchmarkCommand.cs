@@ -85,7 +85,8 @@ internal static class ProxyBenchmarkCommand
         }
         catch (Exception e) when (e is InvalidOperationException or FileNotFoundException or IOException)
         {
-            figures.Notes.Add("did not start: " + e.Message.Split('\n')[0]);
+            var message = e.Message.ReplaceLineEndings(" ");
+            figures.Notes.Add("did not start: " + (message.Length > 600 ? message[..600] + "..." : message));
             Log($"{proxyUnderTest.Name}: did not start: {e.Message}");
             return figures;
         }

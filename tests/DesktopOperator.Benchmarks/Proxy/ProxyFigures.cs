@@ -67,9 +67,11 @@ internal sealed record ProxyFigures(string Proxy)
 
     /// <summary>One line of the raw figures, for the per-round listing under the table.</summary>
     public string Summary() =>
-        $"{Throughput?.MebibytesPerSecond:F0} MiB/s, {ConnectionRate?.ConnectionsPerSecond:F0} conn/s, " +
-        $"p50 {Latency?.P50Microseconds:F1} us, p99 {Latency?.P99Microseconds:F1} us, " +
-        $"{IdleMemory?.BytesPerConnection / 1024:F2} KiB/idle conn";
+        Throughput is null && ConnectionRate is null && Latency is null && IdleMemory is null
+            ? "no figures"
+            : $"{Throughput?.MebibytesPerSecond:F0} MiB/s, {ConnectionRate?.ConnectionsPerSecond:F0} conn/s, " +
+              $"p50 {Latency?.P50Microseconds:F1} us, p99 {Latency?.P99Microseconds:F1} us, " +
+              $"{IdleMemory?.BytesPerConnection / 1024:F2} KiB/idle conn";
 
     private static double MedianOf(IEnumerable<double> values)
     {

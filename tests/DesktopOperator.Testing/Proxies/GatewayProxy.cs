@@ -9,7 +9,8 @@ namespace DesktopOperator.Testing.Proxies;
 /// DesktopPool whose gateway port is free on <see cref="ProxySetup.ListenAddress"/>.
 /// PLACEHOLDER until standalone mode lands: the command line and manifest shape are the issue's; the lead adjusts
 /// <see cref="Arguments"/> (e.g. a listen-address option) and <see cref="GatewayManifests"/> to the final CLI and API.
-/// The executable is <c>$DESKTOP_OPERATOR_EXE</c>, else the built <c>src/DesktopOperator/bin/{Release,Debug}/net10.0/desktop-operator</c>.
+/// The executable is <c>$DESKTOP_OPERATOR_EXE</c>, else the built <c>src/DesktopOperator/bin/{Release,Debug}/net10.0/desktop-operator</c>
+/// (the caller's configuration first).
 /// </summary>
 public sealed class GatewayProxy(string name = "gateway") : IProxyUnderTest
 {
@@ -42,7 +43,7 @@ public sealed class GatewayProxy(string name = "gateway") : IProxyUnderTest
         return new RunningProxy(Name, endpoint, process, directory);
     }
 
-    /// <summary>$DESKTOP_OPERATOR_EXE, else the newest build output of src/DesktopOperator.</summary>
+    /// <summary>$DESKTOP_OPERATOR_EXE, else the build output of src/DesktopOperator.</summary>
     public static string FindExecutable()
     {
         if (Environment.GetEnvironmentVariable("DESKTOP_OPERATOR_EXE") is { Length: > 0 } configured)
@@ -54,11 +55,11 @@ public sealed class GatewayProxy(string name = "gateway") : IProxyUnderTest
         {
             if (File.Exists(Path.Combine(dir.FullName, "Operator.sln")))
             {
-                var built = new[] { "Release", "Debug" }
+                // The caller's own configuration first: a Release benchmark measures a Release gateway.
+                var own = AppContext.BaseDirectory.Contains("/bin/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
+                var built = new[] { own, own == "Release" ? "Debug" : "Release" }
                     .Select(c => Path.Combine(dir.FullName, "src", "DesktopOperator", "bin", c, "net10.0", "desktop-operator"))
-                    .Where(File.Exists)
-                    .OrderByDescending(File.GetLastWriteTimeUtc)
-                    .FirstOrDefault();
+                    .FirstOrDefault(File.Exists);
                 return built ?? throw new FileNotFoundException(
                     "desktop-operator is not built: run `dotnet build src/DesktopOperator -c Release` or set DESKTOP_OPERATOR_EXE");
             }
