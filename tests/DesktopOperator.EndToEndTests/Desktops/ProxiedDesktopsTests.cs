@@ -133,6 +133,33 @@ public sealed class ProxiedDesktopsTests
         Assert.Contains(3, new[] { a.CountLogins("carol"), b.CountLogins("carol") });
     }
 
+    [ToolFact("xrdp", "Xvnc", "Xvfb", "xfreerdp", "haproxy", "setsid")]
+    public async Task Rdp_UserAffinity_EachUserKeepsOneHostAndUsersSpread()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(150));
+        await using var display = await XvfbDisplay.StartAsync(cts.Token);
+        await using var a = await XrdpHost.StartAsync(new XrdpHostOptions("rdp-c", LoopbackPorts.Address(41)), cts.Token);
+        await using var b = await XrdpHost.StartAsync(new XrdpHostOptions("rdp-d", LoopbackPorts.Address(42), a.Endpoint.Port), cts.Token);
+        await using var proxy = await ProxyUnderTest().StartAsync(Setup(ProxyBalancing.RdpUser, "Rdp", ("rdp-c", a.Endpoint), ("rdp-d", b.Endpoint)), cts.Token);
+        string[] users = ["ann", "ben", "cid", "dee"];
+
+        foreach (var round in Enumerable.Range(0, 2))
+        {
+            foreach (var user in users)
+            {
+                var result = await FreeRdpClient.AuthOnlyAsync(display, proxy.EndPoint, user, "pw", TimeSpan.FromSeconds(30), cts.Token);
+                Assert.True(result.Succeeded, $"{user}, round {round}: {result.Process}\n{proxy.Describe()}");
+            }
+        }
+
+        Assert.True(
+            await Testing.Processes.WaitFor.ConditionAsync(() => a.Logins().Count + b.Logins().Count == 2 * users.Length, ClientTimeout, cts.Token),
+            a.Describe() + "\n" + b.Describe());
+        Assert.All(users, user => Assert.Contains(2, new[] { a.CountLogins(user), b.CountLogins(user) }));
+        Assert.NotEmpty(a.Logins());
+        Assert.NotEmpty(b.Logins());
+    }
+
     private static ProxySetup Setup(ProxyBalancing balancing, string kind, params (string Name, IPEndPoint EndPoint)[] hosts) =>
         new(IPAddress.Loopback, [.. hosts.Select(h => new ProxyBackend(h.Name, h.EndPoint))], balancing) { ProtocolKind = kind };
 }

@@ -25,6 +25,15 @@ public sealed class ProxyConfigurationTests
     }
 
     [Fact]
+    public void HaproxyConfig_RdpUser_HashesCookieAfterWaitingForIt()
+    {
+        var config = HaproxyProxy.Config(Setup with { Balancing = ProxyBalancing.RdpUser }, new IPEndPoint(IPAddress.Loopback, 13389));
+
+        Assert.Contains("  balance rdp-cookie\n", config, StringComparison.Ordinal);
+        Assert.Contains("  tcp-request content accept if RDP_COOKIE\n", config, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void GatewayManifest_SourceHash_IsDesktopPoolYamlWithStaticHostsAndGatewayPort()
     {
         var yaml = new YamlStream();

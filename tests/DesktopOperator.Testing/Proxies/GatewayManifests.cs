@@ -16,6 +16,7 @@ public static class GatewayManifests
             ProxyBalancing.LeastConnections => "LeastSessions",
             ProxyBalancing.SourceHash => "SourceHash",
             ProxyBalancing.RoundRobin => "RoundRobin",
+            ProxyBalancing.RdpUser => "LeastSessions",
             _ => throw new ArgumentOutOfRangeException(nameof(setup)),
         };
         var text = new StringBuilder()
@@ -37,7 +38,14 @@ public static class GatewayManifests
             .AppendLine($"      port: {setup.BackendPort}")
             .AppendLine($"      gatewayPort: {gatewayPort}")
             .AppendLine("  balancing:")
-            .AppendLine($"    strategy: {strategy}")
+            .AppendLine($"    strategy: {strategy}");
+        if (setup.Balancing is ProxyBalancing.RdpUser or ProxyBalancing.SourceHash)
+        {
+            text.AppendLine("  affinity:")
+                .AppendLine($"    key: {(setup.Balancing == ProxyBalancing.RdpUser ? "User" : "SourceIP")}");
+        }
+
+        text
             .AppendLine("  capacity:")
             .AppendLine($"    sessionsPerHost: {setup.MaxConnections.ToString(CultureInfo.InvariantCulture)}")
             .AppendLine("  healthCheck:")

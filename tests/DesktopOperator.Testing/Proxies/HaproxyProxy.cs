@@ -41,6 +41,7 @@ public sealed class HaproxyProxy(string name = "haproxy") : IProxyUnderTest
             ProxyBalancing.LeastConnections => "leastconn",
             ProxyBalancing.SourceHash => "source",
             ProxyBalancing.RoundRobin => "roundrobin",
+            ProxyBalancing.RdpUser => "rdp-cookie",
             _ => throw new ArgumentOutOfRangeException(nameof(setup)),
         };
         var text = new StringBuilder()
@@ -56,7 +57,15 @@ public sealed class HaproxyProxy(string name = "haproxy") : IProxyUnderTest
             .AppendLine("  option redispatch")
             .AppendLine("  retries 2")
             .AppendLine("frontend desktops")
-            .AppendLine($"  bind {listen.Address}:{listen.Port} backlog 4096")
+            .AppendLine($"  bind {listen.Address}:{listen.Port} backlog 4096");
+        if (setup.Balancing == ProxyBalancing.RdpUser)
+        {
+            // Wait (bounded) for the X.224 Connection Request so the cookie can be hashed.
+            text.AppendLine("  tcp-request inspect-delay 5s")
+                .AppendLine("  tcp-request content accept if RDP_COOKIE");
+        }
+
+        text
             .AppendLine("  default_backend hosts")
             .AppendLine("backend hosts")
             .AppendLine($"  balance {balance}");

@@ -11,4 +11,10 @@ public enum ProxyBalancing
 
     /// <summary>HAProxy <c>balance roundrobin</c>; our <c>RoundRobin</c>.</summary>
     RoundRobin,
+
+    /// <summary>
+    /// By RDP user: HAProxy <c>balance rdp-cookie</c> (a hash of the X.224 <c>mstshash</c> cookie); our
+    /// <c>LeastSessions</c> with <c>affinity.key: User</c>. RDP only.
+    /// </summary>
+    RdpUser,
 }
