@@ -47,5 +47,3 @@ internal static class ConnectionRateScenario
         return new ConnectionRateFigures(completed / elapsed.TotalSeconds, concurrency, completed, errors);
     }
 }
-
-internal sealed record ConnectionRateFigures(double ConnectionsPerSecond, int Concurrency, long Completed, long Errors);

@@ -64,5 +64,3 @@ internal static class LatencyScenario
     private static double Percentile(double[] sorted, double p) =>
         sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
 }
-
-internal sealed record LatencyFigures(double P50Microseconds, double P99Microseconds, long RoundTrips, int Connections, int IncompleteConnections);

@@ -49,5 +49,3 @@ internal static class ThroughputScenario
         }
     }
 }
-
-internal sealed record ThroughputFigures(double MebibytesPerSecond, int Streams, TimeSpan Elapsed, int FailedStreams);
