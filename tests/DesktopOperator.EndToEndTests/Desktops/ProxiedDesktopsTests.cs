@@ -112,6 +112,43 @@ public sealed class ProxiedDesktopsTests
         Assert.Equal(["ssh-a", "ssh-b"], served.Order());
     }
 
+    [ToolFact("sshd", "ssh", "ssh-keygen", "haproxy", "setsid")]
+    public async Task Ssh_HostKilledMidSession_NewLoginsReachSurvivorAndLiveSessionFinishes()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+        await using var a = await SshdHost.StartAsync(new SshdHostOptions("ssh-c", LoopbackPorts.Address(43)), cts.Token);
+        await using var b = await SshdHost.StartAsync(new SshdHostOptions("ssh-d", LoopbackPorts.Address(44), a.Endpoint.Port, a.ClientKey), cts.Token);
+        await using var proxy = await ProxyUnderTest().StartAsync(Setup(ProxyBalancing.RoundRobin, "Ssh", ("ssh-c", a.Endpoint), ("ssh-d", b.Endpoint)), cts.Token);
+        var folder = HostLogs.CreateDirectory("ssh-live");
+        try
+        {
+            // A live session that reads one line, then ends cleanly; it must survive the other host's death.
+            var (session, servedBy) = await SshClient.StartSessionAsync(
+                proxy.EndPoint, a.ClientKey, SshdHost.User, "read line; echo got-$line", folder, ClientTimeout, cts.Token);
+            await using (session)
+            {
+                var (victim, survivor) = servedBy == "ssh-c" ? (b, a) : (a, b);
+                await victim.KillAsync();
+
+                for (var i = 0; i < 4; i++)
+                {
+                    var result = await SshClient.RunAsync(proxy.EndPoint, a.ClientKey, SshdHost.User, "true", ClientTimeout, cts.Token);
+                    Assert.True(result.Succeeded, result + "\n" + proxy.Describe());
+                    Assert.Equal(survivor.HostName, SshClient.ServedBy(result));
+                }
+
+                await session.WriteLineAsync("still-here");
+                Assert.True(await session.WaitForExitAsync(ClientTimeout, cts.Token), session.ReadOutput());
+                Assert.Equal(0, session.ExitCode);
+                Assert.Contains("got-still-here", session.ReadOutput(), StringComparison.Ordinal);
+            }
+        }
+        finally
+        {
+            HostLogs.Remove(folder);
+        }
+    }
+
     [ToolFact("xrdp", "Xvnc", "Xvfb", "xfreerdp", "haproxy", "setsid")]
     public async Task Rdp_SameUserSameSource_LandsOnOneHostEveryTime()
     {

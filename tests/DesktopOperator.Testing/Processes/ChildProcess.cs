@@ -38,6 +38,25 @@ public sealed class ChildProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The exit code once the process has exited by itself or been killed; null while it runs.</summary>
+    public int? ExitCode => _process.HasExited ? _process.ExitCode : null;
+
+    /// <summary>Waits for the process to exit by itself; false when <paramref name="timeout"/> passes first.</summary>
+    public async Task<bool> WaitForExitAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(limit.Token);
+            return true;
+        }
+        catch (OperationCanceledException) when (limit.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
+
     /// <summary>
     /// Starts <paramref name="executable"/> with <paramref name="arguments"/> as the leader of a new process group.
     /// <paramref name="name"/> names the log files in <paramref name="logDirectory"/>.
@@ -81,6 +100,13 @@ public sealed class ChildProcess : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return child;
+    }
+
+    /// <summary>Writes a line to the process's stdin (kept open for its lifetime).</summary>
+    public async Task WriteLineAsync(string line)
+    {
+        await _process.StandardInput.WriteLineAsync(line);
+        await _process.StandardInput.FlushAsync();
     }
 
     /// <summary>The captured stdout and stderr so far.</summary>

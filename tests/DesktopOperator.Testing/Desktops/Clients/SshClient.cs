@@ -10,6 +10,37 @@ namespace DesktopOperator.Testing.Desktops.Clients;
 /// </summary>
 public static class SshClient
 {
+    /// <summary>
+    /// Starts a long-lived session running <paramref name="command"/>, its output captured to files in
+    /// <paramref name="logDirectory"/>, and returns once the serving host has printed its name (or throws). The
+    /// session lives until the command ends or the returned process is disposed (killed by PID).
+    /// </summary>
+    public static async Task<(ChildProcess Session, string ServedBy)> StartSessionAsync(
+        IPEndPoint server,
+        SshClientKey key,
+        string user,
+        string command,
+        string logDirectory,
+        TimeSpan timeout,
+        CancellationToken cancellationToken)
+    {
+        var session = ChildProcess.Start(
+            "ssh-session", ExternalTools.Require("ssh"), Arguments(server, key, user, command, timeout, source: null), logDirectory);
+        string? servedBy = null;
+        var named = await WaitFor.ConditionAsync(
+            () => (servedBy = FirstLine(ChildProcess.ReadShared(session.StdoutPath))) is not null || session.HasExited,
+            timeout,
+            cancellationToken);
+        if (!named || servedBy is null)
+        {
+            var output = session.ReadOutput();
+            await session.DisposeAsync();
+            throw new InvalidOperationException($"ssh session to {server} did not start: {output}");
+        }
+
+        return (session, servedBy);
+    }
+
     public static Task<ProcessResult> RunAsync(
         IPEndPoint server,
         SshClientKey key,
@@ -18,6 +49,17 @@ public static class SshClient
         TimeSpan timeout,
         CancellationToken cancellationToken,
         IPAddress? source = null)
+    {
+        return ProcessRunner.RunAsync(ExternalTools.Require("ssh"), Arguments(server, key, user, command, timeout, source), timeout, cancellationToken);
+    }
+
+    /// <summary>The host name an <see cref="SshdHost"/> printed first, or null.</summary>
+    public static string? ServedBy(ProcessResult result) => FirstLine(result.Stdout);
+
+    private static string? FirstLine(string output) =>
+        output.Contains('\n', StringComparison.Ordinal) && output.Split('\n', 2)[0].Trim() is { Length: > 0 } line ? line : null;
+
+    private static List<string> Arguments(IPEndPoint server, SshClientKey key, string user, string command, TimeSpan timeout, IPAddress? source)
     {
         var arguments = new List<string>
         {
@@ -37,10 +79,6 @@ public static class SshClient
         }
 
         arguments.AddRange([$"{user}@{server.Address}", command]);
-        return ProcessRunner.RunAsync(ExternalTools.Require("ssh"), arguments, timeout, cancellationToken);
+        return arguments;
     }
-
-    /// <summary>The host name an <see cref="SshdHost"/> printed first, or null.</summary>
-    public static string? ServedBy(ProcessResult result) =>
-        result.Stdout.Split('\n', 2)[0].Trim() is { Length: > 0 } line ? line : null;
 }
