@@ -1,5 +1,19 @@
 using BenchmarkDotNet.Running;
+using DesktopOperator.Benchmarks.Proxy;
 
-// Micro-benchmarks (BenchmarkDotNet). Side-by-side runs against HAProxy live in scripts beside this project.
-// Not part of CI's test run: `dotnet run -c Release --project tests/DesktopOperator.Benchmarks -- --filter '*'`.
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+// Micro-benchmarks (BenchmarkDotNet), and the side-by-side proxy benchmark against HAProxy (run-proxy-vs-haproxy.sh).
+// Not part of CI's test run:
+//   dotnet run -c Release --project tests/DesktopOperator.Benchmarks -- --filter '*'
+//   dotnet run -c Release --project tests/DesktopOperator.Benchmarks -- proxy --baseline haproxy --candidate gateway
+return args switch
+{
+    ["proxy", .. var rest] => await ProxyBenchmarkCommand.RunAsync(rest),
+    ["proxy-backend", .. var addresses] => await BackendProcess.RunAsync(addresses),
+    _ => Run(args),
+};
+
+static int Run(string[] args)
+{
+    BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    return 0;
+}

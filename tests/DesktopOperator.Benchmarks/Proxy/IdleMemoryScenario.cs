@@ -1,0 +1,65 @@
+using System.Net;
+using System.Net.Sockets;
+using DesktopOperator.Testing.Proxies;
+
+namespace DesktopOperator.Benchmarks.Proxy;
+
+/// <summary>
+/// Memory per idle connection: the proxy's resident memory (VmRSS of it and its children) before and after opening N
+/// connections that each did one small exchange with the echo backend and then stay quiet; the difference over N.
+/// Each proxied connection holds two file descriptors in the proxy, so N is bounded by its open-file limit.
+/// </summary>
+internal static class IdleMemoryScenario
+{
+    private const int ConnectConcurrency = 128;
+
+    public static async Task<IdleMemoryFigures> RunAsync(
+        RunningProxy proxy, ClientSockets clients, int connections, TimeSpan settle, CancellationToken cancellationToken)
+    {
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(TimeSpan.FromMinutes(3));
+        await Task.Delay(settle, limit.Token);
+        var before = proxy.ResidentBytes();
+        var sockets = new Socket?[connections];
+        var failed = 0;
+        var next = -1;
+        try
+        {
+            await Task.WhenAll(Enumerable.Range(0, ConnectConcurrency).Select(async _ =>
+            {
+                var ping = new byte[] { (byte)'E', (byte)'x' };
+                var pong = new byte[1];
+                int index;
+                while ((index = Interlocked.Increment(ref next)) < connections)
+                {
+                    try
+                    {
+                        var socket = await clients.ConnectAsync(proxy.EndPoint, limit.Token);
+                        sockets[index] = socket;
+                        await socket.SendAsync(ping, SocketFlags.None, limit.Token);
+                        if (!await ClientSockets.ReceiveExactlyAsync(socket, pong, limit.Token))
+                        {
+                            Interlocked.Increment(ref failed);
+                        }
+                    }
+                    catch (SocketException)
+                    {
+                        Interlocked.Increment(ref failed);
+                    }
+                }
+            }));
+
+            // Let the proxy release whatever it held for the exchange, as it would for a quiet desktop session.
+            await Task.Delay(settle, limit.Token);
+            var after = proxy.ResidentBytes();
+            return new IdleMemoryFigures(connections - failed, before, after, failed);
+        }
+        finally
+        {
+            foreach (var socket in sockets)
+            {
+                socket?.Dispose();
+            }
+        }
+    }
+}

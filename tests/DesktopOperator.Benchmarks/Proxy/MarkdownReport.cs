@@ -1,0 +1,78 @@
+using System.Globalization;
+using System.Text;
+
+namespace DesktopOperator.Benchmarks.Proxy;
+
+/// <summary>
+/// The comparison as a Markdown table: one column of absolute figures per proxy, and for each candidate its ratio to
+/// the baseline, beside the target for our gateway.
+/// </summary>
+internal static class MarkdownReport
+{
+    private sealed record Row(string Metric, string Target, Func<ProxyFigures, double?> Value, string Format);
+
+    public static string Render(ProxyFigures baseline, IReadOnlyList<ProxyFigures> candidates, ProxyBenchmarkOptions options, string machine)
+    {
+        var rows = new Row[]
+        {
+            new($"Bulk throughput, {options.Streams} streams x {options.Duration.TotalSeconds:F0} s (MiB/s)", ">= 1.0x", f => f.Throughput?.MebibytesPerSecond, "F0"),
+            new($"New connections/s, {options.Concurrency} concurrent, 64 B echo", ">= 1.0x", f => f.ConnectionRate?.ConnectionsPerSecond, "F0"),
+            new($"Round trip p50, 64 B, {options.LatencyConnections} long-lived conns (us)", "-", f => f.Latency?.P50Microseconds, "F1"),
+            new($"Round trip p99, 64 B, {options.LatencyConnections} long-lived conns (us)", "<= 1.1x", f => f.Latency?.P99Microseconds, "F1"),
+            new("Memory per idle connection (KiB)", "<= 8 KiB", f => f.IdleMemory?.BytesPerConnection / 1024, "F2"),
+            new("Idle connections held", "-", f => f.IdleMemory?.Connections, "F0"),
+            new("Errors (failed streams + connects + incomplete latency conns + idle failures)", "0", Errors, "F0"),
+        };
+        var text = new StringBuilder();
+        text.Append($"| Metric | {baseline.Proxy} (baseline) |");
+        foreach (var candidate in candidates)
+        {
+            text.Append($" {candidate.Proxy} | {candidate.Proxy}/{baseline.Proxy} |");
+        }
+
+        text.AppendLine(" Target (ours) |");
+        text.Append("|---|---:|");
+        foreach (var unused in candidates)
+        {
+            text.Append("---:|---:|");
+        }
+
+        text.AppendLine("---|");
+        foreach (var row in rows)
+        {
+            var reference = row.Value(baseline);
+            text.Append($"| {row.Metric} | {Format(reference, row.Format)} |");
+            foreach (var candidate in candidates)
+            {
+                var value = row.Value(candidate);
+                var ratio = value is { } v && reference is { } r && r != 0 ? $"{v / r:F2}x" : "-";
+                text.Append($" {Format(value, row.Format)} | {ratio} |");
+            }
+
+            text.AppendLine($" {row.Target} |");
+        }
+
+        text.AppendLine()
+            .AppendLine($"Medians over {options.Rounds} round(s), proxies alternating. Machine: {machine}. Balancing: {options.Balancing}. Idle connections target: {options.IdleConnections} " +
+                "(2 fds per proxied connection; open-file limit 20,000 per process).")
+            .AppendLine("Throughput is upload (client -> host), counted by the host. Latency samples: " +
+                $"{options.RoundTrips} round trips per connection after 500 warm-up ones.");
+        foreach (var figures in candidates.Prepend(baseline))
+        {
+            foreach (var note in figures.Notes)
+            {
+                text.AppendLine($"- {figures.Proxy}: {note}");
+            }
+        }
+
+        return text.ToString();
+    }
+
+    private static double? Errors(ProxyFigures f) =>
+        f.Throughput is null && f.ConnectionRate is null && f.Latency is null && f.IdleMemory is null
+        ? null
+        : (f.Throughput?.FailedStreams ?? 0) + (f.ConnectionRate?.Errors ?? 0) + (f.Latency?.IncompleteConnections ?? 0) + (f.IdleMemory?.Failed ?? 0);
+
+    private static string Format(double? value, string format) =>
+        value is { } v && !double.IsNaN(v) ? v.ToString(format, CultureInfo.InvariantCulture) : "n/a";
+}

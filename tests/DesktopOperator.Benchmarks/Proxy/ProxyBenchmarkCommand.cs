@@ -1,0 +1,134 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using DesktopOperator.Testing.Proxies;
+
+namespace DesktopOperator.Benchmarks.Proxy;
+
+/// <summary>
+/// <c>proxy</c>: starts the backend hosts (127.0.0.21 and 127.0.0.22, one port), then each proxy in turn (baseline
+/// first) with the same setup, runs the scenarios against it (idle memory first, on a fresh process), stops it by PID,
+/// and prints the Markdown comparison (also written to --output).
+/// </summary>
+internal static class ProxyBenchmarkCommand
+{
+    private static readonly IPAddress[] BackendAddresses = [IPAddress.Parse("127.0.0.21"), IPAddress.Parse("127.0.0.22")];
+    private static readonly TimeSpan Settle = TimeSpan.FromSeconds(2);
+
+    public static async Task<int> RunAsync(IReadOnlyList<string> args)
+    {
+        ProxyBenchmarkOptions options;
+        try
+        {
+            options = ProxyBenchmarkOptions.Parse(args);
+        }
+        catch (ArgumentException e)
+        {
+            await Console.Error.WriteLineAsync(e.Message + "\n" + ProxyBenchmarkOptions.Usage);
+            return 2;
+        }
+
+        // A hard bound on the whole run, whatever a proxy does.
+        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(2 + (3 * options.Rounds * (options.Candidates.Count + 1))));
+        // Ctrl-C or a SIGTERM (the runner script's timeout) unwinds the run so every process is stopped by PID.
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+        await using var backend = await BackendProcess.StartAsync(BackendAddresses, cts.Token);
+        var setup = new ProxySetup(
+            IPAddress.Loopback,
+            [.. BackendAddresses.Select((a, i) => new ProxyBackend($"host-{i + 1}", new IPEndPoint(a, backend.Port)))],
+            options.Balancing);
+        Log($"backends on {string.Join(", ", setup.Backends.Select(b => b.EndPoint))} (pid {backend.ProcessId})");
+
+        // Rounds alternate baseline and candidates; the table shows medians, the raw rounds follow it.
+        var names = options.Candidates.Prepend(options.Baseline).ToList();
+        var rounds = names.ToDictionary(n => n, _ => new List<ProxyFigures>());
+        for (var round = 1; round <= options.Rounds; round++)
+        {
+            foreach (var name in names)
+            {
+                Log($"round {round}/{options.Rounds}: {name}");
+                rounds[name].Add(await MeasureAsync(ProxyCatalog.Create(name), setup, options, cts.Token));
+            }
+        }
+
+        var baseline = ProxyFigures.Median(rounds[options.Baseline]);
+        var candidates = options.Candidates.Select(c => ProxyFigures.Median(rounds[c])).ToList();
+        var raw = names.SelectMany(n => rounds[n].Select((f, i) => $"- {n}, round {i + 1}: {f.Summary()}")).ToList();
+        var machine = $"{Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC";
+        var report = MarkdownReport.Render(baseline, candidates, options, machine) + "\nRounds:\n" + string.Join('\n', raw) + "\n";
+        Console.WriteLine();
+        Console.WriteLine(report);
+        if (options.Output is { } output)
+        {
+            await File.WriteAllTextAsync(output, report, cts.Token);
+            Log($"written to {output}");
+        }
+
+        return 0;
+
+        void Stop(PosixSignalContext context)
+        {
+            context.Cancel = true;
+            cts.Cancel();
+        }
+    }
+
+    private static async Task<ProxyFigures> MeasureAsync(
+        IProxyUnderTest proxyUnderTest, ProxySetup setup, ProxyBenchmarkOptions options, CancellationToken cancellationToken)
+    {
+        var figures = new ProxyFigures(proxyUnderTest.Name);
+        RunningProxy proxy;
+        try
+        {
+            proxy = await proxyUnderTest.StartAsync(setup, cancellationToken);
+        }
+        catch (Exception e) when (e is InvalidOperationException or FileNotFoundException or IOException)
+        {
+            var message = e.Message.ReplaceLineEndings(" ");
+            figures.Notes.Add("did not start: " + (message.Length > 600 ? message[..600] + "..." : message));
+            Log($"{proxyUnderTest.Name}: did not start: {e.Message}");
+            return figures;
+        }
+
+        await using (proxy)
+        {
+            var clients = ClientSockets.Default;
+            Log($"{proxy.Name} on {proxy.EndPoint} (pid {proxy.ProcessId}): idle memory, {options.IdleConnections} connections");
+            figures.IdleMemory = await ScenarioAsync(figures, "idle memory", () => IdleMemoryScenario.RunAsync(proxy, clients, options.IdleConnections, Settle, cancellationToken));
+            Log($"{proxy.Name}: {figures.IdleMemory?.BytesPerConnection / 1024:F2} KiB per idle connection ({figures.IdleMemory?.Connections} held)");
+
+            // Closed connections linger briefly in the proxy; give it the settle time before the next scenario.
+            await Task.Delay(Settle, cancellationToken);
+            figures.Throughput = await ScenarioAsync(figures, "throughput", () => ThroughputScenario.RunAsync(proxy.EndPoint, clients, options.Streams, options.Duration, cancellationToken));
+            Log($"{proxy.Name}: {figures.Throughput?.MebibytesPerSecond:F0} MiB/s");
+            figures.ConnectionRate = await ScenarioAsync(figures, "connection rate", () => ConnectionRateScenario.RunAsync(proxy.EndPoint, clients, options.Concurrency, options.Duration, cancellationToken));
+            Log($"{proxy.Name}: {figures.ConnectionRate?.ConnectionsPerSecond:F0} connections/s ({figures.ConnectionRate?.Errors} errors)");
+            figures.Latency = await ScenarioAsync(figures, "latency", () => LatencyScenario.RunAsync(proxy.EndPoint, clients, options.LatencyConnections, options.RoundTrips, TimeSpan.FromSeconds(60), cancellationToken));
+            Log($"{proxy.Name}: p50 {figures.Latency?.P50Microseconds:F1} us, p99 {figures.Latency?.P99Microseconds:F1} us");
+            if (!proxy.IsRunning)
+            {
+                figures.Notes.Add("the proxy process exited during the run: " + proxy.Describe().Split('\n')[0]);
+            }
+        }
+
+        return figures;
+    }
+
+    private static async Task<T?> ScenarioAsync<T>(ProxyFigures figures, string name, Func<Task<T>> run)
+        where T : class
+    {
+        try
+        {
+            return await run();
+        }
+        catch (Exception e) when (e is SocketException or OperationCanceledException or IOException)
+        {
+            figures.Notes.Add($"{name} failed: {e.GetType().Name}: {e.Message}");
+            Log($"{figures.Proxy}: {name} failed: {e}");
+            return null;
+        }
+    }
+
+    private static void Log(string message) => Console.Error.WriteLine($"[{DateTime.UtcNow:HH:mm:ss}] {message}");
+}

@@ -1,0 +1,89 @@
+using System.Globalization;
+using DesktopOperator.Testing.Proxies;
+
+namespace DesktopOperator.Benchmarks.Proxy;
+
+/// <summary>Command-line options of <c>proxy</c>; every run is bounded by these durations and counts.</summary>
+internal sealed record ProxyBenchmarkOptions
+{
+    public string Baseline { get; init; } = "haproxy";
+
+    public IReadOnlyList<string> Candidates { get; init; } = ["haproxy-b"];
+
+    public ProxyBalancing Balancing { get; init; } = ProxyBalancing.LeastConnections;
+
+    public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(10);
+
+    public int Streams { get; init; } = 8;
+
+    public int Concurrency { get; init; } = 16;
+
+    public int LatencyConnections { get; init; } = 32;
+
+    public int RoundTrips { get; init; } = 20_000;
+
+    /// <summary>
+    /// 9,500 rather than 10,000: each proxied connection costs the proxy two descriptors and the open-file limit here
+    /// is 20,000 per process (hard), so 10,000 cannot be held by any proxy on this machine.
+    /// </summary>
+    public int IdleConnections { get; init; } = 9_500;
+
+    public string? Output { get; init; }
+
+    public int Rounds { get; init; } = 1;
+
+    public static ProxyBenchmarkOptions Parse(IReadOnlyList<string> args)
+    {
+        var options = new ProxyBenchmarkOptions();
+        var candidates = new List<string>();
+        for (var i = 0; i < args.Count; i++)
+        {
+            var value = i + 1 < args.Count ? args[i + 1] : throw new ArgumentException($"{args[i]} needs a value");
+            i++;
+            options = args[i - 1] switch
+            {
+                "--baseline" => options with { Baseline = value },
+                "--candidate" => Add(options, candidates, value),
+                "--balancing" => options with { Balancing = ParseBalancing(value) },
+                "--duration" => options with { Duration = TimeSpan.FromSeconds(Number(value)) },
+                "--streams" => options with { Streams = Number(value) },
+                "--concurrency" => options with { Concurrency = Number(value) },
+                "--latency-connections" => options with { LatencyConnections = Number(value) },
+                "--round-trips" => options with { RoundTrips = Number(value) },
+                "--idle" => options with { IdleConnections = Number(value) },
+                "--output" => options with { Output = value },
+                "--rounds" => options with { Rounds = Math.Max(1, Number(value)) },
+                _ => throw new ArgumentException($"unknown option {args[i - 1]}"),
+            };
+        }
+
+        var names = options.Candidates.Prepend(options.Baseline).ToList();
+        if (names.Distinct(StringComparer.Ordinal).Count() != names.Count)
+        {
+            throw new ArgumentException("proxy names must differ: name a second instance with a suffix, e.g. haproxy-b");
+        }
+
+        return options;
+    }
+
+    public static string Usage =>
+        "proxy [--baseline haproxy] [--candidate gateway|haproxy-b|socat]... [--balancing leastconn|source|roundrobin]\n" +
+        "      [--duration SECONDS] [--streams N] [--concurrency N] [--latency-connections N] [--round-trips N]\n" +
+        "      [--idle N] [--rounds N] [--output FILE.md]";
+
+    private static ProxyBenchmarkOptions Add(ProxyBenchmarkOptions options, List<string> candidates, string value)
+    {
+        candidates.Add(value);
+        return options with { Candidates = [.. candidates] };
+    }
+
+    private static int Number(string value) => int.Parse(value, NumberStyles.None, CultureInfo.InvariantCulture);
+
+    private static ProxyBalancing ParseBalancing(string value) => value switch
+    {
+        "leastconn" => ProxyBalancing.LeastConnections,
+        "source" => ProxyBalancing.SourceHash,
+        "roundrobin" => ProxyBalancing.RoundRobin,
+        _ => throw new ArgumentException($"unknown balancing {value}"),
+    };
+}

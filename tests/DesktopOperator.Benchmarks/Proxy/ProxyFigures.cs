@@ -1,0 +1,81 @@
+namespace DesktopOperator.Benchmarks.Proxy;
+
+/// <summary>Everything measured for one proxy; a scenario that failed leaves its figure null and says why in Notes.</summary>
+internal sealed record ProxyFigures(string Proxy)
+{
+    public ThroughputFigures? Throughput { get; set; }
+
+    public ConnectionRateFigures? ConnectionRate { get; set; }
+
+    public LatencyFigures? Latency { get; set; }
+
+    public IdleMemoryFigures? IdleMemory { get; set; }
+
+    public List<string> Notes { get; } = [];
+
+    /// <summary>
+    /// Per metric, the median over rounds (rounds alternate between proxies, so a burst of load from elsewhere on a
+    /// shared machine hits one round, not one proxy). Errors are summed, notes kept.
+    /// </summary>
+    public static ProxyFigures Median(IReadOnlyList<ProxyFigures> rounds)
+    {
+        var result = new ProxyFigures(rounds[0].Proxy);
+        var throughput = rounds.Select(r => r.Throughput).OfType<ThroughputFigures>().ToList();
+        if (throughput.Count > 0)
+        {
+            result.Throughput = throughput[0] with
+            {
+                MebibytesPerSecond = MedianOf(throughput.Select(t => t.MebibytesPerSecond)),
+                FailedStreams = throughput.Sum(t => t.FailedStreams),
+            };
+        }
+
+        var rate = rounds.Select(r => r.ConnectionRate).OfType<ConnectionRateFigures>().ToList();
+        if (rate.Count > 0)
+        {
+            result.ConnectionRate = rate[0] with
+            {
+                ConnectionsPerSecond = MedianOf(rate.Select(t => t.ConnectionsPerSecond)),
+                Errors = rate.Sum(t => t.Errors),
+            };
+        }
+
+        var latency = rounds.Select(r => r.Latency).OfType<LatencyFigures>().ToList();
+        if (latency.Count > 0)
+        {
+            result.Latency = latency[0] with
+            {
+                P50Microseconds = MedianOf(latency.Select(t => t.P50Microseconds)),
+                P99Microseconds = MedianOf(latency.Select(t => t.P99Microseconds)),
+                IncompleteConnections = latency.Sum(t => t.IncompleteConnections),
+            };
+        }
+
+        var idle = rounds.Select(r => r.IdleMemory).OfType<IdleMemoryFigures>().OrderBy(i => i.BytesPerConnection).ToList();
+        if (idle.Count > 0)
+        {
+            result.IdleMemory = idle[(idle.Count - 1) / 2] with { Failed = idle.Sum(i => i.Failed) };
+        }
+
+        foreach (var (round, index) in rounds.Select((r, i) => (r, i + 1)))
+        {
+            result.Notes.AddRange(round.Notes.Select(n => $"round {index}: {n}"));
+        }
+
+        return result;
+    }
+
+    /// <summary>One line of the raw figures, for the per-round listing under the table.</summary>
+    public string Summary() =>
+        Throughput is null && ConnectionRate is null && Latency is null && IdleMemory is null
+            ? "no figures"
+            : $"{Throughput?.MebibytesPerSecond:F0} MiB/s, {ConnectionRate?.ConnectionsPerSecond:F0} conn/s, " +
+              $"p50 {Latency?.P50Microseconds:F1} us, p99 {Latency?.P99Microseconds:F1} us, " +
+              $"{IdleMemory?.BytesPerConnection / 1024:F2} KiB/idle conn";
+
+    private static double MedianOf(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
+    }
+}

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Side-by-side proxy benchmark on loopback: HAProxy 2.6 (baseline) against the candidates, same backends, same
+# balancing. Not part of CI's test run. Bounded: every phase has a time limit and every process is killed by PID.
+#
+#   tests/DesktopOperator.Benchmarks/run-proxy-vs-haproxy.sh                      # candidates: gateway
+#   CANDIDATES="haproxy-b socat" tests/DesktopOperator.Benchmarks/run-proxy-vs-haproxy.sh   # prove the harness
+#   DURATION=10 IDLE=9500 ROUNDS=3 BALANCING=leastconn OUTPUT=FILE.md            # knobs (defaults shown)
+# About a minute per proxy per round. Rounds alternate the proxies; the table shows medians.
+#
+# Writes the Markdown table to stdout and to $OUTPUT (default: .tmp/proxy-figures.md, git-ignored).
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+repo="$(cd "$here/../.." && pwd)"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+candidates="${CANDIDATES:-gateway}"
+duration="${DURATION:-10}"
+idle="${IDLE:-9500}"
+rounds="${ROUNDS:-3}"
+balancing="${BALANCING:-leastconn}"
+output="${OUTPUT:-$repo/.tmp/proxy-figures.md}"; mkdir -p "$(dirname "$output")"
+
+for tool in haproxy setsid; do
+  command -v "$tool" >/dev/null || { echo "missing $tool: run .ci/install-tools" >&2; exit 1; }
+done
+
+# Each idle proxied connection costs the proxy two descriptors, the client one, the backend one: raise the soft
+# limit to the hard one (20,000 here), which every child process inherits.
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+echo "open-file limit: $(ulimit -n)" >&2
+
+dotnet build "$here" -c Release -m:1 -nologo -v quiet >&2
+if [[ " $candidates " == *" gateway "* ]]; then
+  dotnet build "$repo/src/DesktopOperator" -c Release -m:1 -nologo -v quiet >&2
+fi
+
+args=(proxy --baseline haproxy --balancing "$balancing" --duration "$duration" --idle "$idle" --rounds "$rounds" --output "$output")
+for c in $candidates; do args+=(--candidate "$c"); done
+exec timeout --kill-after=10 3600 dotnet "$here/bin/Release/net10.0/DesktopOperator.Benchmarks.dll" "${args[@]}"

@@ -1,0 +1,202 @@
+using System.Net;
+using DesktopOperator.Testing.Desktops;
+using DesktopOperator.Testing.Desktops.Clients;
+using DesktopOperator.Testing.Net;
+using DesktopOperator.Testing.Proxies;
+
+namespace DesktopOperator.EndToEndTests.Desktops;
+
+/// <summary>
+/// Real clients reach real desktop hosts through a proxy under test. Today that proxy is HAProxy, which proves the
+/// fixtures and the <see cref="IProxyUnderTest"/> seam; pointing these tests at our gateway is the one line in
+/// <see cref="ProxyUnderTest"/> (<c>new GatewayProxy()</c>).
+/// </summary>
+public sealed class ProxiedDesktopsTests
+{
+    private static readonly TimeSpan ClientTimeout = TimeSpan.FromSeconds(20);
+
+    private static IProxyUnderTest ProxyUnderTest() => new HaproxyProxy();
+
+    [ToolFact("Xvnc", "haproxy", "setsid")]
+    public async Task Vnc_TwoHostsRoundRobin_ClientsSeeBothDesktops()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        await using var a = await XvncHost.StartAsync(new XvncHostOptions("vnc-a", LoopbackPorts.Address(31)), cts.Token);
+        await using var b = await XvncHost.StartAsync(new XvncHostOptions("vnc-b", LoopbackPorts.Address(32), a.Endpoint.Port), cts.Token);
+        await using var proxy = await ProxyUnderTest().StartAsync(Setup(ProxyBalancing.RoundRobin, "Vnc", ("vnc-a", a.Endpoint), ("vnc-b", b.Endpoint)), cts.Token);
+
+        var names = new List<string>();
+        for (var i = 0; i < 4; i++)
+        {
+            names.Add((await RfbClient.ReadServerInitAsync(proxy.EndPoint, ClientTimeout, cts.Token)).DesktopName);
+        }
+
+        Assert.Equal(["vnc-a", "vnc-b"], names.Distinct().Order());
+    }
+
+    [ToolFact("Xvnc", "haproxy", "setsid")]
+    public async Task Vnc_SourceHash_SameSourceAddressStaysOnItsHost()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        await using var a = await XvncHost.StartAsync(new XvncHostOptions("vnc-c", LoopbackPorts.Address(33)), cts.Token);
+        await using var b = await XvncHost.StartAsync(new XvncHostOptions("vnc-d", LoopbackPorts.Address(34), a.Endpoint.Port), cts.Token);
+        await using var proxy = await ProxyUnderTest().StartAsync(Setup(ProxyBalancing.SourceHash, "Vnc", ("vnc-c", a.Endpoint), ("vnc-d", b.Endpoint)), cts.Token);
+
+        foreach (var source in Enumerable.Range(121, 4).Select(LoopbackPorts.Address))
+        {
+            var names = new HashSet<string>();
+            for (var i = 0; i < 3; i++)
+            {
+                names.Add((await RfbClient.ReadServerInitAsync(proxy.EndPoint, ClientTimeout, cts.Token, source)).DesktopName);
+            }
+
+            Assert.Single(names);
+        }
+    }
+
+    [ToolFact("Xvnc", "haproxy", "setsid")]
+    public async Task Vnc_HostKilled_NewClientsAllReachTheOtherAndLiveSessionContinues()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        await using var a = await XvncHost.StartAsync(new XvncHostOptions("vnc-e", LoopbackPorts.Address(35)), cts.Token);
+        await using var b = await XvncHost.StartAsync(new XvncHostOptions("vnc-f", LoopbackPorts.Address(36), a.Endpoint.Port), cts.Token);
+        await using var proxy = await ProxyUnderTest().StartAsync(Setup(ProxyBalancing.RoundRobin, "Vnc", ("vnc-e", a.Endpoint), ("vnc-f", b.Endpoint)), cts.Token);
+        RfbConnection? live = null;
+        try
+        {
+            while (live?.ServerInit.DesktopName != "vnc-f")
+            {
+                if (live is not null)
+                {
+                    await live.DisposeAsync();
+                }
+
+                live = await RfbClient.ConnectAsync(proxy.EndPoint, ClientTimeout, cts.Token);
+            }
+
+            await a.KillAsync();
+            var names = new List<string>();
+            for (var i = 0; i < 6; i++)
+            {
+                names.Add((await RfbClient.ReadServerInitAsync(proxy.EndPoint, ClientTimeout, cts.Token)).DesktopName);
+            }
+
+            await live.RequestFrameAsync(cts.Token);
+            Assert.All(names, name => Assert.Equal("vnc-f", name));
+        }
+        finally
+        {
+            if (live is not null)
+            {
+                await live.DisposeAsync();
+            }
+        }
+    }
+
+    [ToolFact("sshd", "ssh", "ssh-keygen", "haproxy", "setsid")]
+    public async Task Ssh_TwoHostsBehindProxy_RealClientLogsInAndSeesWhichHost()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        await using var a = await SshdHost.StartAsync(new SshdHostOptions("ssh-a", LoopbackPorts.Address(37)), cts.Token);
+        await using var b = await SshdHost.StartAsync(new SshdHostOptions("ssh-b", LoopbackPorts.Address(38), a.Endpoint.Port, a.ClientKey), cts.Token);
+        await using var proxy = await ProxyUnderTest().StartAsync(Setup(ProxyBalancing.RoundRobin, "Ssh", ("ssh-a", a.Endpoint), ("ssh-b", b.Endpoint)), cts.Token);
+
+        var served = new List<string?>();
+        for (var i = 0; i < 2; i++)
+        {
+            var result = await SshClient.RunAsync(proxy.EndPoint, a.ClientKey, SshdHost.User, "true", ClientTimeout, cts.Token);
+            Assert.True(result.Succeeded, result + "\n" + proxy.Describe());
+            served.Add(SshClient.ServedBy(result));
+        }
+
+        Assert.Equal(["ssh-a", "ssh-b"], served.Order());
+    }
+
+    [ToolFact("sshd", "ssh", "ssh-keygen", "haproxy", "setsid")]
+    public async Task Ssh_HostKilledMidSession_NewLoginsReachSurvivorAndLiveSessionFinishes()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+        await using var a = await SshdHost.StartAsync(new SshdHostOptions("ssh-c", LoopbackPorts.Address(43)), cts.Token);
+        await using var b = await SshdHost.StartAsync(new SshdHostOptions("ssh-d", LoopbackPorts.Address(44), a.Endpoint.Port, a.ClientKey), cts.Token);
+        await using var proxy = await ProxyUnderTest().StartAsync(Setup(ProxyBalancing.RoundRobin, "Ssh", ("ssh-c", a.Endpoint), ("ssh-d", b.Endpoint)), cts.Token);
+        var folder = HostLogs.CreateDirectory("ssh-live");
+        try
+        {
+            // A live session that reads one line, then ends cleanly; it must survive the other host's death.
+            var (session, servedBy) = await SshClient.StartSessionAsync(
+                proxy.EndPoint, a.ClientKey, SshdHost.User, "read line; echo got-$line", folder, ClientTimeout, cts.Token);
+            await using (session)
+            {
+                var (victim, survivor) = servedBy == "ssh-c" ? (b, a) : (a, b);
+                await victim.KillAsync();
+
+                for (var i = 0; i < 4; i++)
+                {
+                    var result = await SshClient.RunAsync(proxy.EndPoint, a.ClientKey, SshdHost.User, "true", ClientTimeout, cts.Token);
+                    Assert.True(result.Succeeded, result + "\n" + proxy.Describe());
+                    Assert.Equal(survivor.HostName, SshClient.ServedBy(result));
+                }
+
+                await session.WriteLineAsync("still-here");
+                Assert.True(await session.WaitForExitAsync(ClientTimeout, cts.Token), session.ReadOutput());
+                Assert.Equal(0, session.ExitCode);
+                Assert.Contains("got-still-here", session.ReadOutput(), StringComparison.Ordinal);
+            }
+        }
+        finally
+        {
+            HostLogs.Remove(folder);
+        }
+    }
+
+    [ToolFact("xrdp", "Xvnc", "Xvfb", "xfreerdp", "haproxy", "setsid")]
+    public async Task Rdp_SameUserSameSource_LandsOnOneHostEveryTime()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+        await using var display = await XvfbDisplay.StartAsync(cts.Token);
+        await using var a = await XrdpHost.StartAsync(new XrdpHostOptions("rdp-a", LoopbackPorts.Address(39)), cts.Token);
+        await using var b = await XrdpHost.StartAsync(new XrdpHostOptions("rdp-b", LoopbackPorts.Address(40), a.Endpoint.Port), cts.Token);
+        await using var proxy = await ProxyUnderTest().StartAsync(Setup(ProxyBalancing.SourceHash, "Rdp", ("rdp-a", a.Endpoint), ("rdp-b", b.Endpoint)), cts.Token);
+
+        for (var i = 0; i < 3; i++)
+        {
+            var result = await FreeRdpClient.AuthOnlyAsync(display, proxy.EndPoint, "carol", "pw", TimeSpan.FromSeconds(30), cts.Token);
+            Assert.True(result.Succeeded, result.Process + "\n" + proxy.Describe());
+        }
+
+        Assert.True(
+            await Testing.Processes.WaitFor.ConditionAsync(() => a.CountLogins("carol") + b.CountLogins("carol") == 3, ClientTimeout, cts.Token),
+            a.Describe() + "\n" + b.Describe());
+        Assert.Contains(3, new[] { a.CountLogins("carol"), b.CountLogins("carol") });
+    }
+
+    [ToolFact("xrdp", "Xvnc", "Xvfb", "xfreerdp", "haproxy", "setsid")]
+    public async Task Rdp_UserAffinity_EachUserKeepsOneHostAndUsersSpread()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(150));
+        await using var display = await XvfbDisplay.StartAsync(cts.Token);
+        await using var a = await XrdpHost.StartAsync(new XrdpHostOptions("rdp-c", LoopbackPorts.Address(41)), cts.Token);
+        await using var b = await XrdpHost.StartAsync(new XrdpHostOptions("rdp-d", LoopbackPorts.Address(42), a.Endpoint.Port), cts.Token);
+        await using var proxy = await ProxyUnderTest().StartAsync(Setup(ProxyBalancing.RdpUser, "Rdp", ("rdp-c", a.Endpoint), ("rdp-d", b.Endpoint)), cts.Token);
+        string[] users = ["ann", "ben", "cid", "dee"];
+
+        foreach (var round in Enumerable.Range(0, 2))
+        {
+            foreach (var user in users)
+            {
+                var result = await FreeRdpClient.AuthOnlyAsync(display, proxy.EndPoint, user, "pw", TimeSpan.FromSeconds(30), cts.Token);
+                Assert.True(result.Succeeded, $"{user}, round {round}: {result.Process}\n{proxy.Describe()}");
+            }
+        }
+
+        Assert.True(
+            await Testing.Processes.WaitFor.ConditionAsync(() => a.Logins().Count + b.Logins().Count == 2 * users.Length, ClientTimeout, cts.Token),
+            a.Describe() + "\n" + b.Describe());
+        Assert.All(users, user => Assert.Contains(2, new[] { a.CountLogins(user), b.CountLogins(user) }));
+        Assert.NotEmpty(a.Logins());
+        Assert.NotEmpty(b.Logins());
+    }
+
+    private static ProxySetup Setup(ProxyBalancing balancing, string kind, params (string Name, IPEndPoint EndPoint)[] hosts) =>
+        new(IPAddress.Loopback, [.. hosts.Select(h => new ProxyBackend(h.Name, h.EndPoint))], balancing) { ProtocolKind = kind };
+}

@@ -1,0 +1,28 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using DesktopOperator.Testing.Processes;
+
+namespace DesktopOperator.Testing.Desktops.Clients;
+
+/// <summary>
+/// The real VNC client <c>vncsnapshot</c> (TightVNC-based, RFB 3.3): connects, prints <c>Desktop name "X"</c>, saves
+/// one frame as JPEG and exits 0. Raw encoding, and blank frames allowed (a fresh Xvnc shows a black screen).
+/// </summary>
+public static partial class VncSnapshotClient
+{
+    public static async Task<VncSnapshotResult> CaptureAsync(
+        IPEndPoint server, string imagePath, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var result = await ProcessRunner.RunAsync(
+            ExternalTools.Require("vncsnapshot"),
+            // HOST::PORT is vncsnapshot's syntax for a port (HOST:N would mean display N).
+            ["-allowblank", "-encodings", "raw", $"{server.Address}::{server.Port}", imagePath],
+            timeout,
+            cancellationToken);
+        var match = DesktopNameLine().Match(result.Stdout + result.Stderr);
+        return new VncSnapshotResult(result, match.Success ? match.Groups["name"].Value : null, imagePath);
+    }
+
+    [GeneratedRegex("Desktop name \"(?<name>[^\"]*)\"")]
+    private static partial Regex DesktopNameLine();
+}
