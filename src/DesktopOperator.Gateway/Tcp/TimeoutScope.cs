@@ -40,10 +40,14 @@ internal sealed class TimeoutScope : IDisposable
         }
     }
 
+    /// <summary>Cancels, unless already canceled (then the earlier cause is kept).</summary>
     public void Cancel()
     {
-        _canceledByOwner = true;
-        _source.Cancel();
+        if (!_source.IsCancellationRequested)
+        {
+            _canceledByOwner = true;
+            _source.Cancel();
+        }
     }
 
     public void Dispose()
