@@ -27,19 +27,21 @@ internal sealed partial class TcpListenerManager
                 return; // unbound
             }
 
+            bound.Connections.Enter();
+
             // Off the accept loop, like Kestrel: the handler may run synchronously up to its first wait.
             ThreadPool.UnsafeQueueUserWorkItem(
-                static state => _ = state.Manager.RunConnectionAsync(state.Name, state.Handler, state.Connection),
-                (Manager: this, Name: name, bound.Handler, Connection: connection),
+                static state => _ = state.Manager.RunConnectionAsync(state.Name, state.Bound, state.Connection),
+                (Manager: this, Name: name, Bound: bound, Connection: connection),
                 preferLocal: false);
         }
     }
 
-    private async Task RunConnectionAsync(string name, TcpProxyConnectionHandler handler, ConnectionContext connection)
+    private async Task RunConnectionAsync(string name, BoundListener bound, ConnectionContext connection)
     {
         try
         {
-            await handler.OnConnectedAsync(connection).ConfigureAwait(false);
+            await bound.Handler.OnConnectedAsync(connection).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -48,6 +50,7 @@ internal sealed partial class TcpListenerManager
         finally
         {
             await connection.DisposeAsync().ConfigureAwait(false);
+            bound.Connections.Exit();
         }
     }
 
@@ -58,5 +61,8 @@ internal sealed partial class TcpListenerManager
         public TcpProxyConnectionHandler Handler { get; } = handler;
 
         public Task? AcceptLoop { get; set; }
+
+        /// <summary>Connections accepted here and not yet disposed.</summary>
+        public ConnectionTracker Connections { get; } = new();
     }
 }

@@ -15,6 +15,7 @@ internal sealed partial class TcpListenerManager(IConnectionListenerFactory list
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<string, BoundListener> _listeners = new(StringComparer.Ordinal);
+    private readonly List<Task> _retiring = [];
 
     public IReadOnlyCollection<string> Names
     {
@@ -78,8 +79,16 @@ internal sealed partial class TcpListenerManager(IConnectionListenerFactory list
 
         await bound.Listener.UnbindAsync(cancellationToken).ConfigureAwait(false);
         await bound.AcceptLoop!.ConfigureAwait(false);
-        await bound.Listener.DisposeAsync().ConfigureAwait(false);
-        LogUnbound(logger, name, bound.Handler.ActiveConnections);
+
+        // Disposing a socket listener disposes the memory pools its connections use: wait until they have ended.
+        var retired = DisposeWhenIdleAsync(bound);
+        lock (_lock)
+        {
+            _retiring.RemoveAll(static task => task.IsCompleted);
+            _retiring.Add(retired);
+        }
+
+        LogUnbound(logger, name, bound.Connections.Count);
         return bound.Handler;
     }
 
@@ -105,13 +114,22 @@ internal sealed partial class TcpListenerManager(IConnectionListenerFactory list
         }
 
         await Task.WhenAll(drains).ConfigureAwait(false);
+        Task[] retiring;
+        lock (_lock)
+        {
+            retiring = [.. _retiring];
+            _retiring.Clear();
+        }
+
+        await Task.WhenAll(retiring).WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    public async ValueTask DisposeAsync()
+    /// <summary>Stops at once: live connections are canceled without a drain time.</summary>
+    public async ValueTask DisposeAsync() => await StopAsync(TimeSpan.Zero, CancellationToken.None).ConfigureAwait(false);
+
+    private static async Task DisposeWhenIdleAsync(BoundListener bound)
     {
-        foreach (var name in Names)
-        {
-            await UnbindAsync(name, CancellationToken.None).ConfigureAwait(false);
-        }
+        await bound.Connections.WaitIdleAsync(CancellationToken.None).ConfigureAwait(false);
+        await bound.Listener.DisposeAsync().ConfigureAwait(false);
     }
 }

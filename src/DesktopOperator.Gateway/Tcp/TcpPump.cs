@@ -22,8 +22,11 @@ namespace DesktopOperator.Gateway.Tcp;
 /// </summary>
 internal static class TcpPump
 {
-    /// <summary>Smallest receive buffer taken from the client's output pipe (a part of a pool block).</summary>
-    private const int MinReceiveBuffer = 2048;
+    /// <summary>
+    /// Receive buffer taken from the client's output pipe: a whole pool block (Kestrel's are 4 KiB), so each flush
+    /// is one segment and the transport sends it without building a scatter/gather list.
+    /// </summary>
+    private const int MinReceiveBuffer = 4096;
 
     public static async Task<TcpProxyError> RunAsync(IDuplexPipe client, Socket upstream, TimeoutScope activity, ByteTally toHost, ByteTally toClient)
     {
