@@ -135,6 +135,10 @@ internal sealed partial class TcpProxyConnectionHandler : ConnectionHandler, IDi
             }
 
             var request = new RouteRequest(Settings.Pool, Settings.Protocol, user, ClientAddress(connection.RemoteEndPoint));
+
+            // Not linked to ConnectionClosed: the socket transport fires it on the client's FIN too, and a client may
+            // send its bytes and half-close before the host is connected. A client that leaves while queued waits
+            // out the queue timeout.
             var dispatch = await _dispatcher.DispatchAsync(request, _shutdown.Token).ConfigureAwait(false);
             if (dispatch.Error != TcpProxyError.None)
             {

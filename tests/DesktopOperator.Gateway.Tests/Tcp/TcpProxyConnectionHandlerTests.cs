@@ -163,10 +163,10 @@ public sealed class TcpProxyConnectionHandlerTests
     [Fact]
     public async Task OnConnectedAsync_FirstHostDead_RedispatchedToLiveHostEveryTime()
     {
-        var dead = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        // Bound but not listening: the port stays ours for the test, and connects to it are refused.
+        using var dead = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         dead.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
         var deadPort = ((System.Net.IPEndPoint)dead.LocalEndPoint!).Port;
-        dead.Dispose(); // nothing listens there now: connects are refused
         await using var live = TestBackend.Echo();
         await using var gateway = new TcpProxyHarness();
         gateway.Router.AddHost("dead", deadPort);
@@ -190,8 +190,10 @@ public sealed class TcpProxyConnectionHandlerTests
     [Fact]
     public async Task OnConnectedAsync_BackendResetsMidStream_UpstreamReadCounted()
     {
+        // The host waits for a byte first: a reset before the proxy saw its connect complete would be a failed connect.
         await using var backend = new TestBackend(static async (socket, token) =>
         {
+            await socket.ReceiveAsync(new byte[1], SocketFlags.None, token);
             await socket.SendAsync(new byte[100_000], SocketFlags.None, token);
             socket.LingerState = new LingerOption(true, 0);
             socket.Close(); // RST
@@ -201,6 +203,7 @@ public sealed class TcpProxyConnectionHandlerTests
         var (port, _) = await gateway.StartAsync(TcpProtocolKind.Vnc, Options);
 
         using var client = await TcpProxyHarness.ConnectAsync(port);
+        await client.SendAsync(new byte[] { 1 }, SocketFlags.None);
         await TcpProxyHarness.ReadToEndAsync(client, Bound);
 
         await TcpProxyHarness.WaitUntilAsync(() => gateway.Outcomes.Count == 1, Bound, "the outcome");

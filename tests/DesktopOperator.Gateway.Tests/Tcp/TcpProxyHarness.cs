@@ -62,13 +62,20 @@ internal sealed class TcpProxyHarness : IAsyncDisposable
     public async Task<(int Port, TcpProxyConnectionHandler Handler)> StartAsync(
         TcpProtocolKind kind, TcpProxyOptions options, bool proxyProtocol = false, TcpConnectionLimits? limits = null)
     {
+        var handler = CreateHandler(kind, options, proxyProtocol, limits);
+        var name = "listener-" + Interlocked.Increment(ref _listenerCount);
+        var endPoint = await Manager.BindAsync(name, new IPEndPoint(IPAddress.Loopback, 0), handler, CancellationToken.None);
+        return (((IPEndPoint)endPoint).Port, handler);
+    }
+
+    public TcpProxyConnectionHandler CreateHandler(
+        TcpProtocolKind kind, TcpProxyOptions options, bool proxyProtocol = false, TcpConnectionLimits? limits = null)
+    {
         var settings = new TcpProxyListenerSettings("default/pool", kind.ToString().ToLowerInvariant(), kind, proxyProtocol);
         var handler = new TcpProxyConnectionHandler(
             settings, options, Router, limits ?? TcpConnectionLimits.Unlimited, Metrics, new OutcomeLogger(Outcomes), TimeProvider.System);
         _handlers.Add(handler);
-        var name = "listener-" + Interlocked.Increment(ref _listenerCount);
-        var endPoint = await Manager.BindAsync(name, new IPEndPoint(IPAddress.Loopback, 0), handler, CancellationToken.None);
-        return (((IPEndPoint)endPoint).Port, handler);
+        return handler;
     }
 
     /// <summary>Sum of an instrument's measurements whose tags include all of <paramref name="tags"/>.</summary>
