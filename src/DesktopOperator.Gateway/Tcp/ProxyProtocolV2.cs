@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
@@ -52,6 +53,30 @@ internal static class ProxyProtocolV2
         BinaryPrimitives.WriteUInt16BigEndian(body[(2 * addressLength)..], (ushort)src.Port);
         BinaryPrimitives.WriteUInt16BigEndian(body[((2 * addressLength) + 2)..], (ushort)dst.Port);
         return 16 + (2 * addressLength) + 4;
+    }
+
+    /// <summary>Sends the header on a connected host socket; false when the send failed or was canceled.</summary>
+    public static async Task<bool> SendAsync(Socket upstream, EndPoint? source, EndPoint? destination, CancellationToken cancellationToken)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(MaxLength);
+        try
+        {
+            var length = Write(buffer, source, destination);
+            await upstream.SendAsync(buffer.AsMemory(0, length), SocketFlags.None, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     private static IPAddress Normalize(IPAddress address) => address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;

@@ -10,6 +10,11 @@ namespace DesktopOperator.Gateway.Tcp;
 /// hands each connection to its listener's <see cref="TcpProxyConnectionHandler"/>. Unbinding stops accepting;
 /// the endpoint's live connections go on (drain them with <see cref="TcpProxyConnectionHandler.DrainAsync"/>).
 /// Thread-safe; names are unique among bound endpoints.
+/// <para>Take the factory from a Kestrel-configured container (<c>app.Services</c> of the executable's
+/// WebApplication), not <c>new SocketTransportFactory(...)</c>: only through DI does the socket transport get Kestrel's
+/// pinned block memory pool; built by hand it falls back to the shared array pool, which allocates under load
+/// (measured: ~40 MB per 64 MiB copied). A <c>MaxReadBufferSize</c> of 64 KiB (Kestrel's default is 1 MiB) keeps
+/// a busy connection's buffering small; the tests use it.</para>
 /// </summary>
 internal sealed partial class TcpListenerManager(IConnectionListenerFactory listenerFactory, ILogger<TcpListenerManager> logger) : IAsyncDisposable
 {

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Net;
 using System.Net.Sockets;
 using DesktopOperator.Gateway.Routing;
@@ -168,7 +167,7 @@ internal sealed partial class TcpProxyConnectionHandler : ConnectionHandler, IDi
     {
         using var activity = new TimeoutScope(_options.IdleTimeout, _timeProvider, _shutdown.Token);
         if (Settings.SendProxyProtocol
-            && !await SendProxyHeaderAsync(upstream, connection.RemoteEndPoint, connection.LocalEndPoint, activity.Token).ConfigureAwait(false))
+            && !await ProxyProtocolV2.SendAsync(upstream, connection.RemoteEndPoint, connection.LocalEndPoint, activity.Token).ConfigureAwait(false))
         {
             return new ConnectionOutcome(_shutdown.IsCancellationRequested ? TcpProxyError.Canceled : TcpProxyError.UpstreamWrite, Host: host);
         }
@@ -177,29 +176,6 @@ internal sealed partial class TcpProxyConnectionHandler : ConnectionHandler, IDi
         var toClient = new ByteTally(_metrics.Bytes, _toClientTags, _timeProvider);
         var error = await TcpPump.RunAsync(connection.Transport, upstream, activity, toHost, toClient).ConfigureAwait(false);
         return new ConnectionOutcome(error, Host: host, BytesToHost: toHost.Total, BytesToClient: toClient.Total);
-    }
-
-    private static async Task<bool> SendProxyHeaderAsync(Socket upstream, EndPoint? source, EndPoint? destination, CancellationToken cancellationToken)
-    {
-        var buffer = ArrayPool<byte>.Shared.Rent(ProxyProtocolV2.MaxLength);
-        try
-        {
-            var length = ProxyProtocolV2.Write(buffer, source, destination);
-            await upstream.SendAsync(buffer.AsMemory(0, length), SocketFlags.None, cancellationToken).ConfigureAwait(false);
-            return true;
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            return false;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
     }
 
     private static IPAddress ClientAddress(EndPoint? endPoint) => endPoint switch

@@ -129,14 +129,19 @@ public sealed class TcpProxyLoadTests(ITestOutputHelper output)
         }
     }
 
+    /// <summary>RSS first (a forced collection may decommit memory and blur it), then the live managed heap.</summary>
     private static (long Managed, long Rss) Measure()
     {
+        long rss;
+        using (var process = Process.GetCurrentProcess())
+        {
+            rss = process.WorkingSet64;
+        }
+
         GC.Collect();
         GC.WaitForPendingFinalizers();
         GC.Collect();
-        var managed = GC.GetTotalMemory(forceFullCollection: true);
-        using var process = Process.GetCurrentProcess();
-        return (managed, process.WorkingSet64);
+        return (GC.GetTotalMemory(forceFullCollection: true), rss);
     }
 
     private static async Task ReceiveAsync(Socket socket, byte[] buffer, long total, Action onWarm, long warmup)
