@@ -1,0 +1,14 @@
+using DesktopOperator.Gateway.Routing;
+
+namespace DesktopOperator.Gateway.Tcp;
+
+/// <summary>How one connection ended, for its single log line and its counters.</summary>
+/// <param name="Routing">The router's answer when <paramref name="Error"/> is Rejected.</param>
+/// <param name="HandshakeReject">The reject reason label when the handshake failed.</param>
+internal readonly record struct ConnectionOutcome(
+    TcpProxyError Error,
+    RoutingResult Routing = RoutingResult.Routed,
+    string? HandshakeReject = null,
+    string? Host = null,
+    long BytesToHost = 0,
+    long BytesToClient = 0);

@@ -1,0 +1,14 @@
+using System.Net.Sockets;
+using DesktopOperator.Gateway.Routing;
+
+namespace DesktopOperator.Gateway.Tcp;
+
+/// <summary>
+/// The end of dispatching one client: on success (<see cref="Error"/> None) a connected <see cref="Upstream"/> socket
+/// whose host has been entered in the connection limits (the caller exits it); otherwise the error, with the
+/// router's answer for <see cref="TcpProxyError.Rejected"/>.
+/// </summary>
+internal readonly record struct DispatchResult(TcpProxyError Error, RoutingResult Routing, Socket? Upstream, RoutingDecision? Decision)
+{
+    public static DispatchResult Failed(TcpProxyError error, RoutingResult routing = RoutingResult.Routed) => new(error, routing, null, null);
+}

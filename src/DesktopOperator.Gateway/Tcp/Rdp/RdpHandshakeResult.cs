@@ -1,0 +1,5 @@
+namespace DesktopOperator.Gateway.Tcp.Rdp;
+
+/// <summary><paramref name="Reason"/> is the reject reason label when the handshake failed; <paramref name="User"/>
+/// the affinity key the request carried (user, else routing token), if any.</summary>
+internal readonly record struct RdpHandshakeResult(TcpProxyError Error, string? Reason, string? User);

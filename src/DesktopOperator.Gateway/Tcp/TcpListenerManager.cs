@@ -1,0 +1,140 @@
+using System.Net;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.Extensions.Logging;
+
+namespace DesktopOperator.Gateway.Tcp;
+
+/// <summary>
+/// Binds and unbinds TCP proxy endpoints at runtime (pools come and go when standalone manifests reload) through
+/// Kestrel's <see cref="IConnectionListenerFactory"/> (the socket transport), with one accept loop per endpoint that
+/// hands each connection to its listener's <see cref="TcpProxyConnectionHandler"/>. Unbinding stops accepting;
+/// the endpoint's live connections go on (drain them with <see cref="TcpProxyConnectionHandler.DrainAsync"/>).
+/// Thread-safe; names are unique among bound endpoints.
+/// <para>Take the factory from a Kestrel-configured container (<c>app.Services</c> of the executable's
+/// WebApplication), not <c>new SocketTransportFactory(...)</c>: only through DI does the socket transport get Kestrel's
+/// pinned block memory pool; built by hand it falls back to the shared array pool, which allocates under load
+/// (measured: ~40 MB per 64 MiB copied). A <c>MaxReadBufferSize</c> of 64 KiB (Kestrel's default is 1 MiB) keeps
+/// a busy connection's buffering small; the tests use it.</para>
+/// </summary>
+internal sealed partial class TcpListenerManager(IConnectionListenerFactory listenerFactory, ILogger<TcpListenerManager> logger) : IAsyncDisposable
+{
+    private readonly Lock _lock = new();
+    private readonly Dictionary<string, BoundListener> _listeners = new(StringComparer.Ordinal);
+    private readonly List<Task> _retiring = [];
+
+    public IReadOnlyCollection<string> Names
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return [.. _listeners.Keys];
+            }
+        }
+    }
+
+    /// <summary>The bound endpoint of <paramref name="name"/> (with the real port when bound to port 0).</summary>
+    public EndPoint? GetEndPoint(string name)
+    {
+        lock (_lock)
+        {
+            return _listeners.TryGetValue(name, out var bound) ? bound.Listener.EndPoint : null;
+        }
+    }
+
+    /// <summary>Starts accepting on <paramref name="endPoint"/> for <paramref name="handler"/>; returns the bound endpoint.</summary>
+    public async Task<EndPoint> BindAsync(string name, EndPoint endPoint, TcpProxyConnectionHandler handler, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            if (_listeners.ContainsKey(name))
+            {
+                throw new InvalidOperationException($"A TCP listener named '{name}' is already bound.");
+            }
+        }
+
+        var listener = await listenerFactory.BindAsync(endPoint, cancellationToken).ConfigureAwait(false);
+        var bound = new BoundListener(listener, handler);
+        lock (_lock)
+        {
+            if (!_listeners.TryAdd(name, bound))
+            {
+                // Lost a race with another bind of the same name: undo ours.
+                _ = listener.DisposeAsync().AsTask();
+                throw new InvalidOperationException($"A TCP listener named '{name}' is already bound.");
+            }
+        }
+
+        bound.AcceptLoop = AcceptLoopAsync(name, bound);
+        LogBound(logger, name, listener.EndPoint, handler.Settings.Pool, handler.Settings.Protocol);
+        return listener.EndPoint;
+    }
+
+    /// <summary>Stops accepting on <paramref name="name"/>; its live connections continue. Returns its handler, or null.</summary>
+    public async Task<TcpProxyConnectionHandler?> UnbindAsync(string name, CancellationToken cancellationToken)
+    {
+        BoundListener? bound;
+        lock (_lock)
+        {
+            if (!_listeners.Remove(name, out bound))
+            {
+                return null;
+            }
+        }
+
+        await bound.Listener.UnbindAsync(cancellationToken).ConfigureAwait(false);
+        await bound.AcceptLoop!.ConfigureAwait(false);
+
+        // Disposing a socket listener disposes the memory pools its connections use: wait until they have ended.
+        var retired = DisposeWhenIdleAsync(bound);
+        lock (_lock)
+        {
+            _retiring.RemoveAll(static task => task.IsCompleted);
+            _retiring.Add(retired);
+        }
+
+        LogUnbound(logger, name, bound.Connections.Count);
+        return bound.Handler;
+    }
+
+    /// <summary>
+    /// Graceful stop: unbinds every endpoint, then lets each listener's live connections run for
+    /// <paramref name="drainTime"/> before canceling them, and waits until they all ended.
+    /// </summary>
+    public async Task StopAsync(TimeSpan drainTime, CancellationToken cancellationToken)
+    {
+        var handlers = new List<TcpProxyConnectionHandler>();
+        foreach (var name in Names)
+        {
+            if (await UnbindAsync(name, cancellationToken).ConfigureAwait(false) is { } handler)
+            {
+                handlers.Add(handler);
+            }
+        }
+
+        var drains = new List<Task>(handlers.Count);
+        foreach (var handler in handlers)
+        {
+            drains.Add(handler.DrainAsync(drainTime, cancellationToken));
+        }
+
+        await Task.WhenAll(drains).ConfigureAwait(false);
+        Task[] retiring;
+        lock (_lock)
+        {
+            retiring = [.. _retiring];
+            _retiring.Clear();
+        }
+
+        await Task.WhenAll(retiring).WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Stops at once: live connections are canceled without a drain time.</summary>
+    public async ValueTask DisposeAsync() => await StopAsync(TimeSpan.Zero, CancellationToken.None).ConfigureAwait(false);
+
+    private static async Task DisposeWhenIdleAsync(BoundListener bound)
+    {
+        await bound.Connections.WaitIdleAsync(CancellationToken.None).ConfigureAwait(false);
+        await bound.Listener.DisposeAsync().ConfigureAwait(false);
+    }
+}

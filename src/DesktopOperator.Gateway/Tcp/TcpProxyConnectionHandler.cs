@@ -1,0 +1,187 @@
+using System.Net;
+using System.Net.Sockets;
+using DesktopOperator.Gateway.Routing;
+using DesktopOperator.Gateway.Tcp.Rdp;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.Extensions.Logging;
+
+namespace DesktopOperator.Gateway.Tcp;
+
+/// <summary>
+/// The TCP proxy for one (pool, protocol) listener. The Task of <see cref="OnConnectedAsync"/> is the connection's
+/// lifetime: RDP handshake (if RDP), routing and connect with redispatch, optional PROXY v2 header, then the pump.
+/// It ends with exactly one <see cref="TcpProxyError"/>, logged once and counted once; no exception leaves it for an
+/// expected network failure. Thread-safe: one instance serves every connection of its listener. Plug it into
+/// Kestrel with <see cref="TcpProxyListenOptionsExtensions.UseTcpProxy"/> or bind it with <see cref="TcpListenerManager"/>.
+/// </summary>
+internal sealed partial class TcpProxyConnectionHandler : ConnectionHandler, IDisposable
+{
+    private readonly TcpProxyOptions _options;
+    private readonly IConnectionRouter _router;
+    private readonly TcpConnectionLimits _limits;
+    private readonly TcpProxyMetrics _metrics;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _timeProvider;
+    private readonly UpstreamDispatcher _dispatcher;
+    private readonly ConnectionTracker _tracker = new();
+    private readonly CancellationTokenSource _shutdown = new();
+    private readonly KeyValuePair<string, object?>[] _poolTags;
+    private readonly KeyValuePair<string, object?>[] _toHostTags;
+    private readonly KeyValuePair<string, object?>[] _toClientTags;
+
+    public TcpProxyConnectionHandler(
+        TcpProxyListenerSettings settings,
+        TcpProxyOptions options,
+        IConnectionRouter router,
+        TcpConnectionLimits limits,
+        TcpProxyMetrics metrics,
+        ILogger<TcpProxyConnectionHandler> logger,
+        TimeProvider timeProvider)
+    {
+        Settings = settings;
+        _options = options;
+        _router = router;
+        _limits = limits;
+        _metrics = metrics;
+        _logger = logger;
+        _timeProvider = timeProvider;
+        _dispatcher = new UpstreamDispatcher(settings, options, router, limits, metrics, logger, timeProvider);
+        _poolTags = [new("pool", settings.Pool), new("protocol", settings.Protocol)];
+        _toHostTags = [.. _poolTags, new("direction", "client_to_host")];
+        _toClientTags = [.. _poolTags, new("direction", "host_to_client")];
+    }
+
+    public TcpProxyListenerSettings Settings { get; }
+
+    public int ActiveConnections => _tracker.Count;
+
+    public override async Task OnConnectedAsync(ConnectionContext connection)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        _tracker.Enter();
+        _metrics.ActiveConnections.Add(1, _poolTags);
+        var started = _timeProvider.GetTimestamp();
+        var outcome = new ConnectionOutcome(TcpProxyError.Canceled);
+        try
+        {
+            outcome = await ProxyAsync(connection).ConfigureAwait(false);
+        }
+        finally
+        {
+            await connection.Transport.Input.CompleteAsync().ConfigureAwait(false);
+            await connection.Transport.Output.CompleteAsync().ConfigureAwait(false);
+            _metrics.ActiveConnections.Add(-1, _poolTags);
+            _metrics.Connections.Add(1, TcpProxyMetrics.WithTag(Settings, "result", TcpProxyMetrics.ResultLabel(outcome.Error, outcome.Routing)));
+            if (outcome.HandshakeReject is { } reason)
+            {
+                _metrics.HandshakeRejects.Add(1, TcpProxyMetrics.WithTag(Settings, "reason", reason));
+            }
+
+            LogOutcome(connection, outcome, _timeProvider.GetElapsedTime(started));
+            _tracker.Exit();
+        }
+    }
+
+    /// <summary>
+    /// Graceful stop: lets live connections go on for <paramref name="drainTime"/>, then cancels them and waits for
+    /// them to end. New connections should no longer arrive (unbind the listener first).
+    /// </summary>
+    public async Task DrainAsync(TimeSpan drainTime, CancellationToken cancellationToken)
+    {
+        if (drainTime > TimeSpan.Zero)
+        {
+            using var drain = new TimeoutScope(drainTime, _timeProvider, cancellationToken);
+            try
+            {
+                await _tracker.WaitIdleAsync(drain.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (drain.Token.IsCancellationRequested)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+        }
+
+        if (_tracker.Count > 0)
+        {
+            LogDrainCanceling(_logger, Settings.Pool, Settings.Protocol, _tracker.Count);
+        }
+
+        await _shutdown.CancelAsync().ConfigureAwait(false);
+        await _tracker.WaitIdleAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public void Dispose() => _shutdown.Dispose();
+
+    private async Task<ConnectionOutcome> ProxyAsync(ConnectionContext connection)
+    {
+        if (!_limits.TryEnterPool())
+        {
+            return new ConnectionOutcome(TcpProxyError.PoolLimit);
+        }
+
+        try
+        {
+            string? user = null;
+            if (Settings.Kind == TcpProtocolKind.Rdp)
+            {
+                var handshake = await RdpHandshake.ReadAsync(connection.Transport.Input, _options, _timeProvider, _shutdown.Token).ConfigureAwait(false);
+                if (handshake.Error != TcpProxyError.None)
+                {
+                    return new ConnectionOutcome(handshake.Error, HandshakeReject: handshake.Reason);
+                }
+
+                user = handshake.User;
+            }
+
+            var request = new RouteRequest(Settings.Pool, Settings.Protocol, user, ClientAddress(connection.RemoteEndPoint));
+
+            // Not linked to ConnectionClosed: the socket transport fires it on the client's FIN too, and a client may
+            // send its bytes and half-close before the host is connected. A client that leaves while queued waits
+            // out the queue timeout.
+            var dispatch = await _dispatcher.DispatchAsync(request, _shutdown.Token).ConfigureAwait(false);
+            if (dispatch.Error != TcpProxyError.None)
+            {
+                return new ConnectionOutcome(dispatch.Error, dispatch.Routing);
+            }
+
+            var upstream = dispatch.Upstream!;
+            var host = dispatch.Decision!.Host!.Name;
+            try
+            {
+                using var session = _router.BeginSession(request, dispatch.Decision);
+                return await SpliceAsync(connection, upstream, host).ConfigureAwait(false);
+            }
+            finally
+            {
+                upstream.Dispose();
+                _limits.ExitHost(host);
+            }
+        }
+        finally
+        {
+            _limits.ExitPool();
+        }
+    }
+
+    private async Task<ConnectionOutcome> SpliceAsync(ConnectionContext connection, Socket upstream, string host)
+    {
+        using var activity = new TimeoutScope(_options.IdleTimeout, _timeProvider, _shutdown.Token);
+        if (Settings.SendProxyProtocol
+            && !await ProxyProtocolV2.SendAsync(upstream, connection.RemoteEndPoint, connection.LocalEndPoint, activity.Token).ConfigureAwait(false))
+        {
+            return new ConnectionOutcome(_shutdown.IsCancellationRequested ? TcpProxyError.Canceled : TcpProxyError.UpstreamWrite, Host: host);
+        }
+
+        var toHost = new ByteTally(_metrics.Bytes, _toHostTags, _timeProvider);
+        var toClient = new ByteTally(_metrics.Bytes, _toClientTags, _timeProvider);
+        var error = await TcpPump.RunAsync(connection.Transport, upstream, activity, toHost, toClient).ConfigureAwait(false);
+        return new ConnectionOutcome(error, Host: host, BytesToHost: toHost.Total, BytesToClient: toClient.Total);
+    }
+
+    private static IPAddress ClientAddress(EndPoint? endPoint) => endPoint switch
+    {
+        IPEndPoint { Address.IsIPv4MappedToIPv6: true } ip => ip.Address.MapToIPv4(),
+        IPEndPoint ip => ip.Address,
+        _ => IPAddress.None,
+    };
+}

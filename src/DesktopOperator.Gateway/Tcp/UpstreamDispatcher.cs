@@ -1,0 +1,146 @@
+using System.Net;
+using System.Net.Sockets;
+using DesktopOperator.Gateway.Routing;
+using Microsoft.Extensions.Logging;
+
+namespace DesktopOperator.Gateway.Tcp;
+
+/// <summary>
+/// Asks the router for a host and connects to it. A connect that fails or times out is reported (passive health)
+/// and the host is excluded for a redispatch, so a client does not see a dead host while another is up; a host at
+/// its connection limit is excluded the same way. A queued answer waits for a change and asks again, within the
+/// queue timeout. Thread-safe: one instance serves all connections of a listener.
+/// </summary>
+internal sealed partial class UpstreamDispatcher(
+    TcpProxyListenerSettings settings,
+    TcpProxyOptions options,
+    IConnectionRouter router,
+    TcpConnectionLimits limits,
+    TcpProxyMetrics metrics,
+    ILogger logger,
+    TimeProvider timeProvider)
+{
+    /// <summary>Bounds the hosts skipped for being full, whatever the router keeps offering.</summary>
+    private const int MaxFullHosts = 64;
+
+    public async Task<DispatchResult> DispatchAsync(RouteRequest request, CancellationToken shutdown)
+    {
+        List<string>? excluded = null;
+        TimeoutScope? queue = null;
+        var connectFailures = 0;
+        var fullHosts = 0;
+        try
+        {
+            while (true)
+            {
+                RoutingDecision decision;
+                try
+                {
+                    decision = await router.RouteAsync(request, (IReadOnlyCollection<string>?)excluded ?? [], shutdown).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (shutdown.IsCancellationRequested)
+                {
+                    return DispatchResult.Failed(TcpProxyError.Canceled);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    LogRouterFailed(logger, settings.Pool, settings.Protocol, ex);
+                    return DispatchResult.Failed(TcpProxyError.RoutingFailed);
+                }
+
+                switch (decision.Result)
+                {
+                    case RoutingResult.Routed when decision.Host is { } host:
+                        if (!limits.TryEnterHost(host.Name))
+                        {
+                            (excluded ??= []).Add(host.Name);
+                            if (++fullHosts >= MaxFullHosts)
+                            {
+                                return DispatchResult.Failed(TcpProxyError.HostLimit);
+                            }
+
+                            continue;
+                        }
+
+                        var socket = await ConnectAsync(host, shutdown).ConfigureAwait(false);
+                        if (socket is not null)
+                        {
+                            router.ReportConnectSuccess(settings.Pool, host.Name);
+                            return new DispatchResult(TcpProxyError.None, RoutingResult.Routed, socket, decision);
+                        }
+
+                        limits.ExitHost(host.Name);
+                        if (shutdown.IsCancellationRequested)
+                        {
+                            return DispatchResult.Failed(TcpProxyError.Canceled);
+                        }
+
+                        router.ReportConnectFailure(settings.Pool, host.Name);
+                        (excluded ??= []).Add(host.Name);
+                        if (++connectFailures >= options.MaxConnectAttempts)
+                        {
+                            return DispatchResult.Failed(TcpProxyError.UpstreamConnect);
+                        }
+
+                        continue;
+                    case RoutingResult.Queued:
+                        queue ??= new TimeoutScope(options.QueueTimeout, timeProvider, shutdown);
+                        try
+                        {
+                            await router.WaitForChangeAsync(settings.Pool, queue.Token).ConfigureAwait(false);
+                        }
+                        catch (OperationCanceledException) when (queue.Token.IsCancellationRequested)
+                        {
+                            return DispatchResult.Failed(queue.TimedOut ? TcpProxyError.QueueTimeout : TcpProxyError.Canceled);
+                        }
+
+                        continue;
+                    case RoutingResult.Routed:
+                        return DispatchResult.Failed(TcpProxyError.RoutingFailed);
+                    default:
+                        // Every remaining host was excluded by us: say why, not "no healthy host".
+                        var error = connectFailures > 0 ? TcpProxyError.UpstreamConnect
+                            : fullHosts > 0 ? TcpProxyError.HostLimit
+                            : TcpProxyError.Rejected;
+                        return DispatchResult.Failed(error, decision.Result);
+                }
+            }
+        }
+        finally
+        {
+            queue?.Dispose();
+        }
+    }
+
+    private async Task<Socket?> ConnectAsync(HostTarget host, CancellationToken shutdown)
+    {
+        var started = timeProvider.GetTimestamp();
+        var isAddress = IPAddress.TryParse(host.Address, out var address);
+        EndPoint endPoint = isAddress ? new IPEndPoint(address!, host.Port) : new DnsEndPoint(host.Address, host.Port);
+        var socket = isAddress
+            ? new Socket(address!.AddressFamily, SocketType.Stream, ProtocolType.Tcp)
+            : new Socket(SocketType.Stream, ProtocolType.Tcp);
+        socket.NoDelay = true;
+        using var timeout = new TimeoutScope(options.ConnectTimeout, timeProvider, shutdown);
+        string reason;
+        try
+        {
+            await socket.ConnectAsync(endPoint, timeout.Token).ConfigureAwait(false);
+            metrics.ConnectDuration.Record(timeProvider.GetElapsedTime(started).TotalSeconds, TcpProxyMetrics.PoolTags(settings));
+            return socket;
+        }
+        catch (OperationCanceledException) when (timeout.Token.IsCancellationRequested)
+        {
+            reason = timeout.TimedOut ? "timeout" : "canceled";
+        }
+        catch (SocketException ex)
+        {
+            reason = ex.SocketErrorCode.ToString();
+        }
+
+        socket.Dispose();
+        metrics.ConnectDuration.Record(timeProvider.GetElapsedTime(started).TotalSeconds, TcpProxyMetrics.PoolTags(settings));
+        LogConnectFailed(logger, settings.Pool, settings.Protocol, host.Name, host.Address, host.Port, reason);
+        return null;
+    }
+}
