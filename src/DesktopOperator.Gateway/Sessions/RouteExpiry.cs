@@ -1,0 +1,107 @@
+using DesktopOperator.Gateway.Routing;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace DesktopOperator.Gateway.Sessions;
+
+/// <summary>
+/// Periodic sweep over every pool's routes (level-based: each pass looks at the routes as they are now):
+/// a route whose host is no longer in the pool becomes Failed (its user gets a new host on return); a Bound or
+/// Disconnected route with no open connection here whose LastSeen is older than the pool's <c>resumeFor</c> becomes
+/// Expired and is deleted, which frees its host slot; Failed routes are deleted after another <c>resumeFor</c> (kept
+/// that long to be seen on the status page). Each route is read, decided and written under the route's lock in
+/// <see cref="SessionTracker"/>, so a connection that begins meanwhile is never expired under it.
+/// With <see cref="SoleGateway"/> (standalone mode, one gateway) an Active route with no connection here is a
+/// leftover of a previous run and is treated as Disconnected since its LastSeen.
+/// </summary>
+internal sealed partial class RouteExpiry(
+    IPoolSnapshotSource pools, IRouteStore routes, SessionTracker sessions, TimeProvider time, ILogger<RouteExpiry> logger)
+    : BackgroundService
+{
+    public TimeSpan Interval { get; init; } = TimeSpan.FromSeconds(10);
+
+    public bool SoleGateway { get; init; } = true;
+
+    /// <summary>One pass over all pools; returns how many routes it changed or deleted.</summary>
+    public async Task<int> SweepAsync(CancellationToken cancellationToken)
+    {
+        var changed = 0;
+        foreach (var pool in pools.Pools)
+        {
+            var snapshot = routes.List(pool.Key);
+            for (var i = 0; i < snapshot.Count; i++)
+            {
+                var gate = sessions.LockOf(pool.Key, snapshot[i].Key);
+                await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    // Re-read under the lock: the snapshot may be stale by now.
+                    if (routes.Find(pool.Key, snapshot[i].Key) is { } route && await SweepAsync(pool, route, cancellationToken).ConfigureAwait(false))
+                    {
+                        changed++;
+                    }
+                }
+                finally
+                {
+                    gate.Release();
+                }
+            }
+        }
+
+        return changed;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(Interval, time);
+        try
+        {
+            do
+            {
+                try
+                {
+                    await SweepAsync(stoppingToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    LogSweepFailed(ex);
+                }
+            }
+            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async ValueTask<bool> SweepAsync(GatewayPool pool, RouteRecord route, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var idle = now - route.LastSeen;
+        var connections = sessions.ConnectionsOf(pool.Key, route.Key);
+        if (route.Host is { } host && RoutingEngine.HoldsSlot(route.Phase) && pool.IndexOf(host) < 0)
+        {
+            LogRouteFailed(pool.Key, route.Key, host);
+            await routes.UpdateAsync(route with { Phase = RoutePhase.Failed, LastSeen = now }, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+
+        var disconnected = route.Phase is RoutePhase.Bound or RoutePhase.Disconnected
+            || (SoleGateway && route.Phase == RoutePhase.Active);
+        if (disconnected && connections == 0 && idle >= pool.ResumeFor)
+        {
+            LogRouteExpired(pool.Key, route.Key, route.Host, idle);
+            await routes.UpdateAsync(route with { Phase = RoutePhase.Expired, ActiveConnections = 0 }, cancellationToken).ConfigureAwait(false);
+            await routes.DeleteAsync(pool.Key, route.Key, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+
+        if ((route.Phase == RoutePhase.Failed && idle >= pool.ResumeFor) || route.Phase == RoutePhase.Expired)
+        {
+            await routes.DeleteAsync(pool.Key, route.Key, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+
+        return false;
+    }
+}
