@@ -28,8 +28,11 @@ internal static class AffinityHash
     /// <summary>The rendezvous score hash of a (key, host) pair.</summary>
     public static ulong Combine(ulong keyHash, ulong hostHash) => Mix(keyHash ^ (hostHash * Golden));
 
-    /// <summary>Maps a hash to a uniform double in (0, 1), never 0 or 1 (the top 53 bits, offset by half a step).</summary>
-    public static double ToUnitInterval(ulong hash) => ((hash >> 11) + 0.5) * (1.0 / (1UL << 53));
+    /// <summary>
+    /// Maps a hash to a uniform double strictly inside (0, 1): the top 52 bits, offset by half a step. (53 bits would
+    /// round the largest value up to exactly 1.0, whose logarithm is 0.)
+    /// </summary>
+    public static double ToUnitInterval(ulong hash) => ((hash >> 12) + 0.5) * (1.0 / (1UL << 52));
 
     // MurmurHash3 fmix64: full avalanche, a bijection on 64-bit values.
     private static ulong Mix(ulong h)
