@@ -46,7 +46,7 @@ public class RoutingEngineBenchmarks
     }
 
     [Benchmark]
-    public RoutingDecision DecideNewUser() => RoutingEngine.Decide(_pool, _routes, AllUnknown.Instance, _request, [], _state);
+    public object DecideNewUser() => RoutingEngine.Decide(_pool, _routes, AllUnknown.Instance, _request, [], _state);
 
     private sealed class AllUnknown : IHostHealthView
     {
