@@ -120,6 +120,35 @@ internal sealed partial class ConnectionRouter : IConnectionRouter, IDisposable
             }
         }
 
+        // Decide between adopting and moving on the route as it is now, under the lock connection counting uses, so
+        // a session write cannot land between our read and our write.
+        var gate = _sessions.LockOf(pool.Key, key);
+        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            current = _routes.Find(pool.Key, key) ?? current;
+            return await AdoptOrMoveAsync(pool, request, decision, current, excludedHosts, kind, now, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    private async ValueTask<RoutingDecision> AdoptOrMoveAsync(
+        GatewayPool pool,
+        RouteRequest request,
+        RoutingDecision decision,
+        RouteRecord current,
+        IReadOnlyCollection<string> excludedHosts,
+        AffinityKeyKind kind,
+        DateTimeOffset now,
+        CancellationToken cancellationToken)
+    {
+        var key = current.Key;
+        var host = decision.Host!.Name;
+        var pinned = request.RequestedHost is not null;
+
         // Another writer made this key's route after we decided (a racing connection, another replica): follow it
         // while its host serves us, unless the user asked for a different host.
         if (current is { Host: { } winner } && RoutingEngine.HoldsSlot(current.Phase) && (!pinned || winner == host)
