@@ -70,7 +70,10 @@ internal sealed class GatewayPool
     /// <summary>How long a Disconnected route keeps its host.</summary>
     public TimeSpan ResumeFor { get; init; } = TimeSpan.FromHours(1);
 
-    /// <summary>Open connections one user may hold in this pool; 0 = no limit.</summary>
+    /// <summary>
+    /// Open connections one user may hold in this pool; 0 = no limit. Counted on the user's route, so it applies when
+    /// routes are keyed by user (a pool keyed by source address cannot tell users apart).
+    /// </summary>
     public int MaxSessionsPerUser { get; init; }
 
     public WhenFull WhenFull { get; init; } = WhenFull.Queue;

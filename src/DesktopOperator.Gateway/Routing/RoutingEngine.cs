@@ -104,18 +104,13 @@ internal static class RoutingEngine
         var request = input.Request;
         RouteRecord? existing = null;
         var userConnections = 0;
+
+        // First pass, ordinal compares only: the key's route and the user's open connections. Counting sessions per
+        // host (a host lookup per route) waits until a new host may be needed, so a returning user, the common case
+        // and HTTP's per-request case, costs one cheap scan.
         for (var i = 0; i < routes.Count; i++)
         {
             var route = routes[i];
-            if (HoldsSlot(route.Phase) && route.Host is not null)
-            {
-                var host = pool.IndexOf(route.Host);
-                if (host >= 0)
-                {
-                    sessions[host]++;
-                }
-            }
-
             if (existing is null && string.Equals(route.Key, input.Key, StringComparison.Ordinal))
             {
                 existing = route;
@@ -138,7 +133,7 @@ internal static class RoutingEngine
         var liveHost = existing is { Host: { } h } && HoldsSlot(existing.Phase) ? h : null;
         if (request.RequestedHost is { } requested)
         {
-            return DecideRequested(input, requested, liveHost, sessions);
+            return DecideRequested(input, routes, requested, liveHost, sessions);
         }
 
         string? moved = null;
@@ -163,10 +158,11 @@ internal static class RoutingEngine
             moved = why;
         }
 
-        return DecideNew(input, sessions, candidates, moved);
+        return DecideNew(input, routes, sessions, candidates, moved);
     }
 
-    private static RoutingDecision DecideRequested(in DecisionInput input, string requested, string? liveHost, Span<int> sessions)
+    private static RoutingDecision DecideRequested(
+        in DecisionInput input, IReadOnlyList<RouteRecord> routes, string requested, string? liveHost, Span<int> sessions)
     {
         var pool = input.Pool;
         var index = pool.IndexOf(requested);
@@ -183,6 +179,7 @@ internal static class RoutingEngine
             return Routed(input, index, newRoute: false, "existing route to the requested host");
         }
 
+        CountSessions(pool, routes, sessions);
         if (sessions[index] >= pool.SessionsPerHost)
         {
             return Full(input, $"requested host '{requested}' is full ({sessions[index]}/{pool.SessionsPerHost} sessions)");
@@ -191,9 +188,11 @@ internal static class RoutingEngine
         return Routed(input, index, newRoute: true, "new route to the requested host");
     }
 
-    private static RoutingDecision DecideNew(in DecisionInput input, Span<int> sessions, Span<int> candidates, string? moved)
+    private static RoutingDecision DecideNew(
+        in DecisionInput input, IReadOnlyList<RouteRecord> routes, Span<int> sessions, Span<int> candidates, string? moved)
     {
         var pool = input.Pool;
+        CountSessions(pool, routes, sessions);
         var count = 0;
         var usable = 0;
         for (var i = 0; i < pool.Hosts.Count; i++)
@@ -222,6 +221,22 @@ internal static class RoutingEngine
         var chosen = policy.Pick(new BalancingContext(pool, candidates[..count], sessions, input.Key, input.State));
         var reason = moved is null ? $"new route ({policy.Name})" : $"route moved ({policy.Name}): {moved}";
         return Routed(input, chosen, newRoute: true, reason);
+    }
+
+    private static void CountSessions(GatewayPool pool, IReadOnlyList<RouteRecord> routes, Span<int> sessions)
+    {
+        for (var i = 0; i < routes.Count; i++)
+        {
+            var route = routes[i];
+            if (HoldsSlot(route.Phase) && route.Host is not null)
+            {
+                var host = pool.IndexOf(route.Host);
+                if (host >= 0)
+                {
+                    sessions[host]++;
+                }
+            }
+        }
     }
 
     private static RoutingDecision Full(in DecisionInput input, string why) => input.Pool.WhenFull == WhenFull.Queue

@@ -8,7 +8,7 @@ using DesktopOperator.Gateway.Sessions;
 namespace DesktopOperator.Benchmarks.Routing;
 
 /// <summary>
-/// One routing decision for a new user over a pool of <see cref="Hosts"/> hosts holding <see cref="Routes"/> routes
+/// One routing decision for a new or a returning user over a pool of <see cref="Hosts"/> hosts holding <see cref="Routes"/> routes
 /// (the per-connection cost of the engine). Run:
 /// <c>dotnet run -c Release --project tests/DesktopOperator.Benchmarks -- --filter '*RoutingEngineBenchmarks*' --job short</c>
 /// </summary>
@@ -19,6 +19,7 @@ public class RoutingEngineBenchmarks
     private RouteRecord[] _routes = [];
     private readonly BalancingState _state = new(new Random(1));
     private readonly RouteRequest _request = new("bench/pool", "rdp", "newcomer", IPAddress.Loopback);
+    private RouteRequest _returning = null!;
 
     [Params(10, 100)]
     public int Hosts { get; set; }
@@ -43,10 +44,15 @@ public class RoutingEngineBenchmarks
         var now = DateTimeOffset.UnixEpoch;
         _routes = [.. Enumerable.Range(0, Routes).Select(i =>
             new RouteRecord("bench/pool", $"user{i}", AffinityKeyKind.User, "rdp", $"host-{i % Hosts}", false, RoutePhase.Active, now, now, 1))];
+        _returning = _request with { User = $"user{Routes / 2}" };
     }
 
     [Benchmark]
     public object DecideNewUser() => RoutingEngine.Decide(_pool, _routes, AllUnknown.Instance, _request, [], _state);
+
+    /// <summary>A user with a live route (also every HTTP request of a known session).</summary>
+    [Benchmark]
+    public object DecideReturningUser() => RoutingEngine.Decide(_pool, _routes, AllUnknown.Instance, _returning, [], _state);
 
     private sealed class AllUnknown : IHostHealthView
     {
