@@ -1,5 +1,6 @@
 using DesktopOperator.Gateway.Routing;
 using DesktopOperator.Gateway.Sessions;
+using Microsoft.Extensions.Logging.Abstractions;
 using static DesktopOperator.Gateway.Tests.Routing.TestPools;
 
 namespace DesktopOperator.Gateway.Tests.Sessions;
@@ -74,6 +75,21 @@ public sealed class RouteExpiryTests
         await harness.Expiry.SweepAsync(CancellationToken.None);
 
         Assert.Null(harness.Route("alice"));
+    }
+
+    [Fact]
+    public async Task SweepAsync_ActiveRouteOfAnotherGateway_KeptWhenNotSoleGateway()
+    {
+        using var harness = new RouterHarness(Pool());
+        using var expiry = new RouteExpiry(harness.Pools, harness.Store, harness.Tracker, harness.Time, NullLogger<RouteExpiry>.Instance)
+        {
+            SoleGateway = false,
+        };
+        await harness.Store.CreateAsync(Route("alice", "h1", RoutePhase.Active, 3), CancellationToken.None);
+        harness.Time.Advance(ResumeFor * 2);
+
+        Assert.Equal(0, await expiry.SweepAsync(CancellationToken.None));
+        Assert.Equal(RoutePhase.Active, harness.Route("alice")?.Phase);
     }
 
     [Fact]
