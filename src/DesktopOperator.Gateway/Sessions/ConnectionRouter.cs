@@ -29,6 +29,7 @@ internal sealed partial class ConnectionRouter : IConnectionRouter, IDisposable
     private readonly TimeProvider _time;
     private readonly ILogger<ConnectionRouter> _logger;
     private readonly ChangeSignal _changed = new();
+    private readonly PendingRoutes _pending;
 
     public ConnectionRouter(
         IPoolSnapshotSource pools,
@@ -42,6 +43,7 @@ internal sealed partial class ConnectionRouter : IConnectionRouter, IDisposable
     {
         (_pools, _routes, _health, _sessions, _balancing, _metrics, _time, _logger) =
             (pools, routes, health, sessions, balancing, metrics, time, logger);
+        _pending = new PendingRoutes(routes, sessions, time);
         _pools.Changed += OnChanged;
         _routes.Changed += OnChanged;
         _health.HealthChanged += OnHealthChanged;
@@ -58,6 +60,11 @@ internal sealed partial class ConnectionRouter : IConnectionRouter, IDisposable
         if (decision.Result != RoutingResult.Routed)
         {
             LogNotRouted(request.Pool, decision.Result, decision.Reason);
+            if (decision.Result == RoutingResult.Queued)
+            {
+                await _pending.RecordAsync(pool!, request, cancellationToken).ConfigureAwait(false);
+            }
+
             return decision;
         }
 

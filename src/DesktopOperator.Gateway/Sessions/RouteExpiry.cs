@@ -9,7 +9,8 @@ namespace DesktopOperator.Gateway.Sessions;
 /// a route whose host is no longer in the pool becomes Failed (its user gets a new host on return); a Bound or
 /// Disconnected route with no open connection here whose LastSeen is older than the pool's <c>resumeFor</c> becomes
 /// Expired and is deleted, which frees its host slot; Failed routes are deleted after another <c>resumeFor</c> (kept
-/// that long to be seen on the status page). Each route is read, decided and written under the route's lock in
+/// that long to be seen on the status page); Pending routes not refreshed for <see cref="PendingTimeout"/> are
+/// deleted. Each route is read, decided and written under the route's lock in
 /// <see cref="SessionTracker"/>, so a connection that begins meanwhile is never expired under it.
 /// With <see cref="SoleGateway"/> (standalone mode, one gateway) an Active route with no connection here is a
 /// leftover of a previous run and is treated as Disconnected since its LastSeen.
@@ -21,6 +22,12 @@ internal sealed partial class RouteExpiry(
     public TimeSpan Interval { get; init; } = TimeSpan.FromSeconds(10);
 
     public bool SoleGateway { get; init; } = true;
+
+    /// <summary>
+    /// A Pending route not refreshed for this long belongs to a client that stopped waiting: deleted. Three refresh
+    /// intervals of <see cref="PendingRoutes"/>, so a waiting client's route never lapses.
+    /// </summary>
+    public static readonly TimeSpan PendingTimeout = PendingRoutes.RefreshInterval * 3;
 
     /// <summary>One pass over all pools; returns how many routes it changed or deleted.</summary>
     public async Task<int> SweepAsync(CancellationToken cancellationToken)
@@ -96,7 +103,8 @@ internal sealed partial class RouteExpiry(
             return true;
         }
 
-        if ((route.Phase == RoutePhase.Failed && idle >= pool.ResumeFor) || route.Phase == RoutePhase.Expired)
+        if ((route.Phase == RoutePhase.Failed && idle >= pool.ResumeFor) || route.Phase == RoutePhase.Expired
+            || (route.Phase == RoutePhase.Pending && idle >= PendingTimeout))
         {
             await routes.DeleteAsync(pool.Key, route.Key, cancellationToken).ConfigureAwait(false);
             return true;
