@@ -21,6 +21,8 @@ internal sealed partial class RouteExpiry(
 {
     public TimeSpan Interval { get; init; } = TimeSpan.FromSeconds(10);
 
+    private readonly ChangeSignal _poolsChanged = new();
+
     public bool SoleGateway { get; init; } = true;
 
     /// <summary>
@@ -58,28 +60,53 @@ internal sealed partial class RouteExpiry(
         return changed;
     }
 
+    /// <summary>Sweeps at start, every <see cref="Interval"/>, and right after a pool change (hosts removed → Failed at once).</summary>
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(Interval, time);
+        pools.Changed += OnPoolsChanged;
         try
         {
-            do
+            using var timer = new PeriodicTimer(Interval, time);
+            Task<bool>? tick = null;
+            while (true)
             {
-                try
+                // Taken before sweeping: a change during the sweep causes another one.
+                var poolsChanged = _poolsChanged.Current;
+                await SweepLoggedAsync(stoppingToken).ConfigureAwait(false);
+                tick ??= timer.WaitForNextTickAsync(stoppingToken).AsTask();
+                if (await Task.WhenAny(tick, poolsChanged).ConfigureAwait(false) == tick)
                 {
-                    await SweepAsync(stoppingToken).ConfigureAwait(false);
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    LogSweepFailed(ex);
+                    if (!await tick.ConfigureAwait(false))
+                    {
+                        return;
+                    }
+
+                    tick = null;
                 }
             }
-            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
         }
+        finally
+        {
+            pools.Changed -= OnPoolsChanged;
+        }
     }
+
+    private async Task SweepLoggedAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await SweepAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogSweepFailed(ex);
+        }
+    }
+
+    private void OnPoolsChanged(object? sender, EventArgs e) => _poolsChanged.Notify();
 
     private async ValueTask<bool> SweepAsync(GatewayPool pool, RouteRecord route, CancellationToken cancellationToken)
     {

@@ -130,6 +130,30 @@ public sealed class RouteExpiryTests
         Assert.Null(harness.Route("alice"));
     }
 
+    [Fact]
+    public async Task ExecuteAsync_HostRemovedFromPool_RouteFailedWithoutWaitingForInterval()
+    {
+        using var harness = new RouterHarness(Pool(hosts: 2));
+        await harness.Store.CreateAsync(Route("alice", "h2", RoutePhase.Disconnected, 0), CancellationToken.None);
+        var failed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        harness.Store.Changed += (_, _) =>
+        {
+            if (harness.Route("alice")?.Phase == RoutePhase.Failed)
+            {
+                failed.TrySetResult();
+            }
+        };
+        await harness.Expiry.StartAsync(CancellationToken.None);
+        await WaitUntilAsync(() => harness.Time.ActiveTimers > 0);
+
+        // The clock never moves in this test: only the pool change can have started the sweep.
+        harness.Pools.Update([Pool(hosts: 1)]);
+
+        await failed.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        await harness.Expiry.StopAsync(CancellationToken.None);
+        Assert.Equal(RoutePhase.Failed, harness.Route("alice")?.Phase);
+    }
+
     private static List<RoutePhase?> RecordPhases(RouterHarness harness, string key)
     {
         var phases = new List<RoutePhase?>();
