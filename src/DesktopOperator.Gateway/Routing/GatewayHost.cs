@@ -1,0 +1,11 @@
+namespace DesktopOperator.Gateway.Routing;
+
+/// <summary>
+/// One session host of a pool as the routing engine sees it.
+/// </summary>
+/// <param name="Name">Unique within the pool (pod name or static host name); routes refer to it.</param>
+/// <param name="Address">Where to connect (IP or DNS name); the port comes from the protocol.</param>
+/// <param name="Weight">Share of new sessions relative to the other hosts; 0 = takes no new sessions (existing routes stay).</param>
+/// <param name="Ready">The host is up (pod Ready, or a static host); a host that is not ready gets no connections.</param>
+/// <param name="Draining">Being emptied for removal: keeps its existing routes, gets no new ones.</param>
+internal sealed record GatewayHost(string Name, string Address, int Weight = 1, bool Ready = true, bool Draining = false);

@@ -1,0 +1,4 @@
+namespace DesktopOperator.Gateway.Routing;
+
+/// <summary>One protocol a pool exposes: its name (what a listener and a request refer to), kind and the host's port.</summary>
+internal sealed record GatewayProtocol(string Name, ProtocolKind Kind, int HostPort);

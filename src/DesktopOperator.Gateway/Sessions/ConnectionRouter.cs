@@ -1,0 +1,197 @@
+using DesktopOperator.Gateway.Balancing;
+using DesktopOperator.Gateway.Health;
+using DesktopOperator.Gateway.Routing;
+using Microsoft.Extensions.Logging;
+
+namespace DesktopOperator.Gateway.Sessions;
+
+/// <summary>
+/// The routing layer behind every front end: decides with <see cref="RoutingEngine"/> over the current pool snapshot,
+/// the pool's routes and host health, then makes the decision durable. A new route is created in the store; when
+/// another writer created the same (pool, key) first, its host is adopted while usable, so two racing connections
+/// (or replicas) of one user land together. A route whose host became unusable (failed connect, unhealthy, removed)
+/// is moved rather than duplicated. Thread-safe; deciding never waits, storing waits on the store only.
+/// </summary>
+internal sealed partial class ConnectionRouter : IConnectionRouter, IDisposable
+{
+    /// <summary>
+    /// <see cref="WaitForChangeAsync"/> also returns after this long without a change: a change that lands between a
+    /// Queued decision and the caller's wait is otherwise only seen at the next one.
+    /// </summary>
+    public static readonly TimeSpan QueueRecheckInterval = TimeSpan.FromSeconds(2);
+
+    private readonly IPoolSnapshotSource _pools;
+    private readonly IRouteStore _routes;
+    private readonly IHostHealthView _health;
+    private readonly SessionTracker _sessions;
+    private readonly IBalancingState _balancing;
+    private readonly RoutingMetrics _metrics;
+    private readonly TimeProvider _time;
+    private readonly ILogger<ConnectionRouter> _logger;
+    private readonly ChangeSignal _changed = new();
+    private readonly PendingRoutes _pending;
+
+    public ConnectionRouter(
+        IPoolSnapshotSource pools,
+        IRouteStore routes,
+        IHostHealthView health,
+        SessionTracker sessions,
+        IBalancingState balancing,
+        RoutingMetrics metrics,
+        TimeProvider time,
+        ILogger<ConnectionRouter> logger)
+    {
+        (_pools, _routes, _health, _sessions, _balancing, _metrics, _time, _logger) =
+            (pools, routes, health, sessions, balancing, metrics, time, logger);
+        _pending = new PendingRoutes(routes, sessions, time);
+        _pools.Changed += OnChanged;
+        _routes.Changed += OnChanged;
+        _health.HealthChanged += OnHealthChanged;
+    }
+
+    public async ValueTask<RoutingDecision> RouteAsync(
+        RouteRequest request, IReadOnlyCollection<string> excludedHosts, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var pool = _pools.Find(request.Pool);
+        var routes = pool is null ? [] : _routes.List(pool.Key);
+        var decision = RoutingEngine.Decide(pool, routes, _health, request, excludedHosts, _balancing);
+        _metrics.RecordDecision(request.Pool, decision.Result);
+        if (decision.Result != RoutingResult.Routed)
+        {
+            LogNotRouted(request.Pool, decision.Result, decision.Reason);
+            if (decision.Result == RoutingResult.Queued)
+            {
+                await _pending.RecordAsync(pool!, request, cancellationToken).ConfigureAwait(false);
+            }
+
+            return decision;
+        }
+
+        return decision.NewRoute ? await StoreAsync(pool!, request, decision, excludedHosts, cancellationToken).ConfigureAwait(false) : decision;
+    }
+
+    public IDisposable BeginSession(RouteRequest request, RoutingDecision decision)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(decision);
+        if (decision is not { Result: RoutingResult.Routed, Host: { } host, RouteKey: { } key })
+        {
+            throw new ArgumentException("only a Routed decision with a host and route key starts a session", nameof(decision));
+        }
+
+        var kind = _pools.Find(request.Pool) is { } pool ? RoutingEngine.AffinityKeyOf(pool, request).Kind : AffinityKeyKind.SourceIP;
+        return _sessions.Begin(request.Pool, key, kind, request.Protocol, host.Name);
+    }
+
+    public void ReportConnectFailure(string pool, string host) => _health.ReportConnectFailure(pool, host);
+
+    public void ReportConnectSuccess(string pool, string host) => _health.ReportConnectSuccess(pool, host);
+
+    /// <summary>Completes at the next pool, route or health change (any pool), or after <see cref="QueueRecheckInterval"/>.</summary>
+    public async Task WaitForChangeAsync(string pool, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _changed.Current.WaitAsync(QueueRecheckInterval, _time, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // No change seen: the caller re-asks anyway, which covers a change that came before this wait began.
+        }
+    }
+
+    public void Dispose()
+    {
+        _pools.Changed -= OnChanged;
+        _routes.Changed -= OnChanged;
+        _health.HealthChanged -= OnHealthChanged;
+    }
+
+    private async ValueTask<RoutingDecision> StoreAsync(
+        GatewayPool pool, RouteRequest request, RoutingDecision decision, IReadOnlyCollection<string> excludedHosts, CancellationToken cancellationToken)
+    {
+        var (kind, key) = RoutingEngine.AffinityKeyOf(pool, request);
+        var host = decision.Host!.Name;
+        var pinned = request.RequestedHost is not null;
+        var now = _time.GetUtcNow();
+        var current = _routes.Find(pool.Key, key);
+        if (current is null)
+        {
+            var created = new RouteRecord(pool.Key, key, kind, request.Protocol, host, pinned, RoutePhase.Bound, now, now, 0);
+            current = await _routes.CreateAsync(created, cancellationToken).ConfigureAwait(false);
+            if (current == created)
+            {
+                LogRouteCreated(pool.Key, key, host, decision.Reason);
+                return decision;
+            }
+        }
+
+        // Decide between adopting and moving on the route as it is now, under the lock connection counting uses, so
+        // a session write cannot land between our read and our write.
+        var gate = _sessions.LockOf(pool.Key, key);
+        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            current = _routes.Find(pool.Key, key) ?? current;
+            return await AdoptOrMoveAsync(pool, request, decision, current, excludedHosts, kind, now, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    private async ValueTask<RoutingDecision> AdoptOrMoveAsync(
+        GatewayPool pool,
+        RouteRequest request,
+        RoutingDecision decision,
+        RouteRecord current,
+        IReadOnlyCollection<string> excludedHosts,
+        AffinityKeyKind kind,
+        DateTimeOffset now,
+        CancellationToken cancellationToken)
+    {
+        var key = current.Key;
+        var host = decision.Host!.Name;
+        var pinned = request.RequestedHost is not null;
+
+        // Another writer made this key's route after we decided (a racing connection, another replica): follow it
+        // while its host serves us, unless the user asked for a different host.
+        if (current is { Host: { } winner } && RoutingEngine.HoldsSlot(current.Phase) && (!pinned || winner == host)
+            && HostUsabilityRules.Check(pool, pool.IndexOf(winner), _health, excludedHosts, newSession: false) == HostUsability.Usable)
+        {
+            if (winner == host)
+            {
+                return decision;
+            }
+
+            LogRouteAdopted(pool.Key, key, winner);
+            var target = pool.Hosts[pool.IndexOf(winner)];
+            return decision with
+            {
+                Host = decision.Host with { Name = target.Name, Address = target.Address },
+                Reason = "route created concurrently; adopted its host",
+            };
+        }
+
+        // Move the route (its host failed, was removed, or the user picked another) or fill a Pending/Expired one.
+        var moved = current with
+        {
+            Host = host,
+            KeyKind = kind,
+            Protocol = request.Protocol,
+            Pinned = pinned,
+            Phase = current.ActiveConnections > 0 && current.Phase == RoutePhase.Active ? RoutePhase.Active : RoutePhase.Bound,
+            BoundAt = now,
+            LastSeen = now,
+        };
+        await _routes.UpdateAsync(moved, cancellationToken).ConfigureAwait(false);
+        LogRouteMoved(pool.Key, key, current.Host, host, decision.Reason);
+        return decision;
+    }
+
+    private void OnChanged(object? sender, EventArgs e) => _changed.Notify();
+
+    private void OnHealthChanged(object? sender, HostHealthChangedEventArgs e) => _changed.Notify();
+}

@@ -1,0 +1,91 @@
+using System.Collections.Immutable;
+
+namespace DesktopOperator.Gateway.Sessions;
+
+/// <summary>
+/// Routes in memory: the store for tests and single-gateway setups without persistence. Each pool's routes are an
+/// immutable map swapped under a lock, so reads never block and <see cref="List"/> returns a stable snapshot (cached
+/// until the next write). Writes complete synchronously. <see cref="IRouteStore.Changed"/> is raised after each
+/// write, outside the lock. Thread-safe.
+/// </summary>
+internal sealed class InMemoryRouteStore : IRouteStore
+{
+    private readonly Lock _gate = new();
+    private ImmutableDictionary<string, PoolRoutes> _pools = ImmutableDictionary.Create<string, PoolRoutes>(StringComparer.Ordinal);
+
+    public event EventHandler? Changed;
+
+    public RouteRecord? Find(string pool, string key) =>
+        Volatile.Read(ref _pools).TryGetValue(pool, out var routes) ? routes.ByKey.GetValueOrDefault(key) : null;
+
+    public IReadOnlyList<RouteRecord> List(string pool) =>
+        Volatile.Read(ref _pools).TryGetValue(pool, out var routes) ? routes.List : [];
+
+    public ValueTask<RouteRecord> CreateAsync(RouteRecord route, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(route);
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            var existing = Find(route.Pool, route.Key);
+            if (existing is not null)
+            {
+                return ValueTask.FromResult(existing);
+            }
+
+            Write(route.Pool, byKey => byKey.SetItem(route.Key, route));
+        }
+
+        Changed?.Invoke(this, EventArgs.Empty);
+        return ValueTask.FromResult(route);
+    }
+
+    public ValueTask UpdateAsync(RouteRecord route, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(route);
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            Write(route.Pool, byKey => byKey.SetItem(route.Key, route));
+        }
+
+        Changed?.Invoke(this, EventArgs.Empty);
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask DeleteAsync(string pool, string key, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            if (Find(pool, key) is null)
+            {
+                return ValueTask.CompletedTask;
+            }
+
+            Write(pool, byKey => byKey.Remove(key));
+        }
+
+        Changed?.Invoke(this, EventArgs.Empty);
+        return ValueTask.CompletedTask;
+    }
+
+    // Caller holds _gate.
+    private void Write(string pool, Func<ImmutableDictionary<string, RouteRecord>, ImmutableDictionary<string, RouteRecord>> change)
+    {
+        var byKey = _pools.TryGetValue(pool, out var routes)
+            ? routes.ByKey
+            : ImmutableDictionary.Create<string, RouteRecord>(StringComparer.Ordinal);
+        Volatile.Write(ref _pools, _pools.SetItem(pool, new PoolRoutes(change(byKey))));
+    }
+
+    private sealed class PoolRoutes(ImmutableDictionary<string, RouteRecord> byKey)
+    {
+        private RouteRecord[]? _list;
+
+        public ImmutableDictionary<string, RouteRecord> ByKey { get; } = byKey;
+
+        // Built on first read after a write; a benign race builds the same array twice.
+        public IReadOnlyList<RouteRecord> List => _list ??= [.. ByKey.Values];
+    }
+}

@@ -1,0 +1,66 @@
+using DesktopOperator.Gateway.Routing;
+
+namespace DesktopOperator.Gateway.Sessions;
+
+/// <summary>
+/// Records queued demand as Pending routes (no host), so the pool's status and <c>gateway_routes{phase="Pending"}</c>
+/// show users waiting for a slot and the operator can scale up for them. A queued client re-asks at least every
+/// <see cref="ConnectionRouter.QueueRecheckInterval"/>; the route's LastSeen is refreshed at most every
+/// <see cref="RefreshInterval"/> (not per re-ask: each refresh is a store write), and <see cref="RouteExpiry"/>
+/// deletes a Pending route not refreshed for <see cref="RouteExpiry.PendingTimeout"/> (the client gave up).
+/// The next Routed decision for the key turns the route Bound. A live route is never turned Pending.
+/// </summary>
+internal sealed class PendingRoutes(IRouteStore routes, SessionTracker sessions, TimeProvider time)
+{
+    public static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(20);
+
+    public async ValueTask RecordAsync(GatewayPool pool, RouteRequest request, CancellationToken cancellationToken)
+    {
+        var (kind, key) = RoutingEngine.AffinityKeyOf(pool, request);
+        var now = time.GetUtcNow();
+        var current = routes.Find(pool.Key, key);
+        if (current is null)
+        {
+            await routes.CreateAsync(
+                new RouteRecord(pool.Key, key, kind, request.Protocol, null, false, RoutePhase.Pending, now, now, 0),
+                cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        if (!NeedsWrite(current, now))
+        {
+            return;
+        }
+
+        var gate = sessions.LockOf(pool.Key, key);
+        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            current = routes.Find(pool.Key, key);
+            if (current is not null && NeedsWrite(current, now))
+            {
+                var pending = current with
+                {
+                    KeyKind = kind,
+                    Protocol = request.Protocol,
+                    Host = null,
+                    Pinned = false,
+                    Phase = RoutePhase.Pending,
+                    BoundAt = now,
+                    LastSeen = now,
+                    ActiveConnections = 0,
+                };
+                await routes.UpdateAsync(pending, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    // Live routes keep their host (a queued request for another host does not give it up); Expired or Failed routes
+    // become Pending; Pending ones only get their LastSeen refreshed now and then.
+    private static bool NeedsWrite(RouteRecord route, DateTimeOffset now) =>
+        !RoutingEngine.HoldsSlot(route.Phase) && (route.Phase != RoutePhase.Pending || now - route.LastSeen >= RefreshInterval);
+}

@@ -1,0 +1,142 @@
+using DesktopOperator.Gateway.Routing;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace DesktopOperator.Gateway.Sessions;
+
+/// <summary>
+/// Periodic sweep over every pool's routes (level-based: each pass looks at the routes as they are now):
+/// a route whose host is no longer in the pool becomes Failed (its user gets a new host on return); a Bound or
+/// Disconnected route with no open connection here whose LastSeen is older than the pool's <c>resumeFor</c> becomes
+/// Expired and is deleted, which frees its host slot; Failed routes are deleted after another <c>resumeFor</c> (kept
+/// that long to be seen on the status page); Pending routes not refreshed for <see cref="PendingTimeout"/> are
+/// deleted. Each route is read, decided and written under the route's lock in
+/// <see cref="SessionTracker"/>, so a connection that begins meanwhile is never expired under it.
+/// With <see cref="SoleGateway"/> (standalone mode, one gateway) an Active route with no connection here is a
+/// leftover of a previous run and is treated as Disconnected since its LastSeen.
+/// </summary>
+internal sealed partial class RouteExpiry(
+    IPoolSnapshotSource pools, IRouteStore routes, SessionTracker sessions, TimeProvider time, ILogger<RouteExpiry> logger)
+    : BackgroundService
+{
+    public TimeSpan Interval { get; init; } = TimeSpan.FromSeconds(10);
+
+    private readonly ChangeSignal _poolsChanged = new();
+
+    public bool SoleGateway { get; init; } = true;
+
+    /// <summary>
+    /// A Pending route not refreshed for this long belongs to a client that stopped waiting: deleted. Three refresh
+    /// intervals of <see cref="PendingRoutes"/>, so a waiting client's route never lapses.
+    /// </summary>
+    public static readonly TimeSpan PendingTimeout = PendingRoutes.RefreshInterval * 3;
+
+    /// <summary>One pass over all pools; returns how many routes it changed or deleted.</summary>
+    public async Task<int> SweepAsync(CancellationToken cancellationToken)
+    {
+        var changed = 0;
+        foreach (var pool in pools.Pools)
+        {
+            var snapshot = routes.List(pool.Key);
+            for (var i = 0; i < snapshot.Count; i++)
+            {
+                var gate = sessions.LockOf(pool.Key, snapshot[i].Key);
+                await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    // Re-read under the lock: the snapshot may be stale by now.
+                    if (routes.Find(pool.Key, snapshot[i].Key) is { } route && await SweepAsync(pool, route, cancellationToken).ConfigureAwait(false))
+                    {
+                        changed++;
+                    }
+                }
+                finally
+                {
+                    gate.Release();
+                }
+            }
+        }
+
+        return changed;
+    }
+
+    /// <summary>Sweeps at start, every <see cref="Interval"/>, and right after a pool change (hosts removed → Failed at once).</summary>
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        pools.Changed += OnPoolsChanged;
+        try
+        {
+            using var timer = new PeriodicTimer(Interval, time);
+            Task<bool>? tick = null;
+            while (true)
+            {
+                // Taken before sweeping: a change during the sweep causes another one.
+                var poolsChanged = _poolsChanged.Current;
+                await SweepLoggedAsync(stoppingToken).ConfigureAwait(false);
+                tick ??= timer.WaitForNextTickAsync(stoppingToken).AsTask();
+                if (await Task.WhenAny(tick, poolsChanged).ConfigureAwait(false) == tick)
+                {
+                    if (!await tick.ConfigureAwait(false))
+                    {
+                        return;
+                    }
+
+                    tick = null;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            pools.Changed -= OnPoolsChanged;
+        }
+    }
+
+    private async Task SweepLoggedAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await SweepAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogSweepFailed(ex);
+        }
+    }
+
+    private void OnPoolsChanged(object? sender, EventArgs e) => _poolsChanged.Notify();
+
+    private async ValueTask<bool> SweepAsync(GatewayPool pool, RouteRecord route, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var idle = now - route.LastSeen;
+        var connections = sessions.ConnectionsOf(pool.Key, route.Key);
+        if (route.Host is { } host && RoutingEngine.HoldsSlot(route.Phase) && pool.IndexOf(host) < 0)
+        {
+            LogRouteFailed(pool.Key, route.Key, host);
+            await routes.UpdateAsync(route with { Phase = RoutePhase.Failed, LastSeen = now }, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+
+        var disconnected = route.Phase is RoutePhase.Bound or RoutePhase.Disconnected
+            || (SoleGateway && route.Phase == RoutePhase.Active);
+        if (disconnected && connections == 0 && idle >= pool.ResumeFor)
+        {
+            LogRouteExpired(pool.Key, route.Key, route.Host, idle);
+            await routes.UpdateAsync(route with { Phase = RoutePhase.Expired, ActiveConnections = 0 }, cancellationToken).ConfigureAwait(false);
+            await routes.DeleteAsync(pool.Key, route.Key, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+
+        if ((route.Phase == RoutePhase.Failed && idle >= pool.ResumeFor) || route.Phase == RoutePhase.Expired
+            || (route.Phase == RoutePhase.Pending && idle >= PendingTimeout))
+        {
+            await routes.DeleteAsync(pool.Key, route.Key, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+
+        return false;
+    }
+}

@@ -1,0 +1,391 @@
+using System.Net;
+using DesktopOperator.Gateway.Balancing;
+using DesktopOperator.Gateway.Health;
+using DesktopOperator.Gateway.Routing;
+using DesktopOperator.Gateway.Sessions;
+using static DesktopOperator.Gateway.Tests.Routing.TestPools;
+
+namespace DesktopOperator.Gateway.Tests.Routing;
+
+public sealed class RoutingEngineTests
+{
+    private readonly TestHealthView _health = new();
+    private readonly BalancingState _state = new(new Random(1));
+
+    [Fact]
+    public void Decide_NoPool_RejectedUnknownPool()
+    {
+        var decision = Decide(null, [], Request());
+
+        Assert.Equal(RoutingResult.RejectedUnknownPool, decision.Result);
+        Assert.Contains(Key, decision.Reason);
+    }
+
+    [Fact]
+    public void Decide_PoolKeyDiffers_RejectedUnknownPool()
+    {
+        var decision = Decide(Pool(), [], Request() with { Pool = "other/pool" });
+
+        Assert.Equal(RoutingResult.RejectedUnknownPool, decision.Result);
+    }
+
+    [Fact]
+    public void Decide_UnknownProtocol_RejectedUnknownPool()
+    {
+        var decision = Decide(Pool(), [], Request(protocol: "vnc"));
+
+        Assert.Equal(RoutingResult.RejectedUnknownPool, decision.Result);
+        Assert.Contains("'vnc'", decision.Reason);
+    }
+
+    [Fact]
+    public void Decide_UserNotInAccessLists_RejectedNotAllowed()
+    {
+        var pool = WithAccess(["bob"], ["admins"]);
+
+        var decision = Decide(pool, [], Request("alice") with { Groups = ["staff"] });
+
+        Assert.Equal(RoutingResult.RejectedNotAllowed, decision.Result);
+        Assert.Contains("alice", decision.Reason);
+        Assert.Null(decision.Host);
+    }
+
+    [Fact]
+    public void Decide_NoUserAndAccessLists_RejectedNotAllowed()
+    {
+        var decision = Decide(WithAccess(["bob"], []), [], Request(user: null));
+
+        Assert.Equal(RoutingResult.RejectedNotAllowed, decision.Result);
+    }
+
+    [Theory]
+    [InlineData("BOB", null)]
+    [InlineData("carol", "Admins")]
+    public void Decide_UserOrGroupListed_Routed(string user, string? group)
+    {
+        var request = Request(user) with { Groups = group is null ? null : ["staff", group] };
+
+        var decision = Decide(WithAccess(["bob"], ["admins"]), [], request);
+
+        Assert.Equal(RoutingResult.Routed, decision.Result);
+    }
+
+    [Fact]
+    public void Decide_EmptyAccessLists_AdmitsConnectionWithoutUser()
+    {
+        var decision = Decide(Pool(), [], Request(user: null));
+
+        Assert.Equal(RoutingResult.Routed, decision.Result);
+        Assert.Equal("192.0.2.1", decision.RouteKey);
+    }
+
+    [Fact]
+    public void AffinityKeyOf_UserPoolWithUser_User()
+    {
+        Assert.Equal((AffinityKeyKind.User, "alice"), RoutingEngine.AffinityKeyOf(Pool(), Request("alice")));
+    }
+
+    [Fact]
+    public void AffinityKeyOf_UserPoolWithoutUser_ClientAddress()
+    {
+        Assert.Equal((AffinityKeyKind.SourceIP, "192.0.2.7"), RoutingEngine.AffinityKeyOf(Pool(), Request(null, "192.0.2.7")));
+    }
+
+    [Fact]
+    public void AffinityKeyOf_SourceIpPoolWithUser_ClientAddress()
+    {
+        var pool = Pool(affinity: AffinityKeyKind.SourceIP);
+
+        Assert.Equal((AffinityKeyKind.SourceIP, "192.0.2.7"), RoutingEngine.AffinityKeyOf(pool, Request("alice", "192.0.2.7")));
+    }
+
+    [Fact]
+    public void AffinityKeyOf_Ipv4MappedAddress_FoldedToIpv4()
+    {
+        var request = Request(null) with { ClientAddress = IPAddress.Parse("192.0.2.7").MapToIPv6() };
+
+        Assert.Equal("192.0.2.7", RoutingEngine.AffinityKeyOf(Pool(), request).Key);
+    }
+
+    [Theory]
+    [InlineData(RoutePhase.Bound)]
+    [InlineData(RoutePhase.Active)]
+    [InlineData(RoutePhase.Disconnected)]
+    public void Decide_LiveRoute_ItsHostAndNoNewRoute(object phaseValue)
+    {
+        var phase = (RoutePhase)phaseValue;
+        RouteRecord[] routes = [Route("alice", "h3", phase), .. OnHost("h1", 1)];
+
+        var decision = Decide(Pool(), routes, Request("alice"));
+
+        Assert.Equal(RoutingResult.Routed, decision.Result);
+        Assert.Equal(new HostTarget("h3", "10.0.0.3", 3389), decision.Host);
+        Assert.False(decision.NewRoute);
+        Assert.Equal("alice", decision.RouteKey);
+    }
+
+    [Fact]
+    public void Decide_LiveRouteOnDrainingHost_StaysThere()
+    {
+        var pool = Pool([new GatewayHost("h1", "10.0.0.1"), new GatewayHost("h2", "10.0.0.2", Draining: true)]);
+
+        var decision = Decide(pool, [Route("alice", "h2", RoutePhase.Disconnected, 0)], Request("alice"));
+
+        Assert.Equal("h2", decision.Host?.Name);
+        Assert.False(decision.NewRoute);
+    }
+
+    [Fact]
+    public void Decide_LiveRouteOnZeroWeightHost_StaysThere()
+    {
+        var pool = Pool([new GatewayHost("h1", "10.0.0.1"), new GatewayHost("h2", "10.0.0.2", Weight: 0)]);
+
+        var decision = Decide(pool, [Route("alice", "h2")], Request("alice"));
+
+        Assert.Equal("h2", decision.Host?.Name);
+    }
+
+    [Theory]
+    [InlineData("unhealthy")]
+    [InlineData("not ready")]
+    [InlineData("failed to connect")]
+    [InlineData("not in the pool")]
+    public void Decide_LiveRouteHostUnusable_MovedToAnotherHost(string why)
+    {
+        var hosts = new List<GatewayHost> { new("h1", "10.0.0.1"), new("h2", "10.0.0.2", Ready: why != "not ready") };
+        if (why == "not in the pool")
+        {
+            hosts.RemoveAt(1);
+        }
+
+        if (why == "unhealthy")
+        {
+            _health.Set(Key, "h2", HostHealth.Unhealthy);
+        }
+
+        var decision = Decide(Pool(hosts), [Route("alice", "h2")], Request("alice"), why == "failed to connect" ? ["h2"] : []);
+
+        Assert.Equal(RoutingResult.Routed, decision.Result);
+        Assert.Equal("h1", decision.Host?.Name);
+        Assert.True(decision.NewRoute);
+        Assert.Contains(why, decision.Reason);
+    }
+
+    [Theory]
+    [InlineData(RoutePhase.Expired)]
+    [InlineData(RoutePhase.Failed)]
+    [InlineData(RoutePhase.Pending)]
+    public void Decide_RouteWithoutSlot_NewRoute(object phaseValue)
+    {
+        var phase = (RoutePhase)phaseValue;
+        var decision = Decide(Pool(), [Route("alice", phase == RoutePhase.Pending ? null : "h1", phase, 0)], Request("alice"));
+
+        Assert.Equal(RoutingResult.Routed, decision.Result);
+        Assert.True(decision.NewRoute);
+    }
+
+    [Fact]
+    public void Decide_PinnedRouteHostUnhealthy_RejectedNotMoved()
+    {
+        _health.Set(Key, "h2", HostHealth.Unhealthy);
+
+        var decision = Decide(Pool(), [Route("alice", "h2", pinned: true)], Request("alice"));
+
+        Assert.Equal(RoutingResult.RejectedNoHealthyHost, decision.Result);
+        Assert.Equal("pinned host 'h2' is unhealthy", decision.Reason);
+    }
+
+    [Fact]
+    public void Decide_RequestedUsableHost_NewRouteThere()
+    {
+        var decision = Decide(Pool(), [.. OnHost("h3", 5)], Request(requestedHost: "h3"));
+
+        Assert.Equal("h3", decision.Host?.Name);
+        Assert.True(decision.NewRoute);
+    }
+
+    [Fact]
+    public void Decide_RequestedHostDiffersFromRoute_MovesToRequested()
+    {
+        var decision = Decide(Pool(), [Route("alice", "h1")], Request("alice", requestedHost: "h2"));
+
+        Assert.Equal("h2", decision.Host?.Name);
+        Assert.True(decision.NewRoute);
+    }
+
+    [Fact]
+    public void Decide_RequestedHostIsOwnDrainingHost_Routed()
+    {
+        var pool = Pool([new GatewayHost("h1", "10.0.0.1", Draining: true), new GatewayHost("h2", "10.0.0.2")]);
+
+        var decision = Decide(pool, [Route("alice", "h1")], Request("alice", requestedHost: "h1"));
+
+        Assert.Equal("h1", decision.Host?.Name);
+        Assert.False(decision.NewRoute);
+    }
+
+    [Theory]
+    [InlineData("h9", "requested host 'h9' is not in the pool")]
+    [InlineData("h2", "requested host 'h2' is draining")]
+    [InlineData("h3", "requested host 'h3' is unhealthy")]
+    public void Decide_RequestedHostUnusable_RejectedWithReason(string requested, string reason)
+    {
+        var pool = Pool([new GatewayHost("h1", "10.0.0.1"), new GatewayHost("h2", "10.0.0.2", Draining: true), new GatewayHost("h3", "10.0.0.3")]);
+        _health.Set(Key, "h3", HostHealth.Unhealthy);
+
+        var decision = Decide(pool, [], Request(requestedHost: requested));
+
+        Assert.Equal(RoutingResult.RejectedNoHealthyHost, decision.Result);
+        Assert.Equal(reason, decision.Reason);
+    }
+
+    [Theory]
+    [InlineData(WhenFull.Queue, RoutingResult.Queued)]
+    [InlineData(WhenFull.Reject, RoutingResult.RejectedFull)]
+    public void Decide_RequestedHostFull_PerWhenFull(object whenFullValue, object expected)
+    {
+        var whenFull = (WhenFull)whenFullValue;
+        var decision = Decide(Pool(sessionsPerHost: 2, whenFull: whenFull), [.. OnHost("h1", 2)], Request(requestedHost: "h1"));
+
+        Assert.Equal(expected, decision.Result);
+        Assert.Contains("requested host 'h1' is full (2/2 sessions)", decision.Reason);
+    }
+
+    [Fact]
+    public void Decide_UserAtMaxSessions_RejectedFull()
+    {
+        var pool = WithMaxSessions(2);
+
+        var decision = Decide(pool, [Route("alice", "h1", connections: 2)], Request("alice"));
+
+        Assert.Equal(RoutingResult.RejectedFull, decision.Result);
+        Assert.Contains("already has 2 open sessions", decision.Reason);
+    }
+
+    [Fact]
+    public void Decide_UserBelowMaxSessions_Routed()
+    {
+        var decision = Decide(WithMaxSessions(2), [Route("alice", "h1", connections: 1)], Request("alice"));
+
+        Assert.Equal(RoutingResult.Routed, decision.Result);
+    }
+
+    [Fact]
+    public void Decide_NewSession_SkipsEveryUnusableHost()
+    {
+        var pool = Pool(
+        [
+            new GatewayHost("draining", "10.0.0.1", Draining: true),
+            new GatewayHost("unready", "10.0.0.2", Ready: false),
+            new GatewayHost("sick", "10.0.0.3"),
+            new GatewayHost("excluded", "10.0.0.4"),
+            new GatewayHost("unweighted", "10.0.0.5", Weight: 0),
+            new GatewayHost("full", "10.0.0.6"),
+            new GatewayHost("fine", "10.0.0.7"),
+        ], sessionsPerHost: 3);
+        _health.Set(Key, "sick", HostHealth.Unhealthy);
+        _health.Set(Key, "fine", HostHealth.Healthy);
+
+        var decision = Decide(pool, [.. OnHost("full", 3), .. OnHost("fine", 2)], Request(), ["excluded"]);
+
+        Assert.Equal("fine", decision.Host?.Name);
+        Assert.True(decision.NewRoute);
+    }
+
+    [Fact]
+    public void Decide_UnknownHealth_Usable()
+    {
+        var decision = Decide(Pool(hosts: 1), [], Request());
+
+        Assert.Equal("h1", decision.Host?.Name);
+    }
+
+    [Theory]
+    [InlineData(WhenFull.Queue, RoutingResult.Queued)]
+    [InlineData(WhenFull.Reject, RoutingResult.RejectedFull)]
+    public void Decide_AllUsableHostsFull_PerWhenFull(object whenFullValue, object expected)
+    {
+        var whenFull = (WhenFull)whenFullValue;
+        _health.Set(Key, "h3", HostHealth.Unhealthy);
+
+        var decision = Decide(Pool(sessionsPerHost: 1, whenFull: whenFull), [.. OnHost("h1", 1), .. OnHost("h2", 1)], Request());
+
+        Assert.Equal(expected, decision.Result);
+        Assert.Contains("all 2 usable hosts are full", decision.Reason);
+        Assert.Null(decision.Host);
+    }
+
+    [Fact]
+    public void Decide_NoUsableHost_RejectedNoHealthyHost()
+    {
+        _health.Set(Key, "h1", HostHealth.Unhealthy);
+        var pool = Pool([new GatewayHost("h1", "10.0.0.1"), new GatewayHost("h2", "10.0.0.2", Draining: true)]);
+
+        var decision = Decide(pool, [], Request());
+
+        Assert.Equal(RoutingResult.RejectedNoHealthyHost, decision.Result);
+    }
+
+    [Fact]
+    public void Decide_EmptyPool_RejectedNoHealthyHost()
+    {
+        Assert.Equal(RoutingResult.RejectedNoHealthyHost, Decide(Pool(hosts: 0), [], Request()).Result);
+    }
+
+    [Fact]
+    public void Decide_RoutesWithoutSlot_DoNotCountTowardCapacity()
+    {
+        RouteRecord[] routes =
+        [
+            Route("a", "h1", RoutePhase.Expired, 0), Route("b", "h1", RoutePhase.Failed, 0), Route("c", null, RoutePhase.Pending, 0),
+        ];
+
+        var decision = Decide(Pool(hosts: 1, sessionsPerHost: 1), routes, Request());
+
+        Assert.Equal("h1", decision.Host?.Name);
+    }
+
+    [Fact]
+    public void Decide_DisconnectedAndBoundRoutes_HoldSlots()
+    {
+        RouteRecord[] routes = [Route("a", "h1", RoutePhase.Disconnected, 0), Route("b", "h1", RoutePhase.Bound, 0)];
+
+        var decision = Decide(Pool(hosts: 1, sessionsPerHost: 2), routes, Request());
+
+        Assert.Equal(RoutingResult.RejectedFull, decision.Result);
+    }
+
+    [Fact]
+    public void Decide_Protocol_PortOfThatProtocol()
+    {
+        var decision = Decide(Pool(), [], Request(protocol: "ssh"));
+
+        Assert.Equal(22, decision.Host?.Port);
+    }
+
+    [Fact]
+    public void Decide_ManyHosts_PicksTheOnlyFreeOne()
+    {
+        var pool = Pool(hosts: 200, sessionsPerHost: 1);
+        var routes = Enumerable.Range(1, 200).Where(i => i != 137).Select(i => Route($"u{i}", $"h{i}")).ToArray();
+
+        var decision = Decide(pool, routes, Request());
+
+        Assert.Equal("h137", decision.Host?.Name);
+    }
+
+    private RoutingDecision Decide(GatewayPool? pool, IReadOnlyList<RouteRecord> routes, RouteRequest request, IReadOnlyCollection<string>? excluded = null) =>
+        RoutingEngine.Decide(pool, routes, _health, request, excluded ?? [], _state);
+
+    private static GatewayPool WithAccess(string[] users, string[] groups)
+    {
+        var pool = Pool();
+        return new GatewayPool { Key = pool.Key, Protocols = pool.Protocols, Hosts = pool.Hosts, AllowedUsers = users, AllowedGroups = groups };
+    }
+
+    private static GatewayPool WithMaxSessions(int max)
+    {
+        var pool = Pool();
+        return new GatewayPool { Key = pool.Key, Protocols = pool.Protocols, Hosts = pool.Hosts, SessionsPerHost = 10, MaxSessionsPerUser = max };
+    }
+}

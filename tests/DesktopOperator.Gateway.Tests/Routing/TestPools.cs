@@ -1,0 +1,49 @@
+using System.Net;
+using DesktopOperator.Gateway.Balancing;
+using DesktopOperator.Gateway.Routing;
+using DesktopOperator.Gateway.Sessions;
+
+namespace DesktopOperator.Gateway.Tests.Routing;
+
+/// <summary>Small builders for pools, routes and requests.</summary>
+internal static class TestPools
+{
+    public const string Key = "desktops/pool";
+    public static readonly DateTimeOffset T0 = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    public static GatewayPool Pool(
+        int hosts = 3,
+        int sessionsPerHost = 10,
+        string strategy = BalancingStrategyNames.LeastSessions,
+        WhenFull whenFull = WhenFull.Reject,
+        AffinityKeyKind affinity = AffinityKeyKind.User) =>
+        Pool([.. Enumerable.Range(1, hosts).Select(i => new GatewayHost($"h{i}", $"10.0.0.{i}"))], sessionsPerHost, strategy, whenFull, affinity);
+
+    public static GatewayPool Pool(
+        IReadOnlyList<GatewayHost> hosts,
+        int sessionsPerHost = 10,
+        string strategy = BalancingStrategyNames.LeastSessions,
+        WhenFull whenFull = WhenFull.Reject,
+        AffinityKeyKind affinity = AffinityKeyKind.User) => new()
+        {
+            Key = Key,
+            Protocols = [new GatewayProtocol("rdp", ProtocolKind.Rdp, 3389), new GatewayProtocol("ssh", ProtocolKind.Ssh, 22)],
+            Hosts = hosts,
+            SessionsPerHost = sessionsPerHost,
+            Strategy = strategy,
+            WhenFull = whenFull,
+            AffinityKey = affinity,
+        };
+
+    public static RouteRequest Request(string? user = "alice", string client = "192.0.2.1", string? requestedHost = null, string protocol = "rdp") =>
+        new(Key, protocol, user, IPAddress.Parse(client), requestedHost);
+
+    public static RouteRecord Route(
+        string key, string? host, RoutePhase phase = RoutePhase.Active, int connections = 1, bool pinned = false,
+        AffinityKeyKind kind = AffinityKeyKind.User) =>
+        new(Key, key, kind, "rdp", host, pinned, phase, T0, T0, connections);
+
+    /// <summary>n routes of distinct users on <paramref name="host"/>.</summary>
+    public static IEnumerable<RouteRecord> OnHost(string host, int n, RoutePhase phase = RoutePhase.Active) =>
+        Enumerable.Range(0, n).Select(i => Route($"{host}-user{i}", host, phase));
+}

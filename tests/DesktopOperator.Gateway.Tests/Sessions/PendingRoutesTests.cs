@@ -1,0 +1,74 @@
+using DesktopOperator.Gateway.Routing;
+using DesktopOperator.Gateway.Sessions;
+using static DesktopOperator.Gateway.Tests.Routing.TestPools;
+
+namespace DesktopOperator.Gateway.Tests.Sessions;
+
+public sealed class PendingRoutesTests
+{
+    [Fact]
+    public async Task RouteAsync_Queued_PendingRouteThenBoundWhenSlotFrees()
+    {
+        using var harness = new RouterHarness(Pool(hosts: 1, sessionsPerHost: 1, whenFull: WhenFull.Queue));
+        var alice = await harness.RouteAsync(Request("alice"));
+
+        Assert.Equal(RoutingResult.Queued, (await harness.RouteAsync(Request("bob"))).Result);
+        Assert.Equal((RoutePhase.Pending, null), (harness.Route("bob")?.Phase, harness.Route("bob")?.Host));
+
+        await harness.Store.DeleteAsync(Key, "alice", CancellationToken.None);
+        var bob = await harness.RouteAsync(Request("bob"));
+
+        Assert.Equal(RoutingResult.Routed, bob.Result);
+        Assert.Equal((RoutePhase.Bound, "h1"), (harness.Route("bob")?.Phase, harness.Route("bob")?.Host));
+        Assert.Single(harness.Store.List(Key));
+        Assert.NotNull(alice.Host);
+    }
+
+    [Fact]
+    public async Task SweepAsync_PendingNotRefreshed_Deleted()
+    {
+        using var harness = new RouterHarness(Pool(hosts: 1, sessionsPerHost: 1, whenFull: WhenFull.Queue));
+        await harness.RouteAsync(Request("alice"));
+        await harness.RouteAsync(Request("bob"));
+
+        harness.Time.Advance(RouteExpiry.PendingTimeout);
+        await harness.Expiry.SweepAsync(CancellationToken.None);
+
+        Assert.Null(harness.Route("bob"));
+        Assert.NotNull(harness.Route("alice"));
+    }
+
+    [Fact]
+    public async Task SweepAsync_PendingClientStillAsking_Kept()
+    {
+        using var harness = new RouterHarness(Pool(hosts: 1, sessionsPerHost: 1, whenFull: WhenFull.Queue));
+        await harness.RouteAsync(Request("alice"));
+        var writes = 0;
+        harness.Store.Changed += (_, _) => writes++;
+
+        for (var elapsed = TimeSpan.Zero; elapsed <= RouteExpiry.PendingTimeout * 2; elapsed += ConnectionRouter.QueueRecheckInterval)
+        {
+            Assert.Equal(RoutingResult.Queued, (await harness.RouteAsync(Request("bob"))).Result);
+            await harness.Expiry.SweepAsync(CancellationToken.None);
+            Assert.Equal(RoutePhase.Pending, harness.Route("bob")?.Phase);
+            harness.Time.Advance(ConnectionRouter.QueueRecheckInterval);
+        }
+
+        // One create, then a refresh per refresh interval, not one write per re-ask.
+        Assert.InRange(writes, 2, 1 + (int)((RouteExpiry.PendingTimeout * 2) / PendingRoutes.RefreshInterval) + 1);
+    }
+
+    [Fact]
+    public async Task RouteAsync_QueuedForRequestedHostWithLiveRoute_RouteKept()
+    {
+        using var harness = new RouterHarness(Pool(hosts: 2, sessionsPerHost: 1, whenFull: WhenFull.Queue));
+        var alice = await harness.RouteAsync(Request("alice", requestedHost: "h1"));
+        await harness.RouteAsync(Request("bob", requestedHost: "h2"));
+
+        var moved = await harness.RouteAsync(Request("bob", requestedHost: "h1"));
+
+        Assert.Equal(RoutingResult.Queued, moved.Result);
+        Assert.Equal((RoutePhase.Bound, "h2"), (harness.Route("bob")?.Phase, harness.Route("bob")?.Host));
+        Assert.Equal("h1", alice.Host?.Name);
+    }
+}

@@ -1,0 +1,180 @@
+using DesktopOperator.Gateway.Routing;
+using DesktopOperator.Gateway.Sessions;
+using Microsoft.Extensions.Logging.Abstractions;
+using static DesktopOperator.Gateway.Tests.Routing.TestPools;
+
+namespace DesktopOperator.Gateway.Tests.Sessions;
+
+public sealed class RouteExpiryTests
+{
+    private static readonly TimeSpan ResumeFor = TimeSpan.FromHours(1);
+
+    [Fact]
+    public async Task SweepAsync_DisconnectedPastResumeFor_ExpiredThenDeletedAndSlotFreed()
+    {
+        using var harness = new RouterHarness(Pool(hosts: 1, sessionsPerHost: 1));
+        var phases = RecordPhases(harness, "alice");
+        var alice = await harness.RouteAsync(Request("alice"));
+        harness.Router.BeginSession(Request("alice"), alice).Dispose();
+        Assert.Equal(RoutingResult.RejectedFull, (await harness.RouteAsync(Request("bob"))).Result);
+
+        harness.Time.Advance(ResumeFor);
+        var changed = await harness.Expiry.SweepAsync(CancellationToken.None);
+
+        Assert.Equal(1, changed);
+        Assert.Null(harness.Route("alice"));
+        Assert.Equal([RoutePhase.Bound, RoutePhase.Active, RoutePhase.Disconnected, RoutePhase.Expired, null], phases);
+        Assert.Equal(RoutingResult.Routed, (await harness.RouteAsync(Request("bob"))).Result);
+    }
+
+    [Fact]
+    public async Task SweepAsync_DisconnectedWithinResumeFor_Kept()
+    {
+        using var harness = new RouterHarness(Pool());
+        var alice = await harness.RouteAsync(Request("alice"));
+        harness.Router.BeginSession(Request("alice"), alice).Dispose();
+
+        harness.Time.Advance(ResumeFor - TimeSpan.FromSeconds(1));
+
+        Assert.Equal(0, await harness.Expiry.SweepAsync(CancellationToken.None));
+        Assert.Equal(RoutePhase.Disconnected, harness.Route("alice")?.Phase);
+    }
+
+    [Fact]
+    public async Task SweepAsync_LiveConnection_NeverExpired()
+    {
+        using var harness = new RouterHarness(Pool());
+        var alice = await harness.RouteAsync(Request("alice"));
+        using var session = harness.Router.BeginSession(Request("alice"), alice);
+
+        harness.Time.Advance(ResumeFor * 10);
+
+        Assert.Equal(0, await harness.Expiry.SweepAsync(CancellationToken.None));
+        Assert.Equal(RoutePhase.Active, harness.Route("alice")?.Phase);
+    }
+
+    [Fact]
+    public async Task SweepAsync_BoundNeverConnected_ExpiresAfterResumeFor()
+    {
+        using var harness = new RouterHarness(Pool());
+        await harness.RouteAsync(Request("alice"));
+
+        harness.Time.Advance(ResumeFor);
+        await harness.Expiry.SweepAsync(CancellationToken.None);
+
+        Assert.Null(harness.Route("alice"));
+    }
+
+    [Fact]
+    public async Task SweepAsync_LeftoverActiveRouteOfEarlierRun_ExpiresWhenSoleGateway()
+    {
+        using var harness = new RouterHarness(Pool());
+        await harness.Store.CreateAsync(Route("alice", "h1", RoutePhase.Active, 3), CancellationToken.None);
+        harness.Time.Advance(ResumeFor);
+
+        await harness.Expiry.SweepAsync(CancellationToken.None);
+
+        Assert.Null(harness.Route("alice"));
+    }
+
+    [Fact]
+    public async Task SweepAsync_ActiveRouteOfAnotherGateway_KeptWhenNotSoleGateway()
+    {
+        using var harness = new RouterHarness(Pool());
+        using var expiry = new RouteExpiry(harness.Pools, harness.Store, harness.Tracker, harness.Time, NullLogger<RouteExpiry>.Instance)
+        {
+            SoleGateway = false,
+        };
+        await harness.Store.CreateAsync(Route("alice", "h1", RoutePhase.Active, 3), CancellationToken.None);
+        harness.Time.Advance(ResumeFor * 2);
+
+        Assert.Equal(0, await expiry.SweepAsync(CancellationToken.None));
+        Assert.Equal(RoutePhase.Active, harness.Route("alice")?.Phase);
+    }
+
+    [Fact]
+    public async Task SweepAsync_FailedRoute_DeletedAfterResumeFor()
+    {
+        using var harness = new RouterHarness(Pool());
+        await harness.Store.CreateAsync(Route("alice", "gone", RoutePhase.Disconnected, 0), CancellationToken.None);
+
+        await harness.Expiry.SweepAsync(CancellationToken.None);
+        Assert.Equal(RoutePhase.Failed, harness.Route("alice")?.Phase);
+        harness.Time.Advance(ResumeFor);
+        await harness.Expiry.SweepAsync(CancellationToken.None);
+
+        Assert.Null(harness.Route("alice"));
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_TimerTicks_SweepsOnItsOwn()
+    {
+        using var harness = new RouterHarness(Pool());
+        var alice = await harness.RouteAsync(Request("alice"));
+        harness.Router.BeginSession(Request("alice"), alice).Dispose();
+        var deleted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        harness.Store.Changed += (_, _) =>
+        {
+            if (harness.Route("alice") is null)
+            {
+                deleted.TrySetResult();
+            }
+        };
+
+        await harness.Expiry.StartAsync(CancellationToken.None);
+        await WaitUntilAsync(() => harness.Time.ActiveTimers > 0);
+        harness.Time.Advance(ResumeFor + harness.Expiry.Interval);
+        await deleted.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        await harness.Expiry.StopAsync(CancellationToken.None);
+
+        Assert.Null(harness.Route("alice"));
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_HostRemovedFromPool_RouteFailedWithoutWaitingForInterval()
+    {
+        using var harness = new RouterHarness(Pool(hosts: 2));
+        await harness.Store.CreateAsync(Route("alice", "h2", RoutePhase.Disconnected, 0), CancellationToken.None);
+        var failed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        harness.Store.Changed += (_, _) =>
+        {
+            if (harness.Route("alice")?.Phase == RoutePhase.Failed)
+            {
+                failed.TrySetResult();
+            }
+        };
+        await harness.Expiry.StartAsync(CancellationToken.None);
+        await WaitUntilAsync(() => harness.Time.ActiveTimers > 0);
+
+        // The clock never moves in this test: only the pool change can have started the sweep.
+        harness.Pools.Update([Pool(hosts: 1)]);
+
+        await failed.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        await harness.Expiry.StopAsync(CancellationToken.None);
+        Assert.Equal(RoutePhase.Failed, harness.Route("alice")?.Phase);
+    }
+
+    private static List<RoutePhase?> RecordPhases(RouterHarness harness, string key)
+    {
+        var phases = new List<RoutePhase?>();
+        harness.Store.Changed += (_, _) =>
+        {
+            var phase = harness.Route(key)?.Phase;
+            if (phases.Count == 0 || phases[^1] != phase)
+            {
+                phases.Add(phase);
+            }
+        };
+        return phases;
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        while (!condition())
+        {
+            await Task.Yield();
+            timeout.Token.ThrowIfCancellationRequested();
+        }
+    }
+}
