@@ -109,7 +109,7 @@ public sealed class RoutingEnginePropertyTests
                 {
                     if (rng.Next(10) == 0)
                     {
-                        health.Set(pool.Key, host.Name, (Health.HostHealth)rng.Next(3));
+                        health.Set(pool.Key, host.Name, (Gateway.Health.HostHealth)rng.Next(3));
                     }
                 }
 
