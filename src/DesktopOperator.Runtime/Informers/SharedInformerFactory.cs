@@ -7,14 +7,14 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace DesktopOperator.Runtime.Informers;
 
 /// <summary>
-/// Hands out one informer per (type, namespace, label selector) per process, so controllers and the gateway
+/// Hands out one informer per (type, namespace, label selector, field selector) per process, so controllers and the gateway
 /// share one watch and one cache per resource (client-go's SharedInformerFactory). Thread-safe. Options given by
 /// the first caller for a key win; later callers get the same informer. Informers asked for after
 /// <see cref="StartAsync"/> start at once.
 /// </summary>
 public sealed class SharedInformerFactory(IKubernetesClient client, TimeProvider? time = null, Func<Random>? randomFactory = null, ILoggerFactory? loggerFactory = null)
 {
-    private readonly ConcurrentDictionary<(Type Type, string? Namespace, string? LabelSelector), IRunnableInformer> _informers = new();
+    private readonly ConcurrentDictionary<(Type Type, string? Namespace, string? LabelSelector, string? FieldSelector), IRunnableInformer> _informers = new();
     private readonly ConcurrentDictionary<IRunnableInformer, Task> _running = new();
     private readonly Lock _gate = new();
     private CancellationToken? _runToken;
@@ -23,7 +23,7 @@ public sealed class SharedInformerFactory(IKubernetesClient client, TimeProvider
         where T : class, IKubernetesObject
     {
         options ??= new InformerOptions<T>();
-        var informer = _informers.GetOrAdd((typeof(T), options.Namespace, options.LabelSelector), _ => new Informer<T>(
+        var informer = _informers.GetOrAdd((typeof(T), options.Namespace, options.LabelSelector, options.FieldSelector), _ => new Informer<T>(
             client,
             options,
             time,
