@@ -11,10 +11,14 @@ namespace DesktopOperator.Runtime.Controllers;
 /// once every informer the controller reads has synced, N workers take keys and call the reconciler. A key is
 /// never reconciled by two workers at once (the queue's processing set). Outcome handling:
 /// Done → Forget; RequeueAfter(d) → Forget + AddAfter(d); exception → AddRateLimited; terminal → Forget, logged.
-/// On cancellation the queue shuts down, in-flight reconciles see the token cancelled, and
-/// <see cref="RunAsync"/> returns when every worker has stopped.
+/// <para>
+/// <see cref="RunAsync"/> may be called again after it returned (one leader term after another), never twice at
+/// once. While it is not running, keys keep collecting in the queue (one entry per key), and a reconcile cut
+/// short by cancellation is queued again, so the next term starts where this one stopped. Dispose shuts the queue
+/// down for good.
+/// </para>
 /// </summary>
-public sealed partial class Controller
+public sealed partial class Controller : IDisposable
 {
     private readonly ControllerOptions _options;
     private readonly IReconciler _reconciler;
@@ -23,6 +27,7 @@ public sealed partial class Controller
     private readonly ILogger _logger;
     private readonly ControllerMetrics _metrics;
     private long _reconcileIds;
+    private int _running;
 
     public Controller(ControllerOptions options, IReconciler reconciler, IReadOnlyList<IInformerSync> caches, TimeProvider? time = null, ILogger? logger = null)
     {
@@ -44,43 +49,63 @@ public sealed partial class Controller
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        LogWaitingForCaches(_logger, Name, _caches.Count);
+        if (Interlocked.Exchange(ref _running, 1) != 0)
+        {
+            throw new InvalidOperationException($"Controller {Name} is already running.");
+        }
+
         try
         {
-            await Task.WhenAll(_caches.Select(c => c.WaitForSyncAsync(cancellationToken))).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            Queue.ShutDown();
-            return;
-        }
+            LogWaitingForCaches(_logger, Name, _caches.Count);
+            try
+            {
+                await Task.WhenAll(_caches.Select(c => c.WaitForSyncAsync(cancellationToken))).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
 
-        LogStarting(_logger, Name, _options.Workers);
-        var workers = Enumerable.Range(0, _options.Workers)
-            .Select(_ => Task.Run(() => WorkAsync(cancellationToken), CancellationToken.None))
-            .ToArray();
-        using (cancellationToken.Register(static q => ((WorkQueue<ObjectKey>)q!).ShutDown(), Queue))
-        {
+            LogStarting(_logger, Name, _options.Workers);
+            var workers = Enumerable.Range(0, _options.Workers)
+                .Select(_ => Task.Run(() => WorkAsync(cancellationToken), CancellationToken.None))
+                .ToArray();
             await Task.WhenAll(workers).ConfigureAwait(false);
+            LogStopped(_logger, Name);
         }
-
-        LogStopped(_logger, Name);
+        finally
+        {
+            Volatile.Write(ref _running, 0);
+        }
     }
+
+    /// <summary>Shuts the queue down: no further keys are accepted and running workers stop once idle.</summary>
+    public void Dispose() => Queue.Dispose();
 
     private async Task WorkAsync(CancellationToken cancellationToken)
     {
         while (true)
         {
-            var (key, shutDown) = await Queue.GetAsync(CancellationToken.None).ConfigureAwait(false);
-            if (shutDown)
+            ObjectKey key;
+            try
+            {
+                (key, var shutDown) = await Queue.GetAsync(cancellationToken).ConfigureAwait(false);
+                if (shutDown)
+                {
+                    return;
+                }
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
                 return;
             }
 
             if (cancellationToken.IsCancellationRequested)
             {
+                // Taken just as the term ended: put it back for the next one.
+                Queue.Add(key);
                 Queue.Done(key);
-                continue;
+                return;
             }
 
             await ReconcileAsync(key, cancellationToken).ConfigureAwait(false);
@@ -117,7 +142,9 @@ public sealed partial class Controller
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            // Shutting down (or leadership lost): not an outcome; the next leader reconciles the key from scratch.
+            // Stopping (shutdown or lost leadership) is not an outcome. Added while still processing, the key is
+            // queued again at Done, for whichever term runs next.
+            Queue.Add(key);
         }
         catch (TerminalReconcileException e)
         {

@@ -22,11 +22,14 @@ public sealed partial class Informer<T>
 
     private void Deliver(Notification n)
     {
+        // A handler registered after some objects were delivered gets the cache's content first; one registered
+        // earlier hears of every object through the queue. Only this loop reads or writes the flag.
+        _deliveredObjects |= n.Kind is NotificationKind.InitialAdd or NotificationKind.Add or NotificationKind.Update or NotificationKind.Delete or NotificationKind.Synced;
         switch (n.Kind)
         {
             case NotificationKind.Register:
                 _handlers.Add(n.Registration!);
-                if (_listed)
+                if (_deliveredObjects)
                 {
                     foreach (var obj in _store.List())
                     {

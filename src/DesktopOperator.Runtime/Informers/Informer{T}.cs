@@ -24,7 +24,8 @@ public sealed partial class Informer<T> : ISharedInformer<T>, IReflectorSink<T>,
     private readonly TaskCompletionSource _synced = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly List<Registration> _handlers = [];
     private int _started;
-    private volatile bool _listed;
+    private bool _listed;
+    private bool _deliveredObjects;
 
     public Informer(IKubernetesClient client, InformerOptions<T>? options = null, TimeProvider? time = null, Random? random = null, ILogger? logger = null)
     {

@@ -120,6 +120,42 @@ public sealed class ControllerTests
     }
 
     [Fact]
+    public async Task RunAsync_SecondTerm_ReconcilesKeysQueuedMeanwhileAndOneCutShort()
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var seen = new ConcurrentQueue<string>();
+        var reconciler = new DelegateReconciler(async (key, ct) =>
+        {
+            seen.Enqueue(key.Name);
+            if (key.Name == "slow" && seen.Count(n => n == "slow") == 1)
+            {
+                await release.Task.WaitAsync(ct);
+            }
+
+            return ReconcileResult.Done;
+        });
+        using var controller = NewController(reconciler);
+        _cache.Sync();
+
+        using (var firstTerm = new CancellationTokenSource())
+        {
+            var run = controller.RunAsync(firstTerm.Token);
+            controller.Queue.Add(new ObjectKey("default", "slow"));
+            await Eventually.WaitAsync(() => seen.Contains("slow"), "the slow reconcile started");
+            await firstTerm.CancelAsync();
+            await run.WaitAsync(Timeout);
+        }
+
+        controller.Queue.Add(new ObjectKey("default", "between-terms"));
+        using var secondTerm = new CancellationTokenSource();
+        var second = controller.RunAsync(secondTerm.Token);
+
+        await Eventually.WaitAsync(() => seen.Count(n => n == "slow") == 2 && seen.Contains("between-terms"), "both keys in the second term");
+        await secondTerm.CancelAsync();
+        await second.WaitAsync(Timeout);
+    }
+
+    [Fact]
     public void Metrics_NewController_EveryResultSeriesExistsAtZero()
     {
         var name = NewName();
@@ -169,6 +205,11 @@ public sealed class ControllerTests
         public void Sync() => _synced.TrySetResult();
 
         public Task WaitForSyncAsync(CancellationToken cancellationToken) => _synced.Task.WaitAsync(cancellationToken);
+    }
+
+    private sealed class DelegateReconciler(Func<ObjectKey, CancellationToken, Task<ReconcileResult>> reconcile) : IReconciler
+    {
+        public Task<ReconcileResult> ReconcileAsync(ObjectKey key, CancellationToken cancellationToken) => reconcile(key, cancellationToken);
     }
 
     private sealed class ScriptedReconciler(Func<int, ReconcileResult> script) : IReconciler
