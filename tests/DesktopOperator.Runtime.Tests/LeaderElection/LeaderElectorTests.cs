@@ -4,6 +4,7 @@ using DesktopOperator.Runtime.Tests.Support;
 using DesktopOperator.Testing.Fakes;
 using DesktopOperator.Testing.Time;
 using DesktopOperator.Testing.Waiting;
+using Xunit.Abstractions;
 
 namespace DesktopOperator.Runtime.Tests.LeaderElection;
 
@@ -23,8 +24,11 @@ public sealed class LeaderElectorTests : IAsyncDisposable
     private readonly Replica _a;
     private readonly Replica _b;
 
-    public LeaderElectorTests()
+    private readonly ITestOutputHelper _output;
+
+    public LeaderElectorTests(ITestOutputHelper output)
     {
+        _output = output;
         _server = new InMemoryKubernetesClient(_time);
         _a = new Replica("a", _server, _time);
         _b = new Replica("b", _server.CreateSibling(), _time);
@@ -71,6 +75,7 @@ public sealed class LeaderElectorTests : IAsyncDisposable
         }
 
         var takeover = _time.GetUtcNow() - cutOff;
+        _output.WriteLine($"a stopped leading {aStopped - cutOff} after losing the API; b took over after {takeover}");
         Assert.NotNull(aStopped);
         Assert.True(aStopped - cutOff <= TimeSpan.FromSeconds(10), $"a kept leading {aStopped - cutOff} without renewing");
         Assert.Equal(1, _a.TimesStopped);
@@ -82,6 +87,7 @@ public sealed class LeaderElectorTests : IAsyncDisposable
         var lease = await _b.Client.GetAsync<V1Lease>("operator-leader", "ops", CancellationToken.None);
         Assert.Equal("b", lease.Spec!.HolderIdentity);
         Assert.Equal(1, lease.Spec.LeaseTransitions);
+        Assert.Equal(["a", "b"], _b.NewLeaders);
     }
 
     [Fact]
@@ -103,6 +109,8 @@ public sealed class LeaderElectorTests : IAsyncDisposable
             await StepAsync(Step);
             Assert.True(_time.GetUtcNow() - start <= CandidateRetry, "b did not take the released lease at its next poll");
         }
+
+        _output.WriteLine($"b took over {_time.GetUtcNow() - start} after a released the lease");
     }
 
     public async ValueTask DisposeAsync()
@@ -146,12 +154,15 @@ public sealed class LeaderElectorTests : IAsyncDisposable
                         await Task.Delay(System.Threading.Timeout.Infinite, ct);
                     },
                     OnStoppedLeading = () => Interlocked.Increment(ref _stopped),
+                    OnNewLeader = NewLeaders.Enqueue,
                 },
                 time,
                 new FixedRandom(0.5));
         }
 
         public InMemoryKubernetesClient Client { get; }
+
+        public System.Collections.Concurrent.ConcurrentQueue<string> NewLeaders { get; } = new();
 
         public LeaderElector Elector { get; }
 
