@@ -38,6 +38,7 @@ internal sealed partial class Reflector<T>(
                 {
                     await ListAndReplaceAsync(cancellationToken).ConfigureAwait(false);
                     needList = false;
+                    listing = false;
                     backoff.Reset();
                 }
 

@@ -75,6 +75,22 @@ public sealed class InformerTests
     }
 
     [Fact]
+    public async Task Watch_ErrorEvent410_RelistsAtOnceWithoutBackoff()
+    {
+        var time = new ManualTimeProvider();
+        await _client.CreateAsync(Widget.Make("a"), None);
+        await using var running = new RunningInformer<Widget>(_client, new InformerOptions<Widget> { WatchQuietTimeout = TimeSpan.FromHours(1) }, time);
+        await running.Informer.WaitForSyncAsync(None).WaitAsync(Timeout);
+        await Eventually.WaitAsync(() => _client.OpenWatches == 1, "the watch is open");
+
+        _client.InjectWatchGone();
+
+        // The clock does not move: a relist that waited for a backoff timer would never come.
+        await Eventually.WaitAsync(() => _client.ListCalls == 2 && _client.OpenWatches == 1, "a relist and a new watch");
+        Assert.Contains("Update a 1->1", running.Handler.Log);
+    }
+
+    [Fact]
     public async Task Watch_DroppedStream_ResumesFromLastResourceVersionWithoutRelist()
     {
         await using var running = new RunningInformer<Widget>(_client, new InformerOptions<Widget> { InitialBackoff = TimeSpan.FromMilliseconds(1) });

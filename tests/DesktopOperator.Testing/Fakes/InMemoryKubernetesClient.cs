@@ -51,6 +51,9 @@ public sealed class InMemoryKubernetesClient : IKubernetesClient
 
     public void CompactHistory() => _backend.CompactHistory();
 
+    /// <summary>Open watches fail as a real server's ERROR event with a 410 Expired Status does.</summary>
+    public void InjectWatchGone() => _backend.BreakWatches(Error(410, "Expired", "The resourceVersion for the provided watch is too old."));
+
     public static KubeApiException Error(int code, string reason, string message) => InMemoryApiBackend.Errors.Make(code, reason, message);
 
     public Task<T> GetAsync<T>(string name, string? namespaceName, CancellationToken cancellationToken)
