@@ -139,7 +139,7 @@ public sealed partial class WorkQueue<T> : IDisposable
                 return;
             }
 
-            if (_startedAt.Remove(item, out var started))
+            if (_startedAt.Count > 0 && _startedAt.Remove(item, out var started))
             {
                 _metrics.WorkDuration(_time.GetElapsedTime(started).TotalSeconds);
             }
@@ -192,7 +192,10 @@ public sealed partial class WorkQueue<T> : IDisposable
         }
 
         _metrics.Add();
-        _addedAt.TryAdd(item, _time.GetTimestamp());
+        if (WorkQueueMetrics.LatencyEnabled)
+        {
+            _addedAt.TryAdd(item, _time.GetTimestamp());
+        }
         if (!_processing.Contains(item))
         {
             EnqueueLocked(item);
@@ -219,8 +222,15 @@ public sealed partial class WorkQueue<T> : IDisposable
     {
         _processing.Add(item);
         _dirty.Remove(item);
+        long added = 0;
+        var hasAddTime = _addedAt.Count > 0 && _addedAt.Remove(item, out added);
+        if (!WorkQueueMetrics.LatencyEnabled)
+        {
+            return;
+        }
+
         var now = _time.GetTimestamp();
-        if (_addedAt.Remove(item, out var added))
+        if (hasAddTime)
         {
             _metrics.QueueDuration(_time.GetElapsedTime(added, now).TotalSeconds);
         }
