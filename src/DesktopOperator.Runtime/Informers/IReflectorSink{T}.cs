@@ -1,0 +1,15 @@
+using DesktopOperator.Kube.Client;
+using DesktopOperator.Kube.Models;
+
+namespace DesktopOperator.Runtime.Informers;
+
+/// <summary>Where a <see cref="Reflector{T}"/> delivers what it lists and watches.</summary>
+internal interface IReflectorSink<in T>
+    where T : class, IKubernetesObject
+{
+    /// <summary>The complete current set, after a (re)list.</summary>
+    void Replace(IReadOnlyList<T> items);
+
+    /// <summary>One ADDED, MODIFIED or DELETED event (DELETED carries the last state).</summary>
+    void Apply(WatchEventType type, T obj);
+}

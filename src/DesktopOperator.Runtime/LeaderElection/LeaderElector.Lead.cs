@@ -1,0 +1,125 @@
+using DesktopOperator.Kube.Client;
+using Microsoft.Extensions.Logging;
+
+namespace DesktopOperator.Runtime.LeaderElection;
+
+public sealed partial class LeaderElector
+{
+    private async Task LeadAsync(long attemptStart, CancellationToken cancellationToken)
+    {
+        using var leading = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var deadline = _time.CreateTimer(static s => CancelQuietly((CancellationTokenSource)s!), leading, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _isLeader = true;
+        using var stopFlag = leading.Token.Register(() => _isLeader = false);
+        PushDeadline(deadline, leading, attemptStart);
+        LogStartedLeading(_logger, _options.Identity, _options.LeaseName);
+
+        var work = _callbacks.OnStartedLeading is { } start
+            ? Task.Run(() => start(leading.Token), CancellationToken.None)
+            : Task.CompletedTask;
+        await RenewUntilLostAsync(deadline, leading).ConfigureAwait(false);
+        LogStoppedLeading(_logger, _options.Identity, cancellationToken.IsCancellationRequested ? "shutdown" : "lease lost");
+
+        try
+        {
+            await work.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (leading.IsCancellationRequested)
+        {
+            // The leader's work ended because leadership ended: expected.
+        }
+#pragma warning disable CA1031 // The leader's work failing must not stop the election loop; it is logged.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            LogWorkFailed(_logger, _options.Identity, e);
+        }
+
+        _callbacks.OnStoppedLeading?.Invoke();
+        if (cancellationToken.IsCancellationRequested && _options.ReleaseOnCancel)
+        {
+            await ReleaseAsync().ConfigureAwait(false);
+        }
+    }
+
+    private async Task RenewUntilLostAsync(ITimer deadline, CancellationTokenSource leading)
+    {
+        while (!leading.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(_options.RetryPeriod, _time, leading.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (leading.IsCancellationRequested)
+            {
+                return;
+            }
+
+            var attemptStart = _time.GetTimestamp();
+            if (await TryAcquireOrRenewAsync(leading.Token).ConfigureAwait(false))
+            {
+                PushDeadline(deadline, leading, attemptStart);
+            }
+            else if (_observedHolder != _options.Identity)
+            {
+                // Someone else holds the Lease now: stop at once rather than at the deadline.
+                CancelQuietly(leading);
+            }
+        }
+    }
+
+    /// <summary>Leadership lasts until RenewDeadline after the start of the last successful attempt.</summary>
+    private void PushDeadline(ITimer deadline, CancellationTokenSource leading, long attemptStart)
+    {
+        var remaining = _options.RenewDeadline - _time.GetElapsedTime(attemptStart);
+        if (remaining <= TimeSpan.Zero)
+        {
+            CancelQuietly(leading);
+            return;
+        }
+
+        deadline.Change(remaining, Timeout.InfiniteTimeSpan);
+    }
+
+    private async Task ReleaseAsync()
+    {
+        if (_observed?.Spec?.HolderIdentity != _options.Identity)
+        {
+            return;
+        }
+
+        // Shutting down: the caller's token is cancelled, so bound the release by the renew deadline instead.
+        using var timeout = new CancellationTokenSource(_options.RenewDeadline, _time);
+        var now = _time.GetUtcNow();
+        var released = _observed;
+        released.Spec = new Kube.Models.V1LeaseSpec
+        {
+            HolderIdentity = "",
+            LeaseDurationSeconds = 1,
+            AcquireTime = now,
+            RenewTime = now,
+            LeaseTransitions = _observed.Spec.LeaseTransitions,
+        };
+        try
+        {
+            _observed = await _client.ReplaceAsync(released, timeout.Token).ConfigureAwait(false);
+            LogReleased(_logger, _options.Identity, _options.LeaseName);
+        }
+        catch (Exception e) when (e is KubeApiException or HttpRequestException or OperationCanceledException)
+        {
+            LogReleaseFailed(_logger, _options.Identity, e);
+        }
+    }
+
+    private static void CancelQuietly(CancellationTokenSource source)
+    {
+        try
+        {
+            source.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // Leading already ended and disposed the source while the deadline timer fired.
+        }
+    }
+}

@@ -1,0 +1,98 @@
+using DesktopOperator.Kube.Client;
+using DesktopOperator.Kube.Models;
+
+namespace DesktopOperator.Runtime.LeaderElection;
+
+public sealed partial class LeaderElector
+{
+    /// <summary>
+    /// One attempt (client-go's tryAcquireOrRenew): read the Lease; if another holder's lease has not expired by
+    /// our clock, fail; otherwise write ourselves as holder with the resourceVersion we read. Failures (409, network)
+    /// are a false result, logged at debug; they are retried by the caller's loop.
+    /// </summary>
+    private async Task<bool> TryAcquireOrRenewAsync(CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        try
+        {
+            V1Lease lease;
+            try
+            {
+                lease = await _client.GetAsync<V1Lease>(_options.LeaseName, _options.Namespace, cancellationToken).ConfigureAwait(false);
+            }
+            catch (KubeApiException e) when (e.StatusCode == 404)
+            {
+                var created = await _client.CreateAsync(NewLease(now), cancellationToken).ConfigureAwait(false);
+                Observe(created);
+                return true;
+            }
+
+            Observe(lease);
+            var spec = lease.Spec ?? new V1LeaseSpec();
+            var holder = spec.HolderIdentity;
+            var expired = _time.GetElapsedTime(_observedAt) > _options.LeaseDuration;
+            if (!string.IsNullOrEmpty(holder) && holder != _options.Identity && !expired)
+            {
+                return false;
+            }
+
+            var renewing = holder == _options.Identity;
+            lease.Spec = new V1LeaseSpec
+            {
+                HolderIdentity = _options.Identity,
+                LeaseDurationSeconds = (int)_options.LeaseDuration.TotalSeconds,
+                AcquireTime = renewing ? spec.AcquireTime ?? now : now,
+                RenewTime = now,
+                LeaseTransitions = renewing ? spec.LeaseTransitions ?? 0 : (spec.LeaseTransitions ?? 0) + 1,
+            };
+            var updated = await _client.ReplaceAsync(lease, cancellationToken).ConfigureAwait(false);
+            Observe(updated);
+            return true;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
+        catch (Exception e) when (e is KubeApiException or HttpRequestException or IOException or TimeoutException)
+        {
+            LogAttemptFailed(_logger, _options.Identity, e.Message);
+            return false;
+        }
+    }
+
+    private V1Lease NewLease(DateTimeOffset now) => new()
+    {
+        ApiVersion = "coordination.k8s.io/v1",
+        Kind = "Lease",
+        Metadata = new V1ObjectMeta { Name = _options.LeaseName, Namespace = _options.Namespace },
+        Spec = new V1LeaseSpec
+        {
+            HolderIdentity = _options.Identity,
+            LeaseDurationSeconds = (int)_options.LeaseDuration.TotalSeconds,
+            AcquireTime = now,
+            RenewTime = now,
+            LeaseTransitions = 0,
+        },
+    };
+
+    /// <summary>Remembers the Lease; the local observation time restarts only when it changed (new resourceVersion).</summary>
+    private void Observe(V1Lease lease)
+    {
+        if (_observed?.Metadata.ResourceVersion != lease.Metadata.ResourceVersion)
+        {
+            _observedAt = _time.GetTimestamp();
+        }
+
+        _observed = lease;
+        var holder = lease.Spec?.HolderIdentity ?? "";
+        if (holder != _observedHolder)
+        {
+            _observedHolder = holder;
+            if (holder.Length > 0)
+            {
+                LogNewLeader(_logger, _options.Identity, holder);
+                _callbacks.OnNewLeader?.Invoke(holder);
+            }
+        }
+    }
+}
