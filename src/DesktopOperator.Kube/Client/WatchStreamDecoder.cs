@@ -1,0 +1,143 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Text.Json;
+using DesktopOperator.Kube.Models;
+
+namespace DesktopOperator.Kube.Client;
+
+/// <summary>
+/// Decodes a watch response: newline-delimited <c>{"type": ..., "object": ...}</c> JSON, one event per line,
+/// possibly split anywhere across reads. Each line is parsed in place from the pipe's buffers with
+/// <see cref="Utf8JsonReader"/> (no per-line string). Not thread-safe: one reader at a time.
+/// </summary>
+internal sealed class WatchStreamDecoder<T>(PipeReader reader, long maxLineBytes = WatchStreamDecoder<T>.DefaultMaxLineBytes)
+    where T : class, IKubernetesObject
+{
+    /// <summary>Well above the API server's 3 MiB request limit; a longer line means a broken stream.</summary>
+    public const long DefaultMaxLineBytes = 16 * 1024 * 1024;
+
+    /// <summary>
+    /// The next event; null when the server ended the stream or <paramref name="cancellationToken"/> was
+    /// cancelled. An <c>ERROR</c> event is thrown as a typed <see cref="KubeApiException"/>.
+    /// </summary>
+    public async ValueTask<WatchEvent<T>?> ReadNextAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            ReadResult result;
+            try
+            {
+                result = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return null;
+            }
+
+            var buffer = result.Buffer;
+            var consumed = buffer.Start;
+            try
+            {
+                var lines = new SequenceReader<byte>(buffer);
+                while (lines.TryReadTo(out ReadOnlySequence<byte> line, (byte)'\n'))
+                {
+                    consumed = lines.Position;
+                    if (!IsBlank(line))
+                    {
+                        return Decode(line);
+                    }
+                }
+
+                if (result.IsCompleted)
+                {
+                    var rest = buffer.Slice(consumed);
+                    consumed = buffer.End;
+                    return IsBlank(rest) ? null : Decode(rest);
+                }
+
+                if (buffer.Slice(consumed).Length > maxLineBytes)
+                {
+                    throw new KubeApiException($"a watch event is longer than {maxLineBytes} bytes: the stream is not a watch stream.");
+                }
+            }
+            finally
+            {
+                reader.AdvanceTo(consumed, buffer.End);
+            }
+        }
+    }
+
+    internal static WatchEvent<T> Decode(ReadOnlySequence<byte> line)
+    {
+        var json = new Utf8JsonReader(line);
+        if (!json.Read() || json.TokenType != JsonTokenType.StartObject)
+        {
+            throw new JsonException("a watch event is not a JSON object.");
+        }
+
+        WatchEventType? type = null;
+        var isError = false;
+        var objectStart = default(Utf8JsonReader);
+        var hasObject = false;
+        while (json.Read() && json.TokenType == JsonTokenType.PropertyName)
+        {
+            if (json.ValueTextEquals("type"u8))
+            {
+                json.Read();
+                (type, isError) = ParseType(ref json);
+            }
+            else if (json.ValueTextEquals("object"u8))
+            {
+                json.Read();
+                objectStart = json; // a copy positioned on the object's first token; read after "type" is known
+                hasObject = true;
+                json.Skip();
+            }
+            else
+            {
+                json.Read();
+                json.Skip();
+            }
+        }
+
+        if (!hasObject || (type is null && !isError))
+        {
+            throw new JsonException("a watch event lacks 'type' or 'object'.");
+        }
+
+        if (isError)
+        {
+            var status = JsonSerializer.Deserialize<V1Status>(ref objectStart, KubernetesJson.Options)
+                ?? KubeApiErrors.Synthesize(500, "the watch sent an ERROR event without a Status");
+            throw KubeApiErrors.Create(200, status);
+        }
+
+        var resource = JsonSerializer.Deserialize<T>(ref objectStart, KubernetesJson.Options)
+            ?? throw new JsonException("a watch event's object is null.");
+        return new WatchEvent<T>(type!.Value, resource);
+    }
+
+    private static (WatchEventType? Type, bool IsError) ParseType(ref Utf8JsonReader json) =>
+        json.ValueTextEquals("ADDED"u8) ? (WatchEventType.Added, false)
+        : json.ValueTextEquals("MODIFIED"u8) ? (WatchEventType.Modified, false)
+        : json.ValueTextEquals("DELETED"u8) ? (WatchEventType.Deleted, false)
+        : json.ValueTextEquals("BOOKMARK"u8) ? (WatchEventType.Bookmark, false)
+        : json.ValueTextEquals("ERROR"u8) ? (null, true)
+        : throw new JsonException($"unknown watch event type '{json.GetString()}'.");
+
+    private static bool IsBlank(ReadOnlySequence<byte> bytes)
+    {
+        foreach (var segment in bytes)
+        {
+            foreach (var b in segment.Span)
+            {
+                if (b is not ((byte)' ' or (byte)'\r' or (byte)'\t'))
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
+    }
+}
