@@ -1,0 +1,36 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace DesktopOperator.Kube.Tests.Support;
+
+/// <summary>Bodies from the recorded API-server transcripts in /work/shared/kube-api-reference.</summary>
+internal static class Reference
+{
+    private static readonly string Folder = FindFolder();
+
+    /// <summary>The response body (as JSON text) of the first exchange in <paramref name="file"/> whose step contains <paramref name="stepContains"/>.</summary>
+    public static string ResponseBody(string file, string stepContains) => Exchange(file, stepContains)["response"]!["body"]!.ToJsonString();
+
+    public static JsonNode Exchange(string file, string stepContains)
+    {
+        var entries = JsonNode.Parse(File.ReadAllText(Path.Combine(Folder, file)))!.AsArray();
+        return entries.First(e => e!["step"]!.GetValue<string>().Contains(stepContains, StringComparison.Ordinal) && e["response"] is not null)!;
+    }
+
+    public static IEnumerable<string> WatchEventLines(string file, string stepContains) =>
+        Exchange(file, stepContains)["response"]!["events"]!.AsArray().Select(e => e!.ToJsonString(new JsonSerializerOptions { WriteIndented = false }));
+
+    private static string FindFolder()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "..", "shared", "kube-api-reference");
+            if (Directory.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        return "/work/shared/kube-api-reference";
+    }
+}
