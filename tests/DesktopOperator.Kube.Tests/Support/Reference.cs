@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -9,7 +10,7 @@ internal static class Reference
     private static readonly string Folder = FindFolder();
 
     /// <summary>The response body (as JSON text) of the first exchange in <paramref name="file"/> whose step contains <paramref name="stepContains"/>.</summary>
-    public static string ResponseBody(string file, string stepContains) => Exchange(file, stepContains)["response"]!["body"]!.ToJsonString();
+    public static string ResponseBody(string file, string stepContains) => Parseable(Exchange(file, stepContains)["response"]!["body"]!.ToJsonString(Relaxed));
 
     public static JsonNode Exchange(string file, string stepContains)
     {
@@ -17,8 +18,14 @@ internal static class Reference
         return entries.First(e => e!["step"]!.GetValue<string>().Contains(stepContains, StringComparison.Ordinal) && e["response"] is not null)!;
     }
 
-    public static IEnumerable<string> WatchEventLines(string file, string stepContains) =>
-        Exchange(file, stepContains)["response"]!["events"]!.AsArray().Select(e => e!.ToJsonString(new JsonSerializerOptions { WriteIndented = false }));
+    private static readonly JsonSerializerOptions Relaxed = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <summary>The recorded events as the server framed them, one JSON line each, with "&lt;time&gt;" made parseable.</summary>
+    public static IReadOnlyList<string> WatchEventLines(string file, string stepContains) =>
+        [.. Exchange(file, stepContains)["response"]!["events"]!.AsArray().Select(e => Parseable(e!.ToJsonString(Relaxed)))];
+
+    /// <summary>Puts a real timestamp where the transcripts normalised one away.</summary>
+    public static string Parseable(string json) => json.Replace("\"<time>\"", "\"2024-01-01T00:00:00Z\"", StringComparison.Ordinal);
 
     private static string FindFolder()
     {
