@@ -39,7 +39,7 @@ internal static class PemLoader
         {
             return X509Certificate2.CreateFromPem(certPem, keyPem);
         }
-        catch (CryptographicException ex)
+        catch (Exception ex) when (ex is CryptographicException or ArgumentException)
         {
             throw new KubeConfigException(file, keyField, $"the key cannot be used with {certField}: {ex.Message}", ex);
         }
