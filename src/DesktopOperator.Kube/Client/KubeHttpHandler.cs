@@ -1,4 +1,3 @@
-using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 using DesktopOperator.Kube.Auth;
 using DesktopOperator.Kube.Config;
@@ -17,8 +16,26 @@ internal static class KubeHttpHandler
             UseCookies = false,
             AllowAutoRedirect = false,
         };
-        handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, chain, errors) =>
-            ValidateServer(config, certificate, chain, errors);
+        if (config.SkipTlsVerify)
+        {
+#pragma warning disable CA5359 // Accepting any certificate is exactly what kubeconfig insecure-skip-tls-verify asks for.
+            handler.SslOptions.RemoteCertificateValidationCallback = (_, _, _, _) => true;
+#pragma warning restore CA5359
+        }
+        else if (config.SslCaCerts is { Count: > 0 } roots)
+        {
+            // Only the configured CA is trusted (as in client-go), not the system store; the host name must still
+            // match. No downloads of missing issuers: the API server's CA is given, the network may not be.
+            var policy = new X509ChainPolicy
+            {
+                TrustMode = X509ChainTrustMode.CustomRootTrust,
+                RevocationMode = X509RevocationMode.NoCheck,
+                DisableCertificateDownloads = true,
+            };
+            policy.CustomTrustStore.AddRange(roots);
+            handler.SslOptions.CertificateChainPolicy = policy;
+        }
+
         if (!string.IsNullOrEmpty(config.TlsServerName))
         {
             handler.SslOptions.TargetHost = config.TlsServerName;
@@ -35,42 +52,5 @@ internal static class KubeHttpHandler
         }
 
         return handler;
-    }
-
-    /// <summary>
-    /// With a CA configured, only that CA is trusted (as in client-go), not the system store; the host name must
-    /// still match. Without one, the system's validation decides.
-    /// </summary>
-    internal static bool ValidateServer(KubernetesClientConfiguration config, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors)
-    {
-        if (config.SkipTlsVerify)
-        {
-            return true;
-        }
-
-        if (config.SslCaCerts is not { Count: > 0 } roots || certificate is null)
-        {
-            return errors == SslPolicyErrors.None;
-        }
-
-        if ((errors & ~SslPolicyErrors.RemoteCertificateChainErrors) != SslPolicyErrors.None)
-        {
-            return false;
-        }
-
-        using var custom = new X509Chain();
-        custom.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        custom.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        custom.ChainPolicy.CustomTrustStore.AddRange(roots);
-        if (chain is not null)
-        {
-            foreach (var element in chain.ChainElements)
-            {
-                custom.ChainPolicy.ExtraStore.Add(element.Certificate);
-            }
-        }
-
-        var leaf = certificate as X509Certificate2 ?? X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
-        return custom.Build(leaf);
     }
 }
