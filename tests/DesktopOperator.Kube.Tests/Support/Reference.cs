@@ -18,6 +18,13 @@ internal static class Reference
         return entries.First(e => e!["step"]!.GetValue<string>().Contains(stepContains, StringComparison.Ordinal) && e["response"] is not null)!;
     }
 
+    /// <summary>Every JSON object response body in <paramref name="file"/>, with "&lt;time&gt;" made parseable.</summary>
+    public static IEnumerable<JsonNode> ResponseBodies(string file) =>
+        JsonNode.Parse(File.ReadAllText(Path.Combine(Folder, file)))!.AsArray()
+            .Select(e => e!["response"]?["body"])
+            .OfType<JsonObject>()
+            .Select(b => JsonNode.Parse(Parseable(b.ToJsonString(Relaxed)))!);
+
     private static readonly JsonSerializerOptions Relaxed = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>The recorded events as the server framed them, one JSON line each, with "&lt;time&gt;" made parseable.</summary>
