@@ -1,3 +1,4 @@
+using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 using DesktopOperator.Kube.Auth;
 using DesktopOperator.Kube.Config;
@@ -36,9 +37,14 @@ internal static class KubeHttpHandler
             handler.SslOptions.CertificateChainPolicy = policy;
         }
 
-        if (!string.IsNullOrEmpty(config.TlsServerName))
+        if (!config.SkipTlsVerify && config.TlsServerName is { Length: > 0 } serverName)
         {
-            handler.SslOptions.TargetHost = config.TlsServerName;
+            // SocketsHttpHandler takes the TLS name from the request URL, so the name check is done here instead:
+            // everything else must be valid, and the certificate must be for the configured name.
+            handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
+                (errors & ~SslPolicyErrors.RemoteCertificateNameMismatch) == SslPolicyErrors.None
+                && certificate is X509Certificate2 leaf
+                && leaf.MatchesHostname(serverName);
         }
 
         if (config.ClientCertificate is { } fixedCertificate)

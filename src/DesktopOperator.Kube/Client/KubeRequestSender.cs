@@ -47,7 +47,7 @@ internal sealed partial class KubeRequestSender(
             {
                 response = await http.SendAsync(request, timeout.Token).ConfigureAwait(false);
             }
-            catch (HttpRequestException ex) when (canRetry && (ex.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError || kind != RequestKind.Write))
+            catch (HttpRequestException ex) when (canRetry && IsRetryable(ex.HttpRequestError, kind))
             {
                 await BackoffAsync(request, attempt, null, $"{ex.HttpRequestError}: {ex.Message}", cancellationToken).ConfigureAwait(false);
                 continue;
@@ -92,6 +92,17 @@ internal sealed partial class KubeRequestSender(
             }
         }
     }
+
+    /// <summary>
+    /// Connection and name-resolution failures happen before anything was sent, so any verb may retry; other
+    /// transport failures (connection dropped mid-answer) only for reads. A TLS failure will not heal by itself.
+    /// </summary>
+    private static bool IsRetryable(HttpRequestError error, RequestKind kind) => error switch
+    {
+        HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError => true,
+        HttpRequestError.SecureConnectionError => false,
+        _ => kind != RequestKind.Write,
+    };
 
     private Task BackoffAsync(HttpRequestMessage request, int attempt, TimeSpan? retryAfter, string why, CancellationToken cancellationToken)
     {

@@ -166,6 +166,53 @@ public sealed class RetryTests
         Assert.Equal(2, delays.Count);
     }
 
+    [Fact]
+    public async Task Write_NoAnswerWithinRequestTimeout_ThrowsTimeoutWithoutRetry()
+    {
+        await using var server = await FakeApiServer.StartAsync((c, _) => Task.Delay(Timeout.Infinite, c.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default));
+        var delays = new ConcurrentQueue<TimeSpan>();
+        using var client = TestClient.For(new KubernetesClientConfiguration { Host = server.Address, RequestTimeout = TimeSpan.FromMilliseconds(300) }, delays);
+
+        await Assert.ThrowsAsync<TimeoutException>(() => client.CreateAsync(KubernetesJson.Deserialize<V1Pod>(PodJson), CancellationToken.None));
+
+        Assert.Single(server.All);
+        Assert.Empty(delays);
+    }
+
+    [Fact]
+    public async Task Read_NoAnswerWithinRequestTimeout_IsRetriedThenThrowsTimeout()
+    {
+        await using var server = await FakeApiServer.StartAsync((c, _) => Task.Delay(Timeout.Infinite, c.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default));
+        var delays = new ConcurrentQueue<TimeSpan>();
+        using var client = TestClient.For(new KubernetesClientConfiguration { Host = server.Address, RequestTimeout = TimeSpan.FromMilliseconds(300) }, delays, new KubeRetryPolicy { MaxAttempts = 2 });
+
+        await Assert.ThrowsAsync<TimeoutException>(() => client.GetAsync<V1Pod>("p1", "ns1", CancellationToken.None));
+
+        Assert.Equal(2, server.All.Count);
+        Assert.Single(delays);
+    }
+
+    [Fact]
+    public async Task Read_CallerCancels_ThrowsOperationCanceledWithoutRetry()
+    {
+        var seen = new TaskCompletionSource();
+        await using var server = await FakeApiServer.StartAsync(async (c, _) =>
+        {
+            seen.TrySetResult();
+            await Task.Delay(Timeout.Infinite, c.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
+        });
+        var delays = new ConcurrentQueue<TimeSpan>();
+        using var client = TestClient.For(server, delays);
+        using var cancel = new CancellationTokenSource();
+
+        var get = client.GetAsync<V1Pod>("p1", "ns1", cancel.Token);
+        await seen.Task.WaitAsync(TimeSpan.FromSeconds(20));
+        await cancel.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => get);
+        Assert.Empty(delays);
+    }
+
     [Theory]
     [InlineData(1, 0.0, 100)]
     [InlineData(1, 1.0, 200)]

@@ -120,6 +120,29 @@ public sealed class KubeConfigTlsTests : IDisposable
         await Assert.ThrowsAsync<HttpRequestException>(() => client.GetAsync<V1Namespace>("default", null, CancellationToken.None));
     }
 
+    [Theory]
+    [InlineData("localhost", true)]
+    [InlineData("api.example.test", false)]
+    public async Task TlsServerName_IsTheNameCheckedInTheServerCertificate(string serverName, bool accepted)
+    {
+        await using var server = await StartTlsServerAsync(requireClientCertificate: false);
+        var path = _folder.Write("config", TokenConfig(server.Address, $"certificate-authority-data: {B64(_certs.CaPem)}\n    tls-server-name: {serverName}"));
+        using var client = TestClient.For(KubernetesClientConfiguration.BuildConfigFromConfigFile(path), policy: NoRetries);
+
+        var get = client.GetAsync<V1Namespace>("default", null, CancellationToken.None);
+
+        if (accepted)
+        {
+            await get;
+            Assert.Single(server.All);
+        }
+        else
+        {
+            var error = await Assert.ThrowsAsync<HttpRequestException>(() => get);
+            Assert.Equal(HttpRequestError.SecureConnectionError, error.HttpRequestError);
+        }
+    }
+
     public void Dispose()
     {
         _certs.Dispose();
