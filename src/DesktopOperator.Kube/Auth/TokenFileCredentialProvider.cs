@@ -41,9 +41,16 @@ internal sealed class TokenFileCredentialProvider(string path, TimeProvider time
         {
             if (_token is null || fileTime != _fileTime || now - _readAt >= MaxAge)
             {
-                _token = File.ReadAllText(path).Trim();
-                _fileTime = fileTime;
-                _readAt = now;
+                try
+                {
+                    _token = File.ReadAllText(path).Trim();
+                    _fileTime = fileTime;
+                    _readAt = now;
+                }
+                catch (IOException) when (_token is not null)
+                {
+                    // Caught mid-rotation: keep the token we have; the next request reads the file again.
+                }
             }
 
             return _token;

@@ -1,7 +1,5 @@
-using System.IO.Pipelines;
 using System.Net.Http.Headers;
 using System.Reflection;
-using System.Runtime.CompilerServices;
 using System.Text.Json;
 using DesktopOperator.Kube.Auth;
 using DesktopOperator.Kube.Config;
@@ -82,38 +80,6 @@ public sealed partial class KubernetesClient : IKubernetesClient, IDisposable
         return await SendForObjectAsync<KubernetesList<T>>(HttpMethod.Get, path, null, RequestKind.Read, cancellationToken).ConfigureAwait(false);
     }
 
-    public async IAsyncEnumerable<WatchEvent<T>> WatchAsync<T>(string? namespaceName, WatchOptions? options, [EnumeratorCancellation] CancellationToken cancellationToken)
-        where T : class, IKubernetesObject
-    {
-        var path = ResourceUrl.WithQuery(
-            ResourceUrl.Build(EntityInfo<T>.Entity, namespaceName, null, null, namespaceRequired: false),
-            KubeQuery.Of(options ?? new WatchOptions()));
-        var (response, stream) = await OpenWatchAsync(path, cancellationToken).ConfigureAwait(false);
-        if (response is null || stream is null)
-        {
-            yield break;
-        }
-
-        LogWatchOpened(_logger, path);
-        var reader = PipeReader.Create(stream, new StreamPipeReaderOptions(leaveOpen: false));
-        var events = 0;
-        try
-        {
-            var decoder = new WatchStreamDecoder<T>(reader);
-            while (await decoder.ReadNextAsync(cancellationToken).ConfigureAwait(false) is { } next)
-            {
-                events++;
-                yield return next;
-            }
-        }
-        finally
-        {
-            await reader.CompleteAsync().ConfigureAwait(false);
-            response.Dispose();
-            LogWatchClosed(_logger, path, events, cancellationToken.IsCancellationRequested);
-        }
-    }
-
     public Task<T> CreateAsync<T>(T obj, CancellationToken cancellationToken)
         where T : class, IKubernetesObject
     {
@@ -169,22 +135,6 @@ public sealed partial class KubernetesClient : IKubernetesClient, IDisposable
         EntityInfo<T>.Initialize(obj);
         var path = ResourceUrl.Build(EntityInfo<T>.Entity, obj.Metadata.Namespace, obj.Metadata.Name ?? "", subresource, namespaceRequired: true);
         return SendForObjectAsync<T>(HttpMethod.Put, path, JsonBody(obj), RequestKind.Write, cancellationToken);
-    }
-
-    private async Task<(HttpResponseMessage? Response, Stream? Stream)> OpenWatchAsync(string path, CancellationToken cancellationToken)
-    {
-        HttpResponseMessage? response = null;
-        try
-        {
-            response = await _sender.SendAsync(() => Request(HttpMethod.Get, path, null), RequestKind.Watch, cancellationToken).ConfigureAwait(false);
-            var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-            return (response, stream);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            response?.Dispose();
-            return (null, null);
-        }
     }
 
     private async Task<TResult> SendForObjectAsync<TResult>(HttpMethod method, string path, Body? body, RequestKind kind, CancellationToken cancellationToken)

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
@@ -134,6 +133,4 @@ internal static class KubeApiErrors
             return buffer.AsSpan(0, total).ToArray();
         }
     }
-
-    internal static string FormatCode(int code) => code.ToString(CultureInfo.InvariantCulture);
 }

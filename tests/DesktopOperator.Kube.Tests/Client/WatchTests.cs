@@ -131,6 +131,33 @@ public sealed class WatchTests
     }
 
     [Fact]
+    public async Task WatchAsync_ConnectionDroppedMidStream_ThrowsIOExceptionAfterDeliveredEvents()
+    {
+        var first = Reference.WatchEventLines("09-watch.json", "allowWatchBookmarks=true, timeoutSeconds=12")[0];
+        var delivered = new TaskCompletionSource();
+        await using var server = await FakeApiServer.StartAsync(async (c, _) =>
+        {
+            await WriteLinesAsync(c, [first, first[..40]], chunkSize: null, end: false);
+            await delivered.Task.WaitAsync(Bound);
+            c.Abort();
+        });
+        using var client = TestClient.For(server);
+        var received = 0;
+
+        await Assert.ThrowsAnyAsync<IOException>(async () =>
+        {
+            await foreach (var e in client.WatchAsync<Widget>("s09", null, CancellationToken.None))
+            {
+                received++;
+                delivered.TrySetResult();
+            }
+        });
+
+        Assert.Equal(1, received);
+        Assert.Single(server.All);
+    }
+
+    [Fact]
     public async Task WatchAsync_HttpErrorBeforeStream_ThrowsTypedException()
     {
         var body = Reference.ResponseBody("14-errors-misc.json", "no credentials at all");
