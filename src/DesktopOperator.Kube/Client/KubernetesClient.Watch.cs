@@ -25,7 +25,7 @@ public sealed partial class KubernetesClient
         }
 
         LogWatchOpened(_logger, path);
-        var reader = PipeReader.Create(stream, new StreamPipeReaderOptions(leaveOpen: false));
+        var reader = PipeReader.Create(stream, WatchStreamDecoder<T>.ReaderOptions);
         var events = 0;
         try
         {

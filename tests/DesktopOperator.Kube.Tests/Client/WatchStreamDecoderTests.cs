@@ -33,6 +33,21 @@ public sealed class WatchStreamDecoderTests
     }
 
     [Fact]
+    public async Task ReadNextAsync_EventsSpanningManySmallSegments_AreCopiedAndDecoded()
+    {
+        var bytes = Encoding.UTF8.GetBytes(Added + "\n" + ObjectFirst + "\n");
+        var reader = PipeReader.Create(new MemoryStream(bytes), new StreamPipeReaderOptions(bufferSize: 16, minimumReadSize: 8));
+        var decoder = new WatchStreamDecoder<V1Pod>(reader);
+
+        var first = await decoder.ReadNextAsync(CancellationToken.None);
+        var second = await decoder.ReadNextAsync(CancellationToken.None);
+
+        Assert.Equal(("a", "1"), (first!.Resource.Metadata.Name, first.Resource.Metadata.ResourceVersion));
+        Assert.Equal(("b", "2"), (second!.Resource.Metadata.Name, second.Resource.Metadata.ResourceVersion));
+        Assert.Null(await decoder.ReadNextAsync(CancellationToken.None));
+    }
+
+    [Fact]
     public async Task ReadNextAsync_LastEventWithoutNewline_IsDecodedAtEnd()
     {
         var pipe = new Pipe();
