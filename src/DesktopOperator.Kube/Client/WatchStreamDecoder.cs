@@ -36,6 +36,10 @@ internal sealed class WatchStreamDecoder<T>(PipeReader reader, long maxLineBytes
 
             var buffer = result.Buffer;
             var consumed = buffer.Start;
+
+            // Everything was looked at unless an event is returned: then only up to its end, so that the next
+            // call finds the events already buffered instead of waiting for more bytes from the server.
+            var examined = buffer.End;
             try
             {
                 var lines = new SequenceReader<byte>(buffer);
@@ -44,6 +48,7 @@ internal sealed class WatchStreamDecoder<T>(PipeReader reader, long maxLineBytes
                     consumed = lines.Position;
                     if (!IsBlank(line))
                     {
+                        examined = consumed;
                         return Decode(line);
                     }
                 }
@@ -52,7 +57,7 @@ internal sealed class WatchStreamDecoder<T>(PipeReader reader, long maxLineBytes
                 {
                     var rest = buffer.Slice(consumed);
                     consumed = buffer.End;
-                    return IsBlank(rest) ? null : Decode(rest);
+                    return IsBlank(rest) ? null : DecodeLast(rest);
                 }
 
                 if (buffer.Slice(consumed).Length > maxLineBytes)
@@ -62,7 +67,7 @@ internal sealed class WatchStreamDecoder<T>(PipeReader reader, long maxLineBytes
             }
             finally
             {
-                reader.AdvanceTo(consumed, buffer.End);
+                reader.AdvanceTo(consumed, examined);
             }
         }
     }
@@ -91,6 +96,22 @@ internal sealed class WatchStreamDecoder<T>(PipeReader reader, long maxLineBytes
         finally
         {
             ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
+    /// <summary>
+    /// The bytes after the last newline when the stream ended. The API server ends every event with a newline,
+    /// so an unparsable rest means the connection dropped inside an event: a transport error, not bad JSON.
+    /// </summary>
+    private static WatchEvent<T> DecodeLast(ReadOnlySequence<byte> rest)
+    {
+        try
+        {
+            return Decode(rest);
+        }
+        catch (JsonException ex)
+        {
+            throw new IOException("the watch stream ended inside an event (the connection dropped).", ex);
         }
     }
 

@@ -60,6 +60,32 @@ public sealed class WatchStreamDecoderTests
     }
 
     [Fact]
+    public async Task ReadNextAsync_StreamEndsInsideAnEvent_ThrowsIOException()
+    {
+        var pipe = new Pipe();
+        await pipe.Writer.WriteAsync(Encoding.UTF8.GetBytes(Added + "\n" + Added[..30]));
+        await pipe.Writer.CompleteAsync();
+        var decoder = new WatchStreamDecoder<V1Pod>(pipe.Reader);
+
+        Assert.NotNull(await decoder.ReadNextAsync(CancellationToken.None));
+        await Assert.ThrowsAsync<IOException>(() => decoder.ReadNextAsync(CancellationToken.None).AsTask());
+    }
+
+    [Fact]
+    public async Task ReadNextAsync_TwoEventsBuffered_SecondIsReturnedWithoutMoreData()
+    {
+        var pipe = new Pipe();
+        await pipe.Writer.WriteAsync(Encoding.UTF8.GetBytes(Added + "\n" + ObjectFirst + "\n"));
+        var decoder = new WatchStreamDecoder<V1Pod>(pipe.Reader);
+
+        Assert.Equal("a", (await decoder.ReadNextAsync(CancellationToken.None))!.Resource.Metadata.Name);
+        var second = decoder.ReadNextAsync(CancellationToken.None).AsTask();
+
+        Assert.Equal("b", (await second.WaitAsync(TimeSpan.FromSeconds(10)))!.Resource.Metadata.Name);
+        await pipe.Writer.CompleteAsync();
+    }
+
+    [Fact]
     public async Task ReadNextAsync_CancelledWhileWaiting_ReturnsNull()
     {
         var pipe = new Pipe();

@@ -99,6 +99,31 @@ public sealed class WatchTests
     }
 
     [Fact]
+    public async Task WatchAsync_SeveralEventsInOneWriteThenSilence_AllAreDeliveredWithoutWaitingForMore()
+    {
+        var lines = Reference.WatchEventLines("09-watch.json", "allowWatchBookmarks=true, timeoutSeconds=12");
+        await using var server = await FakeApiServer.StartAsync(async (c, _) =>
+        {
+            await WriteLinesAsync(c, lines.Take(3), chunkSize: null, end: false);
+            await Task.Delay(Timeout.Infinite, c.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
+        });
+        using var client = TestClient.For(server);
+        using var stop = new CancellationTokenSource(Bound);
+        var received = 0;
+
+        await foreach (var e in client.WatchAsync<Widget>("s09", null, stop.Token))
+        {
+            if (++received == 3)
+            {
+                break;
+            }
+        }
+
+        Assert.Equal(3, received);
+        Assert.False(stop.IsCancellationRequested);
+    }
+
+    [Fact]
     public async Task WatchAsync_CancelledBeforeHeaders_EndsWithoutEventsOrException()
     {
         var requestSeen = new TaskCompletionSource();
@@ -137,7 +162,9 @@ public sealed class WatchTests
         var delivered = new TaskCompletionSource();
         await using var server = await FakeApiServer.StartAsync(async (c, _) =>
         {
-            await WriteLinesAsync(c, [first, first[..40]], chunkSize: null, end: false);
+            await WriteLinesAsync(c, [first], chunkSize: null, end: false);
+            await c.Response.Body.WriteAsync(Encoding.UTF8.GetBytes(first[..40]));
+            await c.Response.Body.FlushAsync();
             await delivered.Task.WaitAsync(Bound);
             c.Abort();
         });
