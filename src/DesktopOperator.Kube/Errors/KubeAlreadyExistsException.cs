@@ -3,7 +3,7 @@ using DesktopOperator.Kube.Models;
 namespace DesktopOperator.Kube.Client;
 
 /// <summary>409 AlreadyExists: a create named an object that exists.</summary>
-public class KubeAlreadyExistsException : KubeApiException
+public sealed class KubeAlreadyExistsException : KubeApiException
 {
     public KubeAlreadyExistsException(int statusCode, V1Status? status, string? message = null, Exception? innerException = null)
         : base(statusCode, status, message, innerException)

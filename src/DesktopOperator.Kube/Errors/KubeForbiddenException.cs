@@ -3,7 +3,7 @@ using DesktopOperator.Kube.Models;
 namespace DesktopOperator.Kube.Client;
 
 /// <summary>403 Forbidden: RBAC or admission (e.g. a namespace being terminated) refused the request.</summary>
-public class KubeForbiddenException : KubeApiException
+public sealed class KubeForbiddenException : KubeApiException
 {
     public KubeForbiddenException(int statusCode, V1Status? status, string? message = null, Exception? innerException = null)
         : base(statusCode, status, message, innerException)

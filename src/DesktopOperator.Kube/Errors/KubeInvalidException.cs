@@ -3,7 +3,7 @@ using DesktopOperator.Kube.Models;
 namespace DesktopOperator.Kube.Client;
 
 /// <summary>422 Invalid: the object failed validation; <see cref="Causes"/> names each bad field.</summary>
-public class KubeInvalidException : KubeApiException
+public sealed class KubeInvalidException : KubeApiException
 {
     public KubeInvalidException(int statusCode, V1Status? status, string? message = null, Exception? innerException = null)
         : base(statusCode, status, message, innerException)

@@ -3,7 +3,7 @@ using DesktopOperator.Kube.Models;
 namespace DesktopOperator.Kube.Client;
 
 /// <summary>404 NotFound: the object (or the resource path) does not exist.</summary>
-public class KubeNotFoundException : KubeApiException
+public sealed class KubeNotFoundException : KubeApiException
 {
     public KubeNotFoundException(int statusCode, V1Status? status, string? message = null, Exception? innerException = null)
         : base(statusCode, status, message, innerException)

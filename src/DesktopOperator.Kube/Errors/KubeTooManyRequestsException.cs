@@ -3,7 +3,7 @@ using DesktopOperator.Kube.Models;
 namespace DesktopOperator.Kube.Client;
 
 /// <summary>429 TooManyRequests (API priority and fairness, or an eviction blocked by a budget).</summary>
-public class KubeTooManyRequestsException : KubeApiException
+public sealed class KubeTooManyRequestsException : KubeApiException
 {
     public KubeTooManyRequestsException(int statusCode, V1Status? status, TimeSpan? retryAfter, string? message = null, Exception? innerException = null)
         : base(statusCode, status, message, innerException) => RetryAfter = retryAfter;

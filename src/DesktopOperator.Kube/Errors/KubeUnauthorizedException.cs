@@ -3,7 +3,7 @@ using DesktopOperator.Kube.Models;
 namespace DesktopOperator.Kube.Client;
 
 /// <summary>401 Unauthorized: the credentials were rejected (after one refresh for exec and token-file credentials).</summary>
-public class KubeUnauthorizedException : KubeApiException
+public sealed class KubeUnauthorizedException : KubeApiException
 {
     public KubeUnauthorizedException(int statusCode, V1Status? status, string? message = null, Exception? innerException = null)
         : base(statusCode, status, message, innerException)

@@ -124,6 +124,33 @@ public sealed class WatchTests
     }
 
     [Fact]
+    public async Task WatchAsync_StreamOutlivesTheRequestTimeout_KeepsDelivering()
+    {
+        var lines = Reference.WatchEventLines("09-watch.json", "allowWatchBookmarks=true, timeoutSeconds=12");
+        var firstDelivered = new TaskCompletionSource();
+        await using var server = await FakeApiServer.StartAsync(async (c, _) =>
+        {
+            await WriteLinesAsync(c, [lines[0]], chunkSize: null, end: false);
+            await firstDelivered.Task.WaitAsync(Bound);
+
+            // Deliberately longer than the client's RequestTimeout: that bound is for answers, not for streams.
+            await Task.Delay(TimeSpan.FromSeconds(1), c.RequestAborted);
+            await c.Response.Body.WriteAsync(Encoding.UTF8.GetBytes(lines[1] + "\n"));
+            await c.Response.CompleteAsync();
+        });
+        using var client = TestClient.For(new Kube.Config.KubernetesClientConfiguration { Host = server.Address, RequestTimeout = TimeSpan.FromMilliseconds(200) });
+        var types = new List<WatchEventType>();
+
+        await foreach (var e in client.WatchAsync<Widget>("s09", null, CancellationToken.None))
+        {
+            types.Add(e.Type);
+            firstDelivered.TrySetResult();
+        }
+
+        Assert.Equal([WatchEventType.Added, WatchEventType.Modified], types);
+    }
+
+    [Fact]
     public async Task WatchAsync_CancelledBeforeHeaders_EndsWithoutEventsOrException()
     {
         var requestSeen = new TaskCompletionSource();
