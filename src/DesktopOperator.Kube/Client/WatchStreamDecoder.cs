@@ -29,8 +29,9 @@ internal sealed class WatchStreamDecoder<T>(PipeReader reader, long maxLineBytes
             {
                 result = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
             }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            catch (Exception ex) when (ex is OperationCanceledException or IOException && cancellationToken.IsCancellationRequested)
             {
+                // A transport may report the abort that cancellation caused as an I/O error: still a clean stop.
                 return null;
             }
 

@@ -151,6 +151,27 @@ public sealed class WatchTests
     }
 
     [Fact]
+    public async Task WatchAsync_CancelledWhileBlockedReading_EndsWithoutException()
+    {
+        var first = Reference.WatchEventLines("09-watch.json", "allowWatchBookmarks=true, timeoutSeconds=12")[0];
+        await using var server = await FakeApiServer.StartAsync(async (c, _) =>
+        {
+            await WriteLinesAsync(c, [first], chunkSize: null, end: false);
+            await Task.Delay(Timeout.Infinite, c.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
+        });
+        using var client = TestClient.For(server);
+        using var stop = new CancellationTokenSource();
+        await using var events = client.WatchAsync<Widget>("s09", null, stop.Token).GetAsyncEnumerator();
+
+        Assert.True(await events.MoveNextAsync().AsTask().WaitAsync(Bound));
+        var next = events.MoveNextAsync().AsTask();
+        Assert.False(next.IsCompleted);
+        await stop.CancelAsync();
+
+        Assert.False(await next.WaitAsync(Bound));
+    }
+
+    [Fact]
     public async Task WatchAsync_CancelledBeforeHeaders_EndsWithoutEventsOrException()
     {
         var requestSeen = new TaskCompletionSource();
