@@ -49,6 +49,19 @@ public sealed class ExecCredentialTests : IDisposable
     }
 
     [Fact]
+    public async Task Exec_ConcurrentFirstRequests_RunTheCommandOnce()
+    {
+        await using var server = await FakeApiServer.StartAsync((c, _) => FakeApiServer.Json(c, 200, OkJson));
+        using var client = ClientFor(server.Address, expiry: "2026-01-01T00:10:00Z");
+
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => client.GetAsync<V1Namespace>("default", null, CancellationToken.None)));
+
+        Assert.Equal(1, Runs);
+        Assert.Equal(8, server.All.Count);
+        Assert.All(server.All, r => Assert.Equal("Bearer tok-1-first-from-env", r.Authorization));
+    }
+
+    [Fact]
     public async Task Exec_TokenWithoutExpiryRefusedWith401_RunsOnceMoreAndRetries()
     {
         await using var server = await FakeApiServer.StartAsync((c, r) => r.Authorization!.StartsWith("Bearer tok-1-", StringComparison.Ordinal)
