@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace DesktopOperator.Kube.Models;
@@ -23,4 +24,8 @@ public sealed class V1Condition
 
     /// <summary>A human-readable message with details about the transition.</summary>
     public string Message { get; set; } = "";
+
+    /// <summary>Fields this model does not know, written back unchanged.</summary>
+    [JsonExtensionData]
+    public IDictionary<string, JsonElement>? ExtensionData { get; set; }
 }

@@ -1,3 +1,6 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
 namespace DesktopOperator.Kube.Models;
 
 public sealed class V1ListMeta
@@ -7,4 +10,8 @@ public sealed class V1ListMeta
     public string? Continue { get; set; }
 
     public long? RemainingItemCount { get; set; }
+
+    /// <summary>Fields this model does not know, written back unchanged.</summary>
+    [JsonExtensionData]
+    public IDictionary<string, JsonElement>? ExtensionData { get; set; }
 }

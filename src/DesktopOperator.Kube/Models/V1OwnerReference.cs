@@ -1,3 +1,6 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
 namespace DesktopOperator.Kube.Models;
 
 public sealed class V1OwnerReference
@@ -13,4 +16,8 @@ public sealed class V1OwnerReference
     public bool? Controller { get; set; }
 
     public bool? BlockOwnerDeletion { get; set; }
+
+    /// <summary>Fields this model does not know, written back unchanged.</summary>
+    [JsonExtensionData]
+    public IDictionary<string, JsonElement>? ExtensionData { get; set; }
 }

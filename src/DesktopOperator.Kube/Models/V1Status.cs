@@ -1,3 +1,6 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
 namespace DesktopOperator.Kube.Models;
 
 /// <summary><c>metav1.Status</c>: the body of every API error and of some successful DELETEs.</summary>
@@ -29,6 +32,10 @@ public sealed class V1StatusDetails
     public IList<V1StatusCause>? Causes { get; set; }
 
     public int? RetryAfterSeconds { get; set; }
+
+    /// <summary>Fields this model does not know, written back unchanged.</summary>
+    [JsonExtensionData]
+    public IDictionary<string, JsonElement>? ExtensionData { get; set; }
 }
 
 public sealed class V1StatusCause
@@ -38,4 +45,8 @@ public sealed class V1StatusCause
     public string? Message { get; set; }
 
     public string? Field { get; set; }
+
+    /// <summary>Fields this model does not know, written back unchanged.</summary>
+    [JsonExtensionData]
+    public IDictionary<string, JsonElement>? ExtensionData { get; set; }
 }

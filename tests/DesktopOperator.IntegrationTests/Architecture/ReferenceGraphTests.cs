@@ -28,17 +28,21 @@ public sealed class ReferenceGraphTests
         Assert.All(ours, reference => Assert.Contains(reference, Allowed[name]));
     }
 
-    [Fact]
-    public void KubeAndMetrics_DoNotReferenceThirdPartyPackages()
+    /// <summary>
+    /// Kube takes YamlDotNet for kubeconfig files only (flow collections, quoting and block scalars of real
+    /// kubeconfigs are more than a hand-written subset parser should attempt); Metrics takes nothing.
+    /// </summary>
+    [Theory]
+    [InlineData("DesktopOperator.Kube", "YamlDotNet")]
+    [InlineData("DesktopOperator.Metrics", null)]
+    public void KubeAndMetrics_ReferenceNoOtherThirdPartyPackages(string name, string? allowed)
     {
-        foreach (var name in new[] { "DesktopOperator.Kube", "DesktopOperator.Metrics" })
-        {
-            var foreign = Assembly.Load(name).GetReferencedAssemblies()
-                .Select(a => a.Name!)
-                .Where(n => !n.StartsWith("System", StringComparison.Ordinal) && !n.StartsWith("Microsoft.", StringComparison.Ordinal) && n != "netstandard")
-                .ToList();
+        var foreign = Assembly.Load(name).GetReferencedAssemblies()
+            .Select(a => a.Name!)
+            .Where(n => !n.StartsWith("System", StringComparison.Ordinal) && !n.StartsWith("Microsoft.", StringComparison.Ordinal))
+            .Where(n => n != "netstandard" && n != allowed)
+            .ToList();
 
-            Assert.True(foreign.Count == 0, $"{name} references {string.Join(", ", foreign)}");
-        }
+        Assert.True(foreign.Count == 0, $"{name} references {string.Join(", ", foreign)}");
     }
 }

@@ -1,0 +1,62 @@
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
+using DesktopOperator.Kube.Auth;
+using DesktopOperator.Kube.Config;
+
+namespace DesktopOperator.Kube.Client;
+
+/// <summary>The <see cref="SocketsHttpHandler"/> for a configuration: server trust, client certificate.</summary>
+internal static class KubeHttpHandler
+{
+    public static SocketsHttpHandler Create(KubernetesClientConfiguration config, ICredentialProvider credentials)
+    {
+        var handler = new SocketsHttpHandler
+        {
+            ConnectTimeout = TimeSpan.FromSeconds(10),
+            PooledConnectionIdleTimeout = TimeSpan.FromSeconds(90),
+            UseCookies = false,
+            AllowAutoRedirect = false,
+        };
+        if (config.SkipTlsVerify)
+        {
+#pragma warning disable CA5359 // Accepting any certificate is exactly what kubeconfig insecure-skip-tls-verify asks for.
+            handler.SslOptions.RemoteCertificateValidationCallback = (_, _, _, _) => true;
+#pragma warning restore CA5359
+        }
+        else if (config.SslCaCerts is { Count: > 0 } roots)
+        {
+            // Only the configured CA is trusted (as in client-go), not the system store; the host name must still
+            // match. No downloads of missing issuers: the API server's CA is given, the network may not be.
+            var policy = new X509ChainPolicy
+            {
+                TrustMode = X509ChainTrustMode.CustomRootTrust,
+                RevocationMode = X509RevocationMode.NoCheck,
+                DisableCertificateDownloads = true,
+            };
+            policy.CustomTrustStore.AddRange(roots);
+            handler.SslOptions.CertificateChainPolicy = policy;
+        }
+
+        if (!config.SkipTlsVerify && config.TlsServerName is { Length: > 0 } serverName)
+        {
+            // SocketsHttpHandler takes the TLS name from the request URL, so the name check is done here instead:
+            // everything else must be valid, and the certificate must be for the configured name.
+            handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
+                (errors & ~SslPolicyErrors.RemoteCertificateNameMismatch) == SslPolicyErrors.None
+                && certificate is X509Certificate2 leaf
+                && leaf.MatchesHostname(serverName);
+        }
+
+        if (config.ClientCertificate is { } fixedCertificate)
+        {
+            handler.SslOptions.ClientCertificates = [fixedCertificate];
+        }
+        else if (config.ExecProvider is not null)
+        {
+            // An exec plugin's certificate is known only after it ran (before the first request is sent).
+            handler.SslOptions.LocalCertificateSelectionCallback = (_, _, _, _, _) => credentials.ClientCertificate!;
+        }
+
+        return handler;
+    }
+}

@@ -1,0 +1,13 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace DesktopOperator.Kube.Models;
+
+public sealed class V1PodIP
+{
+    public string? Ip { get; set; }
+
+    /// <summary>Fields this model does not know, written back unchanged.</summary>
+    [JsonExtensionData]
+    public IDictionary<string, JsonElement>? ExtensionData { get; set; }
+}

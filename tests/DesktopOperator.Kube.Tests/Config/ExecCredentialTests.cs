@@ -1,0 +1,194 @@
+using System.Runtime.Versioning;
+using DesktopOperator.Kube.Client;
+using DesktopOperator.Kube.Config;
+using DesktopOperator.Kube.Models;
+using DesktopOperator.Kube.Tests.Support;
+using DesktopOperator.Testing.Time;
+
+namespace DesktopOperator.Kube.Tests.Config;
+
+/// <summary>kubeconfig <c>exec</c> plugins, run for real as small shell scripts that count their runs.</summary>
+[UnsupportedOSPlatform("windows")]
+public sealed class ExecCredentialTests : IDisposable
+{
+    private const string OkJson = """{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"default"}}""";
+
+    // Prints a token naming the run number, its first argument and an env var from the kubeconfig.
+    private const string TokenPlugin = """
+        #!/bin/sh
+        dir="$(dirname "$0")"
+        echo run >> "$dir/runs"
+        printf '%s' "$KUBERNETES_EXEC_INFO" > "$dir/exec-info"
+        n=$(wc -l < "$dir/runs" | tr -d ' ')
+        if [ -n "$EXPIRY" ]; then exp=",\"expirationTimestamp\":\"$EXPIRY\""; else exp=""; fi
+        echo "{\"apiVersion\":\"client.authentication.k8s.io/v1\",\"kind\":\"ExecCredential\",\"status\":{\"token\":\"tok-$n-$1-$PLUGIN_VAR\"$exp}}"
+        """;
+
+    private readonly TempFolder _folder = new();
+    private readonly ManualTimeProvider _time = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+
+    private int Runs => File.Exists(Path.Combine(_folder.Path, "runs")) ? File.ReadAllLines(Path.Combine(_folder.Path, "runs")).Length : 0;
+
+    [Fact]
+    public async Task Exec_TokenWithExpiry_IsCachedUntilExpiryThenTheCommandRunsAgain()
+    {
+        await using var server = await FakeApiServer.StartAsync((c, _) => FakeApiServer.Json(c, 200, OkJson));
+        using var client = ClientFor(server.Address, expiry: "2026-01-01T00:10:00Z");
+
+        await client.GetAsync<V1Namespace>("default", null, CancellationToken.None);
+        await client.GetAsync<V1Namespace>("default", null, CancellationToken.None);
+        Assert.Equal(1, Runs);
+
+        _time.Advance(TimeSpan.FromMinutes(11));
+        await client.GetAsync<V1Namespace>("default", null, CancellationToken.None);
+
+        Assert.Equal(2, Runs);
+        Assert.Equal(["Bearer tok-1-first-from-env", "Bearer tok-1-first-from-env", "Bearer tok-2-first-from-env"], server.All.Select(r => r.Authorization));
+        Assert.Equal("""{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","spec":{"interactive":false}}""",
+            File.ReadAllText(Path.Combine(_folder.Path, "exec-info")));
+    }
+
+    [Fact]
+    public async Task Exec_ConcurrentFirstRequests_RunTheCommandOnce()
+    {
+        await using var server = await FakeApiServer.StartAsync((c, _) => FakeApiServer.Json(c, 200, OkJson));
+        using var client = ClientFor(server.Address, expiry: "2026-01-01T00:10:00Z");
+
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => client.GetAsync<V1Namespace>("default", null, CancellationToken.None)));
+
+        Assert.Equal(1, Runs);
+        Assert.Equal(8, server.All.Count);
+        Assert.All(server.All, r => Assert.Equal("Bearer tok-1-first-from-env", r.Authorization));
+    }
+
+    [Fact]
+    public async Task Exec_TokenWithoutExpiryRefusedWith401_RunsOnceMoreAndRetries()
+    {
+        await using var server = await FakeApiServer.StartAsync((c, r) => r.Authorization!.StartsWith("Bearer tok-1-", StringComparison.Ordinal)
+            ? FakeApiServer.Json(c, 401, """{"kind":"Status","apiVersion":"v1","status":"Failure","message":"Unauthorized","reason":"Unauthorized","code":401}""")
+            : FakeApiServer.Json(c, 200, OkJson));
+        using var client = ClientFor(server.Address, expiry: "");
+
+        await client.GetAsync<V1Namespace>("default", null, CancellationToken.None);
+        await client.GetAsync<V1Namespace>("default", null, CancellationToken.None);
+
+        Assert.Equal(2, Runs);
+        Assert.Equal(["Bearer tok-1-first-from-env", "Bearer tok-2-first-from-env", "Bearer tok-2-first-from-env"], server.All.Select(r => r.Authorization));
+    }
+
+    [Fact]
+    public async Task Exec_Always401_RerunsOnlyOnceThenThrowsUnauthorized()
+    {
+        await using var server = await FakeApiServer.StartAsync((c, _) =>
+            FakeApiServer.Json(c, 401, """{"kind":"Status","apiVersion":"v1","status":"Failure","message":"Unauthorized","reason":"Unauthorized","code":401}"""));
+        using var client = ClientFor(server.Address, expiry: "");
+
+        await Assert.ThrowsAsync<KubeUnauthorizedException>(() => client.GetAsync<V1Namespace>("default", null, CancellationToken.None));
+
+        Assert.Equal(2, Runs);
+        Assert.Equal(2, server.All.Count);
+    }
+
+    [Fact]
+    public async Task Exec_ClientCertificate_IsPresentedInTheTlsHandshake()
+    {
+        using var certs = TestCertificates.Create();
+        await using var server = await FakeApiServer.StartAsync((c, _) => FakeApiServer.Json(c, 200, OkJson), certs.Server, requireClientCertificate: true, certs.Ca);
+        var credential = new System.Text.Json.Nodes.JsonObject
+        {
+            ["apiVersion"] = "client.authentication.k8s.io/v1beta1",
+            ["kind"] = "ExecCredential",
+            ["status"] = new System.Text.Json.Nodes.JsonObject
+            {
+                ["clientCertificateData"] = certs.EcClient.ExportCertificatePem(),
+                ["clientKeyData"] = TestCertificates.KeyPem(certs.EcClient),
+            },
+        };
+        _folder.Write("cred.json", credential.ToJsonString());
+        _folder.WriteScript("plugin.sh", "#!/bin/sh\necho run >> \"$(dirname \"$0\")/runs\"\ncat \"$(dirname \"$0\")/cred.json\"\n");
+        var path = _folder.Write("config", $"""
+            current-context: c
+            clusters: [{"{"}name: k, cluster: {"{"}server: "{server.Address}", certificate-authority-data: {KubeConfigTlsTests.B64(certs.CaPem)}{"}"}{"}"}]
+            contexts: [{"{"}name: c, context: {"{"}cluster: k, user: u{"}"}{"}"}]
+            users:
+            - name: u
+              user:
+                exec:
+                  apiVersion: client.authentication.k8s.io/v1beta1
+                  command: ./plugin.sh
+            """);
+        using var client = TestClient.For(KubernetesClientConfiguration.BuildConfigFromConfigFile(path), time: _time);
+
+        await client.GetAsync<V1Namespace>("default", null, CancellationToken.None);
+
+        Assert.Equal("CN=ec-user", server.LastClientCertificateSubject);
+        Assert.Null(server.All[0].Authorization);
+        Assert.Equal(1, Runs);
+    }
+
+    [Fact]
+    public async Task Exec_CommandFails_ThrowsKubeConfigExceptionWithItsStderrAndHint()
+    {
+        await using var server = await FakeApiServer.StartAsync((c, _) => FakeApiServer.Json(c, 200, OkJson));
+        _folder.WriteScript("plugin.sh", "#!/bin/sh\necho 'login required' >&2\nexit 3\n");
+        using var client = TestClient.For(Config(server.Address, "./plugin.sh", ""), time: _time);
+
+        var error = await Assert.ThrowsAsync<KubeConfigException>(() => client.GetAsync<V1Namespace>("default", null, CancellationToken.None));
+
+        Assert.Contains("exited with code 3: login required", error.Message, StringComparison.Ordinal);
+        Assert.Empty(server.All);
+    }
+
+    [Fact]
+    public async Task Exec_CommandMissing_ThrowsKubeConfigExceptionWithInstallHint()
+    {
+        await using var server = await FakeApiServer.StartAsync((c, _) => FakeApiServer.Json(c, 200, OkJson));
+        using var client = TestClient.For(Config(server.Address, "./not-there.sh", ""), time: _time);
+
+        var error = await Assert.ThrowsAsync<KubeConfigException>(() => client.GetAsync<V1Namespace>("default", null, CancellationToken.None));
+
+        Assert.Contains("could not be started", error.Message, StringComparison.Ordinal);
+        Assert.Contains("install the plugin", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Exec_PrintsWrongApiVersion_ThrowsKubeConfigException()
+    {
+        await using var server = await FakeApiServer.StartAsync((c, _) => FakeApiServer.Json(c, 200, OkJson));
+        _folder.WriteScript("plugin.sh", "#!/bin/sh\necho '{\"apiVersion\":\"client.authentication.k8s.io/v1beta1\",\"kind\":\"ExecCredential\",\"status\":{\"token\":\"x\"}}'\n");
+        using var client = TestClient.For(Config(server.Address, "./plugin.sh", ""), time: _time);
+
+        var error = await Assert.ThrowsAsync<KubeConfigException>(() => client.GetAsync<V1Namespace>("default", null, CancellationToken.None));
+
+        Assert.Contains("printed apiVersion 'client.authentication.k8s.io/v1beta1', expected 'client.authentication.k8s.io/v1'", error.Message, StringComparison.Ordinal);
+    }
+
+    public void Dispose() => _folder.Dispose();
+
+    private KubernetesClient ClientFor(Uri server, string expiry)
+    {
+        _folder.WriteScript("plugin.sh", TokenPlugin);
+        return TestClient.For(Config(server, "./plugin.sh", expiry), time: _time);
+    }
+
+    private KubernetesClientConfiguration Config(Uri server, string command, string expiry) =>
+        KubernetesClientConfiguration.BuildConfigFromConfigFile(_folder.Write("config", $"""
+            current-context: c
+            clusters: [{"{"}name: k, cluster: {"{"}server: "{server}"{"}"}{"}"}]
+            contexts: [{"{"}name: c, context: {"{"}cluster: k, user: u{"}"}{"}"}]
+            users:
+            - name: u
+              user:
+                exec:
+                  apiVersion: client.authentication.k8s.io/v1
+                  command: {command}
+                  args: [first, second]
+                  env:
+                  - name: PLUGIN_VAR
+                    value: from-env
+                  - name: EXPIRY
+                    value: "{expiry}"
+                  installHint: install the plugin with your package manager
+                  interactiveMode: Never
+            """));
+}

@@ -1,0 +1,21 @@
+using System.Collections.Concurrent;
+using DesktopOperator.Kube.Client;
+using DesktopOperator.Kube.Config;
+
+namespace DesktopOperator.Kube.Tests.Support;
+
+/// <summary>A client for a fake server whose retry waits are recorded instead of slept.</summary>
+internal static class TestClient
+{
+    public static KubernetesClient For(FakeApiServer server, ConcurrentQueue<TimeSpan>? delays = null, KubeRetryPolicy? policy = null, TimeProvider? time = null) =>
+        For(new KubernetesClientConfiguration { Host = server.Address, AccessToken = "test-token" }, delays, policy, time);
+
+    public static KubernetesClient For(KubernetesClientConfiguration config, ConcurrentQueue<TimeSpan>? delays = null, KubeRetryPolicy? policy = null, TimeProvider? time = null) =>
+        new(config, null, time, policy, handler: null,
+            delay: (wait, _) =>
+            {
+                delays?.Enqueue(wait);
+                return Task.CompletedTask;
+            },
+            random: () => 0.5);
+}
