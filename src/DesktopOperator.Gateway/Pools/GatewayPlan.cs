@@ -1,0 +1,14 @@
+using DesktopOperator.Gateway.Health;
+using DesktopOperator.Gateway.Routing;
+
+namespace DesktopOperator.Gateway.Pools;
+
+/// <summary>
+/// Everything the gateway runs for a set of DesktopPools: the routing engine's pools, the hosts to health-check and
+/// the ports to listen on, plus the reasons some pool or port was left out (each <c>pool: field: why</c>).
+/// </summary>
+internal sealed record GatewayPlan(
+    IReadOnlyList<GatewayPool> Pools,
+    IReadOnlyList<HealthTarget> HealthTargets,
+    IReadOnlyList<TcpListenerPlan> Listeners,
+    IReadOnlyList<string> Errors);

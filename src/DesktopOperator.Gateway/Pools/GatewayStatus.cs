@@ -1,0 +1,35 @@
+using DesktopOperator.Gateway.Health;
+using DesktopOperator.Gateway.Routing;
+using DesktopOperator.Gateway.Sessions;
+
+namespace DesktopOperator.Gateway.Pools;
+
+/// <summary>What <c>/api/status</c> shows: every pool with its hosts' health and load, and what is not in force.</summary>
+internal sealed record GatewayStatus(IReadOnlyList<PoolStatusView> Pools, IReadOnlyList<string> Problems)
+{
+    public static GatewayStatus Build(IPoolSnapshotSource pools, IRouteStore routes, IHostHealthView health, IReadOnlyList<string> problems)
+    {
+        var views = new List<PoolStatusView>();
+        foreach (var pool in pools.Pools.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            var poolRoutes = routes.List(pool.Key);
+            var hosts = pool.Hosts.Select(h => new HostStatusView(
+                h.Name,
+                h.Address,
+                health.GetHealth(pool.Key, h.Name).ToString(),
+                h.Draining,
+                poolRoutes.Count(r => r.Host == h.Name && r.Phase == RoutePhase.Active),
+                poolRoutes.Count(r => r.Host == h.Name && RoutingEngine.HoldsSlot(r.Phase)),
+                pool.SessionsPerHost)).ToList();
+            var phases = poolRoutes.GroupBy(r => r.Phase).ToDictionary(g => g.Key.ToString(), g => g.Count());
+            views.Add(new PoolStatusView(pool.Key, pool.Strategy, hosts, phases));
+        }
+
+        return new GatewayStatus(views, problems);
+    }
+}
+
+internal sealed record PoolStatusView(string Pool, string Strategy, IReadOnlyList<HostStatusView> Hosts, IReadOnlyDictionary<string, int> Routes);
+
+/// <param name="Sessions">Routes holding a slot on the host (Bound, Active, Disconnected).</param>
+internal sealed record HostStatusView(string Name, string Address, string Health, bool Draining, int Active, int Sessions, int Capacity);

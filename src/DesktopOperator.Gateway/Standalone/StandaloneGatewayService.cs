@@ -1,0 +1,65 @@
+using DesktopOperator.Api.V1Alpha1;
+using DesktopOperator.Gateway.Pools;
+using DesktopOperator.Gateway.Tcp;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace DesktopOperator.Gateway.Standalone;
+
+/// <summary>
+/// Standalone mode's driver: loads the manifest folder at start (the host is started only once the first plan is in
+/// force, so a client never meets a half-configured gateway), re-plans on every change of the folder, and on stop
+/// lets live connections finish for the drain time before they are cancelled.
+/// </summary>
+internal sealed partial class StandaloneGatewayService(
+    StandaloneOptions options,
+    TcpProxyOptions proxyOptions,
+    GatewayPlanApplier applier,
+    TcpListenerManager listeners,
+    TimeProvider time,
+    ILogger<StandaloneGatewayService> logger) : IHostedService, IDisposable
+{
+    private readonly CancellationTokenSource _stopping = new();
+    private ManifestFolder<DesktopPool>? _folder;
+    private Task _lastApply = Task.CompletedTask;
+
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> ManifestErrors =>
+        _folder?.Errors ?? new Dictionary<string, IReadOnlyList<string>>();
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        _folder = new ManifestFolder<DesktopPool>(options.ManifestFolder, StandalonePoolLoader.Load, time, logger, options.RescanInterval);
+        _folder.Rescan();
+        await ApplyCurrentAsync(cancellationToken);
+        _folder.Changed += (_, _) => _lastApply = ApplyCurrentAsync(_stopping.Token);
+        LogStarted(logger, options.ManifestFolder, _folder.Current.Count);
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        _folder?.Dispose();
+        await _stopping.CancelAsync();
+        await _lastApply.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        LogDraining(logger, proxyOptions.DrainTime);
+        await listeners.StopAsync(proxyOptions.DrainTime, cancellationToken);
+    }
+
+    public void Dispose()
+    {
+        _folder?.Dispose();
+        _stopping.Dispose();
+    }
+
+    private async Task ApplyCurrentAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var plan = GatewayPlanner.Plan(_folder!.Current, DesktopPoolMapper.StaticHosts);
+            await applier.ApplyAsync(plan, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopping: the next start plans from scratch.
+        }
+    }
+}

@@ -1,0 +1,80 @@
+using System.Diagnostics.Metrics;
+using System.Net;
+using DesktopOperator.Gateway.Health;
+using DesktopOperator.Gateway.Health.Probes;
+using DesktopOperator.Gateway.Pools;
+using DesktopOperator.Gateway.Routing;
+using DesktopOperator.Gateway.Sessions;
+using DesktopOperator.Gateway.Standalone;
+using DesktopOperator.Gateway.Tcp;
+using DesktopOperator.Metrics;
+using Microsoft.AspNetCore.Connections;
+
+namespace DesktopOperator.Hosting;
+
+/// <summary>Wiring of standalone mode: the gateway over a manifest folder and a state folder, plus its HTTP endpoints.</summary>
+internal static class StandaloneHost
+{
+    public static WebApplication Build(StandaloneOptions standalone, TcpProxyOptions proxy, IPAddress listenAddress, string httpUrl, bool jsonLogs)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls(httpUrl);
+        // Reads of the TCP proxy stay small so that a busy connection does not hold large buffers (see Tcp/TcpPump).
+        builder.WebHost.UseSockets(o => o.MaxReadBufferSize = 64 * 1024);
+        builder.Host.ConfigureHostOptions(o => o.ShutdownTimeout = proxy.DrainTime + TimeSpan.FromSeconds(10));
+        if (jsonLogs)
+        {
+            builder.Logging.AddJsonConsole();
+        }
+
+        var services = builder.Services;
+        services.AddSingleton(standalone);
+        services.AddSingleton(proxy);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(new PrometheusMetricsExporter(new PrometheusExporterOptions()));
+        services.AddSingleton<IRouteStore>(sp => new FileRouteStore(
+            standalone.StateFolder, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<FileRouteStore>>()));
+        services.AddSingleton(sp => new HostHealthMonitor(
+            HealthProbes.Create,
+            sp.GetRequiredService<TimeProvider>(),
+            Random.Shared.NextDouble,
+            sp.GetRequiredService<IMeterFactory>(),
+            sp.GetRequiredService<ILogger<HostHealthMonitor>>()));
+        services.AddSingleton<IHostHealthView>(sp => sp.GetRequiredService<HostHealthMonitor>());
+        services.AddGatewayRouting(soleGateway: true);
+        services.AddSingleton(sp => new TcpProxyMetrics(sp.GetRequiredService<IMeterFactory>().Create(TcpProxyMetrics.MeterName)));
+        services.AddSingleton(sp => new TcpListenerManager(
+            sp.GetRequiredService<IConnectionListenerFactory>(), sp.GetRequiredService<ILogger<TcpListenerManager>>()));
+        services.AddSingleton(sp => new GatewayPlanApplier(
+            sp.GetRequiredService<PoolRegistry>(),
+            sp.GetRequiredService<HostHealthMonitor>(),
+            sp.GetRequiredService<TcpListenerManager>(),
+            sp.GetRequiredService<IConnectionRouter>(),
+            sp.GetRequiredService<TcpProxyMetrics>(),
+            proxy,
+            listenAddress,
+            sp.GetRequiredService<ILoggerFactory>(),
+            sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<StandaloneGatewayService>();
+        services.AddHostedService(sp => sp.GetRequiredService<StandaloneGatewayService>());
+
+        var app = builder.Build();
+        // Created now, not at the first scrape: measurements are only seen once the exporter listens.
+        app.Services.GetRequiredService<PrometheusMetricsExporter>();
+        app.Services.GetRequiredService<RoutingMetrics>();
+        MapEndpoints(app);
+        return app;
+    }
+
+    private static void MapEndpoints(WebApplication app)
+    {
+        var applier = app.Services.GetRequiredService<GatewayPlanApplier>();
+        var service = app.Services.GetRequiredService<StandaloneGatewayService>();
+        app.MapObservability(() => applier.HasApplied);
+        app.MapGet("/api/status", (IPoolSnapshotSource pools, IRouteStore routes, IHostHealthView health) =>
+        {
+            var problems = service.ManifestErrors.SelectMany(f => f.Value.Select(e => $"{f.Key}: {e}")).Concat(applier.Problems).ToList();
+            return Results.Json(GatewayStatus.Build(pools, routes, health, problems));
+        });
+    }
+}
