@@ -1,0 +1,200 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using System.Threading.Channels;
+
+namespace DesktopOperator.Testing.ApiServer;
+
+/// <summary>
+/// The "etcd" of the test server: objects per storage key ordered by <c>namespace/name</c>, one global
+/// resourceVersion counter, and a bounded history of changes that watches replay from. Callers hold <see cref="Gate"/>
+/// around read-modify-write sequences; every commit and every subscription happens under it, so a watcher sees each
+/// change exactly once and in resourceVersion order.
+/// </summary>
+internal sealed class ObjectStore
+{
+    private readonly Dictionary<string, SortedDictionary<string, JsonObject>> _data = new(StringComparer.Ordinal);
+    private readonly LinkedList<StoredEvent> _history = new();
+    private readonly List<WatchSubscription> _subscriptions = [];
+    private long _rv;
+    private long _floor;
+
+    public ObjectStore(long initialRv) => _rv = _floor = initialRv;
+
+    public Lock Gate { get; } = new();
+
+    /// <summary>How many changes watches can resume from; older resourceVersions answer 410 Expired.</summary>
+    public int HistoryWindow { get; set; } = 10_000;
+
+    /// <summary>Raised (under <see cref="Gate"/>) after each commit; must not block.</summary>
+    public Action? Committed { get; set; }
+
+    public long CurrentRv
+    {
+        get
+        {
+            lock (Gate)
+            {
+                return _rv;
+            }
+        }
+    }
+
+    /// <summary>A watch or exact list from an RV below this is too old.</summary>
+    public long Floor
+    {
+        get
+        {
+            lock (Gate)
+            {
+                return _floor;
+            }
+        }
+    }
+
+    public static string KeyOf(string? ns, string name) => string.IsNullOrEmpty(ns) ? name : $"{ns}/{name}";
+
+    public JsonObject? Get(string storageKey, string key)
+    {
+        lock (Gate)
+        {
+            return _data.TryGetValue(storageKey, out var map) && map.TryGetValue(key, out var o) ? o : null;
+        }
+    }
+
+    /// <summary>Snapshot of the objects whose key starts with <paramref name="prefix"/>, in key order.</summary>
+    public List<KeyValuePair<string, JsonObject>> Scan(string storageKey, string prefix)
+    {
+        lock (Gate)
+        {
+            if (!_data.TryGetValue(storageKey, out var map))
+            {
+                return [];
+            }
+
+            return map.Where(kv => kv.Key.StartsWith(prefix, StringComparison.Ordinal)).ToList();
+        }
+    }
+
+    public IEnumerable<string> StorageKeys()
+    {
+        lock (Gate)
+        {
+            return _data.Keys.ToList();
+        }
+    }
+
+    /// <summary>Stores <paramref name="obj"/> (ADDED or MODIFIED) with a new resourceVersion, which is returned.</summary>
+    public long Put(string storageKey, string key, JsonObject obj)
+    {
+        lock (Gate)
+        {
+            if (!_data.TryGetValue(storageKey, out var map))
+            {
+                map = new SortedDictionary<string, JsonObject>(StringComparer.Ordinal);
+                _data[storageKey] = map;
+            }
+
+            map.TryGetValue(key, out var previous);
+            var rv = ++_rv;
+            obj["metadata"]!["resourceVersion"] = rv.ToString(CultureInfo.InvariantCulture);
+            map[key] = obj;
+            Record(new StoredEvent(rv, previous is null ? "ADDED" : "MODIFIED", storageKey, key, obj, previous));
+            return rv;
+        }
+    }
+
+    /// <summary>Removes the object; the DELETED event carries it with the deletion's resourceVersion.</summary>
+    public JsonObject? Remove(string storageKey, string key)
+    {
+        lock (Gate)
+        {
+            if (!_data.TryGetValue(storageKey, out var map) || !map.Remove(key, out var previous))
+            {
+                return null;
+            }
+
+            var rv = ++_rv;
+            var deleted = previous.DeepClone().AsObject();
+            deleted["metadata"]!["resourceVersion"] = rv.ToString(CultureInfo.InvariantCulture);
+            Record(new StoredEvent(rv, "DELETED", storageKey, key, deleted, previous));
+            return deleted;
+        }
+    }
+
+    /// <summary>Forgets all history: any watch from an RV before now gets 410.</summary>
+    public void Compact()
+    {
+        lock (Gate)
+        {
+            _history.Clear();
+            _floor = _rv;
+        }
+    }
+
+    /// <summary>
+    /// Registers a watcher on <paramref name="storageKey"/> and returns the history after <paramref name="fromRv"/>
+    /// (null = none). Throws a 410 when that RV is older than the kept history.
+    /// </summary>
+    public WatchSubscription Subscribe(string storageKey, long? fromRv, out List<StoredEvent> replay)
+    {
+        lock (Gate)
+        {
+            replay = [];
+            if (fromRv is { } from)
+            {
+                if (from < _floor)
+                {
+                    throw new ApiError(410, StatusBodies.Failure(410, "Expired", $"too old resource version: {from} ({_floor + 1})", null));
+                }
+
+                replay.AddRange(_history.Where(e => e.Rv > from && e.StorageKey == storageKey));
+            }
+
+            var sub = new WatchSubscription(this, storageKey);
+            _subscriptions.Add(sub);
+            return sub;
+        }
+    }
+
+    internal void Unsubscribe(WatchSubscription sub)
+    {
+        lock (Gate)
+        {
+            _subscriptions.Remove(sub);
+        }
+    }
+
+    private void Record(StoredEvent e)
+    {
+        _history.AddLast(e);
+        while (_history.Count > HistoryWindow)
+        {
+            _floor = _history.First!.Value.Rv;
+            _history.RemoveFirst();
+        }
+
+        foreach (var sub in _subscriptions)
+        {
+            if (sub.StorageKey == e.StorageKey)
+            {
+                sub.Writer.TryWrite(e);
+            }
+        }
+
+        Committed?.Invoke();
+    }
+}
+
+/// <summary>A live watcher's queue of changes; dispose to unregister.</summary>
+internal sealed class WatchSubscription(ObjectStore store, string storageKey) : IDisposable
+{
+    private readonly Channel<StoredEvent> _channel = Channel.CreateUnbounded<StoredEvent>(new UnboundedChannelOptions { SingleReader = true });
+
+    public string StorageKey { get; } = storageKey;
+
+    public ChannelWriter<StoredEvent> Writer => _channel.Writer;
+
+    public ChannelReader<StoredEvent> Reader => _channel.Reader;
+
+    public void Dispose() => store.Unsubscribe(this);
+}
