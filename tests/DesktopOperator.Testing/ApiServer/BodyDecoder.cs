@@ -54,8 +54,14 @@ internal static partial class BodyDecoder
         if (kind != type.Kind)
         {
             var group = type.Group.Length == 0 ? string.Empty : "." + type.Group;
-            throw StatusBodies.Invalid($"{kind}{group}", type.Group, kind, Str(meta["name"]) ?? string.Empty,
-                [new FieldCause("FieldValueInvalid", $"Invalid value: \"{kind}\": must be {type.Kind}", "kind")]);
+            // The real server still validates the body against the schema (without defaults, which apply per kind).
+            var causes = new List<FieldCause> { new("FieldValueInvalid", $"Invalid value: \"{kind}\": must be {type.Kind}", "kind") };
+            if (type.Schema is { } schema)
+            {
+                causes.AddRange(Schema.StructuralSchemaValidator.Validate(obj, schema).Select(e => new FieldCause(e.Type, e.Message, e.Field)));
+            }
+
+            throw StatusBodies.Invalid($"{kind}{group}", type.Group, kind, Str(meta["name"]) ?? string.Empty, causes);
         }
 
         var bodyNs = Str(meta["namespace"]);

@@ -26,6 +26,8 @@ internal static class CrdLifecycle
             ["storedVersions"] = new JsonArray(crd["spec"]!["versions"]!.AsArray()
                 .Where(v => v?["storage"]?.GetValue<bool>() == true).Select(v => (JsonNode)v!["name"]!.GetValue<string>()).ToArray()),
         };
+        var crdType = state.Registry.Find("apiextensions.k8s.io", "v1", "customresourcedefinitions")!;
+        ManagedFields.Record(crd, copy, new WriteContext(crdType, null, name, "status", "kube-apiserver", now, false), "Update");
         state.Store.Put("customresourcedefinitions.apiextensions.k8s.io", name, copy);
         state.Registry.Register(copy);
         var established = copy.DeepClone().AsObject();

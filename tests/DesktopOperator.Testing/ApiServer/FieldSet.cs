@@ -1,19 +1,35 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace DesktopOperator.Testing.ApiServer;
 
 /// <summary>
 /// A set of field paths in managedFields' FieldsV1 notation (<c>f:</c> names, <c>k:</c> list keys, <c>v:</c> set
-/// values), built from an object and written back as the nested FieldsV1 tree. Lists of objects are keyed by
-/// <c>name</c>, <c>type</c>, <c>uid</c> or <c>ip</c> when every element has one; other lists are atomic.
+/// values), built from an object and written back as the nested FieldsV1 tree. Lists are atomic except
+/// <c>metadata.finalizers</c> (a set), <c>metadata.ownerReferences</c> (keyed by uid) and, on built-in kinds, the
+/// keyed lists of the core API (containers by name, conditions by type, podIPs by ip, ...).
 /// </summary>
 internal static class FieldSet
 {
-    private static readonly string[] ListKeys = ["uid", "name", "type", "ip", "containerPort", "port"];
+    private static readonly Dictionary<string, string> KeyedLists = new(StringComparer.Ordinal)
+    {
+        ["f:containers"] = "name",
+        ["f:initContainers"] = "name",
+        ["f:env"] = "name",
+        ["f:volumes"] = "name",
+        ["f:volumeMounts"] = "mountPath",
+        ["f:conditions"] = "type",
+        ["f:podIPs"] = "ip",
+        ["f:ports"] = "port",
+    };
 
-    /// <summary>Leaf paths (joined with '\n') and the value at each, for the owned parts of <paramref name="obj"/>.</summary>
-    public static Dictionary<string, string> Leaves(JsonObject obj, bool includeStatus, bool includeSpecAndMeta)
+    /// <summary>Fields that built-in admission (not the client) sets; a real server does not attribute them to the writer.</summary>
+    private static readonly HashSet<string> AdmissionSet = new(StringComparer.Ordinal)
+    {
+        "f:spec\nf:serviceAccountName", "f:spec\nf:serviceAccount", "f:spec\nf:tolerations", "f:spec\nf:priority", "f:spec\nf:preemptionPolicy",
+    };
+
+    /// <summary>Leaf paths (joined with '\n') and the JSON of the value at each, for the owned parts of <paramref name="obj"/>.</summary>
+    public static Dictionary<string, string> Leaves(JsonObject obj, bool includeStatus, bool includeSpecAndMeta, bool isCustom)
     {
         var leaves = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (name, value) in obj)
@@ -31,7 +47,7 @@ internal static class FieldSet
                     {
                         if (meta[m] is { } node)
                         {
-                            Walk(node, ["f:metadata", "f:" + m], leaves);
+                            Walk(node, ["f:metadata", "f:" + m], leaves, isCustom);
                         }
                     }
                 }
@@ -39,26 +55,29 @@ internal static class FieldSet
                 continue;
             }
 
-            if (name == "status")
+            if (name == "status" ? includeStatus : includeSpecAndMeta)
             {
-                if (includeStatus)
-                {
-                    Walk(value, ["f:status"], leaves);
-                }
+                Walk(value, ["f:" + name], leaves, isCustom);
+            }
+        }
 
-                continue;
+        if (!isCustom)
+        {
+            foreach (var key in leaves.Keys.Where(k => AdmissionSet.Any(a => k == a || k.StartsWith(a + "\n", StringComparison.Ordinal))).ToList())
+            {
+                leaves.Remove(key);
             }
 
-            if (includeSpecAndMeta)
+            if (obj["kind"]?.ToString() == "Namespace")
             {
-                Walk(value, ["f:" + name], leaves);
+                leaves.Remove("f:spec\nf:finalizers");
             }
         }
 
         return leaves;
     }
 
-    public static JsonObject ToFieldsV1(IEnumerable<string> paths)
+    public static JsonObject ToFieldsV1(IEnumerable<string> paths, bool isCustom)
     {
         var root = new JsonObject();
         foreach (var path in paths.Order(StringComparer.Ordinal))
@@ -73,7 +92,7 @@ internal static class FieldSet
                     node[segments[i]] = child;
                 }
 
-                if (i < segments.Length - 1 && !(i == 0 && segments[0] == "f:metadata"))
+                if (i < segments.Length - 1 && OwnsItself(segments, i, isCustom))
                 {
                     child["."] ??= new JsonObject();
                 }
@@ -90,6 +109,29 @@ internal static class FieldSet
         var result = new List<string>();
         Collect(fields as JsonObject, [], result);
         return result;
+    }
+
+    /// <summary>Whether an intermediate node carries the "." (the map or list element itself is owned).</summary>
+    private static bool OwnsItself(string[] segments, int i, bool isCustom)
+    {
+        var segment = segments[i];
+        var next = segments[i + 1];
+        if (segment.StartsWith("k:", StringComparison.Ordinal))
+        {
+            return true;
+        }
+
+        if ((next.StartsWith("k:", StringComparison.Ordinal) || next.StartsWith("v:", StringComparison.Ordinal)) && segment != "f:containers")
+        {
+            return true;
+        }
+
+        if (i == 1 && segments[0] == "f:metadata")
+        {
+            return segment is "f:labels" or "f:annotations";
+        }
+
+        return isCustom && !(i == 0 && segment == "f:metadata");
     }
 
     private static void Collect(JsonObject? node, List<string> prefix, List<string> result)
@@ -112,29 +154,37 @@ internal static class FieldSet
         }
     }
 
-    private static void Walk(JsonNode? node, List<string> path, Dictionary<string, string> leaves)
+    private static void Walk(JsonNode? node, List<string> path, Dictionary<string, string> leaves, bool isCustom)
     {
+        var last = path[^1];
+        var inMeta = path.Count == 2 && path[0] == "f:metadata";
         switch (node)
         {
             case JsonObject o when o.Count > 0:
                 foreach (var (name, child) in o)
                 {
-                    Walk(child, [.. path, "f:" + name], leaves);
+                    Walk(child, [.. path, "f:" + name], leaves, isCustom);
                 }
 
                 break;
-            case JsonArray a when a.Count > 0 && a.All(e => e is JsonValue v && v.GetValueKind() == JsonValueKind.String):
+            case JsonArray a when a.Count > 0 && inMeta && last == "f:finalizers":
                 foreach (var e in a)
                 {
                     leaves[string.Join('\n', [.. path, "v:" + e!.ToJsonString()])] = "true";
                 }
 
                 break;
-            case JsonArray a when a.Count > 0 && KeyOf(a) is { } key:
+            case JsonArray a when a.Count > 0 && inMeta && last == "f:ownerReferences" && a.All(e => e?["uid"] is JsonValue):
+                foreach (var e in a)
+                {
+                    leaves[string.Join('\n', [.. path, "k:{\"uid\":" + e!["uid"]!.ToJsonString() + "}"])] = e.ToJsonString();
+                }
+
+                break;
+            case JsonArray a when a.Count > 0 && !isCustom && KeyedLists.TryGetValue(last, out var key) && a.All(e => e is JsonObject o && o[key] is JsonValue):
                 foreach (var e in a.OfType<JsonObject>())
                 {
-                    var keyText = "k:{\"" + key + "\":" + e[key]!.ToJsonString() + "}";
-                    Walk(e, [.. path, keyText], leaves);
+                    Walk(e, [.. path, "k:{\"" + key + "\":" + e[key]!.ToJsonString() + "}"], leaves, isCustom);
                 }
 
                 break;
@@ -143,9 +193,6 @@ internal static class FieldSet
                 break;
         }
     }
-
-    private static string? KeyOf(JsonArray a) =>
-        ListKeys.FirstOrDefault(k => a.All(e => e is JsonObject o && o[k] is JsonValue));
 
     private static JsonObject Sort(JsonObject node)
     {

@@ -17,6 +17,9 @@ internal static class KindDefaults
                 obj["spec"] = new JsonObject { ["finalizers"] = new JsonArray("kubernetes") };
                 obj["status"] = new JsonObject { ["phase"] = "Active" };
                 break;
+            case "CustomResourceDefinition":
+                obj["spec"]!["conversion"] ??= new JsonObject { ["strategy"] = "None" };
+                break;
             case "Pod":
                 Pod(obj);
                 break;

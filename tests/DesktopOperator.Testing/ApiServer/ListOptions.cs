@@ -65,19 +65,27 @@ internal static class ContinueToken
         return Convert.ToBase64String(Encoding.UTF8.GetBytes(json)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
     }
 
+    private static string GoChar(char c) => c < ' ' || (c >= '\u007f' && c <= '\u009f') ? $"\\u{(int)c:x4}" : c.ToString();
+
     public static (long Rv, string Start) Decode(string token)
     {
         try
         {
             var padded = token.Replace('-', '+').Replace('_', '/');
             padded = padded.PadRight(padded.Length + ((4 - (padded.Length % 4)) % 4), '=');
-            var node = JsonNode.Parse(Convert.FromBase64String(padded))!;
+            var bytes = Convert.FromBase64String(padded);
+            if (bytes.Length > 0 && bytes[0] != (byte)'{')
+            {
+                throw StatusBodies.BadRequest($"invalid continue token: continue key is not valid: invalid character '{GoChar((char)bytes[0])}' looking for beginning of value");
+            }
+
+            var node = JsonNode.Parse(bytes)!;
             if (node["v"]?.GetValue<string>() != "meta.k8s.io/v1")
             {
                 throw StatusBodies.BadRequest("invalid continue token: continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)");
             }
 
-            return (node["rv"]!.GetValue<long>(), node["start"]!.GetValue<string>().TrimEnd('\u0000'));
+            return (long.Parse(node["rv"]!.ToJsonString(), CultureInfo.InvariantCulture), node["start"]!.GetValue<string>().TrimEnd('\u0000'));
         }
         catch (Exception e) when (e is FormatException or JsonException or InvalidOperationException or NullReferenceException)
         {

@@ -15,8 +15,8 @@ internal static class ManagedFields
         var entries = (meta["managedFields"] as JsonArray)?.OfType<JsonObject>().Select(e => e.DeepClone().AsObject()).ToList() ?? [];
         var statusOnly = ctx.Subresource == "status";
         var includeStatus = statusOnly || !ctx.Type.HasStatus;
-        var newLeaves = FieldSet.Leaves(after, includeStatus, !statusOnly);
-        var oldLeaves = before is null ? [] : FieldSet.Leaves(before, includeStatus, !statusOnly);
+        var newLeaves = FieldSet.Leaves(after, includeStatus, !statusOnly, ctx.Type.IsCustom);
+        var oldLeaves = before is null ? [] : FieldSet.Leaves(before, includeStatus, !statusOnly, ctx.Type.IsCustom);
         var changed = newLeaves.Where(kv => !oldLeaves.TryGetValue(kv.Key, out var v) || v != kv.Value).Select(kv => kv.Key).ToHashSet(StringComparer.Ordinal);
         var removed = oldLeaves.Keys.Where(k => !newLeaves.ContainsKey(k)).ToHashSet(StringComparer.Ordinal);
         var mine = appliedPaths?.ToHashSet(StringComparer.Ordinal) ?? changed;
@@ -53,7 +53,7 @@ internal static class ManagedFields
 
             if (isMine || paths.Count != FieldSet.FromFieldsV1(entry["fieldsV1"]).Count())
             {
-                entry["fieldsV1"] = FieldSet.ToFieldsV1(paths);
+                entry["fieldsV1"] = FieldSet.ToFieldsV1(paths, ctx.Type.IsCustom && operation != "Apply");
                 if (isMine)
                 {
                     entry["time"] = ctx.Now;
@@ -66,6 +66,15 @@ internal static class ManagedFields
         if (!found && mine.Count > 0)
         {
             result.Add(NewEntry(ctx, operation, mine));
+        }
+
+        // The real server lists Apply entries before Update entries, each group in the order the managers arrived.
+        var ordered = result.OfType<JsonObject>().OrderBy(e => e["operation"]?.GetValue<string>() == "Apply" ? 0 : 1).ToList();
+        result = [];
+        foreach (var e in ordered)
+        {
+            e.Parent?.AsArray().Remove(e);
+            result.Add(e);
         }
 
         if (result.Count == 0)
@@ -108,7 +117,7 @@ internal static class ManagedFields
             ["apiVersion"] = ctx.Type.ApiVersion,
             ["time"] = ctx.Now,
             ["fieldsType"] = "FieldsV1",
-            ["fieldsV1"] = FieldSet.ToFieldsV1(paths),
+            ["fieldsV1"] = FieldSet.ToFieldsV1(paths, ctx.Type.IsCustom && operation != "Apply"),
         };
         if (ctx.Subresource is { } sub)
         {

@@ -77,6 +77,17 @@ internal sealed partial class ObjectHandlers
             }
 
             ManagedFields.Record(null, obj, ctx, operation, appliedPaths);
+            if (type.Kind == "CustomResourceDefinition")
+            {
+                // What the POST answers: stored before apiextensions' controllers accept names and establish it.
+                obj["status"] = new JsonObject
+                {
+                    ["conditions"] = null,
+                    ["acceptedNames"] = new JsonObject { ["plural"] = string.Empty, ["kind"] = string.Empty },
+                    ["storedVersions"] = new JsonArray(((obj["spec"]?["versions"] as JsonArray) ?? []).Where(v => v?["storage"]?.GetValue<bool>() == true).Select(v => (JsonNode)v!["name"]!.ToString()).ToArray()),
+                };
+            }
+
             if (ctx.DryRun)
             {
                 return View(type, obj);

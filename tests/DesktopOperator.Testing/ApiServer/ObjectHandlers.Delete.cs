@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 
+using DesktopOperator.Testing.Schema;
+
 namespace DesktopOperator.Testing.ApiServer;
 
 internal sealed partial class ObjectHandlers
@@ -69,7 +71,7 @@ internal sealed partial class ObjectHandlers
 
             if (type.Kind == "Pod" && IsGraceful(existing) && options.GracePeriodSeconds != 0)
             {
-                var grace = options.GracePeriodSeconds ?? existing["spec"]?["terminationGracePeriodSeconds"]?.GetValue<long>() ?? 30;
+                var grace = options.GracePeriodSeconds ?? JsonNumbers.ToInt64OrNull(existing["spec"]?["terminationGracePeriodSeconds"]) ?? 30;
                 newMeta["deletionTimestamp"] = Format(now.AddSeconds(grace));
                 newMeta["deletionGracePeriodSeconds"] = grace;
                 if (finalizers.Count > 0)
@@ -88,7 +90,7 @@ internal sealed partial class ObjectHandlers
                 newMeta["finalizers"] = new JsonArray(finalizers.Select(f => (JsonNode)f).ToArray());
                 if (type.TracksGeneration)
                 {
-                    newMeta["generation"] = (newMeta["generation"]?.GetValue<long>() ?? 0) + 1;
+                    newMeta["generation"] = (JsonNumbers.ToInt64OrNull(newMeta["generation"]) ?? 0) + 1;
                 }
 
                 Store.Put(type.StorageKey, key, updated);
@@ -115,12 +117,14 @@ internal sealed partial class ObjectHandlers
     private JsonObject DeleteAgain(ResourceType type, string key, JsonObject existing, DeleteOptions options)
     {
         var meta = Meta(existing);
-        var current = meta["deletionGracePeriodSeconds"]?.GetValue<long>() ?? 0;
+        var current = JsonNumbers.ToInt64OrNull(meta["deletionGracePeriodSeconds"]) ?? 0;
         if (type.Kind == "Pod" && options.GracePeriodSeconds is { } grace && grace < current)
         {
             if (grace == 0 && (meta["finalizers"] as JsonArray ?? []).Count == 0)
             {
-                return View(type, Store.Remove(type.StorageKey, key)!);
+                var removed = Store.Remove(type.StorageKey, key)!.DeepClone().AsObject();
+                Meta(removed)["deletionGracePeriodSeconds"] = 0;
+                return View(type, removed);
             }
 
             var updated = existing.DeepClone().AsObject();

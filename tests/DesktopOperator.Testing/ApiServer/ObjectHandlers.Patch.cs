@@ -80,7 +80,7 @@ internal sealed partial class ObjectHandlers
         }
         catch (JsonException e)
         {
-            throw StatusBodies.BadRequest($"error decoding YAML: error converting YAML to JSON: yaml: {e.Message}");
+            throw StatusBodies.BadRequest($"error decoding YAML: error converting YAML to JSON: yaml: {GoYamlMessage(e)}");
         }
 
         if (applied["metadata"] is not JsonObject)
@@ -89,7 +89,7 @@ internal sealed partial class ObjectHandlers
         }
 
         var statusOnly = ctx.Subresource == "status";
-        var appliedPaths = FieldSet.Leaves(applied, statusOnly || !type.HasStatus, !statusOnly).Keys.ToList();
+        var appliedPaths = FieldSet.Leaves(applied, statusOnly || !type.HasStatus, !statusOnly, type.IsCustom).Keys.ToList();
         lock (Store.Gate)
         {
             var existing = Store.Get(type.StorageKey, Key(type, ctx.Namespace, ctx.Name!));
@@ -101,8 +101,8 @@ internal sealed partial class ObjectHandlers
             }
 
             var current = View(type, existing);
-            var currentLeaves = FieldSet.Leaves(current, statusOnly || !type.HasStatus, !statusOnly);
-            var appliedLeaves = FieldSet.Leaves(applied, statusOnly || !type.HasStatus, !statusOnly);
+            var currentLeaves = FieldSet.Leaves(current, statusOnly || !type.HasStatus, !statusOnly, type.IsCustom);
+            var appliedLeaves = FieldSet.Leaves(applied, statusOnly || !type.HasStatus, !statusOnly, type.IsCustom);
             var owners = ManagedFields.OwnersExcept(current, ctx.Manager);
             var conflicts = appliedLeaves
                 .Where(kv => owners.ContainsKey(kv.Key) && currentLeaves.TryGetValue(kv.Key, out var v) && v != kv.Value)
@@ -125,6 +125,16 @@ internal sealed partial class ObjectHandlers
             result["metadata"]!["resourceVersion"] = Rv(current);
             return (200, Update(ctx, result, fromPatch: true, "Apply", appliedPaths));
         }
+    }
+
+    /// <summary>go-yaml's wording: "line N: what" (YamlDotNet says "While parsing ..., what.").</summary>
+    private static string GoYamlMessage(JsonException e)
+    {
+        var message = e.Message;
+        var comma = message.IndexOf(", ", StringComparison.Ordinal);
+        var what = (comma >= 0 ? message[(comma + 2)..] : message).TrimEnd('.');
+        var line = e.InnerException is YamlDotNet.Core.YamlException y ? y.Start.Line : 1;
+        return $"line {line}: {what}";
     }
 
     private static ApiError ApplyConflict(List<(string Path, string Owner)> conflicts)

@@ -24,7 +24,7 @@ internal sealed partial class ObjectHandlers
             if (options.Continue is { } token)
             {
                 (listRv, start) = ContinueToken.Decode(token);
-                if (listRv < Store.Floor)
+                if (listRv < Store.ListFloor)
                 {
                     throw StatusBodies.Gone("The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue value from the 410 error.");
                 }
@@ -48,7 +48,7 @@ internal sealed partial class ObjectHandlers
                 }
 
                 var exact = options.ResourceVersionMatch == "Exact" || (limit is not null && options.ResourceVersionMatch is null or "");
-                if (exact && rv < Store.Floor)
+                if (exact && rv < Store.ListFloor)
                 {
                     throw StatusBodies.Gone("The resourceVersion for the provided list is too old.");
                 }

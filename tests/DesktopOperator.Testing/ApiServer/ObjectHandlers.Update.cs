@@ -61,7 +61,7 @@ internal sealed partial class ObjectHandlers
 
             if (type.TracksGeneration && !JsonNode.DeepEquals(existing["spec"], merged["spec"]))
             {
-                Meta(merged)["generation"] = (existingMeta["generation"]?.GetValue<long>() ?? 0) + 1;
+                Meta(merged)["generation"] = (JsonNumbers.ToInt64OrNull(existingMeta["generation"]) ?? 0) + 1;
             }
 
             if (SameIgnoringVolatile(existing, merged))

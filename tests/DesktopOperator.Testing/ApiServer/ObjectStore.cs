@@ -17,8 +17,9 @@ internal sealed class ObjectStore
     private readonly List<WatchSubscription> _subscriptions = [];
     private long _rv;
     private long _floor;
+    private long _listFloor;
 
-    public ObjectStore(long initialRv) => _rv = _floor = initialRv;
+    public ObjectStore(long initialRv) => _rv = _floor = _listFloor = initialRv;
 
     public Lock Gate { get; } = new();
 
@@ -48,6 +49,27 @@ internal sealed class ObjectStore
             {
                 return _floor;
             }
+        }
+    }
+
+    /// <summary>An exact or paged list from an RV below this is too old (etcd compaction; may be newer than <see cref="Floor"/>).</summary>
+    public long ListFloor
+    {
+        get
+        {
+            lock (Gate)
+            {
+                return Math.Max(_floor, _listFloor);
+            }
+        }
+    }
+
+    /// <summary>Like etcd compaction: exact and paged lists before now get 410, watches still replay their history.</summary>
+    public void CompactStorage()
+    {
+        lock (Gate)
+        {
+            _listFloor = _rv;
         }
     }
 
@@ -127,7 +149,7 @@ internal sealed class ObjectStore
         lock (Gate)
         {
             _history.Clear();
-            _floor = _rv;
+            _floor = _listFloor = _rv;
         }
     }
 

@@ -88,7 +88,7 @@ internal static partial class ObjectValidation
         switch (type.Kind)
         {
             case "Lease":
-                if (obj["spec"]?["leaseDurationSeconds"] is JsonValue duration && duration.GetValue<long>() <= 0)
+                if (obj["spec"]?["leaseDurationSeconds"] is JsonValue duration && JsonNumbers.ToInt64(duration) <= 0)
                 {
                     var shown = duration.ToJsonString();
                     causes.Add(new FieldCause("FieldValueInvalid", "Invalid value: " + shown + ": must be greater than 0", "spec.leaseDurationSeconds"));

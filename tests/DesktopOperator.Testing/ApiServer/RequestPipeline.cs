@@ -59,6 +59,14 @@ internal sealed class RequestPipeline(ServerState state, ObjectHandlers objects,
         {
             // The client went away (watch closed); nothing to answer.
         }
+        catch (Exception e) when (e is InvalidOperationException or FormatException or NullReferenceException or ArgumentException or KeyNotFoundException or System.Text.Json.JsonException)
+        {
+            // A bug in this test server: answer like the real server's panic handler, with the reason, so tests show it.
+            if (!http.Response.HasStarted)
+            {
+                await WriteStatusAsync(http, new ApiError(500, StatusBodies.Failure(500, "InternalError", $"test api server bug: {e}", null)), ct).ConfigureAwait(false);
+            }
+        }
     }
 
     private async Task RouteAsync(HttpContext http, CancellationToken ct)

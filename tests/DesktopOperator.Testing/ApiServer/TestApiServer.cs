@@ -51,6 +51,12 @@ public sealed class TestApiServer : IAsyncDisposable
     /// <summary>Forgets the change history: a watch or exact list from any earlier resourceVersion now gets 410.</summary>
     public void CompactHistory() => _state.Store.Compact();
 
+    /// <summary>
+    /// Like etcd compaction alone: exact or paged lists from any earlier resourceVersion get 410, while watches still
+    /// resume from the watch history (the real server's watch cache outlives compaction).
+    /// </summary>
+    public void CompactStorage() => _state.Store.CompactStorage();
+
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
         var builder = WebApplication.CreateSlimBuilder();

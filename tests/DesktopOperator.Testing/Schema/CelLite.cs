@@ -37,6 +37,9 @@ public static class CelLite
     {
         private int _pos;
 
+        // > 0 while parsing the side of && / || that short-circuit evaluation never reaches: missing keys are no error there.
+        private int _skip;
+
         public void ExpectEnd()
         {
             SkipSpace();
@@ -69,7 +72,10 @@ public static class CelLite
             var left = ParseAnd();
             while (Eat("||"))
             {
+                var skip = left is true;
+                _skip += skip ? 1 : 0;
                 var right = ParseAnd();
+                _skip -= skip ? 1 : 0;
                 left = left is true || right is true;
             }
 
@@ -81,7 +87,10 @@ public static class CelLite
             var left = ParseCompare();
             while (Eat("&&"))
             {
+                var skip = left is not true;
+                _skip += skip ? 1 : 0;
                 var right = ParseCompare();
+                _skip -= skip ? 1 : 0;
                 left = left is true && right is true;
             }
 
@@ -135,6 +144,7 @@ public static class CelLite
                     string s => (long)s.Length,
                     JsonArray a => (long)a.Count,
                     JsonObject o => (long)o.Count,
+                    Missing => 0L,
                     _ => throw new NotSupportedException(),
                 };
             }
@@ -191,7 +201,7 @@ public static class CelLite
                 var name = Identifier();
                 if (node is not JsonObject o || !o.ContainsKey(name))
                 {
-                    if (optional)
+                    if (optional || _skip > 0)
                     {
                         return Missing.Value;
                     }
@@ -204,14 +214,15 @@ public static class CelLite
 
             return node switch
             {
-                JsonValue v when v.GetValueKind() == JsonValueKind.Number => v.TryGetValue<long>(out var l) ? l : v.GetValue<double>(),
-                JsonValue v when v.GetValueKind() == JsonValueKind.String => v.GetValue<string>(),
-                JsonValue v when v.GetValueKind() is JsonValueKind.True or JsonValueKind.False => v.GetValue<bool>(),
-                _ => node,
+                // Arms cast to object: JsonNode's implicit conversions would otherwise turn them all back into JsonNode.
+                JsonValue v when v.GetValueKind() == JsonValueKind.Number => (object)JsonNumbers.ToDouble(v),
+                JsonValue v when v.GetValueKind() == JsonValueKind.String => (object)v.GetValue<string>(),
+                JsonValue v when v.GetValueKind() is JsonValueKind.True or JsonValueKind.False => (object)v.GetValue<bool>(),
+                _ => (object?)node,
             };
         }
 
-        private static bool Compare(object? a, object? b, string op)
+        private bool Compare(object? a, object? b, string op)
         {
             if (a is long or double && b is long or double)
             {
@@ -230,6 +241,7 @@ public static class CelLite
             {
                 "==" => Equals(a, b),
                 "!=" => !Equals(a, b),
+                _ when _skip > 0 => false,
                 _ => throw new NotSupportedException(),
             };
         }

@@ -161,12 +161,12 @@ public static class StructuralSchemaValidator
                 break;
             case JsonValue v when v.GetValueKind() == JsonValueKind.String:
                 var text = v.GetValue<string>();
-                if (s["maxLength"] is { } maxLen && text.Length > maxLen.GetValue<long>())
+                if (s["maxLength"] is { } maxLen && text.Length > JsonNumbers.ToInt64(maxLen))
                 {
                     errors.Add(new SchemaError(field, "FieldValueTooLong", $"Too long: may not be longer than {maxLen}"));
                 }
 
-                if (s["minLength"] is { } minLen && text.Length < minLen.GetValue<long>())
+                if (s["minLength"] is { } minLen && text.Length < JsonNumbers.ToInt64(minLen))
                 {
                     errors.Add(new SchemaError(field, "FieldValueInvalid", $"Invalid value: \"{text}\": {field} in body should be at least {minLen} chars long"));
                 }
@@ -178,12 +178,12 @@ public static class StructuralSchemaValidator
 
                 break;
             case JsonValue v when v.GetValueKind() == JsonValueKind.Number:
-                var number = v.GetValue<double>();
+                var number = JsonNumbers.ToDouble(v);
                 var shown = v.ToJsonString();
                 if (s["maximum"] is { } max)
                 {
                     var exclusive = s["exclusiveMaximum"]?.GetValue<bool>() == true;
-                    if (exclusive ? number >= max.GetValue<double>() : number > max.GetValue<double>())
+                    if (exclusive ? number >= JsonNumbers.ToDouble(max) : number > JsonNumbers.ToDouble(max))
                     {
                         errors.Add(new SchemaError(field, "FieldValueInvalid", $"Invalid value: {shown}: {field} in body should be less than {(exclusive ? string.Empty : "or equal to ")}{max.ToJsonString()}"));
                     }
@@ -192,7 +192,7 @@ public static class StructuralSchemaValidator
                 if (s["minimum"] is { } min)
                 {
                     var exclusive = s["exclusiveMinimum"]?.GetValue<bool>() == true;
-                    if (exclusive ? number <= min.GetValue<double>() : number < min.GetValue<double>())
+                    if (exclusive ? number <= JsonNumbers.ToDouble(min) : number < JsonNumbers.ToDouble(min))
                     {
                         errors.Add(new SchemaError(field, "FieldValueInvalid", $"Invalid value: {shown}: {field} in body should be greater than {(exclusive ? string.Empty : "or equal to ")}{min.ToJsonString()}"));
                     }
@@ -204,12 +204,12 @@ public static class StructuralSchemaValidator
 
     private static void Bounds(int count, JsonObject s, string minKey, string maxKey, string field, List<SchemaError> errors, string noun)
     {
-        if (s[maxKey] is { } max && count > max.GetValue<long>())
+        if (s[maxKey] is { } max && count > JsonNumbers.ToInt64(max))
         {
             errors.Add(new SchemaError(field, "FieldValueTooMany", $"Too many: {count}: must have at most {max} {noun}"));
         }
 
-        if (s[minKey] is { } min && count < min.GetValue<long>())
+        if (s[minKey] is { } min && count < JsonNumbers.ToInt64(min))
         {
             errors.Add(new SchemaError(field, "FieldValueInvalid", $"Invalid value: {count}: {field} in body should have at least {min} {noun}"));
         }
