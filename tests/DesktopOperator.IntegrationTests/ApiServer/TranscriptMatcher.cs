@@ -35,6 +35,7 @@ internal sealed partial class TranscriptMatcher
                     a = copy;
                 }
 
+                a = NormaliseKeys(a);
                 foreach (var (key, value) in r)
                 {
                     if (!a.ContainsKey(key))
@@ -220,6 +221,23 @@ internal sealed partial class TranscriptMatcher
         }
     }
 
+    /// <summary>Keys holding UUIDs (FieldsV1's <c>k:{"uid":...}</c>) normalised to &lt;uid&gt;, as the recording did.</summary>
+    private static JsonObject NormaliseKeys(JsonObject a)
+    {
+        if (!a.Any(kv => Uuid().IsMatch(kv.Key)))
+        {
+            return a;
+        }
+
+        var copy = new JsonObject();
+        foreach (var (k, v) in a)
+        {
+            copy[Uuid().Replace(k, "<uid>")] = v?.DeepClone();
+        }
+
+        return copy;
+    }
+
     private static JsonNode? DecodeToken(string token)
     {
         try
@@ -244,6 +262,9 @@ internal sealed partial class TranscriptMatcher
 
     [GeneratedRegex(@"<rv:\d+>|<uid>|<time>|<ptr>|<random5>")]
     private static partial Regex Placeholder();
+
+    [GeneratedRegex("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")]
+    private static partial Regex Uuid();
 
     [GeneratedRegex(@"<rv:\d+>")]
     private static partial Regex RvPlaceholder();

@@ -46,6 +46,11 @@ internal sealed class FieldSelector
 
             var field = part[..at].Trim();
             var value = part[(at + op.Length)..].Trim();
+            if (type.Group == "events.k8s.io" && field is not ("metadata.name" or "metadata.namespace"))
+            {
+                continue; // 1.24 converts events.k8s.io selectors to core field labels and drops the ones it cannot map.
+            }
+
             if (field is not ("metadata.name" or "metadata.namespace")
                 && !(type.Group.Length == 0 && Supported.TryGetValue(type.Plural, out var extra) && extra.Contains(field)))
             {

@@ -22,6 +22,9 @@ internal static class FieldSet
         ["f:ports"] = "port",
     };
 
+    /// <summary>Built-in struct fields the API marks atomic (ObjectReference): owned as one leaf.</summary>
+    private static readonly HashSet<string> AtomicFields = new(StringComparer.Ordinal) { "f:involvedObject", "f:regarding", "f:related" };
+
     /// <summary>Fields that built-in admission (not the client) sets; a real server does not attribute them to the writer.</summary>
     private static readonly HashSet<string> AdmissionSet = new(StringComparer.Ordinal)
     {
@@ -77,10 +80,17 @@ internal static class FieldSet
         return leaves;
     }
 
-    public static JsonObject ToFieldsV1(IEnumerable<string> paths, bool isCustom)
+    /// <summary>
+    /// The FieldsV1 tree of <paramref name="paths"/>. On custom resources a map gets "." (owned itself) when the entry
+    /// owns every leaf the object has under it (<paramref name="objectLeaves"/>), as when one manager created it.
+    /// </summary>
+    public static JsonObject ToFieldsV1(IEnumerable<string> paths, bool isCustom, IEnumerable<string>? objectLeaves = null)
     {
         var root = new JsonObject();
-        foreach (var path in paths.Order(StringComparer.Ordinal))
+        var owned = paths.ToHashSet(StringComparer.Ordinal);
+        var all = objectLeaves?.ToList() ?? [.. owned];
+        bool OwnsAll(string prefix) => all.Where(l => l.StartsWith(prefix + "\n", StringComparison.Ordinal)).All(owned.Contains);
+        foreach (var path in owned.Order(StringComparer.Ordinal))
         {
             var node = root;
             var segments = path.Split('\n');
@@ -92,7 +102,7 @@ internal static class FieldSet
                     node[segments[i]] = child;
                 }
 
-                if (i < segments.Length - 1 && OwnsItself(segments, i, isCustom))
+                if (i < segments.Length - 1 && OwnsItself(segments, i, isCustom && OwnsAll(string.Join('\n', segments[..(i + 1)]))))
                 {
                     child["."] ??= new JsonObject();
                 }
@@ -160,7 +170,7 @@ internal static class FieldSet
         var inMeta = path.Count == 2 && path[0] == "f:metadata";
         switch (node)
         {
-            case JsonObject o when o.Count > 0:
+            case JsonObject o when o.Count > 0 && !(!isCustom && path.Count == 1 && AtomicFields.Contains(last)):
                 foreach (var (name, child) in o)
                 {
                     Walk(child, [.. path, "f:" + name], leaves, isCustom);

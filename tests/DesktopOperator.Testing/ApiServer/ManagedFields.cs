@@ -53,7 +53,7 @@ internal static class ManagedFields
 
             if (isMine || paths.Count != FieldSet.FromFieldsV1(entry["fieldsV1"]).Count())
             {
-                entry["fieldsV1"] = FieldSet.ToFieldsV1(paths, ctx.Type.IsCustom && operation != "Apply");
+                entry["fieldsV1"] = FieldSet.ToFieldsV1(paths, ctx.Type.IsCustom && operation != "Apply", newLeaves.Keys);
                 if (isMine)
                 {
                     entry["time"] = ctx.Now;
@@ -65,11 +65,11 @@ internal static class ManagedFields
 
         if (!found && mine.Count > 0)
         {
-            result.Add(NewEntry(ctx, operation, mine));
+            result.Add(NewEntry(ctx, operation, mine, newLeaves.Keys));
         }
 
-        // The real server lists Apply entries before Update entries, each group in the order the managers arrived.
-        var ordered = result.OfType<JsonObject>().OrderBy(e => e["operation"]?.GetValue<string>() == "Apply" ? 0 : 1).ToList();
+        // The real server lists Apply entries before Update entries, then by manager name (stable within one manager).
+        var ordered = result.OfType<JsonObject>().OrderBy(e => e["operation"]?.GetValue<string>() == "Apply" ? 0 : 1).ThenBy(e => e["manager"]?.GetValue<string>(), StringComparer.Ordinal).ToList();
         result = [];
         foreach (var e in ordered)
         {
@@ -108,7 +108,7 @@ internal static class ManagedFields
         return owners;
     }
 
-    private static JsonObject NewEntry(WriteContext ctx, string operation, IEnumerable<string> paths)
+    private static JsonObject NewEntry(WriteContext ctx, string operation, IEnumerable<string> paths, IEnumerable<string> objectLeaves)
     {
         var entry = new JsonObject
         {
@@ -117,7 +117,7 @@ internal static class ManagedFields
             ["apiVersion"] = ctx.Type.ApiVersion,
             ["time"] = ctx.Now,
             ["fieldsType"] = "FieldsV1",
-            ["fieldsV1"] = FieldSet.ToFieldsV1(paths, ctx.Type.IsCustom && operation != "Apply"),
+            ["fieldsV1"] = FieldSet.ToFieldsV1(paths, ctx.Type.IsCustom && operation != "Apply", objectLeaves),
         };
         if (ctx.Subresource is { } sub)
         {

@@ -44,6 +44,12 @@ internal sealed partial class ObjectHandlers
             }
 
             CheckNamespace(type, ctx.Namespace, name);
+            if (type.Kind == "Event")
+            {
+                // Event defaults come from conversion, not defaulting: the writer does not own them.
+                ManagedFields.Record(null, obj, ctx, operation, appliedPaths);
+            }
+
             KindDefaults.OnCreate(type, obj);
             if (type.Schema is { } schema)
             {
@@ -76,7 +82,11 @@ internal sealed partial class ObjectHandlers
                 meta["generation"] = 1;
             }
 
-            ManagedFields.Record(null, obj, ctx, operation, appliedPaths);
+            if (type.Kind != "Event")
+            {
+                ManagedFields.Record(null, obj, ctx, operation, appliedPaths);
+            }
+
             if (type.Kind == "CustomResourceDefinition")
             {
                 // What the POST answers: stored before apiextensions' controllers accept names and establish it.

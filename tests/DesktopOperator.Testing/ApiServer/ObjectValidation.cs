@@ -64,7 +64,7 @@ internal static partial class ObjectValidation
         }
     }
 
-    private static string Ptr(JsonNode? n) => n is null ? "(*bool)(nil)" : "(*bool)(<ptr>)";
+    private static string Ptr(JsonNode? n) => n is null ? "(*bool)(nil)" : "(*bool)(0xc000a1b2c3)";
 
     private static void Finalizers(JsonObject meta, JsonObject? old, List<FieldCause> causes)
     {
@@ -79,6 +79,8 @@ internal static partial class ObjectValidation
         {
             var list = string.Join(", ", added.Select(a => $"\"{a}\""));
             var message = $"Forbidden: no new finalizers can be added if the object is being deleted, found new finalizers []string{{{list}}}";
+            // Reported twice, as 1.24 does (object-meta validation runs for the update twice).
+            causes.Add(new FieldCause("FieldValueForbidden", message, "metadata.finalizers"));
             causes.Add(new FieldCause("FieldValueForbidden", message, "metadata.finalizers"));
         }
     }

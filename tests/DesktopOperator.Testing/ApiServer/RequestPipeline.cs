@@ -108,7 +108,8 @@ internal sealed class RequestPipeline(ServerState state, ObjectHandlers objects,
 
                 break;
             case "POST" when api.Name is null:
-                var created = objects.Create(ctx, BodyDecoder.DecodeObject(body, request.ContentType, api.Type, api.Namespace));
+                var toCreate = BodyDecoder.DecodeObject(body, request.ContentType, api.Type, api.Namespace);
+                var created = objects.Create(ctx, api.Type.Group == "events.k8s.io" ? EventConversion.ToCore(toCreate) : toCreate);
                 await WriteJsonAsync(http, 201, created, ct).ConfigureAwait(false);
                 break;
             case "PUT" when api.Name is null:

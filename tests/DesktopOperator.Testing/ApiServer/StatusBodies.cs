@@ -74,7 +74,7 @@ internal static class StatusBodies
     /// <summary>422 Invalid: <paramref name="kindText"/> is <c>Widget.example.test</c> (or the plural form for PUT without RV).</summary>
     public static ApiError Invalid(string kindText, string group, string detailsKind, string name, IReadOnlyList<FieldCause> causes)
     {
-        var parts = causes.Select(c => $"{c.Field}: {c.Message}").ToList();
+        var parts = causes.Select(c => $"{c.Field}: {c.Message}").Distinct().ToList();
         var joined = parts.Count == 1 ? parts[0] : "[" + string.Join(", ", parts) + "]";
         var details = Details(name, group, detailsKind);
         var array = new JsonArray();
@@ -87,8 +87,9 @@ internal static class StatusBodies
         return new ApiError(422, Failure(422, "Invalid", $"{kindText} \"{name}\" is invalid: {joined}", details));
     }
 
-    public static ApiError Invalid(ResourceType type, string name, IReadOnlyList<FieldCause> causes) =>
-        Invalid(type.QualifiedKind, type.Group, type.Kind, name, causes);
+    public static ApiError Invalid(ResourceType type, string name, IReadOnlyList<FieldCause> causes) => type.Group == "events.k8s.io"
+        ? Invalid(type.Kind, string.Empty, type.Kind, name, causes) // events.k8s.io validates as the internal core Event
+        : Invalid(type.QualifiedKind, type.Group, type.Kind, name, causes);
 
     public static JsonObject Success(ResourceType type, string name, string uid)
     {
