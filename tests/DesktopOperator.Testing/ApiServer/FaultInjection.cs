@@ -56,7 +56,7 @@ public sealed class FaultInjection
         }
     }
 
-    /// <summary>Aborts every open watch connection now (clients see a broken stream, not a clean end).</summary>
+    /// <summary>Resets every open watch connection now (clients see a broken stream, not a clean end).</summary>
     public void DropWatches()
     {
         CancellationTokenSource old;

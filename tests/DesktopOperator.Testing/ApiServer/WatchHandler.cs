@@ -70,17 +70,23 @@ internal sealed class WatchHandler(ServerState state)
 
         using (sub)
         {
+            // Taken before the headers go out, so a drop requested as soon as a client sees them still counts.
+            var drop = state.Faults.WatchDropToken;
             await http.Response.StartAsync(ct).ConfigureAwait(false);
+
+            // Kestrel holds the headers of a chunked response until the first body write unless flushed: clients
+            // (client-go, HttpClient with ResponseHeadersRead) wait for them before reading events.
+            await http.Response.Body.FlushAsync(ct).ConfigureAwait(false);
             foreach (var (t, o) in pending)
             {
                 await WriteAsync(http, t, ObjectHandlers.View(type, o), ct).ConfigureAwait(false);
             }
 
-            await PumpAsync(http, type, sub, prefix, options, from ?? 0, ct).ConfigureAwait(false);
+            await PumpAsync(http, type, sub, prefix, options, from ?? 0, drop, ct).ConfigureAwait(false);
         }
     }
 
-    private async Task PumpAsync(HttpContext http, ResourceType type, WatchSubscription sub, string prefix, ListOptions options, long skipThrough, CancellationToken ct)
+    private async Task PumpAsync(HttpContext http, ResourceType type, WatchSubscription sub, string prefix, ListOptions options, long skipThrough, CancellationToken drop, CancellationToken ct)
     {
         var time = state.Time;
         var start = time.GetUtcNow();
@@ -89,7 +95,6 @@ internal sealed class WatchHandler(ServerState state)
         var nextBookmark = start + state.Options.BookmarkInterval;
         var finalBookmark = deadline - state.Options.BookmarkBeforeTimeout;
         var finalBookmarkSent = options.TimeoutSeconds is null || finalBookmark <= start;
-        var drop = state.Faults.WatchDropToken;
         while (true)
         {
             var now = time.GetUtcNow();
@@ -129,12 +134,14 @@ internal sealed class WatchHandler(ServerState state)
             {
                 ready = await sub.Reader.WaitToReadAsync(linked.Token).ConfigureAwait(false);
             }
+
             catch (OperationCanceledException) when (timer.IsCancellationRequested && !ct.IsCancellationRequested && !drop.IsCancellationRequested)
             {
                 continue;
             }
             catch (OperationCanceledException) when (drop.IsCancellationRequested && !ct.IsCancellationRequested)
             {
+                // Reset the connection mid-stream: the client sees a broken chunked body, as when the server dies.
                 http.Abort();
                 return;
             }
