@@ -119,4 +119,42 @@ public sealed class TestApiServerObjectTests
             File.Delete(path);
         }
     }
+
+    [Fact]
+    public async Task LoadCrdYaml_YamlDocument_IsServedWithItsSchema()
+    {
+        const string Yaml = """
+            apiVersion: apiextensions.k8s.io/v1
+            kind: CustomResourceDefinition
+            metadata:
+              name: gadgets.example.test
+            spec:
+              group: example.test
+              scope: Namespaced
+              names: {plural: gadgets, singular: gadget, kind: Gadget, listKind: GadgetList}
+              versions:
+              - name: v1
+                served: true
+                storage: true
+                subresources: {status: {}}
+                schema:
+                  openAPIV3Schema:
+                    type: object
+                    properties:
+                      spec:
+                        type: object
+                        properties:
+                          count: {type: integer, minimum: 1, default: 2}
+            """;
+        await using var f = await ServerFixture.StartAsync();
+        f.Server.LoadCrdYaml(Yaml);
+        const string Gadgets = "apis/example.test/v1/namespaces/t/gadgets";
+        var (created, body) = await SendAsync(f.Client, HttpMethod.Post, Gadgets, """{"apiVersion":"example.test/v1","kind":"Gadget","metadata":{"name":"g"},"spec":{}}""", CancellationToken.None);
+        Assert.Equal(HttpStatusCode.Created, created);
+        Assert.Equal(2, body["spec"]!["count"]!.GetValue<int>());
+        var (invalid, _) = await SendAsync(f.Client, HttpMethod.Post, Gadgets, """{"apiVersion":"example.test/v1","kind":"Gadget","metadata":{"name":"h"},"spec":{"count":0}}""", CancellationToken.None);
+        Assert.Equal((HttpStatusCode)422, invalid);
+        var crd = await GetAsync(f.Client, "apis/apiextensions.k8s.io/v1/customresourcedefinitions/gadgets.example.test", CancellationToken.None);
+        Assert.Contains(crd!["status"]!["conditions"]!.AsArray(), c => c!["type"]!.ToString() == "Established" && c["status"]!.ToString() == "True");
+    }
 }

@@ -105,6 +105,3 @@ internal static class StatusBodies
         };
     }
 }
-
-/// <summary>One entry of <c>details.causes</c>.</summary>
-internal sealed record FieldCause(string Reason, string Message, string Field);

@@ -305,6 +305,3 @@ public static class CelLite
         public static readonly Missing Value = new();
     }
 }
-
-/// <summary>Outcome of a rule: true/false, or null with <see cref="Error"/> (runtime error) or without (skipped).</summary>
-public sealed record CelResult(bool? Value, string? Error);

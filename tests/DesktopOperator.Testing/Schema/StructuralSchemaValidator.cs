@@ -34,60 +34,7 @@ public static class StructuralSchemaValidator
     public static bool IsStructural(SchemaError e) => e.Type is "FieldValueTypeInvalid" or "FieldValueRequired";
 
     /// <summary>Fills <c>default</c>s of missing properties and drops fields the schema does not declare.</summary>
-    public static void ApplyDefaultsAndPrune(JsonNode obj, JsonNode schema) => DefaultAndPrune(obj, schema, isRoot: true);
-
-    private static void DefaultAndPrune(JsonNode? node, JsonNode? schema, bool isRoot = false)
-    {
-        if (schema is not JsonObject s)
-        {
-            return;
-        }
-
-        if (node is JsonObject o)
-        {
-            var props = s["properties"] as JsonObject;
-            var preserve = s["x-kubernetes-preserve-unknown-fields"]?.GetValue<bool>() == true;
-            var additional = s["additionalProperties"];
-            if (props is not null)
-            {
-                foreach (var (name, propSchema) in props)
-                {
-                    if (!o.ContainsKey(name) && propSchema?["default"] is { } def)
-                    {
-                        o[name] = def.DeepClone();
-                    }
-                }
-            }
-
-            foreach (var key in o.Select(kv => kv.Key).ToList())
-            {
-                if (isRoot && key is "apiVersion" or "kind" or "metadata")
-                {
-                    continue;
-                }
-
-                if (props?[key] is { } ps)
-                {
-                    DefaultAndPrune(o[key], ps);
-                }
-                else if (additional is JsonObject addSchema)
-                {
-                    DefaultAndPrune(o[key], addSchema);
-                }
-                else if (!preserve && additional is null or JsonValue && !(additional is JsonValue av && av.GetValue<bool>()))
-                {
-                    o.Remove(key);
-                }
-            }
-        }
-        else if (node is JsonArray a && s["items"] is { } items)
-        {
-            foreach (var e in a)
-            {
-                DefaultAndPrune(e, items);
-            }
-        }
-    }
+    public static void ApplyDefaultsAndPrune(JsonNode obj, JsonNode schema) => SchemaDefaults.Apply(obj, schema, isRoot: true);
 
     private static void Walk(JsonNode? node, JsonNode? schemaNode, string path, List<SchemaError> errors)
     {
