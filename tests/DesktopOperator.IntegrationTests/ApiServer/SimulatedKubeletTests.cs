@@ -90,4 +90,20 @@ public sealed class SimulatedKubeletTests
         Assert.Equal(0, deleted["metadata"]!["deletionGracePeriodSeconds"]!.GetValue<int>());
         Assert.Null(await GetAsync(f.Client, $"{Pods}/b", CancellationToken.None));
     }
+
+    [Fact]
+    public async Task OwnerDeleted_OwnedRunningPod_GracefullyDeletedThenRemovedByKubelet()
+    {
+        await using var f = await ServerFixture.StartAsync();
+        await using var kubelet = new SimulatedKubelet(f.Server.CreateClient(), new SimulatedKubeletOptions { Namespace = "t", GracePeriodScale = 0 });
+        await kubelet.StartAsync();
+        var (_, owner) = await SendAsync(f.Client, HttpMethod.Post, "apis/example.test/v1/namespaces/t/widgets", Widget("owner"), CancellationToken.None);
+        var ownerRef = $$"""[{"apiVersion":"example.test/v1","kind":"Widget","name":"owner","uid":"{{owner["metadata"]!["uid"]}}","controller":true,"blockOwnerDeletion":true}]""";
+        var pod = JsonNode.Parse(Pod("p"))!.AsObject();
+        pod["metadata"]!["ownerReferences"] = JsonNode.Parse(ownerRef);
+        await SendAsync(f.Client, HttpMethod.Post, Pods, pod.ToJsonString(), CancellationToken.None);
+        await WaitForPodAsync(f.Client, "p", IsReady, "the owned pod is Ready");
+        await SendAsync(f.Client, HttpMethod.Delete, "apis/example.test/v1/namespaces/t/widgets/owner", null, CancellationToken.None);
+        await WaitForPodAsync(f.Client, "p", p => p is null, "the garbage collector deletes the pod and the kubelet removes it");
+    }
 }

@@ -189,9 +189,24 @@ internal sealed class GarbageCollector : IAsyncDisposable
         return true;
     }
 
-    /// <summary>Deletes like an API DELETE with background propagation: objects with finalizers only get marked.</summary>
+    /// <summary>
+    /// Deletes like an API DELETE with background propagation: objects with finalizers only get marked, and a
+    /// scheduled, running pod gets its grace period (its kubelet removes it).
+    /// </summary>
     private bool DeleteObject(string storage, string key, JsonObject obj)
     {
+        if (storage == "pods" && obj["metadata"]?["deletionTimestamp"] is null
+            && !string.IsNullOrEmpty(BodyDecoder.Str(obj["spec"]?["nodeName"]))
+            && BodyDecoder.Str(obj["status"]?["phase"]) is not ("Succeeded" or "Failed"))
+        {
+            var grace = Schema.JsonNumbers.ToInt64OrNull(obj["spec"]?["terminationGracePeriodSeconds"]) ?? 30;
+            var pod = obj.DeepClone().AsObject();
+            pod["metadata"]!["deletionTimestamp"] = _state.Time.GetUtcNow().AddSeconds(grace).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+            pod["metadata"]!["deletionGracePeriodSeconds"] = grace;
+            Store.Put(storage, key, pod);
+            return true;
+        }
+
         if (Finalizers(obj).Count == 0)
         {
             return Store.Remove(storage, key) is not null;
