@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using System.Net;
-using System.Text;
 using System.Text.Json.Nodes;
 
 namespace DesktopOperator.Testing.Kubelet;
@@ -17,6 +15,7 @@ public sealed class SimulatedKubelet : IAsyncDisposable
 {
     private readonly HttpClient _client;
     private readonly SimulatedKubeletOptions _options;
+    private readonly KubeletApi _api;
     private readonly ConcurrentDictionary<string, string> _ips = new();
     private readonly ConcurrentDictionary<string, Task> _pending = new();
     private readonly CancellationTokenSource _stop = new();
@@ -27,6 +26,7 @@ public sealed class SimulatedKubelet : IAsyncDisposable
     {
         _client = client;
         _options = options ?? new SimulatedKubeletOptions();
+        _api = new KubeletApi(client);
     }
 
     /// <summary>Pods this kubelet started (namespace/name → IP).</summary>
@@ -40,11 +40,11 @@ public sealed class SimulatedKubelet : IAsyncDisposable
 
     /// <summary>Marks a running pod Failed (container exited with an error); not Ready any more.</summary>
     public Task FailPodAsync(string ns, string name, string reason = "Error", CancellationToken cancellationToken = default) =>
-        PatchStatusAsync(ns, name, Terminal("Failed", reason, $"pod {name} failed"), cancellationToken);
+        _api.PatchStatusAsync(ns, name, Terminal("Failed", reason, $"pod {name} failed"), cancellationToken);
 
     /// <summary>Evicts a pod the way the kubelet does under node pressure: phase Failed, reason Evicted.</summary>
     public Task EvictPodAsync(string ns, string name, CancellationToken cancellationToken = default) =>
-        PatchStatusAsync(ns, name, Terminal("Failed", "Evicted", "The node was low on resource: memory."), cancellationToken);
+        _api.PatchStatusAsync(ns, name, Terminal("Failed", "Evicted", "The node was low on resource: memory."), cancellationToken);
 
     public async ValueTask DisposeAsync()
     {
@@ -145,7 +145,7 @@ public sealed class SimulatedKubelet : IAsyncDisposable
         {
             if (_options.ActAsScheduler)
             {
-                await BindAsync(ns, name, ct).ConfigureAwait(false);
+                await _api.BindAsync(ns, name, _options.NodeName, ct).ConfigureAwait(false);
             }
 
             return;
@@ -184,7 +184,7 @@ public sealed class SimulatedKubelet : IAsyncDisposable
                     Condition("ContainersReady", now),
                     Condition("PodScheduled", now)),
             };
-            await PatchStatusAsync(ns, name, status, ct).ConfigureAwait(false);
+            await _api.PatchStatusAsync(ns, name, status, ct).ConfigureAwait(false);
         }
         catch (HttpRequestException) when (!ct.IsCancellationRequested)
         {
@@ -202,47 +202,17 @@ public sealed class SimulatedKubelet : IAsyncDisposable
 
         var grace = pod["metadata"]?["deletionGracePeriodSeconds"] is { } g ? double.Parse(g.ToJsonString(), CultureInfo.InvariantCulture) : 0;
         var uid = pod["metadata"]!["uid"]!.GetValue<string>();
-        _pending[key] = RemoveAsync(ns, name, uid, TimeSpan.FromSeconds(grace * _options.GracePeriodScale), ct);
+        _pending[key] = RemoveAfterAsync(ns, name, uid, TimeSpan.FromSeconds(grace * _options.GracePeriodScale), ct);
     }
 
-    private async Task RemoveAsync(string ns, string name, string uid, TimeSpan delay, CancellationToken ct)
+    private async Task RemoveAfterAsync(string ns, string name, string uid, TimeSpan delay, CancellationToken ct)
     {
         if (delay > TimeSpan.Zero)
         {
             await Task.Delay(delay, _options.TimeProvider, ct).ConfigureAwait(false);
         }
 
-        var body = new JsonObject { ["apiVersion"] = "v1", ["kind"] = "DeleteOptions", ["gracePeriodSeconds"] = 0, ["preconditions"] = new JsonObject { ["uid"] = uid } };
-        using var request = new HttpRequestMessage(HttpMethod.Delete, $"api/v1/namespaces/{ns}/pods/{name}") { Content = Json(body) };
-        using var response = await _client.SendAsync(request, ct).ConfigureAwait(false);
-        if (response.StatusCode is not (HttpStatusCode.OK or HttpStatusCode.NotFound or HttpStatusCode.Conflict))
-        {
-            response.EnsureSuccessStatusCode();
-        }
-    }
-
-    private async Task BindAsync(string ns, string name, CancellationToken ct)
-    {
-        var binding = new JsonObject
-        {
-            ["apiVersion"] = "v1",
-            ["kind"] = "Binding",
-            ["metadata"] = new JsonObject { ["name"] = name, ["namespace"] = ns },
-            ["target"] = new JsonObject { ["apiVersion"] = "v1", ["kind"] = "Node", ["name"] = _options.NodeName },
-        };
-        using var response = await _client.PostAsync($"api/v1/namespaces/{ns}/pods/{name}/binding", Json(binding), ct).ConfigureAwait(false);
-        if (response.StatusCode is not (HttpStatusCode.Created or HttpStatusCode.OK or HttpStatusCode.Conflict or HttpStatusCode.NotFound))
-        {
-            response.EnsureSuccessStatusCode();
-        }
-    }
-
-    private async Task PatchStatusAsync(string ns, string name, JsonObject status, CancellationToken ct)
-    {
-        var patch = new JsonObject { ["status"] = status };
-        using var content = new StringContent(patch.ToJsonString(), Encoding.UTF8, "application/merge-patch+json");
-        using var response = await _client.PatchAsync($"api/v1/namespaces/{ns}/pods/{name}/status", content, ct).ConfigureAwait(false);
-        response.EnsureSuccessStatusCode();
+        await _api.DeleteNowAsync(ns, name, uid, ct).ConfigureAwait(false);
     }
 
     private JsonObject Terminal(string phase, string reason, string message) => new()
@@ -262,8 +232,6 @@ public sealed class SimulatedKubelet : IAsyncDisposable
     private string Now() => _options.TimeProvider.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
     private static JsonObject Condition(string type, string now) => new() { ["type"] = type, ["status"] = "True", ["lastProbeTime"] = null, ["lastTransitionTime"] = now };
-
-    private static StringContent Json(JsonNode body) => new(body.ToJsonString(), Encoding.UTF8, "application/json");
 
     private static string Uid(JsonObject pod) => pod["metadata"]!["uid"]!.GetValue<string>();
 
