@@ -94,4 +94,24 @@ public sealed class TestApiServerWatchTests
         clock.Advance(TimeSpan.FromSeconds(30));
         Assert.Empty(await watch);
     }
+
+    [Fact]
+    public async Task PagedList_ChangesBetweenPages_ContinueServesTheSnapshot()
+    {
+        await using var f = await ServerFixture.StartAsync();
+        for (var i = 1; i <= 4; i++)
+        {
+            await SendAsync(f.Client, HttpMethod.Post, Widgets, Widget($"w{i}"), CancellationToken.None);
+        }
+
+        var first = await GetAsync(f.Client, $"{Widgets}?limit=2", CancellationToken.None);
+        await SendAsync(f.Client, HttpMethod.Delete, $"{Widgets}/w3", null, CancellationToken.None);
+        await SendAsync(f.Client, HttpMethod.Post, Widgets, Widget("w5"), CancellationToken.None);
+        await SendAsync(f.Client, HttpMethod.Patch, $"{Widgets}/w4", """{"spec":{"replicas":7}}""", CancellationToken.None, "application/merge-patch+json");
+        var token = first!["metadata"]!["continue"]!.ToString();
+        var second = await GetAsync(f.Client, $"{Widgets}?limit=2&continue={Uri.EscapeDataString(token)}", CancellationToken.None);
+        Assert.Equal(["w3", "w4"], second!["items"]!.AsArray().Select(i => i!["metadata"]!["name"]!.ToString()));
+        Assert.Null(second["items"]![1]!["spec"]!["replicas"]);
+        Assert.Equal(first["metadata"]!["resourceVersion"]!.ToString(), second["metadata"]!["resourceVersion"]!.ToString());
+    }
 }

@@ -9,9 +9,9 @@ internal sealed partial class ObjectHandlers
         View(type, Store.Get(type.StorageKey, Key(type, ns, name)) ?? throw StatusBodies.NotFound(type, name));
 
     /// <summary>
-    /// LIST with selectors and limit/continue paging. Items come in key order from the current state (a continued list
-    /// is not a snapshot at the token's RV; see KNOWN-DIFFERENCES.md). RV rules: "0" ignores limit; an Exact or paged
-    /// RV older than the history floor answers 410; an RV newer than the store answers 504.
+    /// LIST with selectors and limit/continue paging, in key order. An Exact or paged RV (and every continued page) is a
+    /// consistent snapshot at that RV, rebuilt from the history; older than the compaction floor answers 410, newer
+    /// than the store 504. RV "0" ignores limit.
     /// </summary>
     public JsonObject List(ResourceType type, string? ns, ListOptions options)
     {
@@ -52,6 +52,11 @@ internal sealed partial class ObjectHandlers
                 {
                     throw StatusBodies.Gone("The resourceVersion for the provided list is too old.");
                 }
+
+                if (exact)
+                {
+                    listRv = rv;
+                }
             }
             else if (options.ResourceVersion == "0")
             {
@@ -59,7 +64,8 @@ internal sealed partial class ObjectHandlers
             }
 
             var prefix = type.Namespaced && ns is not null ? ns + "/" : string.Empty;
-            var matching = Store.Scan(type.StorageKey, prefix)
+            var source = listRv < current ? Store.SnapshotAt(type.StorageKey, prefix, listRv) : Store.Scan(type.StorageKey, prefix);
+            var matching = source
                 .Where(kv => string.CompareOrdinal(kv.Key, prefix + start) > 0 || start.Length == 0)
                 .Where(kv => options.Matches(kv.Value))
                 .ToList();

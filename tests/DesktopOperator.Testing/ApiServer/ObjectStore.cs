@@ -97,6 +97,37 @@ internal sealed class ObjectStore
         }
     }
 
+    /// <summary>
+    /// The objects under <paramref name="prefix"/> as they were at resourceVersion <paramref name="rv"/>, rebuilt by
+    /// undoing the kept history after it (the caller checked <paramref name="rv"/> is not below the floor).
+    /// </summary>
+    public List<KeyValuePair<string, JsonObject>> SnapshotAt(string storageKey, string prefix, long rv)
+    {
+        lock (Gate)
+        {
+            var state = new SortedDictionary<string, JsonObject>(Scan(storageKey, prefix).ToDictionary(kv => kv.Key, kv => kv.Value), StringComparer.Ordinal);
+            var undone = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var e in _history)
+            {
+                if (e.Rv <= rv || e.StorageKey != storageKey || !e.Key.StartsWith(prefix, StringComparison.Ordinal) || !undone.Add(e.Key))
+                {
+                    continue;
+                }
+
+                if (e.Type == "ADDED" || e.Previous is null)
+                {
+                    state.Remove(e.Key);
+                }
+                else
+                {
+                    state[e.Key] = e.Previous;
+                }
+            }
+
+            return [.. state];
+        }
+    }
+
     public IEnumerable<string> StorageKeys()
     {
         lock (Gate)
@@ -117,6 +148,7 @@ internal sealed class ObjectStore
             }
 
             map.TryGetValue(key, out var previous);
+            Materialize(obj);
             var rv = ++_rv;
             obj["metadata"]!["resourceVersion"] = rv.ToString(CultureInfo.InvariantCulture);
             map[key] = obj;
@@ -137,6 +169,7 @@ internal sealed class ObjectStore
 
             var rv = ++_rv;
             var deleted = previous.DeepClone().AsObject();
+            Materialize(deleted);
             deleted["metadata"]!["resourceVersion"] = rv.ToString(CultureInfo.InvariantCulture);
             Record(new StoredEvent(rv, "DELETED", storageKey, key, deleted, previous));
             return deleted;
@@ -183,6 +216,31 @@ internal sealed class ObjectStore
         lock (Gate)
         {
             _subscriptions.Remove(sub);
+        }
+    }
+
+    /// <summary>
+    /// Parsed JsonObjects build their children lazily on first access, which is not thread-safe; stored objects are
+    /// read by many requests at once, so every node is built here, under the lock, before anyone else sees it.
+    /// </summary>
+    private static void Materialize(JsonNode? node)
+    {
+        switch (node)
+        {
+            case JsonObject o:
+                foreach (var (_, child) in o)
+                {
+                    Materialize(child);
+                }
+
+                break;
+            case JsonArray a:
+                foreach (var child in a)
+                {
+                    Materialize(child);
+                }
+
+                break;
         }
     }
 
