@@ -223,7 +223,7 @@ internal sealed class ObjectStore
     /// Parsed JsonObjects build their children lazily on first access, which is not thread-safe; stored objects are
     /// read by many requests at once, so every node is built here, under the lock, before anyone else sees it.
     /// </summary>
-    private static void Materialize(JsonNode? node)
+    internal static void Materialize(JsonNode? node)
     {
         switch (node)
         {

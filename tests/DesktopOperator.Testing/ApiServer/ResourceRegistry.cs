@@ -60,6 +60,7 @@ internal sealed class ResourceRegistry
 
                 var hasStatus = version!["subresources"]?["status"] is not null;
                 var schema = version["schema"]?["openAPIV3Schema"]?.DeepClone();
+                ObjectStore.Materialize(schema); // validators read it from many requests at once
                 list.Add(new ResourceType(group, version["name"]!.GetValue<string>(), plural, singular, kind, namespaced, hasStatus, true, schema, shortNames, $"{plural}.{group}"));
             }
 
