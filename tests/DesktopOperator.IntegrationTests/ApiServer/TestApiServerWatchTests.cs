@@ -114,4 +114,28 @@ public sealed class TestApiServerWatchTests
         Assert.Null(second["items"]![1]!["spec"]!["replicas"]);
         Assert.Equal(first["metadata"]!["resourceVersion"]!.ToString(), second["metadata"]!["resourceVersion"]!.ToString());
     }
+
+    [Fact]
+    public async Task ConcurrentWrites_WatchSeesEveryChangeOnceInRvOrder()
+    {
+        await using var f = await ServerFixture.StartAsync();
+        var rv = f.Server.CurrentResourceVersion;
+        const int Writers = 8;
+        const int Writes = 25;
+        await Task.WhenAll(Enumerable.Range(0, Writers).Select(async w =>
+        {
+            await SendAsync(f.Client, HttpMethod.Post, Widgets, Widget($"w{w}"), CancellationToken.None);
+            for (var i = 1; i <= Writes; i++)
+            {
+                var (status, _) = await SendAsync(f.Client, HttpMethod.Patch, $"{Widgets}/w{w}", "{\"spec\":{\"replicas\":" + (i % 10) + "}}", CancellationToken.None, "application/merge-patch+json");
+                Assert.Equal(HttpStatusCode.OK, status);
+            }
+        }));
+        var expected = (int)(f.Server.CurrentResourceVersion - rv);
+        var events = await Conformance.WatchChecks.ReadAsync(f.Client, $"{Widgets}?watch=1&resourceVersion={rv}", expected, TimeSpan.FromSeconds(20), CancellationToken.None);
+        Assert.Equal(expected, events.Count);
+        var rvs = events.Select(e => Rv(e["object"]!)).ToList();
+        Assert.Equal(rvs.Order(), rvs);
+        Assert.Equal(rvs.Count, rvs.Distinct().Count());
+    }
 }
