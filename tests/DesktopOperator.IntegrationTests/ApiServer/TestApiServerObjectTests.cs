@@ -157,4 +157,21 @@ public sealed class TestApiServerObjectTests
         var crd = await GetAsync(f.Client, "apis/apiextensions.k8s.io/v1/customresourcedefinitions/gadgets.example.test", CancellationToken.None);
         Assert.Contains(crd!["status"]!["conditions"]!.AsArray(), c => c!["type"]!.ToString() == "Established" && c["status"]!.ToString() == "True");
     }
+
+    [Fact]
+    public async Task PodFieldSelectors_NodeNameAndPhase_Filter()
+    {
+        await using var f = await ServerFixture.StartAsync();
+        await SendAsync(f.Client, HttpMethod.Post, Pods, """{"apiVersion":"v1","kind":"Pod","metadata":{"name":"a"},"spec":{"nodeName":"n1","containers":[{"name":"c","image":"x:1"}]}}""", CancellationToken.None);
+        await SendAsync(f.Client, HttpMethod.Post, Pods, """{"apiVersion":"v1","kind":"Pod","metadata":{"name":"b"},"spec":{"containers":[{"name":"c","image":"x:1"}]}}""", CancellationToken.None);
+        await SendAsync(f.Client, HttpMethod.Patch, $"{Pods}/a/status", """{"status":{"phase":"Running","podIP":"127.0.1.1"}}""", CancellationToken.None, "application/merge-patch+json");
+        async Task<string> Names(string selector) =>
+            string.Join(",", (await GetAsync(f.Client, $"{Pods}?fieldSelector={Uri.EscapeDataString(selector)}", CancellationToken.None))!["items"]!.AsArray().Select(i => i!["metadata"]!["name"]!.ToString()));
+        Assert.Equal("a", await Names("spec.nodeName=n1"));
+        Assert.Equal("b", await Names("spec.nodeName="));
+        Assert.Equal("b", await Names("status.phase=Pending"));
+        Assert.Equal("a", await Names("status.phase!=Pending,metadata.name=a"));
+        var a = await GetAsync(f.Client, $"{Pods}/a", CancellationToken.None);
+        Assert.Equal("127.0.1.1", a!["status"]!["podIPs"]![0]!["ip"]!.ToString());
+    }
 }
