@@ -32,6 +32,6 @@ internal sealed record ResourceType(
     /// <summary>Kinds that a real server lets PUT without a resourceVersion (built-ins); CRs demand one.</summary>
     public bool AllowsUnconditionalUpdate => !IsCustom;
 
-    /// <summary>Whether metadata.generation is kept for this kind (CRs, CRDs, pods do not? pods do since 1.x).</summary>
+    /// <summary>Whether metadata.generation is kept: custom resources and CRDs (built-ins we serve have none in 1.24).</summary>
     public bool TracksGeneration => IsCustom || Plural is "customresourcedefinitions";
 }
