@@ -1,0 +1,113 @@
+namespace DesktopOperator.Testing.ApiServer;
+
+/// <summary>
+/// Faults a <see cref="TestApiServer"/> applies to incoming requests, for reliability tests. Thread-safe; changes take
+/// effect on the next request. Order per request: outage, then a counted or fractional failure, then added latency.
+/// </summary>
+public sealed class FaultInjection
+{
+    private readonly Lock _gate = new();
+    private CancellationTokenSource _dropWatches = new();
+    private int _failCount;
+    private double _failFraction;
+    private int _failStatus;
+    private TimeSpan? _retryAfter;
+    private Func<string, string, bool>? _match;
+    private Random _random = new(1);
+
+    /// <summary>Delay added before every request is handled.</summary>
+    public TimeSpan Latency { get; set; }
+
+    /// <summary>Active outage, if any.</summary>
+    public OutageMode? Outage { get; private set; }
+
+    /// <summary>Requests answered with a failure so far (all rules).</summary>
+    public int InjectedFailures { get; private set; }
+
+    internal CancellationToken WatchDropToken
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _dropWatches.Token;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Answers the next <paramref name="count"/> matching requests with <paramref name="statusCode"/> (429 adds
+    /// <c>Retry-After</c>). <paramref name="match"/> sees (method, path) and defaults to every request.
+    /// </summary>
+    public void FailNext(int count, int statusCode = 429, TimeSpan? retryAfter = null, Func<string, string, bool>? match = null)
+    {
+        lock (_gate)
+        {
+            (_failCount, _failFraction, _failStatus, _retryAfter, _match) = (count, 0, statusCode, retryAfter, match);
+        }
+    }
+
+    /// <summary>Answers each matching request with <paramref name="statusCode"/> with probability <paramref name="fraction"/>.</summary>
+    public void FailFraction(double fraction, int statusCode = 500, TimeSpan? retryAfter = null, Func<string, string, bool>? match = null, int seed = 1)
+    {
+        lock (_gate)
+        {
+            (_failCount, _failFraction, _failStatus, _retryAfter, _match, _random) = (0, fraction, statusCode, retryAfter, match, new Random(seed));
+        }
+    }
+
+    /// <summary>Resets every open watch connection now (clients see a broken stream, not a clean end).</summary>
+    public void DropWatches()
+    {
+        CancellationTokenSource old;
+        lock (_gate)
+        {
+            old = _dropWatches;
+            _dropWatches = new CancellationTokenSource();
+        }
+
+        old.Cancel();
+        old.Dispose();
+    }
+
+    /// <summary>Starts an outage: every request is refused (connection aborted) or answered 503 until <see cref="EndOutage"/>.</summary>
+    public void StartOutage(OutageMode mode = OutageMode.ServiceUnavailable)
+    {
+        Outage = mode;
+        if (mode == OutageMode.RefuseConnections)
+        {
+            DropWatches();
+        }
+    }
+
+    public void EndOutage() => Outage = null;
+
+    /// <summary>Removes every fault (latency, failures, outage).</summary>
+    public void Clear()
+    {
+        lock (_gate)
+        {
+            (_failCount, _failFraction, _match, Latency, Outage) = (0, 0, null, TimeSpan.Zero, null);
+        }
+    }
+
+    internal (int Status, TimeSpan? RetryAfter)? NextFailure(string method, string path)
+    {
+        lock (_gate)
+        {
+            if (_match is not null && !_match(method, path))
+            {
+                return null;
+            }
+
+            var fail = _failCount > 0 ? _failCount-- > 0 : _failFraction > 0 && _random.NextDouble() < _failFraction;
+            if (!fail)
+            {
+                return null;
+            }
+
+            InjectedFailures++;
+            return (_failStatus, _retryAfter ?? (_failStatus == 429 ? TimeSpan.FromSeconds(1) : null));
+        }
+    }
+}

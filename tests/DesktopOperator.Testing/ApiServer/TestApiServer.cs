@@ -1,0 +1,150 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace DesktopOperator.Testing.ApiServer;
+
+/// <summary>
+/// An in-process stand-in for kube-apiserver 1.24 on 127.0.0.1 (free port, plain HTTP), faithful to the golden
+/// transcripts in <c>shared/kube-api-reference</c> except for what KNOWN-DIFFERENCES.md lists. Serves namespaces,
+/// pods, services, service accounts, config maps, secrets, events (core and events.k8s.io), leases, CRDs and the
+/// custom resources they define. Thread-safe; every write is serialised like an etcd transaction.
+/// </summary>
+public sealed class TestApiServer : IAsyncDisposable
+{
+    private const string FieldManager = "test-api-server";
+    private readonly ServerState _state;
+    private readonly ObjectHandlers _objects;
+    private WebApplication? _app;
+    private GarbageCollector? _gc;
+    private RequestPipeline? _pipeline;
+
+    public TestApiServer(TestApiServerOptions? options = null)
+    {
+        _state = new ServerState(options ?? new TestApiServerOptions());
+        _objects = new ObjectHandlers(_state);
+    }
+
+    public TestApiServerOptions Options => _state.Options;
+
+    /// <summary>e.g. <c>http://127.0.0.1:41234/</c>; valid after <see cref="StartAsync"/>.</summary>
+    public Uri BaseAddress { get; private set; } = new("http://127.0.0.1/");
+
+    public FaultInjection Faults => _state.Faults;
+
+    /// <summary>The newest resourceVersion handed out.</summary>
+    public long CurrentResourceVersion => _state.Store.CurrentRv;
+
+    /// <summary>How many changes stay replayable for watches (can be changed while running).</summary>
+    public int HistoryWindow
+    {
+        get => _state.Store.HistoryWindow;
+        set => _state.Store.HistoryWindow = value;
+    }
+
+    /// <summary>Forgets the change history: a watch or exact list from any earlier resourceVersion now gets 410.</summary>
+    public void CompactHistory() => _state.Store.Compact();
+
+    /// <summary>
+    /// Like etcd compaction alone: exact or paged lists from any earlier resourceVersion get 410, while watches still
+    /// resume from the watch history (the real server's watch cache outlives compaction).
+    /// </summary>
+    public void CompactStorage() => _state.Store.CompactStorage();
+
+    public async Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = TimeSpan.FromSeconds(2));
+        _app = builder.Build();
+        _app.Run(context => _pipeline!.HandleAsync(context));
+        foreach (var ns in Options.Namespaces)
+        {
+            EnsureNamespace(ns);
+        }
+
+        foreach (var file in Options.CrdFiles)
+        {
+            LoadCrdFile(file);
+        }
+
+        if (Options.GarbageCollection)
+        {
+            _gc = new GarbageCollector(_state);
+            _state.Store.Committed = _gc.Signal;
+        }
+
+        await _app.StartAsync(cancellationToken).ConfigureAwait(false);
+        var address = _app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        BaseAddress = new Uri(address.EndsWith('/') ? address : address + "/");
+        _pipeline = new RequestPipeline(_state, _objects, new WatchHandler(_state), BaseAddress.Authority);
+    }
+
+    /// <summary>An HttpClient for this server (bearer token set when configured; User-Agent names the field manager).</summary>
+    public HttpClient CreateClient(string userAgent = "test-client/v0.0.0")
+    {
+        var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        client.DefaultRequestHeaders.UserAgent.ParseAdd(userAgent);
+        if (Options.BearerToken is { } token)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        return client;
+    }
+
+    /// <summary>Creates the namespace (with its default ServiceAccount when enabled) unless it exists.</summary>
+    public void EnsureNamespace(string name)
+    {
+        if (_state.Store.Get("namespaces", name) is not null)
+        {
+            return;
+        }
+
+        var type = _state.Registry.Find(string.Empty, "v1", "namespaces")!;
+        var obj = new JsonObject { ["apiVersion"] = "v1", ["kind"] = "Namespace", ["metadata"] = new JsonObject { ["name"] = name } };
+        _objects.Create(new WriteContext(type, null, null, null, FieldManager, _state.NowText(), false), obj);
+    }
+
+    /// <summary>Registers a CRD (YAML or JSON text, one or more documents) as if POSTed; it is served at once.</summary>
+    public void LoadCrdYaml(string yaml)
+    {
+        foreach (var doc in YamlToJson.ConvertAll(yaml).OfType<JsonObject>())
+        {
+            RegisterCrd(doc);
+        }
+    }
+
+    public void LoadCrdFile(string path) => LoadCrdYaml(File.ReadAllText(path));
+
+    public void RegisterCrd(JsonObject crd)
+    {
+        ArgumentNullException.ThrowIfNull(crd);
+        var type = _state.Registry.Find("apiextensions.k8s.io", "v1", "customresourcedefinitions")!;
+        _objects.Create(new WriteContext(type, null, null, null, FieldManager, _state.NowText(), false), crd.DeepClone().AsObject());
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_gc is not null)
+        {
+            _state.Store.Committed = null;
+            await _gc.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (_app is not null)
+        {
+            Faults.Clear();
+            Faults.DropWatches();
+            await _app.StopAsync(CancellationToken.None).ConfigureAwait(false);
+            await _app.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+}

@@ -1,0 +1,46 @@
+namespace DesktopOperator.Testing.ApiServer;
+
+/// <summary>Settings of a <see cref="TestApiServer"/>; read at start (except where noted).</summary>
+public sealed class TestApiServerOptions
+{
+    /// <summary>When set, requests need <c>Authorization: Bearer {token}</c>: a wrong token gets 401, none 403.</summary>
+    public string? BearerToken { get; set; }
+
+    /// <summary>
+    /// Run the owner-reference garbage collector and the namespace controller, as kube-controller-manager does in a
+    /// real cluster. Off reproduces the transcripts' bare kube-apiserver.
+    /// </summary>
+    public bool GarbageCollection { get; set; } = true;
+
+    /// <summary>
+    /// Create a <c>default</c> ServiceAccount in every namespace (kube-controller-manager's job). Off: pod creation in
+    /// a namespace without one answers 403, as in transcript 11.
+    /// </summary>
+    public bool CreateDefaultServiceAccounts { get; set; } = true;
+
+    /// <summary>How many changes stay replayable for watches; older resourceVersions answer 410 Expired.</summary>
+    public int HistoryWindow { get; set; } = 10_000;
+
+    /// <summary>Period between BOOKMARK events on watches that allow them.</summary>
+    public TimeSpan BookmarkInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>A watch with timeoutSeconds gets a BOOKMARK this long before its deadline (the real server: ~2 s).</summary>
+    public TimeSpan BookmarkBeforeTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Multiplies every <c>timeoutSeconds</c> of a watch (e.g. 0.1 to replay long waits quickly).</summary>
+    public double WatchTimeoutScale { get; set; } = 1.0;
+
+    /// <summary>Namespaces present at start (each with a default ServiceAccount when enabled).</summary>
+    public IList<string> Namespaces { get; } = ["default"];
+
+    /// <summary>CRD YAML or JSON files registered at start (e.g. the repository's <c>crds/*.yaml</c>).</summary>
+    public IList<string> CrdFiles { get; } = [];
+
+    /// <summary>First resourceVersion; later ones count up from it.</summary>
+    public long InitialResourceVersion { get; set; } = 1000;
+
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <summary>Source of uids and generated names; seed it for reproducible runs.</summary>
+    public Random Random { get; set; } = Random.Shared;
+}

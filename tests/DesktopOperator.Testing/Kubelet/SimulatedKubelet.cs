@@ -1,0 +1,239 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text.Json.Nodes;
+
+namespace DesktopOperator.Testing.Kubelet;
+
+/// <summary>
+/// A kubelet (and, optionally, scheduler) that works only through the Kubernetes HTTP API, so it can drive a real API
+/// server as well as <c>TestApiServer</c>: it lists and watches pods, binds unscheduled ones to its node
+/// (<c>pods/binding</c>), moves its pods to Running and Ready with a unique loopback IP (127.o.x.y), removes pods after
+/// their (scaled) grace period once deleted, and fails or evicts pods on request (phase Failed, reason Evicted, as a
+/// kubelet's node-pressure eviction does). Reconnects its watch on errors and relists on 410.
+/// </summary>
+public sealed class SimulatedKubelet : IAsyncDisposable
+{
+    private readonly HttpClient _client;
+    private readonly SimulatedKubeletOptions _options;
+    private readonly KubeletApi _api;
+    private readonly ConcurrentDictionary<string, string> _ips = new();
+    private readonly ConcurrentDictionary<string, Task> _pending = new();
+    private readonly CancellationTokenSource _stop = new();
+    private Task? _loop;
+    private int _nextIp;
+
+    public SimulatedKubelet(HttpClient client, SimulatedKubeletOptions? options = null)
+    {
+        _client = client;
+        _options = options ?? new SimulatedKubeletOptions();
+        _api = new KubeletApi(client);
+    }
+
+    /// <summary>Pods this kubelet started (namespace/name → IP).</summary>
+    public IReadOnlyDictionary<string, string> PodIps => _ips;
+
+    public Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        _loop = Task.Run(() => RunAsync(_stop.Token), cancellationToken);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Marks a running pod Failed (container exited with an error); not Ready any more.</summary>
+    public Task FailPodAsync(string ns, string name, string reason = "Error", CancellationToken cancellationToken = default) =>
+        _api.PatchStatusAsync(ns, name, Terminal("Failed", reason, $"pod {name} failed"), cancellationToken);
+
+    /// <summary>Evicts a pod the way the kubelet does under node pressure: phase Failed, reason Evicted.</summary>
+    public Task EvictPodAsync(string ns, string name, CancellationToken cancellationToken = default) =>
+        _api.PatchStatusAsync(ns, name, Terminal("Failed", "Evicted", "The node was low on resource: memory."), cancellationToken);
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync().ConfigureAwait(false);
+        if (_loop is not null)
+        {
+            try
+            {
+                await _loop.ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+            {
+            }
+        }
+
+        foreach (var task in _pending.Values)
+        {
+            try
+            {
+                await task.ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+            {
+            }
+        }
+
+        _stop.Dispose();
+    }
+
+    private string PodsPath => _options.Namespace is { } ns ? $"api/v1/namespaces/{ns}/pods" : "api/v1/pods";
+
+    private string Selector => _options.LabelSelector is { } s ? "&labelSelector=" + Uri.EscapeDataString(s) : string.Empty;
+
+    private async Task RunAsync(CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                var list = JsonNode.Parse(await _client.GetStringAsync($"{PodsPath}?limit=500{Selector}", ct).ConfigureAwait(false))!;
+                foreach (var pod in (list["items"] as JsonArray ?? []).OfType<JsonObject>())
+                {
+                    await HandleAsync(pod, ct).ConfigureAwait(false);
+                }
+
+                await WatchAsync(list["metadata"]!["resourceVersion"]!.GetValue<string>(), ct).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is HttpRequestException or IOException or System.Text.Json.JsonException && !ct.IsCancellationRequested)
+            {
+                // The API server dropped us (fault injection, outage): back off briefly, then relist.
+                await Task.Delay(TimeSpan.FromMilliseconds(100), _options.TimeProvider, ct).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task WatchAsync(string rv, CancellationToken ct)
+    {
+        using var response = await _client.GetAsync($"{PodsPath}?watch=1&allowWatchBookmarks=true&resourceVersion={rv}{Selector}", HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
+        response.EnsureSuccessStatusCode();
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false));
+        while (await reader.ReadLineAsync(ct).ConfigureAwait(false) is { } line)
+        {
+            var e = JsonNode.Parse(line)!;
+            var type = e["type"]!.GetValue<string>();
+            if (type == "ERROR")
+            {
+                return; // 410 Expired or another error: relist.
+            }
+
+            if (type is "ADDED" or "MODIFIED" && e["object"] is JsonObject pod)
+            {
+                await HandleAsync(pod, ct).ConfigureAwait(false);
+            }
+            else if (type == "DELETED" && e["object"] is JsonObject gone)
+            {
+                _ips.TryRemove(Key(gone), out _);
+            }
+        }
+    }
+
+    private async Task HandleAsync(JsonObject pod, CancellationToken ct)
+    {
+        var ns = pod["metadata"]!["namespace"]!.GetValue<string>();
+        var name = pod["metadata"]!["name"]!.GetValue<string>();
+        var node = pod["spec"]?["nodeName"]?.GetValue<string>();
+        var phase = pod["status"]?["phase"]?.GetValue<string>();
+        if (pod["metadata"]?["deletionTimestamp"] is not null)
+        {
+            if (node == _options.NodeName || string.IsNullOrEmpty(node))
+            {
+                ScheduleRemoval(pod, ns, name, ct);
+            }
+
+            return;
+        }
+
+        if (string.IsNullOrEmpty(node))
+        {
+            if (_options.ActAsScheduler)
+            {
+                await _api.BindAsync(ns, name, _options.NodeName, ct).ConfigureAwait(false);
+            }
+
+            return;
+        }
+
+        if (node != _options.NodeName || phase is not (null or "Pending") || !_pending.TryAdd($"start:{Uid(pod)}", Task.CompletedTask))
+        {
+            return;
+        }
+
+        _pending[$"start:{Uid(pod)}"] = StartPodAsync(pod, ns, name, ct);
+    }
+
+    private async Task StartPodAsync(JsonObject pod, string ns, string name, CancellationToken ct)
+    {
+        try
+        {
+            if (_options.StartDelay > TimeSpan.Zero)
+            {
+                await Task.Delay(_options.StartDelay, _options.TimeProvider, ct).ConfigureAwait(false);
+            }
+
+            var ip = _ips.GetOrAdd(Key(pod), _ => NextIp());
+            var now = Now();
+            var ready = new JsonObject { ["type"] = "Ready", ["status"] = "True", ["lastProbeTime"] = null, ["lastTransitionTime"] = now };
+            var status = new JsonObject
+            {
+                ["phase"] = "Running",
+                ["hostIP"] = "127.0.0.1",
+                ["podIP"] = ip,
+                ["podIPs"] = new JsonArray(new JsonObject { ["ip"] = ip }),
+                ["startTime"] = now,
+                ["conditions"] = new JsonArray(
+                    Condition("Initialized", now),
+                    ready,
+                    Condition("ContainersReady", now),
+                    Condition("PodScheduled", now)),
+            };
+            await _api.PatchStatusAsync(ns, name, status, ct).ConfigureAwait(false);
+        }
+        catch (HttpRequestException) when (!ct.IsCancellationRequested)
+        {
+            _pending.TryRemove($"start:{Uid(pod)}", out _); // Retried on the next event for this pod.
+        }
+    }
+
+    private void ScheduleRemoval(JsonObject pod, string ns, string name, CancellationToken ct)
+    {
+        var key = $"delete:{Uid(pod)}";
+        if (_pending.ContainsKey(key))
+        {
+            return;
+        }
+
+        var grace = pod["metadata"]?["deletionGracePeriodSeconds"] is { } g ? double.Parse(g.ToJsonString(), CultureInfo.InvariantCulture) : 0;
+        var uid = pod["metadata"]!["uid"]!.GetValue<string>();
+        _pending[key] = RemoveAfterAsync(ns, name, uid, TimeSpan.FromSeconds(grace * _options.GracePeriodScale), ct);
+    }
+
+    private async Task RemoveAfterAsync(string ns, string name, string uid, TimeSpan delay, CancellationToken ct)
+    {
+        if (delay > TimeSpan.Zero)
+        {
+            await Task.Delay(delay, _options.TimeProvider, ct).ConfigureAwait(false);
+        }
+
+        await _api.DeleteNowAsync(ns, name, uid, ct).ConfigureAwait(false);
+    }
+
+    private JsonObject Terminal(string phase, string reason, string message) => new()
+    {
+        ["phase"] = phase,
+        ["reason"] = reason,
+        ["message"] = message,
+        ["conditions"] = new JsonArray(new JsonObject { ["type"] = "Ready", ["status"] = "False", ["lastProbeTime"] = null, ["lastTransitionTime"] = Now(), ["reason"] = "PodFailed" }),
+    };
+
+    private string NextIp()
+    {
+        var n = Interlocked.Increment(ref _nextIp) - 1;
+        return $"127.{_options.PodIpOctet + (n / (254 * 254))}.{(n / 254 % 254) + 1}.{(n % 254) + 1}";
+    }
+
+    private string Now() => _options.TimeProvider.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
+    private static JsonObject Condition(string type, string now) => new() { ["type"] = type, ["status"] = "True", ["lastProbeTime"] = null, ["lastTransitionTime"] = now };
+
+    private static string Uid(JsonObject pod) => pod["metadata"]!["uid"]!.GetValue<string>();
+
+    private static string Key(JsonObject pod) => $"{pod["metadata"]!["namespace"]}/{pod["metadata"]!["name"]}";
+}
