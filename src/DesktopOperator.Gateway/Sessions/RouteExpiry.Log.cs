@@ -4,12 +4,12 @@ namespace DesktopOperator.Gateway.Sessions;
 
 internal sealed partial class RouteExpiry
 {
-    [LoggerMessage(EventId = 3201, Level = LogLevel.Information, Message = "Route {Pool}/{Key} expired after {Idle} without a connection; host {Host} slot freed")]
+    [LoggerMessage(EventId = 3721, Level = LogLevel.Information, Message = "Route {Pool}/{Key} expired after {Idle} without a connection; host {Host} slot freed")]
     private partial void LogRouteExpired(string pool, string key, string? host, TimeSpan idle);
 
-    [LoggerMessage(EventId = 3202, Level = LogLevel.Information, Message = "Route {Pool}/{Key} failed: host {Host} is no longer in the pool")]
+    [LoggerMessage(EventId = 3722, Level = LogLevel.Information, Message = "Route {Pool}/{Key} failed: host {Host} is no longer in the pool")]
     private partial void LogRouteFailed(string pool, string key, string host);
 
-    [LoggerMessage(EventId = 3203, Level = LogLevel.Error, Message = "Route expiry sweep failed; retrying at the next interval")]
+    [LoggerMessage(EventId = 3723, Level = LogLevel.Error, Message = "Route expiry sweep failed; retrying at the next interval")]
     private partial void LogSweepFailed(Exception exception);
 }

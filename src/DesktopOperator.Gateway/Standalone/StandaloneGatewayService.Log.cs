@@ -4,9 +4,9 @@ namespace DesktopOperator.Gateway.Standalone;
 
 internal sealed partial class StandaloneGatewayService
 {
-    [LoggerMessage(EventId = 3401, Level = LogLevel.Information, Message = "Standalone gateway serving {Pools} pools from {Folder}")]
+    [LoggerMessage(EventId = 3821, Level = LogLevel.Information, Message = "Standalone gateway serving {Pools} pools from {Folder}")]
     private static partial void LogStarted(ILogger logger, string folder, int pools);
 
-    [LoggerMessage(EventId = 3402, Level = LogLevel.Information, Message = "Stopping: live connections may run for {DrainTime} more")]
+    [LoggerMessage(EventId = 3822, Level = LogLevel.Information, Message = "Stopping: live connections may run for {DrainTime} more")]
     private static partial void LogDraining(ILogger logger, TimeSpan drainTime);
 }

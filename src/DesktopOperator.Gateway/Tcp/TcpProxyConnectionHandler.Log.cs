@@ -33,9 +33,9 @@ internal sealed partial class TcpProxyConnectionHandler
         }
     }
 
-    [LoggerMessage(EventId = 3001, Message = "Connection from {Client} to pool {Pool} ({Protocol}) via host {Host} ended: {Result} {Reject}{Routing}; {BytesToHost} bytes to host, {BytesToClient} to client, {DurationMs} ms")]
+    [LoggerMessage(EventId = 3601, Message = "Connection from {Client} to pool {Pool} ({Protocol}) via host {Host} ended: {Result} {Reject}{Routing}; {BytesToHost} bytes to host, {BytesToClient} to client, {DurationMs} ms")]
     private static partial void LogConnectionEnded(ILogger logger, LogLevel level, string pool, string protocol, EndPoint? client, string? host, TcpProxyError result, string? reject, RoutingResult? routing, long bytesToHost, long bytesToClient, double durationMs);
 
-    [LoggerMessage(EventId = 3002, Level = LogLevel.Information, Message = "Drain time of pool {Pool} ({Protocol}) is over: canceling {Count} live connections")]
+    [LoggerMessage(EventId = 3602, Level = LogLevel.Information, Message = "Drain time of pool {Pool} ({Protocol}) is over: canceling {Count} live connections")]
     private static partial void LogDrainCanceling(ILogger logger, string pool, string protocol, int count);
 }

@@ -4,9 +4,9 @@ namespace DesktopOperator.Gateway.Tcp;
 
 internal sealed partial class UpstreamDispatcher
 {
-    [LoggerMessage(EventId = 3101, Level = LogLevel.Warning, Message = "Connect to host {Host} ({Address}:{Port}) of pool {Pool} ({Protocol}) failed: {Reason}; redispatching")]
+    [LoggerMessage(EventId = 3611, Level = LogLevel.Warning, Message = "Connect to host {Host} ({Address}:{Port}) of pool {Pool} ({Protocol}) failed: {Reason}; redispatching")]
     private static partial void LogConnectFailed(ILogger logger, string pool, string protocol, string host, string address, int port, string reason);
 
-    [LoggerMessage(EventId = 3102, Level = LogLevel.Error, Message = "Routing a connection to pool {Pool} ({Protocol}) failed")]
+    [LoggerMessage(EventId = 3612, Level = LogLevel.Error, Message = "Routing a connection to pool {Pool} ({Protocol}) failed")]
     private static partial void LogRouterFailed(ILogger logger, string pool, string protocol, Exception exception);
 }

@@ -112,6 +112,6 @@ public sealed partial class EventRecorder : IEventRecorder
         public DateTimeOffset LastSeen { get; set; } = lastSeen;
     }
 
-    [LoggerMessage(EventId = 4001, Level = LogLevel.Warning, Message = "Could not write event {Reason} about {Name}; dropped")]
+    [LoggerMessage(EventId = 2201, Level = LogLevel.Warning, Message = "Could not write event {Reason} about {Name}; dropped")]
     private static partial void LogWriteFailed(ILogger logger, string reason, string? name, Exception exception);
 }

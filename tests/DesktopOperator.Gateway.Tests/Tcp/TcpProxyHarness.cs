@@ -174,7 +174,7 @@ internal sealed class TcpProxyHarness : IAsyncDisposable
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
-            if (eventId.Id == 3001 && state is IReadOnlyList<KeyValuePair<string, object?>> values)
+            if (eventId.Id == 3601 && state is IReadOnlyList<KeyValuePair<string, object?>> values)
             {
                 foreach (var value in values)
                 {
