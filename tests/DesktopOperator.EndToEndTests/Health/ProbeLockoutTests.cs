@@ -61,6 +61,23 @@ public sealed class ProbeLockoutTests
         Assert.Equal(ProbeOutcome.Success, (await RunAsync(new VncBannerProbe(), host.Endpoint)).Outcome);
     }
 
+    /// <summary>
+    /// The same hazard from the <c>tcp</c> check kind: a bare connect counts against the source too, so a VNC pool
+    /// must not be checked with <c>tcp</c> against a TigerVNC port.
+    /// </summary>
+    [ToolFact("Xvnc", "vncsnapshot", "setsid")]
+    public async Task TcpConnectProbes_AgainstXvnc_NextClientRefusedAsTooManySecurityFailures()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        await using var host = await XvncHost.StartAsync(new XvncHostOptions("tcp-checked", LoopbackPorts.Address(45)), cts.Token);
+
+        await RunProbesAsync(new TcpConnectProbe(), host.Endpoint, BareConnects);
+
+        var snapshot = await VncSnapshotClient.CaptureAsync(host.Endpoint, Path.Combine(host.LogDirectory, "frame.jpg"), ClientTimeout, cts.Token);
+        Assert.False(snapshot.Succeeded, snapshot.Process.ToString());
+        Assert.Contains(TooManyFailures, snapshot.Process.Stdout + snapshot.Process.Stderr, StringComparison.Ordinal);
+    }
+
     [ToolFact("sshd", "ssh", "ssh-keygen", "setsid")]
     public async Task SshProbe_ManyChecksAgainstSshd_RealClientStillServed()
     {
