@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Text;
 using DesktopOperator.Gateway.Health;
 using DesktopOperator.Gateway.Health.Probes;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -15,7 +14,7 @@ public sealed class HostHealthMonitorLoopbackTests
     public async Task KilledHost_UnhealthyAfterFallChecks_BackAfterRiseChecks()
     {
         var settings = new HealthCheckSettings { Kind = HealthCheckKind.Vnc, Interval = TimeSpan.FromMilliseconds(30), Timeout = TimeSpan.FromSeconds(2), Rise = 2, Fall = 3 };
-        var banner = LoopbackServer.Sends(Encoding.ASCII.GetBytes("RFB 003.008\n"));
+        var banner = new FakeRfbServer("RFB 003.008\n").HandleAsync;
         var host = new LoopbackServer(banner);
         var port = host.Port;
         var probe = new RecordingProbe(HealthProbes.Create(settings));

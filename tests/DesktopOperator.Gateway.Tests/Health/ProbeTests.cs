@@ -59,41 +59,6 @@ public sealed class ProbeTests
     }
 
     [Theory]
-    [InlineData("RFB 003.008\n")]
-    [InlineData("RFB 003.003\n")]
-    [InlineData("RFB 003.889\n")]
-    public async Task Vnc_Rfb3Banner_Success(string banner)
-    {
-        await using var server = new LoopbackServer(LoopbackServer.Sends(Encoding.ASCII.GetBytes(banner)));
-
-        Assert.Equal(ProbeOutcome.Success, (await ProbeAssert.RunAsync(new VncBannerProbe(), server.Port)).Outcome);
-    }
-
-    [Theory]
-    [InlineData("SSH-2.0-OpenSSH_9.2\r\n")]
-    [InlineData("HTTP/1.1 400 Bad Request\r\n\r\n")]
-    [InlineData("RFB 004.001\n")]
-    public async Task Vnc_OtherBanner_Invalid(string banner)
-    {
-        await using var server = new LoopbackServer(LoopbackServer.Sends(Encoding.ASCII.GetBytes(banner)));
-
-        Assert.Equal(ProbeOutcome.Invalid, (await ProbeAssert.RunAsync(new VncBannerProbe(), server.Port)).Outcome);
-    }
-
-    [Fact]
-    public async Task Vnc_BannerSplitAcrossWrites_Success()
-    {
-        await using var server = new LoopbackServer(async (socket, token) =>
-        {
-            await socket.SendAsync("RFB 00"u8.ToArray(), SocketFlags.None, token);
-            await socket.SendAsync("3.008\n"u8.ToArray(), SocketFlags.None, token);
-            await LoopbackServer.DrainUntilClosedAsync(socket, token);
-        });
-
-        Assert.Equal(ProbeOutcome.Success, (await ProbeAssert.RunAsync(new VncBannerProbe(), server.Port)).Outcome);
-    }
-
-    [Theory]
     [InlineData("SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3\r\n")]
     [InlineData("SSH-2.0-dropbear\n")]
     [InlineData("SSH-1.99-Cisco-1.25\r\n")]

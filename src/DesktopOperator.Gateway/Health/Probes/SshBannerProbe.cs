@@ -6,6 +6,13 @@ namespace DesktopOperator.Gateway.Health.Probes;
 /// Passes when the server identifies as SSH 2 (<c>SSH-2.0-…</c>, or <c>SSH-1.99-…</c> which also speaks 2).
 /// RFC 4253 section 4.2 lets a server send other lines first; each line is at most 255 bytes, and this probe
 /// reads at most <see cref="MaxBytes"/> in all.
+/// <para>
+/// Closing after the banner does not penalise the gateway's address on OpenSSH 9.2 (Debian 12): MaxStartups only
+/// counts connections still open, and there are no per-source penalties (tested end to end). OpenSSH 9.8+ adds
+/// PerSourcePenalties, whose <c>noauth</c> penalty counts any connection that ends without trying to log in, with or
+/// without an identification string from us, so sending one would not help: there, exempt the gateway's address
+/// (PerSourcePenaltyExemptList).
+/// </para>
 /// </summary>
 internal sealed class SshBannerProbe : ConnectingProbe
 {

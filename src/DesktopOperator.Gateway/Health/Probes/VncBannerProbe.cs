@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using System.Text;
 
 namespace DesktopOperator.Gateway.Health.Probes;
 
@@ -27,6 +28,19 @@ internal sealed class VncBannerProbe : ConnectingProbe
         && char.IsAsciiDigit((char)banner[8]) && char.IsAsciiDigit((char)banner[9]) && char.IsAsciiDigit((char)banner[10])
         && banner[11] == (byte)'\n';
 
+    /// <summary>
+    /// The minor version to answer a 3.x server with, or 0 when there is none (RFC 6143 section 7.1.1: only 3.3,
+    /// 3.7 and 3.8 exist; others are treated as 3.3, and a client never asks for more than the server offers, so
+    /// 3.0-3.2 cannot be answered). Above 3.8 (Apple's 3.889) the answer is 3.8, as TigerVNC's viewer does.
+    /// </summary>
+    public static int ChooseMinor(int serverMinor) => serverMinor switch
+    {
+        < 3 => 0,
+        < 7 => 3,
+        7 => 7,
+        _ => 8,
+    };
+
     protected override async Task<ProbeResult> ExchangeAsync(Socket socket, CancellationToken cancellationToken)
     {
         var buffer = new byte[BannerLength];
@@ -41,20 +55,28 @@ internal sealed class VncBannerProbe : ConnectingProbe
             return ProbeResult.Invalid("not an RFB 3.x banner: " + Printable(buffer));
         }
 
-        var minor = ((buffer[8] - '0') * 100) + ((buffer[9] - '0') * 10) + (buffer[10] - '0');
-        return minor >= 7
-            ? await NegotiateSecurityAsync(socket, minor >= 8 ? "RFB 003.008\n"u8.ToArray() : "RFB 003.007\n"u8.ToArray(), minor >= 8, cancellationToken)
-            : await ReadServerChosenSecurityAsync(socket, cancellationToken);
+        var minor = ChooseMinor(((buffer[8] - '0') * 100) + ((buffer[9] - '0') * 10) + (buffer[10] - '0'));
+        if (minor == 0)
+        {
+            return ProbeResult.Invalid("unsupported RFB version: " + Printable(buffer));
+        }
+
+        await socket.SendAsync(Encoding.ASCII.GetBytes($"RFB 003.00{minor}\n"), SocketFlags.None, cancellationToken);
+        return minor == 3
+            ? await ReadServerChosenSecurityAsync(socket, cancellationToken)
+            : await NegotiateSecurityAsync(socket, minor, cancellationToken);
     }
 
-    /// <summary>RFB 3.7/3.8: the server lists its types; pick None when offered.</summary>
-    private static async Task<ProbeResult> NegotiateSecurityAsync(Socket socket, byte[] version, bool hasNoneResult, CancellationToken cancellationToken)
+    /// <summary>
+    /// RFB 3.7/3.8 (section 7.1.2): the server lists its types; the probe picks None when offered. Only 3.8 answers
+    /// None with a SecurityResult (section 7.2.1); 3.7 goes straight on to ClientInit, which the probe never sends.
+    /// </summary>
+    private static async Task<ProbeResult> NegotiateSecurityAsync(Socket socket, int minor, CancellationToken cancellationToken)
     {
-        await socket.SendAsync(version, SocketFlags.None, cancellationToken);
         var count = new byte[1];
         if (await ReceiveUntilAsync(socket, count, static _ => false, cancellationToken) < 1)
         {
-            return ProbeResult.Closed(0);
+            return ProbeResult.Closed(BannerLength);
         }
 
         if (count[0] == 0)
@@ -64,33 +86,40 @@ internal sealed class VncBannerProbe : ConnectingProbe
         }
 
         var types = new byte[count[0]];
-        if (await ReceiveUntilAsync(socket, types, static _ => false, cancellationToken) < types.Length)
+        var received = await ReceiveUntilAsync(socket, types, static _ => false, cancellationToken);
+        if (received < types.Length)
         {
-            return ProbeResult.Closed(types.Length);
+            return ProbeResult.Closed(BannerLength + 1 + received);
         }
 
         if (Array.IndexOf(types, SecurityNone) < 0)
         {
+            // Password only: choosing nothing and closing is the least the probe can do (see the class comment).
             return ProbeResult.Success;
         }
 
         await socket.SendAsync(new[] { SecurityNone }, SocketFlags.None, cancellationToken);
-        if (hasNoneResult)
+        if (minor < 8)
         {
-            var result = new byte[4];
-            await ReceiveUntilAsync(socket, result, static _ => false, cancellationToken);
+            return ProbeResult.Success;
         }
 
-        return ProbeResult.Success;
+        // Read the whole result, so the server has finished security before the probe closes. A failed result
+        // (the server refusing) still shows a live server, as a count of 0 does.
+        var result = new byte[4];
+        received = await ReceiveUntilAsync(socket, result, static _ => false, cancellationToken);
+        return received < result.Length
+            ? ProbeResult.Closed(BannerLength + 1 + types.Length + received)
+            : ProbeResult.Success;
     }
 
-    /// <summary>RFB 3.3: the server chooses the type and sends it as a 32-bit number.</summary>
+    /// <summary>RFB 3.3 (RFC 6143 appendix A.1): the server chooses the type and sends it as a 32-bit number.</summary>
     private static async Task<ProbeResult> ReadServerChosenSecurityAsync(Socket socket, CancellationToken cancellationToken)
     {
-        await socket.SendAsync("RFB 003.003\n"u8.ToArray(), SocketFlags.None, cancellationToken);
         var type = new byte[4];
-        return await ReceiveUntilAsync(socket, type, static _ => false, cancellationToken) < type.Length
-            ? ProbeResult.Closed(0)
+        var received = await ReceiveUntilAsync(socket, type, static _ => false, cancellationToken);
+        return received < type.Length
+            ? ProbeResult.Closed(BannerLength + received)
             : ProbeResult.Success;
     }
 }

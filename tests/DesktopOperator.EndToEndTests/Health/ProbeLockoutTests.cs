@@ -1,0 +1,142 @@
+using System.Net;
+using System.Net.Sockets;
+using DesktopOperator.Gateway.Health;
+using DesktopOperator.Gateway.Health.Probes;
+using DesktopOperator.Testing.Desktops;
+using DesktopOperator.Testing.Desktops.Clients;
+using DesktopOperator.Testing.Net;
+
+namespace DesktopOperator.EndToEndTests.Health;
+
+/// <summary>
+/// Health checks come from the gateway's address, the same address every proxied user comes from: a server that
+/// penalises a source for connections that end early would lock everyone out. These tests run many probes
+/// against real servers, then a real client, which must still get in.
+/// </summary>
+public sealed class ProbeLockoutTests
+{
+    /// <summary>Well above TigerVNC's default BlacklistThreshold of 5.</summary>
+    private const int Probes = 20;
+
+    /// <summary>Enough to pass the threshold (the 6th early close is the last let through), not a flood.</summary>
+    private const int BareConnects = 8;
+
+    private const string TooManyFailures = "Too many security failures";
+    private static readonly TimeSpan ClientTimeout = TimeSpan.FromSeconds(20);
+
+    [ToolFact("Xvnc", "vncsnapshot", "setsid")]
+    public async Task VncProbe_ManyChecksAgainstXvnc_RealClientsStillServed()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        await using var host = await XvncHost.StartAsync(new XvncHostOptions("probed", LoopbackPorts.Address(41)), cts.Token);
+
+        await RunProbesAsync(new VncBannerProbe(), host.Endpoint, Probes);
+
+        var snapshot = await VncSnapshotClient.CaptureAsync(host.Endpoint, Path.Combine(host.LogDirectory, "frame.jpg"), ClientTimeout, cts.Token);
+        Assert.True(snapshot.Succeeded, snapshot.Process + "\n" + host.Describe());
+        Assert.Equal("probed", snapshot.DesktopName);
+        var init = await RfbClient.ReadServerInitAsync(host.Endpoint, ClientTimeout, cts.Token);
+        Assert.Equal("probed", init.DesktopName);
+    }
+
+    /// <summary>
+    /// The server behaviour the VNC probe avoids: connections that read the banner and close get the source
+    /// blacklisted, and the next real client is refused. The probe then still passes (a refusing server is up).
+    /// </summary>
+    [ToolFact("Xvnc", "vncsnapshot", "setsid")]
+    public async Task BannerOnlyConnects_AgainstXvnc_NextClientRefusedAsTooManySecurityFailures()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        await using var host = await XvncHost.StartAsync(new XvncHostOptions("blacklisting", LoopbackPorts.Address(42)), cts.Token);
+
+        for (var i = 0; i < BareConnects; i++)
+        {
+            await ReadBannerAndCloseAsync(host.Endpoint, cts.Token);
+        }
+
+        // Within the blacklist's first timeout (10 s by default), so the refusal is still in force.
+        var snapshot = await VncSnapshotClient.CaptureAsync(host.Endpoint, Path.Combine(host.LogDirectory, "frame.jpg"), ClientTimeout, cts.Token);
+        Assert.False(snapshot.Succeeded, snapshot.Process.ToString());
+        Assert.Contains(TooManyFailures, snapshot.Process.Stdout + snapshot.Process.Stderr, StringComparison.Ordinal);
+        Assert.Equal(ProbeOutcome.Success, (await RunAsync(new VncBannerProbe(), host.Endpoint)).Outcome);
+    }
+
+    /// <summary>
+    /// The same hazard from the <c>tcp</c> check kind: a bare connect counts against the source too, so a VNC pool
+    /// must not be checked with <c>tcp</c> against a TigerVNC port.
+    /// </summary>
+    [ToolFact("Xvnc", "vncsnapshot", "setsid")]
+    public async Task TcpConnectProbes_AgainstXvnc_NextClientRefusedAsTooManySecurityFailures()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        await using var host = await XvncHost.StartAsync(new XvncHostOptions("tcp-checked", LoopbackPorts.Address(45)), cts.Token);
+
+        await RunProbesAsync(new TcpConnectProbe(), host.Endpoint, BareConnects);
+
+        var snapshot = await VncSnapshotClient.CaptureAsync(host.Endpoint, Path.Combine(host.LogDirectory, "frame.jpg"), ClientTimeout, cts.Token);
+        Assert.False(snapshot.Succeeded, snapshot.Process.ToString());
+        Assert.Contains(TooManyFailures, snapshot.Process.Stdout + snapshot.Process.Stderr, StringComparison.Ordinal);
+    }
+
+    [ToolFact("sshd", "ssh", "ssh-keygen", "setsid")]
+    public async Task SshProbe_ManyChecksAgainstSshd_RealClientStillServed()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        var keyFolder = HostLogs.CreateDirectory("ssh-probe-client");
+        try
+        {
+            var key = await SshClientKey.CreateAsync(keyFolder, cts.Token);
+            await using var host = await SshdHost.StartAsync(new SshdHostOptions("ssh-probed", LoopbackPorts.Address(43), ClientKey: key), cts.Token);
+
+            await RunProbesAsync(new SshBannerProbe(), host.Endpoint, Probes);
+
+            var result = await SshClient.RunAsync(host.Endpoint, key, SshdHost.User, "echo in", ClientTimeout, cts.Token);
+            Assert.True(result.Succeeded, result + "\n" + host.Describe());
+            Assert.Equal("ssh-probed", SshClient.ServedBy(result));
+        }
+        finally
+        {
+            HostLogs.Remove(keyFolder);
+        }
+    }
+
+    [ToolFact("xrdp", "Xvnc", "Xvfb", "xfreerdp", "setsid")]
+    public async Task RdpProbe_ManyChecksAgainstXrdp_RealClientStillServed()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+        await using var display = await XvfbDisplay.StartAsync(cts.Token);
+        await using var host = await XrdpHost.StartAsync(new XrdpHostOptions("rdp-probed", LoopbackPorts.Address(44)), cts.Token);
+
+        await RunProbesAsync(new RdpX224Probe(), host.Endpoint, Probes);
+
+        var result = await FreeRdpClient.AuthOnlyAsync(display, host.Endpoint, "alice", "secret", TimeSpan.FromSeconds(30), cts.Token);
+        Assert.True(result.Succeeded, result.Process + "\n" + host.Describe());
+    }
+
+    private static async Task RunProbesAsync(IHealthProbe probe, IPEndPoint endpoint, int count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            var result = await RunAsync(probe, endpoint);
+            Assert.True(result.IsSuccess, $"{probe.Name} probe {i + 1} of {count}: {result}");
+        }
+    }
+
+    private static Task<ProbeResult> RunAsync(IHealthProbe probe, IPEndPoint endpoint) =>
+        HealthProbeRunner.RunAsync(probe, endpoint.Address.ToString(), endpoint.Port, TimeSpan.FromSeconds(5), TimeProvider.System, CancellationToken.None);
+
+    /// <summary>What a banner-only check does: connect, read the 12-byte ProtocolVersion, close.</summary>
+    private static async Task ReadBannerAndCloseAsync(IPEndPoint endpoint, CancellationToken cancellationToken)
+    {
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await socket.ConnectAsync(endpoint, cancellationToken);
+        var banner = new byte[12];
+        var filled = 0;
+        while (filled < banner.Length)
+        {
+            var read = await socket.ReceiveAsync(banner.AsMemory(filled), SocketFlags.None, cancellationToken);
+            Assert.True(read > 0, $"Xvnc closed after {filled} bytes");
+            filled += read;
+        }
+    }
+}

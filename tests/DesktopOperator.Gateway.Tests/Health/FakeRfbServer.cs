@@ -1,0 +1,164 @@
+using System.Buffers.Binary;
+using System.Net.Sockets;
+using System.Text;
+
+namespace DesktopOperator.Gateway.Tests.Health;
+
+/// <summary>
+/// The server side of the RFB handshake up to the end of security (RFC 6143 sections 7.1.1-7.1.3), as a
+/// <see cref="LoopbackServer"/> handler. It follows the version the client answers, like a real server: 3.7 and 3.8
+/// get the list of <see cref="SecurityTypes"/> (an empty list is a refusal with <see cref="RefusalReason"/>), 3.8
+/// gets SecurityResult OK after choosing None; 3.3 gets the server-chosen <see cref="ServerChosenType"/>. Then it
+/// holds the connection until the client closes. What the client sent on its first connection is kept.
+/// </summary>
+internal sealed class FakeRfbServer
+{
+    private readonly TaskCompletionSource<byte[]> _first = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public FakeRfbServer(string banner = "RFB 003.008\n") => Banner = Encoding.ASCII.GetBytes(banner);
+
+    public byte[] Banner { get; }
+
+    /// <summary>Sends the banner in two writes with a pause, so a client sees it arrive in pieces.</summary>
+    public bool SplitBanner { get; init; }
+
+    /// <summary>Closes right after the banner, reading nothing.</summary>
+    public bool CloseAfterBanner { get; init; }
+
+    /// <summary>For 3.7+: the types offered. Empty: count 0, then <see cref="RefusalReason"/>.</summary>
+    public byte[] SecurityTypes { get; init; } = [1];
+
+    /// <summary>For 3.3: the type the server chooses (0 is a refusal with <see cref="RefusalReason"/>).</summary>
+    public uint ServerChosenType { get; init; } = 1;
+
+    public string RefusalReason { get; init; } = "Too many security failures";
+
+    /// <summary>When set, sent instead of the security phase (for a server that answers nonsense).</summary>
+    public byte[]? RawSecurityPhase { get; init; }
+
+    /// <summary>False: close after the security phase instead of waiting for the client to close.</summary>
+    public bool HoldOpen { get; init; } = true;
+
+    /// <summary>What the client sent on the first connection, complete once the client closed it.</summary>
+    public Task<byte[]> FirstTranscript => _first.Task;
+
+    public async Task HandleAsync(Socket socket, CancellationToken token)
+    {
+        var received = new MemoryStream();
+        try
+        {
+            await ServeAsync(socket, received, token);
+        }
+        finally
+        {
+            _first.TrySetResult(received.ToArray());
+        }
+    }
+
+    private async Task ServeAsync(Socket socket, MemoryStream received, CancellationToken token)
+    {
+        if (SplitBanner)
+        {
+            await socket.SendAsync(Banner.AsMemory(0, 6), SocketFlags.None, token);
+            await Task.Delay(20, token);
+            await socket.SendAsync(Banner.AsMemory(6), SocketFlags.None, token);
+        }
+        else
+        {
+            await socket.SendAsync(Banner, SocketFlags.None, token);
+        }
+
+        if (CloseAfterBanner)
+        {
+            return;
+        }
+
+        var version = await ReadAsync(socket, received, 12, token);
+        if (version is null)
+        {
+            return;
+        }
+
+        var minor = int.Parse(Encoding.ASCII.GetString(version, 8, 3), System.Globalization.CultureInfo.InvariantCulture);
+        if (RawSecurityPhase is not null)
+        {
+            await socket.SendAsync(RawSecurityPhase, SocketFlags.None, token);
+        }
+        else if (minor >= 7)
+        {
+            await NegotiateAsync(socket, received, minor, token);
+        }
+        else
+        {
+            await socket.SendAsync(U32(ServerChosenType), SocketFlags.None, token);
+            if (ServerChosenType == 0)
+            {
+                await SendReasonAsync(socket, token);
+            }
+        }
+
+        if (HoldOpen)
+        {
+            await DrainAsync(socket, received, token);
+        }
+    }
+
+    private async Task NegotiateAsync(Socket socket, MemoryStream received, int minor, CancellationToken token)
+    {
+        await socket.SendAsync((byte[])[(byte)SecurityTypes.Length, .. SecurityTypes], SocketFlags.None, token);
+        if (SecurityTypes.Length == 0)
+        {
+            await SendReasonAsync(socket, token);
+            return;
+        }
+
+        var choice = await ReadAsync(socket, received, 1, token);
+        if (choice is not null && choice[0] == 1 && minor >= 8)
+        {
+            await socket.SendAsync(U32(0), SocketFlags.None, token);
+        }
+    }
+
+    private Task SendReasonAsync(Socket socket, CancellationToken token)
+    {
+        var reason = Encoding.ASCII.GetBytes(RefusalReason);
+        return socket.SendAsync((byte[])[.. U32((uint)reason.Length), .. reason], SocketFlags.None, token).AsTask();
+    }
+
+    private static byte[] U32(uint value)
+    {
+        var bytes = new byte[4];
+        BinaryPrimitives.WriteUInt32BigEndian(bytes, value);
+        return bytes;
+    }
+
+    /// <summary>Reads exactly <paramref name="count"/> bytes, or null when the client closes first.</summary>
+    private static async Task<byte[]?> ReadAsync(Socket socket, MemoryStream received, int count, CancellationToken token)
+    {
+        var buffer = new byte[count];
+        var filled = 0;
+        while (filled < count)
+        {
+            var read = await socket.ReceiveAsync(buffer.AsMemory(filled), SocketFlags.None, token);
+            if (read == 0)
+            {
+                return null;
+            }
+
+            received.Write(buffer, filled, read);
+            filled += read;
+        }
+
+        return buffer;
+    }
+
+    private static async Task DrainAsync(Socket socket, MemoryStream received, CancellationToken token)
+    {
+        var buffer = new byte[256];
+        int read;
+        while ((read = await socket.ReceiveAsync(buffer, SocketFlags.None, token)) > 0)
+        {
+            received.Write(buffer, 0, read);
+        }
+    }
+}
