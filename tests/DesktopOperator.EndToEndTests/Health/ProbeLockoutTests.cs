@@ -41,7 +41,7 @@ public sealed class ProbeLockoutTests
 
     /// <summary>
     /// The server behaviour the VNC probe avoids: connections that read the banner and close get the source
-    /// blacklisted, and the next real client is refused. The probe then still passes (a refusing server is up).
+    /// blacklisted, and the next real client is refused. The probe then fails the host, so new users go elsewhere.
     /// </summary>
     [ToolFact("Xvnc", "vncsnapshot", "setsid")]
     public async Task BannerOnlyConnects_AgainstXvnc_NextClientRefusedAsTooManySecurityFailures()
@@ -58,7 +58,9 @@ public sealed class ProbeLockoutTests
         var snapshot = await VncSnapshotClient.CaptureAsync(host.Endpoint, Path.Combine(host.LogDirectory, "frame.jpg"), ClientTimeout, cts.Token);
         Assert.False(snapshot.Succeeded, snapshot.Process.ToString());
         Assert.Contains(TooManyFailures, snapshot.Process.Stdout + snapshot.Process.Stderr, StringComparison.Ordinal);
-        Assert.Equal(ProbeOutcome.Success, (await RunAsync(new VncBannerProbe(), host.Endpoint)).Outcome);
+        var probe = await RunAsync(new VncBannerProbe(), host.Endpoint);
+        Assert.Equal(ProbeOutcome.Invalid, probe.Outcome);
+        Assert.Contains(TooManyFailures, probe.Detail, StringComparison.Ordinal);
     }
 
     /// <summary>

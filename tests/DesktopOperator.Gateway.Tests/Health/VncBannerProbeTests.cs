@@ -85,22 +85,26 @@ public sealed class VncBannerProbeTests
     }
 
     [Fact]
-    public async Task Rfb38_CountZeroWithReason_Success()
+    public async Task Rfb38_CountZeroWithReason_InvalidWithTheReason()
     {
         var rfb = new FakeRfbServer("RFB 003.008\n") { SecurityTypes = [] };
         await using var server = new LoopbackServer(rfb.HandleAsync);
 
-        Assert.Equal(ProbeOutcome.Success, (await ProbeAssert.RunAsync(new VncBannerProbe(), server.Port)).Outcome);
+        var result = await ProbeAssert.RunAsync(new VncBannerProbe(), server.Port);
+
+        Assert.Equal((ProbeOutcome.Invalid, "the server refuses the connection: Too many security failures"), (result.Outcome, result.Detail));
     }
 
     [Fact]
-    public async Task Rfb33_ServerChoosesInvalidWithReason_Success()
+    public async Task Rfb33_ServerChoosesInvalidWithReason_Invalid()
     {
-        // What a blacklisting TigerVNC sends to any client: up, refusing (the monitor cannot tell why from here).
+        // What a blacklisting TigerVNC sends to any client: up, but unusable from the gateway's address.
         var rfb = new FakeRfbServer("RFB 003.003\n") { ServerChosenType = 0 };
         await using var server = new LoopbackServer(rfb.HandleAsync);
 
-        Assert.Equal(ProbeOutcome.Success, (await ProbeAssert.RunAsync(new VncBannerProbe(), server.Port)).Outcome);
+        var result = await ProbeAssert.RunAsync(new VncBannerProbe(), server.Port);
+
+        Assert.Equal((ProbeOutcome.Invalid, "the server refuses the connection: Too many security failures"), (result.Outcome, result.Detail));
     }
 
     [Fact]

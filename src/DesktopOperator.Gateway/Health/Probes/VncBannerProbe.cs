@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Net.Sockets;
 using System.Text;
 
@@ -5,7 +6,8 @@ namespace DesktopOperator.Gateway.Health.Probes;
 
 /// <summary>
 /// Passes when the server opens with an RFB 3.x ProtocolVersion message (RFC 6143 section 7.1.1: exactly
-/// 12 bytes, <c>RFB 003.008\n</c>) and goes on to offer its security types.
+/// 12 bytes, <c>RFB 003.008\n</c>) and goes on to offer its security types; fails when the server refuses the
+/// connection (see <see cref="RefusedAsync"/>).
 /// <para>
 /// Why the probe does not hang up after the banner: TigerVNC blacklists an address after five connections that end
 /// before security completes (even a bare TCP connect), and every connection through the gateway comes from the
@@ -19,6 +21,7 @@ internal sealed class VncBannerProbe : ConnectingProbe
 {
     private const int BannerLength = 12;
     private const byte SecurityNone = 1;
+    private const int MaxReasonBytes = 256;
 
     public override string Name => HealthProbeNames.Vnc;
 
@@ -81,8 +84,7 @@ internal sealed class VncBannerProbe : ConnectingProbe
 
         if (count[0] == 0)
         {
-            // The server answers but refuses this connection (it says why next): up, and not ours to judge.
-            return ProbeResult.Success;
+            return await RefusedAsync(socket, cancellationToken);
         }
 
         var types = new byte[count[0]];
@@ -104,13 +106,15 @@ internal sealed class VncBannerProbe : ConnectingProbe
             return ProbeResult.Success;
         }
 
-        // Read the whole result, so the server has finished security before the probe closes. A failed result
-        // (the server refusing) still shows a live server, as a count of 0 does.
+        // Read the whole result, so the server has finished security before the probe closes.
         var result = new byte[4];
         received = await ReceiveUntilAsync(socket, result, static _ => false, cancellationToken);
-        return received < result.Length
-            ? ProbeResult.Closed(BannerLength + 1 + types.Length + received)
-            : ProbeResult.Success;
+        if (received < result.Length)
+        {
+            return ProbeResult.Closed(BannerLength + 1 + types.Length + received);
+        }
+
+        return result.AsSpan().IndexOfAnyExcept((byte)0) < 0 ? ProbeResult.Success : await RefusedAsync(socket, cancellationToken);
     }
 
     /// <summary>RFB 3.3 (RFC 6143 appendix A.1): the server chooses the type and sends it as a 32-bit number.</summary>
@@ -118,8 +122,29 @@ internal sealed class VncBannerProbe : ConnectingProbe
     {
         var type = new byte[4];
         var received = await ReceiveUntilAsync(socket, type, static _ => false, cancellationToken);
-        return received < type.Length
-            ? ProbeResult.Closed(BannerLength + received)
-            : ProbeResult.Success;
+        if (received < type.Length)
+        {
+            return ProbeResult.Closed(BannerLength + received);
+        }
+
+        return type.AsSpan().IndexOfAnyExcept((byte)0) < 0 ? await RefusedAsync(socket, cancellationToken) : ProbeResult.Success;
+    }
+
+    /// <summary>
+    /// The server refuses this connection and says why (a 32-bit length, then text). A refusing host is unusable from
+    /// the gateway even though it is up: TigerVNC answers every client this way once it has blacklisted the
+    /// gateway's address ("Too many security failures"), and new users must go elsewhere until that passes.
+    /// </summary>
+    private static async Task<ProbeResult> RefusedAsync(Socket socket, CancellationToken cancellationToken)
+    {
+        var header = new byte[4];
+        if (await ReceiveUntilAsync(socket, header, static _ => false, cancellationToken) < header.Length)
+        {
+            return ProbeResult.Invalid("the server refuses the connection (no reason given)");
+        }
+
+        var reason = new byte[Math.Clamp(BinaryPrimitives.ReadInt32BigEndian(header), 0, MaxReasonBytes)];
+        var received = await ReceiveUntilAsync(socket, reason, static _ => false, cancellationToken);
+        return ProbeResult.Invalid("the server refuses the connection: " + Printable(reason.AsSpan(0, received)));
     }
 }
