@@ -71,13 +71,14 @@ internal sealed partial class TcpProxyConnectionHandler : ConnectionHandler, IDi
             await connection.Transport.Input.CompleteAsync().ConfigureAwait(false);
             await connection.Transport.Output.CompleteAsync().ConfigureAwait(false);
             _metrics.ActiveConnections.Add(-1, _poolTags);
-            _metrics.Connections.Add(1, TcpProxyMetrics.WithTag(Settings, "result", TcpProxyMetrics.ResultLabel(outcome.Error, outcome.Routing)));
             if (outcome.HandshakeReject is { } reason)
             {
                 _metrics.HandshakeRejects.Add(1, TcpProxyMetrics.WithTag(Settings, "reason", reason));
             }
 
             LogOutcome(connection, outcome, _timeProvider.GetElapsedTime(started));
+            // Counted last: whoever sees the connection counted (a test, a scrape) also sees everything else it did.
+            _metrics.Connections.Add(1, TcpProxyMetrics.WithTag(Settings, "result", TcpProxyMetrics.ResultLabel(outcome.Error, outcome.Routing)));
             _tracker.Exit();
         }
     }
