@@ -32,7 +32,8 @@ public sealed class GatewayProxy(string name = "gateway") : IProxyUnderTest
         StandaloneGateway gateway;
         try
         {
-            gateway = await StandaloneGateway.StartAsync(manifests, state, setup.ListenAddress, directory, cancellationToken, setup, Name);
+            gateway = await StandaloneGateway.StartAsync(
+                new StandaloneGatewayOptions(manifests, state, setup.ListenAddress, directory) { Setup = setup, Name = Name }, cancellationToken);
         }
         catch (InvalidOperationException)
         {

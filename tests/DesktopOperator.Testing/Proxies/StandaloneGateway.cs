@@ -36,29 +36,37 @@ public sealed class StandaloneGateway : IAsyncDisposable
 
     internal ChildProcess Process => _process;
 
-    public static IReadOnlyList<string> Arguments(string manifests, string state, IPAddress listen, Uri admin, ProxySetup? setup) =>
-    [
-        "standalone", "--manifests", manifests, "--state", state,
-        "--listen-address", listen.ToString(),
+    public static IReadOnlyList<string> Arguments(StandaloneGatewayOptions options, Uri admin)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(admin);
+        var setup = options.Setup;
+        return
+        [
+        "standalone", "--manifests", options.Manifests, "--state", options.State,
+        "--listen-address", options.ListenAddress.ToString(),
         "--http", admin.ToString().TrimEnd('/'),
         // Tests stop gateways often: live connections get one second, not thirty.
         "--drain-time", "1s",
         "--rescan-interval", "1s",
         "--connect-timeout", Milliseconds(setup?.ConnectTimeout ?? TimeSpan.FromSeconds(5)),
         "--idle-timeout", Milliseconds(setup?.IdleTimeout ?? TimeSpan.FromMinutes(5)),
-    ];
+        .. options.ExtraArguments,
+        ];
+    }
 
     /// <summary>
-    /// Starts the gateway with logs in <paramref name="directory"/> and returns once <c>/readyz</c> answers 200 (its
+    /// Starts the gateway with logs in the options' directory and returns once <c>/readyz</c> answers 200 (its
     /// manifests are applied and listeners bound), or throws with its logs.
     /// </summary>
-    public static async Task<StandaloneGateway> StartAsync(
-        string manifests, string state, IPAddress listenAddress, string directory, CancellationToken cancellationToken, ProxySetup? setup = null, string name = "gateway")
+    public static async Task<StandaloneGateway> StartAsync(StandaloneGatewayOptions options, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(options);
+        var directory = options.Directory;
         var executable = GatewayProxy.FindExecutable();
         var admin = new Uri($"http://127.0.0.1:{LoopbackPorts.GetFreePort(IPAddress.Loopback).ToString(CultureInfo.InvariantCulture)}/");
         var process = ChildProcess.Start(
-            name, executable, Arguments(manifests, state, listenAddress, admin, setup), directory,
+            options.Name, executable, Arguments(options, admin), directory,
             // Per-connection logging would measure the console, not the proxy.
             new Dictionary<string, string> { ["Logging__LogLevel__Default"] = "Warning", ["Logging__LogLevel__DesktopOperator"] = "Information" });
         var gateway = new StandaloneGateway(process, admin, directory);
