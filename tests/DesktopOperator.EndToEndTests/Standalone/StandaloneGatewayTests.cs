@@ -37,11 +37,15 @@ public sealed class StandaloneGatewayTests
         string first;
         await using (var gateway = await StandaloneGateway.StartAsync(folders.Options("gateway-1"), cts.Token))
         {
-            first = (await RfbClient.ReadServerInitAsync(gatewayPort, ClientTimeout, cts.Token, Client(0))).DesktopName;
+            // A session still open at SIGTERM: the gateway lets it go on for --drain-time (1s), then closes it and
+            // exits cleanly (exit code 0), well within the 10 s grace before a kill.
+            await using var held = await RfbClient.ConnectAsync(gatewayPort, ClientTimeout, cts.Token, Client(0));
+            first = held.ServerInit.DesktopName;
             Assert.True(
                 await WaitFor.ConditionAsync(() => RouteHosts(folders.State).Contains(first), ConfigTimeout, cts.Token),
                 gateway.Describe());
-            Assert.Equal(0, await gateway.StopAsync(TimeSpan.FromSeconds(10)));
+            Assert.True(await gateway.StopAsync(TimeSpan.FromSeconds(10)) == 0, gateway.Describe());
+            await Assert.ThrowsAsync<EndOfStreamException>(() => held.RequestFrameAsync(cts.Token));
         }
 
         // Readable JSON naming the pool, the client's address and its host.

@@ -67,8 +67,8 @@ public sealed class StandaloneGateway : IAsyncDisposable
         var admin = new Uri($"http://127.0.0.1:{LoopbackPorts.GetFreePort(IPAddress.Loopback).ToString(CultureInfo.InvariantCulture)}/");
         var process = ChildProcess.Start(
             options.Name, executable, Arguments(options, admin), directory,
-            // Per-connection logging would measure the console, not the proxy.
-            new Dictionary<string, string> { ["Logging__LogLevel__Default"] = "Warning", ["Logging__LogLevel__DesktopOperator"] = "Information" });
+            // Per-connection logging would measure the console, not the proxy; manifest errors are logged as errors.
+            new Dictionary<string, string> { ["Logging__LogLevel__Default"] = "Warning" });
         var gateway = new StandaloneGateway(process, admin, directory);
         if (!await gateway.WaitUntilReadyAsync(TimeSpan.FromSeconds(30), cancellationToken))
         {
