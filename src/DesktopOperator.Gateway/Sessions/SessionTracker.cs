@@ -87,7 +87,23 @@ internal sealed partial class SessionTracker(IRouteStore store, TimeProvider tim
         Persist(id, counter);
     }
 
-    private void Persist((string Pool, string Key) id, Counter counter) => _ = PersistAsync(id, counter, _stopping.Token);
+    // One queued write per counter at a time: the write reads the count when it runs (level-based), so changes made
+    // while it waits are carried by it. Without this a burst of connections on one route (many clients behind one
+    // address) queued one store write per open and close, each holding a task until the route's lock came free.
+    private void Persist((string Pool, string Key) id, Counter counter)
+    {
+        lock (counter)
+        {
+            if (counter.WriteQueued)
+            {
+                return;
+            }
+
+            counter.WriteQueued = true;
+        }
+
+        _ = PersistAsync(id, counter, _stopping.Token);
+    }
 
     private async Task PersistAsync((string Pool, string Key) id, Counter counter, CancellationToken cancellationToken)
     {
@@ -108,6 +124,8 @@ internal sealed partial class SessionTracker(IRouteStore store, TimeProvider tim
             AffinityKeyKind kind;
             lock (counter)
             {
+                // Cleared as the level is read: any later change queues a write of its own.
+                counter.WriteQueued = false;
                 (connections, host, protocol, kind) = (counter.Connections, counter.Host, counter.Protocol, counter.Kind);
             }
 
@@ -168,6 +186,9 @@ internal sealed partial class SessionTracker(IRouteStore store, TimeProvider tim
         public int Connections { get; set; }
 
         public bool Retired { get; set; }
+
+        /// <summary>A write of this counter's level waits for the route's lock (or runs but has not read it yet).</summary>
+        public bool WriteQueued { get; set; }
 
         public string Host { get; set; } = "";
 

@@ -7,40 +7,47 @@ using DesktopOperator.Testing.Proxies;
 namespace DesktopOperator.EndToEndTests.Desktops;
 
 /// <summary>
-/// Real clients reach real desktop hosts through a proxy under test. Today that proxy is HAProxy, which proves the
-/// fixtures and the <see cref="IProxyUnderTest"/> seam; pointing these tests at our gateway is the one line in
-/// <see cref="ProxyUnderTest"/> (<c>new GatewayProxy()</c>).
+/// Real clients reach real desktop hosts through a proxy under test: our gateway (standalone mode) and HAProxy as the
+/// reference, the same test for both. Our gateway keeps a route per user or client address (a returning client goes
+/// back to its host), so "clients spread" means different clients: each one binds its own loopback source address.
 /// </summary>
 public sealed class ProxiedDesktopsTests
 {
     private static readonly TimeSpan ClientTimeout = TimeSpan.FromSeconds(20);
 
-    private static IProxyUnderTest ProxyUnderTest() => new HaproxyProxy();
+    private static IProxyUnderTest ProxyUnderTest(string name) => ProxyCatalog.Create(name);
 
-    [ToolFact("Xvnc", "haproxy", "setsid")]
-    public async Task Vnc_TwoHostsRoundRobin_ClientsSeeBothDesktops()
+    /// <summary>A client's own source address: 127.0.0.<paramref name="n"/> (150 and up, away from the hosts' addresses).</summary>
+    private static IPAddress Client(int n) => LoopbackPorts.Address(150 + n);
+
+    [ToolTheory("Xvnc", "haproxy", "setsid")]
+    [InlineData("gateway")]
+    [InlineData("haproxy")]
+    public async Task Vnc_TwoHostsRoundRobin_ClientsSeeBothDesktops(string proxyName)
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(90));
         await using var a = await XvncHost.StartAsync(new XvncHostOptions("vnc-a", LoopbackPorts.Address(31)), cts.Token);
         await using var b = await XvncHost.StartAsync(new XvncHostOptions("vnc-b", LoopbackPorts.Address(32), a.Endpoint.Port), cts.Token);
-        await using var proxy = await ProxyUnderTest().StartAsync(Setup(ProxyBalancing.RoundRobin, "Vnc", ("vnc-a", a.Endpoint), ("vnc-b", b.Endpoint)), cts.Token);
+        await using var proxy = await ProxyUnderTest(proxyName).StartAsync(Setup(ProxyBalancing.RoundRobin, "Vnc", ("vnc-a", a.Endpoint), ("vnc-b", b.Endpoint)), cts.Token);
 
         var names = new List<string>();
         for (var i = 0; i < 4; i++)
         {
-            names.Add((await RfbClient.ReadServerInitAsync(proxy.EndPoint, ClientTimeout, cts.Token)).DesktopName);
+            names.Add((await RfbClient.ReadServerInitAsync(proxy.EndPoint, ClientTimeout, cts.Token, Client(i))).DesktopName);
         }
 
         Assert.Equal(["vnc-a", "vnc-b"], names.Distinct().Order());
     }
 
-    [ToolFact("Xvnc", "haproxy", "setsid")]
-    public async Task Vnc_SourceHash_SameSourceAddressStaysOnItsHost()
+    [ToolTheory("Xvnc", "haproxy", "setsid")]
+    [InlineData("gateway")]
+    [InlineData("haproxy")]
+    public async Task Vnc_SourceHash_SameSourceAddressStaysOnItsHost(string proxyName)
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(90));
         await using var a = await XvncHost.StartAsync(new XvncHostOptions("vnc-c", LoopbackPorts.Address(33)), cts.Token);
         await using var b = await XvncHost.StartAsync(new XvncHostOptions("vnc-d", LoopbackPorts.Address(34), a.Endpoint.Port), cts.Token);
-        await using var proxy = await ProxyUnderTest().StartAsync(Setup(ProxyBalancing.SourceHash, "Vnc", ("vnc-c", a.Endpoint), ("vnc-d", b.Endpoint)), cts.Token);
+        await using var proxy = await ProxyUnderTest(proxyName).StartAsync(Setup(ProxyBalancing.SourceHash, "Vnc", ("vnc-c", a.Endpoint), ("vnc-d", b.Endpoint)), cts.Token);
 
         foreach (var source in Enumerable.Range(121, 4).Select(LoopbackPorts.Address))
         {
@@ -54,31 +61,34 @@ public sealed class ProxiedDesktopsTests
         }
     }
 
-    [ToolFact("Xvnc", "haproxy", "setsid")]
-    public async Task Vnc_HostKilled_NewClientsAllReachTheOtherAndLiveSessionContinues()
+    [ToolTheory("Xvnc", "haproxy", "setsid")]
+    [InlineData("gateway")]
+    [InlineData("haproxy")]
+    public async Task Vnc_HostKilled_NewClientsAllReachTheOtherAndLiveSessionContinues(string proxyName)
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(90));
         await using var a = await XvncHost.StartAsync(new XvncHostOptions("vnc-e", LoopbackPorts.Address(35)), cts.Token);
         await using var b = await XvncHost.StartAsync(new XvncHostOptions("vnc-f", LoopbackPorts.Address(36), a.Endpoint.Port), cts.Token);
-        await using var proxy = await ProxyUnderTest().StartAsync(Setup(ProxyBalancing.RoundRobin, "Vnc", ("vnc-e", a.Endpoint), ("vnc-f", b.Endpoint)), cts.Token);
+        await using var proxy = await ProxyUnderTest(proxyName).StartAsync(Setup(ProxyBalancing.RoundRobin, "Vnc", ("vnc-e", a.Endpoint), ("vnc-f", b.Endpoint)), cts.Token);
         RfbConnection? live = null;
         try
         {
-            while (live?.ServerInit.DesktopName != "vnc-f")
+            for (var n = 0; live?.ServerInit.DesktopName != "vnc-f"; n++)
             {
                 if (live is not null)
                 {
                     await live.DisposeAsync();
                 }
 
-                live = await RfbClient.ConnectAsync(proxy.EndPoint, ClientTimeout, cts.Token);
+                Assert.True(n < 10, "no client landed on vnc-f");
+                live = await RfbClient.ConnectAsync(proxy.EndPoint, ClientTimeout, cts.Token, Client(n));
             }
 
             await a.KillAsync();
             var names = new List<string>();
             for (var i = 0; i < 6; i++)
             {
-                names.Add((await RfbClient.ReadServerInitAsync(proxy.EndPoint, ClientTimeout, cts.Token)).DesktopName);
+                names.Add((await RfbClient.ReadServerInitAsync(proxy.EndPoint, ClientTimeout, cts.Token, Client(20 + i))).DesktopName);
             }
 
             await live.RequestFrameAsync(cts.Token);
@@ -93,32 +103,36 @@ public sealed class ProxiedDesktopsTests
         }
     }
 
-    [ToolFact("sshd", "ssh", "ssh-keygen", "haproxy", "setsid")]
-    public async Task Ssh_TwoHostsBehindProxy_RealClientLogsInAndSeesWhichHost()
+    [ToolTheory("sshd", "ssh", "ssh-keygen", "haproxy", "setsid")]
+    [InlineData("gateway")]
+    [InlineData("haproxy")]
+    public async Task Ssh_TwoHostsBehindProxy_RealClientLogsInAndSeesWhichHost(string proxyName)
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(90));
         await using var a = await SshdHost.StartAsync(new SshdHostOptions("ssh-a", LoopbackPorts.Address(37)), cts.Token);
         await using var b = await SshdHost.StartAsync(new SshdHostOptions("ssh-b", LoopbackPorts.Address(38), a.Endpoint.Port, a.ClientKey), cts.Token);
-        await using var proxy = await ProxyUnderTest().StartAsync(Setup(ProxyBalancing.RoundRobin, "Ssh", ("ssh-a", a.Endpoint), ("ssh-b", b.Endpoint)), cts.Token);
+        await using var proxy = await ProxyUnderTest(proxyName).StartAsync(Setup(ProxyBalancing.RoundRobin, "Ssh", ("ssh-a", a.Endpoint), ("ssh-b", b.Endpoint)), cts.Token);
 
         var served = new List<string?>();
         for (var i = 0; i < 2; i++)
         {
-            var result = await SshClient.RunAsync(proxy.EndPoint, a.ClientKey, SshdHost.User, "true", ClientTimeout, cts.Token);
+            var result = await SshClient.RunAsync(proxy.EndPoint, a.ClientKey, SshdHost.User, "true", ClientTimeout, cts.Token, Client(i));
             Assert.True(result.Succeeded, result + "\n" + proxy.Describe());
             served.Add(SshClient.ServedBy(result));
         }
 
-        Assert.Equal(["ssh-a", "ssh-b"], served.Order());
+        Assert.True(served.Order().SequenceEqual(["ssh-a", "ssh-b"]), string.Join(", ", served) + "\n" + proxy.Describe());
     }
 
-    [ToolFact("sshd", "ssh", "ssh-keygen", "haproxy", "setsid")]
-    public async Task Ssh_HostKilledMidSession_NewLoginsReachSurvivorAndLiveSessionFinishes()
+    [ToolTheory("sshd", "ssh", "ssh-keygen", "haproxy", "setsid")]
+    [InlineData("gateway")]
+    [InlineData("haproxy")]
+    public async Task Ssh_HostKilledMidSession_NewLoginsReachSurvivorAndLiveSessionFinishes(string proxyName)
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(120));
         await using var a = await SshdHost.StartAsync(new SshdHostOptions("ssh-c", LoopbackPorts.Address(43)), cts.Token);
         await using var b = await SshdHost.StartAsync(new SshdHostOptions("ssh-d", LoopbackPorts.Address(44), a.Endpoint.Port, a.ClientKey), cts.Token);
-        await using var proxy = await ProxyUnderTest().StartAsync(Setup(ProxyBalancing.RoundRobin, "Ssh", ("ssh-c", a.Endpoint), ("ssh-d", b.Endpoint)), cts.Token);
+        await using var proxy = await ProxyUnderTest(proxyName).StartAsync(Setup(ProxyBalancing.RoundRobin, "Ssh", ("ssh-c", a.Endpoint), ("ssh-d", b.Endpoint)), cts.Token);
         var folder = HostLogs.CreateDirectory("ssh-live");
         try
         {
@@ -132,7 +146,7 @@ public sealed class ProxiedDesktopsTests
 
                 for (var i = 0; i < 4; i++)
                 {
-                    var result = await SshClient.RunAsync(proxy.EndPoint, a.ClientKey, SshdHost.User, "true", ClientTimeout, cts.Token);
+                    var result = await SshClient.RunAsync(proxy.EndPoint, a.ClientKey, SshdHost.User, "true", ClientTimeout, cts.Token, Client(10 + i));
                     Assert.True(result.Succeeded, result + "\n" + proxy.Describe());
                     Assert.Equal(survivor.HostName, SshClient.ServedBy(result));
                 }
@@ -149,14 +163,16 @@ public sealed class ProxiedDesktopsTests
         }
     }
 
-    [ToolFact("xrdp", "Xvnc", "Xvfb", "xfreerdp", "haproxy", "setsid")]
-    public async Task Rdp_SameUserSameSource_LandsOnOneHostEveryTime()
+    [ToolTheory("xrdp", "Xvnc", "Xvfb", "xfreerdp", "haproxy", "setsid")]
+    [InlineData("gateway")]
+    [InlineData("haproxy")]
+    public async Task Rdp_SameUserSameSource_LandsOnOneHostEveryTime(string proxyName)
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(120));
         await using var display = await XvfbDisplay.StartAsync(cts.Token);
         await using var a = await XrdpHost.StartAsync(new XrdpHostOptions("rdp-a", LoopbackPorts.Address(39)), cts.Token);
         await using var b = await XrdpHost.StartAsync(new XrdpHostOptions("rdp-b", LoopbackPorts.Address(40), a.Endpoint.Port), cts.Token);
-        await using var proxy = await ProxyUnderTest().StartAsync(Setup(ProxyBalancing.SourceHash, "Rdp", ("rdp-a", a.Endpoint), ("rdp-b", b.Endpoint)), cts.Token);
+        await using var proxy = await ProxyUnderTest(proxyName).StartAsync(Setup(ProxyBalancing.SourceHash, "Rdp", ("rdp-a", a.Endpoint), ("rdp-b", b.Endpoint)), cts.Token);
 
         for (var i = 0; i < 3; i++)
         {
@@ -170,14 +186,16 @@ public sealed class ProxiedDesktopsTests
         Assert.Contains(3, new[] { a.CountLogins("carol"), b.CountLogins("carol") });
     }
 
-    [ToolFact("xrdp", "Xvnc", "Xvfb", "xfreerdp", "haproxy", "setsid")]
-    public async Task Rdp_UserAffinity_EachUserKeepsOneHostAndUsersSpread()
+    [ToolTheory("xrdp", "Xvnc", "Xvfb", "xfreerdp", "haproxy", "setsid")]
+    [InlineData("gateway")]
+    [InlineData("haproxy")]
+    public async Task Rdp_UserAffinity_EachUserKeepsOneHostAndUsersSpread(string proxyName)
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(150));
         await using var display = await XvfbDisplay.StartAsync(cts.Token);
         await using var a = await XrdpHost.StartAsync(new XrdpHostOptions("rdp-c", LoopbackPorts.Address(41)), cts.Token);
         await using var b = await XrdpHost.StartAsync(new XrdpHostOptions("rdp-d", LoopbackPorts.Address(42), a.Endpoint.Port), cts.Token);
-        await using var proxy = await ProxyUnderTest().StartAsync(Setup(ProxyBalancing.RdpUser, "Rdp", ("rdp-c", a.Endpoint), ("rdp-d", b.Endpoint)), cts.Token);
+        await using var proxy = await ProxyUnderTest(proxyName).StartAsync(Setup(ProxyBalancing.RdpUser, "Rdp", ("rdp-c", a.Endpoint), ("rdp-d", b.Endpoint)), cts.Token);
         string[] users = ["ann", "ben", "cid", "dee"];
 
         foreach (var round in Enumerable.Range(0, 2))

@@ -1,4 +1,6 @@
 using System.Net;
+using DesktopOperator.Api.Validation;
+using DesktopOperator.Gateway.Standalone;
 using DesktopOperator.Testing.Proxies;
 using YamlDotNet.RepresentationModel;
 
@@ -59,5 +61,40 @@ public sealed class ProxyConfigurationTests
         Assert.IsType<SocatProxy>(ProxyCatalog.Create("socat"));
         Assert.Equal("gateway", ProxyCatalog.Create("gateway").Name);
         Assert.Throws<ArgumentException>(() => ProxyCatalog.Create("nginx"));
+    }
+
+    public static TheoryData<ProxyBalancing, string> EveryBalancingAndKind()
+    {
+        var data = new TheoryData<ProxyBalancing, string>();
+        foreach (var balancing in Enum.GetValues<ProxyBalancing>())
+        {
+            foreach (var kind in balancing == ProxyBalancing.RdpUser ? ["Rdp"] : new[] { "Tcp", "Vnc", "Ssh", "Rdp" })
+            {
+                data.Add(balancing, kind);
+            }
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(EveryBalancingAndKind))]
+    public void GatewayManifest_EveryBalancing_PassesTheStandaloneLoaderAndValidator(ProxyBalancing balancing, string kind)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"gateway-manifest-{Guid.NewGuid():N}.yaml");
+        File.WriteAllText(path, GatewayManifests.DesktopPool("bench", Setup with { Balancing = balancing, ProtocolKind = kind }, 15900));
+        try
+        {
+            var loaded = StandalonePoolLoader.Load(path);
+
+            Assert.True(loaded.IsValid, string.Join("\n", loaded.Errors));
+            var pool = Assert.Single(loaded.Resources);
+            Assert.Empty(DesktopPoolValidator.Validate(pool));
+            Assert.Equal(kind, pool.Spec!.Protocols![0].Kind.ToString());
+        }
+        finally
+        {
+            File.Delete(path);
+        }
     }
 }

@@ -4,13 +4,17 @@ using System.Text;
 namespace DesktopOperator.Testing.Proxies;
 
 /// <summary>
-/// DesktopPool manifests (standalone mode: <c>spec.staticHosts</c>) for a <see cref="ProxySetup"/>. Field names follow
-/// the draft API in config/standalone/pools; adjust here when the final API types differ.
+/// DesktopPool manifests (standalone mode: <c>spec.staticHosts</c>) for a <see cref="ProxySetup"/>, in the API of
+/// src/DesktopOperator.Api/V1Alpha1 (checked against DesktopPoolValidator by a unit test).
 /// </summary>
 public static class GatewayManifests
 {
+    /// <summary>The most sessions per host the API allows (capacity.sessionsPerHost).</summary>
+    public const int MaxSessionsPerHost = 1000;
+
     public static string DesktopPool(string poolName, ProxySetup setup, int gatewayPort)
     {
+        ArgumentNullException.ThrowIfNull(setup);
         var strategy = setup.Balancing switch
         {
             ProxyBalancing.LeastConnections => "LeastSessions",
@@ -35,23 +39,33 @@ public static class GatewayManifests
         text.AppendLine("  protocols:")
             .AppendLine($"    - name: {setup.ProtocolKind.ToLowerInvariant()}")
             .AppendLine($"      kind: {setup.ProtocolKind}")
-            .AppendLine($"      port: {setup.BackendPort}")
-            .AppendLine($"      gatewayPort: {gatewayPort}")
+            .AppendLine($"      port: {setup.BackendPort.ToString(CultureInfo.InvariantCulture)}")
+            .AppendLine($"      gatewayPort: {gatewayPort.ToString(CultureInfo.InvariantCulture)}")
             .AppendLine("  balancing:")
-            .AppendLine($"    strategy: {strategy}");
-        if (setup.Balancing is ProxyBalancing.RdpUser or ProxyBalancing.SourceHash)
+            .AppendLine($"    strategy: {strategy}")
+            // User: the RDP cookie when there is one, else the client address (VNC, SSH and TCP carry no user).
+            .AppendLine("  affinity:")
+            .AppendLine($"    key: {(setup.Balancing == ProxyBalancing.SourceHash ? "SourceIP" : "User")}")
+            .AppendLine("  capacity:")
+            // Sessions are routes (one per user or client address), not connections: the API's bound is enough.
+            .AppendLine($"    sessionsPerHost: {Math.Min(setup.MaxConnections, MaxSessionsPerHost).ToString(CultureInfo.InvariantCulture)}")
+            .AppendLine("  healthCheck:");
+        if (setup.ProtocolKind == "Tcp")
         {
-            text.AppendLine("  affinity:")
-                .AppendLine($"    key: {(setup.Balancing == ProxyBalancing.RdpUser ? "User" : "SourceIP")}");
+            // HAProxy runs without "check": keep TCP checks rare so the benchmark sees no extra traffic worth counting.
+            text.AppendLine("    kind: Tcp")
+                .AppendLine("    interval: 10s");
+        }
+        else
+        {
+            // The desktop protocols' own greeting; a killed host turns unhealthy within about two seconds.
+            text.AppendLine("    kind: Protocol")
+                .AppendLine("    interval: 1s")
+                .AppendLine("    timeout: 1s")
+                .AppendLine("    rise: 1")
+                .AppendLine("    fall: 2");
         }
 
-        text
-            .AppendLine("  capacity:")
-            .AppendLine($"    sessionsPerHost: {setup.MaxConnections.ToString(CultureInfo.InvariantCulture)}")
-            .AppendLine("  healthCheck:")
-            // TCP checks, like HAProxy without "check" sees no extra traffic worth counting; keep them rare.
-            .AppendLine("    kind: Tcp")
-            .AppendLine("    interval: 10s");
         return text.ToString();
     }
 }

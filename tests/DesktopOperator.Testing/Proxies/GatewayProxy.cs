@@ -1,14 +1,12 @@
 using DesktopOperator.Testing.Desktops;
 using DesktopOperator.Testing.Net;
-using DesktopOperator.Testing.Processes;
 
 namespace DesktopOperator.Testing.Proxies;
 
 /// <summary>
-/// Our gateway as a proxy under test: <c>desktop-operator standalone --manifests DIR --state DIR</c> over one generated
-/// DesktopPool whose gateway port is free on <see cref="ProxySetup.ListenAddress"/>.
-/// PLACEHOLDER until standalone mode lands: the command line and manifest shape are the issue's; the lead adjusts
-/// <see cref="Arguments"/> (e.g. a listen-address option) and <see cref="GatewayManifests"/> to the final CLI and API.
+/// Our gateway as a proxy under test: <c>desktop-operator standalone</c> (see <see cref="StandaloneGateway"/>) over one
+/// generated DesktopPool whose gateway port is free on <see cref="ProxySetup.ListenAddress"/>; ready when
+/// <c>/readyz</c> answers (the configuration is applied and its listeners are bound).
 /// The executable is <c>$DESKTOP_OPERATOR_EXE</c>, else the built <c>src/DesktopOperator/bin/{Release,Debug}/net10.0/desktop-operator</c>
 /// (the caller's configuration first).
 /// </summary>
@@ -16,31 +14,35 @@ public sealed class GatewayProxy(string name = "gateway") : IProxyUnderTest
 {
     public string Name { get; } = name;
 
-    public static IReadOnlyList<string> Arguments(string manifests, string state) =>
-        ["standalone", "--manifests", manifests, "--state", state];
+    /// <summary>The manifest file's name in the gateway's manifest folder (<c>manifests/</c> under <see cref="RunningProxy.Directory"/>).</summary>
+    public const string ManifestFile = "pool.yaml";
+
+    /// <summary>The pool's name; its key in /api/status is <c>default/</c> + this.</summary>
+    public const string PoolName = "desktops";
 
     public async Task<RunningProxy> StartAsync(ProxySetup setup, CancellationToken cancellationToken)
     {
-        var executable = FindExecutable();
+        ArgumentNullException.ThrowIfNull(setup);
         var directory = HostLogs.CreateDirectory(Name);
         var manifests = Directory.CreateDirectory(Path.Combine(directory, "manifests")).FullName;
         var state = Directory.CreateDirectory(Path.Combine(directory, "state")).FullName;
         var endpoint = LoopbackPorts.GetFreeEndPoint(setup.ListenAddress);
         await File.WriteAllTextAsync(
-            Path.Combine(manifests, "bench.yaml"), GatewayManifests.DesktopPool("bench", setup, endpoint.Port), cancellationToken);
-        var process = ChildProcess.Start(
-            "gateway", executable, Arguments(manifests, state), directory,
-            // Per-connection logging would measure the console, not the proxy.
-            new Dictionary<string, string> { ["Logging__LogLevel__Default"] = "Warning" });
-        if (!await PortProbe.WaitUntilOpenAsync(endpoint, TimeSpan.FromSeconds(30), () => process.HasExited, cancellationToken))
+            Path.Combine(manifests, ManifestFile), GatewayManifests.DesktopPool(PoolName, setup, endpoint.Port), cancellationToken);
+        StandaloneGateway gateway;
+        try
         {
-            var logs = HostLogs.Describe(directory);
-            await process.DisposeAsync();
+            gateway = await StandaloneGateway.StartAsync(
+                new StandaloneGatewayOptions(manifests, state, setup.ListenAddress, directory) { Setup = setup, Name = Name }, cancellationToken);
+        }
+        catch (InvalidOperationException)
+        {
             HostLogs.Remove(directory);
-            throw new InvalidOperationException($"the gateway did not listen on {endpoint}: {logs}");
+            throw;
         }
 
-        return new RunningProxy(Name, endpoint, process, directory);
+        // No probe connection on the gateway port: it would make a route and move the round-robin position.
+        return new RunningProxy(Name, endpoint, gateway.Process, directory) { AdminUri = gateway.AdminUri };
     }
 
     /// <summary>$DESKTOP_OPERATOR_EXE, else the build output of src/DesktopOperator.</summary>

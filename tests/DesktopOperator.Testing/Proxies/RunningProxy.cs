@@ -29,6 +29,9 @@ public sealed class RunningProxy : IAsyncDisposable
 
     public bool IsRunning => !_process.HasExited;
 
+    /// <summary>The proxy's HTTP endpoint (our gateway: /metrics, /readyz, /api/status); null for proxies without one.</summary>
+    public Uri? AdminUri { get; init; }
+
     /// <summary>The folder with the generated configuration and logs.</summary>
     public string Directory { get; }
 
