@@ -1,72 +1,65 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using System.Net;
 using DesktopOperator.Gateway.Health;
 using DesktopOperator.Gateway.Health.Probes;
 using DesktopOperator.Metrics;
+using DesktopOperator.Testing.Desktops;
+using DesktopOperator.Testing.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace DesktopOperator.EndToEndTests.Health;
 
-/// <summary>The protocol-aware probes and the monitor against real Xvnc and sshd on loopback.</summary>
+/// <summary>The protocol-aware probes and the monitor against real Xvnc, sshd and xrdp on loopback.</summary>
 public sealed class RealServerHealthTests
 {
-    private const string Xvnc = "/usr/bin/Xvnc";
-    private const string Sshd = "/usr/sbin/sshd";
-    private const string SshKeygen = "/usr/bin/ssh-keygen";
     private const string Promtool = "/usr/bin/promtool";
-    private const string Xrdp = "/usr/sbin/xrdp";
     private static readonly TimeSpan WaitLimit = TimeSpan.FromSeconds(20);
 
-    [RequiresExecutableFact(Xvnc)]
+    [ToolFact("Xvnc", "setsid")]
     public async Task VncProbe_RealXvnc_Success_AndOtherProbesReject()
     {
-        var port = ServerProcess.FreePort();
-        await using var xvnc = StartXvnc(port);
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await using var xvnc = await XvncHost.StartAsync(new XvncHostOptions("probed", LoopbackPorts.Address(51)), cts.Token);
 
-        await WaitUntilPassesAsync(new VncBannerProbe(), port);
+        await WaitUntilPassesAsync(new VncBannerProbe(), xvnc.Endpoint);
 
-        Assert.Equal(ProbeOutcome.Success, (await RunAsync(new TcpConnectProbe(), port)).Outcome);
-        Assert.Equal(ProbeOutcome.Timeout, (await RunAsync(new SshBannerProbe(), port, TimeSpan.FromMilliseconds(500))).Outcome);
-        Assert.NotEqual(ProbeOutcome.Success, (await RunAsync(new RdpX224Probe(), port)).Outcome);
+        Assert.Equal(ProbeOutcome.Success, (await RunAsync(new TcpConnectProbe(), xvnc.Endpoint)).Outcome);
+        Assert.Equal(ProbeOutcome.Timeout, (await RunAsync(new SshBannerProbe(), xvnc.Endpoint, TimeSpan.FromMilliseconds(500))).Outcome);
+        Assert.NotEqual(ProbeOutcome.Success, (await RunAsync(new RdpX224Probe(), xvnc.Endpoint)).Outcome);
     }
 
-    [RequiresExecutableFact(Sshd, SshKeygen)]
+    [ToolFact("sshd", "ssh-keygen", "setsid")]
     public async Task SshProbe_RealSshd_Success_AndVncProbeRejects()
     {
-        using var dir = new TempDirectory();
-        var port = ServerProcess.FreePort();
-        await using var sshd = await StartSshdAsync(dir.Path, port);
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await using var sshd = await SshdHost.StartAsync(new SshdHostOptions("probed", LoopbackPorts.Address(52)), cts.Token);
 
-        await WaitUntilPassesAsync(new SshBannerProbe(), port);
+        await WaitUntilPassesAsync(new SshBannerProbe(), sshd.Endpoint);
 
-        Assert.Equal(ProbeOutcome.Invalid, (await RunAsync(new VncBannerProbe(), port)).Outcome);
+        Assert.Equal(ProbeOutcome.Invalid, (await RunAsync(new VncBannerProbe(), sshd.Endpoint)).Outcome);
     }
 
-    [RequiresExecutableFact(Xrdp)]
+    [ToolFact("xrdp", "Xvnc", "setsid")]
     public async Task RdpProbe_RealXrdp_ConnectionConfirm_AndSshProbeRejects()
     {
-        using var dir = new TempDirectory();
-        var port = ServerProcess.FreePort();
-        var config = Path.Combine(dir.Path, "xrdp.ini");
-        File.Copy("/etc/xrdp/xrdp.ini", config);
-        await using var xrdp = ServerProcess.Start(Xrdp, "--nodaemon", "--port", port.ToString(), "--config", config);
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await using var xrdp = await XrdpHost.StartAsync(new XrdpHostOptions("probed", LoopbackPorts.Address(53)), cts.Token);
 
-        await WaitUntilPassesAsync(new RdpX224Probe(), port);
+        await WaitUntilPassesAsync(new RdpX224Probe(), xrdp.Endpoint);
 
-        Assert.Equal(ProbeOutcome.Timeout, (await RunAsync(new SshBannerProbe(), port, TimeSpan.FromMilliseconds(500))).Outcome);
+        Assert.Equal(ProbeOutcome.Timeout, (await RunAsync(new SshBannerProbe(), xrdp.Endpoint, TimeSpan.FromMilliseconds(500))).Outcome);
     }
 
-    [RequiresExecutableFact(Xvnc, Sshd, SshKeygen, Promtool)]
+    [ToolFact("Xvnc", "sshd", "ssh-keygen", "promtool", "setsid")]
     public async Task Monitor_RealHostsKilledByPid_UnhealthyAfterFall_MetricsPassPromtool()
     {
-        using var dir = new TempDirectory();
-        var vncPort = ServerProcess.FreePort();
-        var sshPort = ServerProcess.FreePort();
-        await using var xvnc = StartXvnc(vncPort);
-        await using var sshd = await StartSshdAsync(dir.Path, sshPort);
-        await WaitUntilPassesAsync(new VncBannerProbe(), vncPort);
-        await WaitUntilPassesAsync(new SshBannerProbe(), sshPort);
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        await using var xvnc = await XvncHost.StartAsync(new XvncHostOptions("vnc-1", LoopbackPorts.Address(54)), cts.Token);
+        await using var sshd = await SshdHost.StartAsync(new SshdHostOptions("ssh-1", LoopbackPorts.Address(55)), cts.Token);
+        await WaitUntilPassesAsync(new VncBannerProbe(), xvnc.Endpoint);
+        await WaitUntilPassesAsync(new SshBannerProbe(), sshd.Endpoint);
 
         await using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
         using var exporter = new PrometheusMetricsExporter(new PrometheusExporterOptions { MeterNames = [HealthMetrics.MeterName] });
@@ -78,8 +71,8 @@ public sealed class RealServerHealthTests
 
         monitor.UpdateTargets(
         [
-            new HealthTarget("e2e-vnc", "vnc-1", "127.0.0.1", vncPort, fast with { Kind = HealthCheckKind.Vnc }),
-            new HealthTarget("e2e-ssh", "ssh-1", "127.0.0.1", sshPort, fast with { Kind = HealthCheckKind.Ssh }),
+            new HealthTarget("e2e-vnc", "vnc-1", xvnc.Endpoint.Address.ToString(), xvnc.Endpoint.Port, fast with { Kind = HealthCheckKind.Vnc }),
+            new HealthTarget("e2e-ssh", "ssh-1", sshd.Endpoint.Address.ToString(), sshd.Endpoint.Port, fast with { Kind = HealthCheckKind.Ssh }),
         ]);
         await Task.WhenAll(vncHealthy, sshHealthy).WaitAsync(WaitLimit);
 
@@ -110,31 +103,17 @@ public sealed class RealServerHealthTests
         return reached.Task;
     }
 
-    private static ServerProcess StartXvnc(int port) =>
-        ServerProcess.Start(Xvnc, "-displayfd", "1", "-rfbport", port.ToString(), "-localhost", "-SecurityTypes", "None", "-geometry", "640x480");
-
-    private static async Task<ServerProcess> StartSshdAsync(string dir, int port)
-    {
-        var key = Path.Combine(dir, "ssh_host_ed25519_key");
-        var keygen = ServerProcess.Start(SshKeygen, "-q", "-t", "ed25519", "-N", string.Empty, "-f", key);
-        await keygen.DisposeAsync();
-        Assert.True(File.Exists(key), "ssh-keygen made no host key");
-        var config = Path.Combine(dir, "sshd_config");
-        await File.WriteAllTextAsync(config, $"HostKey {key}\nPidFile {Path.Combine(dir, "sshd.pid")}\nUsePAM no\nStrictModes no\n");
-        return ServerProcess.Start(Sshd, "-D", "-e", "-f", config, "-p", port.ToString(), "-o", "ListenAddress=127.0.0.1");
-    }
-
-    private static Task<ProbeResult> RunAsync(IHealthProbe probe, int port, TimeSpan? timeout = null) =>
-        HealthProbeRunner.RunAsync(probe, "127.0.0.1", port, timeout ?? TimeSpan.FromSeconds(5), TimeProvider.System, CancellationToken.None);
+    private static Task<ProbeResult> RunAsync(IHealthProbe probe, IPEndPoint endpoint, TimeSpan? timeout = null) =>
+        HealthProbeRunner.RunAsync(probe, endpoint.Address.ToString(), endpoint.Port, timeout ?? TimeSpan.FromSeconds(5), TimeProvider.System, CancellationToken.None);
 
     /// <summary>Servers take a moment to listen: probe until one passes, within the limit.</summary>
-    private static async Task WaitUntilPassesAsync(IHealthProbe probe, int port)
+    private static async Task WaitUntilPassesAsync(IHealthProbe probe, IPEndPoint endpoint)
     {
         var clock = Stopwatch.StartNew();
         ProbeResult result;
-        while (!(result = await RunAsync(probe, port, TimeSpan.FromSeconds(2))).IsSuccess)
+        while (!(result = await RunAsync(probe, endpoint, TimeSpan.FromSeconds(2))).IsSuccess)
         {
-            Assert.True(clock.Elapsed < WaitLimit, $"{probe.Name} on port {port} never passed: {result}");
+            Assert.True(clock.Elapsed < WaitLimit, $"{probe.Name} on {endpoint} never passed: {result}");
             await Task.Delay(50);
         }
     }
@@ -166,14 +145,5 @@ public sealed class RealServerHealthTests
                 process.Kill(entireProcessTree: true);
             }
         }
-    }
-
-    private sealed class TempDirectory : IDisposable
-    {
-        public TempDirectory() => Directory.CreateDirectory(Path);
-
-        public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "do-e2e-" + Guid.NewGuid().ToString("N"));
-
-        public void Dispose() => Directory.Delete(Path, recursive: true);
     }
 }
