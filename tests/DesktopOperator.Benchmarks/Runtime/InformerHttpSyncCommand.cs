@@ -18,8 +18,6 @@ namespace DesktopOperator.Benchmarks.Runtime;
 /// </summary>
 internal static class InformerHttpSyncCommand
 {
-    private static WeakReference? PreviousInformer;
-
     public static async Task<int> RunAsync(string[] args)
     {
         var pods = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 10_000;
@@ -40,17 +38,19 @@ internal static class InformerHttpSyncCommand
         Console.WriteLine($"created {pods} pods over HTTP in {fill.Elapsed.TotalSeconds:F1} s");
 
         var times = new List<double>();
+        WeakReference? previousInformer = null;
         for (var run = 0; run <= runs; run++)
         {
             // The previous run's informer lingers briefly (its stopped tasks still reference it): wait until it is gone.
-            for (var i = 0; i < 100 && PreviousInformer?.IsAlive == true; i++)
+            for (var i = 0; i < 100 && previousInformer?.IsAlive == true; i++)
             {
                 GC.Collect();
                 GC.WaitForPendingFinalizers();
                 await Task.Delay(10);
             }
 
-            var (elapsed, count, added, retained) = await SyncOnceAsync(client, strip);
+            var (elapsed, count, added, retained, informer) = await SyncOnceAsync(client, strip);
+            previousInformer = informer;
             var label = run == 0 ? "warm-up" : $"run {run}";
             Console.WriteLine($"{label}: synced {count} pods ({added} adds) in {elapsed.TotalMilliseconds:F0} ms; retained {retained / 1024.0 / 1024.0:F1} MiB ({retained / pods} bytes per pod)");
             if (run > 0)
@@ -71,7 +71,7 @@ internal static class InformerHttpSyncCommand
     }
 
     /// <summary>One sync by a fresh informer; its own method so nothing of an earlier run is still reachable.</summary>
-    private static async Task<(TimeSpan Elapsed, int Count, int Added, long Retained)> SyncOnceAsync(KubernetesClient client, bool stripManagedFields)
+    private static async Task<(TimeSpan Elapsed, int Count, int Added, long Retained, WeakReference Informer)> SyncOnceAsync(KubernetesClient client, bool stripManagedFields)
     {
         var before = GC.GetTotalMemory(forceFullCollection: true);
         using var stop = new CancellationTokenSource();
@@ -87,7 +87,6 @@ internal static class InformerHttpSyncCommand
         var count = informer.Cache.Count;
         await stop.CancelAsync();
         await factory.WhenStoppedAsync();
-        PreviousInformer = new WeakReference(informer);
-        return (elapsed, count, added, retained);
+        return (elapsed, count, added, retained, new WeakReference(informer));
     }
 }
