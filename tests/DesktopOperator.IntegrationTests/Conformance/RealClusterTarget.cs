@@ -30,7 +30,13 @@ public sealed class RealClusterTarget : ConformanceTarget
     public static RealClusterTarget Create()
     {
         var path = Environment.GetEnvironmentVariable(EnvironmentVariable) ?? throw new InvalidOperationException($"{EnvironmentVariable} is not set");
-        var config = LoadConfiguration(path);
+        return FromKubeconfig(path);
+    }
+
+    /// <summary>A target for the current context of the kubeconfig at <paramref name="kubeconfigPath"/>.</summary>
+    public static RealClusterTarget FromKubeconfig(string kubeconfigPath)
+    {
+        var config = LoadConfiguration(kubeconfigPath);
         return new RealClusterTarget(config.Host, () => config.CreateHttpMessageHandler());
     }
 

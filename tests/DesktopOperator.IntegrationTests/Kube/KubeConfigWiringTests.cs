@@ -66,6 +66,27 @@ public sealed class KubeConfigWiringTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task RealClusterTarget_FromATokenKubeconfig_PassesTheConformanceSuite()
+    {
+        // The path DESKTOP_OPERATOR_TEST_KUBECONFIG takes, pointed at the TestApiServer: every check, one namespace each.
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        await using var target = RealClusterTarget.FromKubeconfig(WriteKubeconfig(Token));
+        await target.EnsureWidgetCrdAsync(cts.Token);
+        foreach (var (name, check) in ConformanceChecks.All)
+        {
+            var ns = await target.CreateNamespaceAsync(cts.Token);
+            try
+            {
+                await check(target, ns, cts.Token);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                throw new InvalidOperationException($"conformance check {name} failed through the kubeconfig target", ex);
+            }
+        }
+    }
+
+    [Fact]
     public void RealClusterTarget_BrokenKubeconfig_NamesTheField()
     {
         var path = Path.Combine(_dir, "broken");
