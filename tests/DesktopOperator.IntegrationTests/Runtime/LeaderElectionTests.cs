@@ -63,6 +63,21 @@ public sealed class LeaderElectionTests
         Assert.True(takeover < LeaseDuration, $"a released lease was taken over only after {takeover}");
     }
 
+    [Fact]
+    public async Task TwoReplicas_ApiServerOutage_LeaderStepsDownThenOneLeadsAgain()
+    {
+        await using var cluster = await KubeCluster.StartAsync(allowReal: false);
+        await using var replicas = new Replicas(cluster, releaseOnCancel: true);
+        await Eventually.TrueAsync(() => Task.FromResult(replicas.LeaderCount == 1), "one replica leads", CancellationToken.None);
+
+        cluster.TestServer.Faults.StartOutage(DesktopOperator.Testing.ApiServer.OutageMode.RefuseConnections);
+        await Eventually.TrueAsync(() => Task.FromResult(replicas.LeaderCount == 0), "the leader steps down when it cannot renew", CancellationToken.None);
+        cluster.TestServer.Faults.EndOutage();
+
+        await Eventually.TrueAsync(() => Task.FromResult(replicas.LeaderCount == 1), "one replica leads again", CancellationToken.None, TimeSpan.FromSeconds(30));
+        Assert.Equal(1, replicas.MaxConcurrentLeaders);
+    }
+
     /// <summary>Two electors on one Lease; tracks how many lead at once at every transition and by polling.</summary>
     private sealed class Replicas : IAsyncDisposable
     {
