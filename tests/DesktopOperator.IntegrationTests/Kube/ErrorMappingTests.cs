@@ -70,11 +70,14 @@ public sealed class ErrorMappingTests
     {
         await using var cluster = await KubeCluster.StartAsync(allowReal: false);
         cluster.TestServer.Faults.FailNext(2, 429, TimeSpan.FromSeconds(1), (method, _) => method == "POST");
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
 
         var created = await cluster.Client.CreateAsync(TypedVerbTests.Route(cluster.Namespace, "r1", "alice"), Ct);
+        var waited = System.Diagnostics.Stopwatch.GetElapsedTime(started);
 
         Assert.NotNull(created.Metadata.Uid);
         Assert.Equal(2, cluster.TestServer.Faults.InjectedFailures);
+        Assert.True(waited >= TimeSpan.FromSeconds(1.9), $"Retry-After: 1 was not honoured twice (retried after {waited})"); // the client's own backoff is 20 ms here
     }
 
     [Fact]
