@@ -51,6 +51,31 @@ public sealed class ControllerTests
         Assert.Equal([1L, 2L], reconciler.Generations());
     }
 
+    [Fact]
+    public async Task Controller_StatusWriteRejected_RetriesUntilItLands()
+    {
+        await using var cluster = await KubeCluster.StartAsync(allowReal: false);
+        var ns = cluster.Namespace;
+        using var stop = new CancellationTokenSource();
+        var factory = new SharedInformerFactory(cluster.Client);
+        var routes = factory.GetInformer(new InformerOptions<SessionRoute> { Namespace = ns });
+        var reconciler = new StatusWriter(cluster.Client, routes.Cache);
+        using var controller = new Controller(new ControllerOptions { Name = "routes-it-retry" }, reconciler, [routes]);
+        routes.AddEventHandler(EnqueueHandlers.ForObject<SessionRoute>(controller.Queue));
+        await factory.StartAsync(stop.Token);
+        var running = controller.RunAsync(stop.Token);
+
+        // The first two /status writes fail with 409 (as from a stale resourceVersion): the reconcile fails and is retried with backoff.
+        cluster.TestServer.Faults.FailNext(2, 409, match: (method, path) => method == "PUT" && path.EndsWith("/status", StringComparison.Ordinal));
+        await cluster.Client.CreateAsync(TypedVerbTests.Route(ns, "r1", "alice"), Ct);
+        await WaitForObservedGenerationAsync(cluster, ns, 1);
+        await stop.CancelAsync();
+        await running;
+
+        Assert.Equal(2, cluster.TestServer.Faults.InjectedFailures);
+        Assert.Equal([1L, 1L, 1L], reconciler.Generations());
+    }
+
     private static async Task<SessionRoute> WaitForObservedGenerationAsync(KubeCluster cluster, string ns, long generation)
     {
         SessionRoute? route = null;
