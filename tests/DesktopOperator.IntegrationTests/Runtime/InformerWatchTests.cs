@@ -35,10 +35,11 @@ public sealed class InformerWatchTests
         await cluster.Client.ReplaceAsync(p1, Ct);
 
         await Eventually.TrueAsync(
-            () => Task.FromResult(informer.Cache.GetByKey(new(ns, "p0")) is null && informer.Cache.GetByKey(new(ns, "p1")) is not null),
-            "the cache follows the selector",
+            () => Task.FromResult(informer.Cache.GetByKey(new(ns, "p1")) is not null && deleted.Snapshot().Count > 0),
+            "the cache follows the selector and the handler heard of the deletion",
             Ct);
         await stop.CancelAsync();
+        Assert.Null(informer.Cache.GetByKey(new(ns, "p0")));
         Assert.Equal(["p0"], initial);
         Assert.Equal(["p0"], deleted.Snapshot());
     }
