@@ -1,14 +1,17 @@
 using BenchmarkDotNet.Running;
 using DesktopOperator.Benchmarks.Proxy;
+using DesktopOperator.Benchmarks.Runtime;
 
 // Micro-benchmarks (BenchmarkDotNet), and the side-by-side proxy benchmark against HAProxy (run-proxy-vs-haproxy.sh).
 // Not part of CI's test run:
 //   dotnet run -c Release --project tests/DesktopOperator.Benchmarks -- --filter '*'
 //   dotnet run -c Release --project tests/DesktopOperator.Benchmarks -- proxy --baseline haproxy --candidate gateway
+//   dotnet run -c Release --project tests/DesktopOperator.Benchmarks -- informer-http [pods] [runs] [--strip-managed-fields]
 return args switch
 {
     ["proxy", .. var rest] => await ProxyBenchmarkCommand.RunAsync(rest),
     ["proxy-backend", .. var addresses] => await BackendProcess.RunAsync(addresses),
+    ["informer-http", .. var rest] => await InformerHttpSyncCommand.RunAsync(rest),
     _ => Run(args),
 };
 

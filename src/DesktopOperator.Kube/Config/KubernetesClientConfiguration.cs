@@ -1,4 +1,7 @@
 using System.Security.Cryptography.X509Certificates;
+using DesktopOperator.Kube.Auth;
+using DesktopOperator.Kube.Client;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace DesktopOperator.Kube.Config;
 
@@ -69,6 +72,18 @@ public sealed class KubernetesClientConfiguration
         }
 
         throw new KubeConfigException("no kubeconfig (KUBECONFIG unset, ~/.kube/config missing) and not running in a cluster");
+    }
+
+    /// <summary>
+    /// An <see cref="HttpMessageHandler"/> that talks to <see cref="Host"/> as this configuration says (server trust,
+    /// client certificate, and a bearer token from <see cref="AccessToken"/>, <see cref="TokenFile"/> or
+    /// <see cref="ExecProvider"/> on every request), for callers that send raw HTTP instead of using
+    /// <see cref="Client.KubernetesClient"/>. It neither retries nor refreshes credentials after a 401.
+    /// </summary>
+    public HttpMessageHandler CreateHttpMessageHandler(TimeProvider? timeProvider = null)
+    {
+        var credentials = CredentialProviders.Create(this, timeProvider ?? TimeProvider.System, NullLogger.Instance);
+        return new KubeCredentialHandler(credentials, KubeHttpHandler.Create(this, credentials));
     }
 
     public static bool IsInCluster() => InClusterLoader.IsInCluster(ServiceAccountDirectory, Environment.GetEnvironmentVariable);

@@ -1,10 +1,10 @@
+using DesktopOperator.Kube.Config;
+
 namespace DesktopOperator.IntegrationTests.Conformance;
 
 /// <summary>
-/// The conformance target for a real cluster named by <c>DESKTOP_OPERATOR_TEST_KUBECONFIG</c>.
-/// LEAD: wire <see cref="TryCreateHandler"/> to the Kube assembly's <c>KubernetesClientConfiguration</c> (kubeconfig
-/// loader, being written in parallel): load the file, build its HttpMessageHandler (CA, client certs, token, exec
-/// plugin) and server URI. Until then the real-cluster conformance tests skip with a visible reason.
+/// The conformance target for a real cluster named by <c>DESKTOP_OPERATOR_TEST_KUBECONFIG</c>: the kubeconfig's
+/// current context, loaded by <see cref="KubernetesClientConfiguration"/> (CA, client certificate, token, exec plugin).
 /// </summary>
 public sealed class RealClusterTarget : ConformanceTarget
 {
@@ -22,40 +22,33 @@ public sealed class RealClusterTarget : ConformanceTarget
     public override Uri BaseAddress => _server;
 
     /// <summary>Why the real-cluster variant cannot run now (null: it can).</summary>
-    public static string? SkipReason
-    {
-        get
-        {
-            var path = Environment.GetEnvironmentVariable(EnvironmentVariable);
-            if (string.IsNullOrEmpty(path))
-            {
-                return $"set {EnvironmentVariable} to run against a real API server";
-            }
-
-            return TryCreateHandler(path) is null
-                ? $"{EnvironmentVariable} is set, but the kubeconfig loader is not wired into RealClusterTarget.TryCreateHandler yet"
-                : null;
-        }
-    }
+    public static string? SkipReason =>
+        string.IsNullOrEmpty(Environment.GetEnvironmentVariable(EnvironmentVariable))
+            ? $"set {EnvironmentVariable} to run against a real API server"
+            : null;
 
     public static RealClusterTarget Create()
     {
         var path = Environment.GetEnvironmentVariable(EnvironmentVariable) ?? throw new InvalidOperationException($"{EnvironmentVariable} is not set");
-        var (server, factory) = TryCreateHandler(path) ?? throw new InvalidOperationException(SkipReason);
-        return new RealClusterTarget(server, factory);
+        return FromKubeconfig(path);
+    }
+
+    /// <summary>A target for the current context of the kubeconfig at <paramref name="kubeconfigPath"/>.</summary>
+    public static RealClusterTarget FromKubeconfig(string kubeconfigPath)
+    {
+        var config = LoadConfiguration(kubeconfigPath);
+        return new RealClusterTarget(config.Host, () => config.CreateHttpMessageHandler());
     }
 
     public override HttpMessageHandler CreateHandler() => _handlerFactory();
 
     public override ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
-    /// <summary>
-    /// The factory method the lead wires: kubeconfig path -> (server URI, handler factory). Returns null while the
-    /// loader (KubernetesClientConfiguration in DesktopOperator.Kube) is not available.
-    /// </summary>
-    private static (Uri Server, Func<HttpMessageHandler> Handler)? TryCreateHandler(string kubeconfigPath)
-    {
-        _ = kubeconfigPath;
-        return null;
-    }
+    /// <summary>The kubeconfig's current context; throws <see cref="KubeConfigException"/> naming the bad field.</summary>
+    public static KubernetesClientConfiguration LoadConfiguration(string kubeconfigPath) =>
+        KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfigPath);
+
+    /// <summary>The configuration of <see cref="EnvironmentVariable"/>'s kubeconfig, or null when it is not set.</summary>
+    public static KubernetesClientConfiguration? FromEnvironment() =>
+        Environment.GetEnvironmentVariable(EnvironmentVariable) is { Length: > 0 } path ? LoadConfiguration(path) : null;
 }

@@ -199,6 +199,14 @@ public static class CelLite
             while (Eat("."))
             {
                 var name = Identifier();
+                SkipSpace();
+                if (_pos < text.Length && text[_pos] == '(')
+                {
+                    // A method or macro call (self.items.all(...), .exists_one(...)): outside the subset, so the rule
+                    // is skipped, not reported as a missing key.
+                    throw new NotSupportedException();
+                }
+
                 if (node is not JsonObject o || !o.ContainsKey(name))
                 {
                     if (optional || _skip > 0)
