@@ -9,4 +9,7 @@ internal sealed partial class StandaloneGatewayService
 
     [LoggerMessage(EventId = 3822, Level = LogLevel.Information, Message = "Stopping: live connections may run for {DrainTime} more")]
     private static partial void LogDraining(ILogger logger, TimeSpan drainTime);
+
+    [LoggerMessage(EventId = 3823, Level = LogLevel.Error, Message = "Reloading the manifests failed; the previous configuration stays in force")]
+    private static partial void LogReloadFailed(ILogger logger, Exception exception);
 }

@@ -30,8 +30,9 @@ internal sealed partial class StandaloneGatewayService(
     {
         _folder = new ManifestFolder<DesktopPool>(options.ManifestFolder, StandalonePoolLoader.Load, time, logger, options.RescanInterval);
         _folder.Rescan();
-        await ApplyCurrentAsync(cancellationToken);
-        _folder.Changed += (_, _) => _lastApply = ApplyCurrentAsync(_stopping.Token);
+        // A failure here fails the start: better no gateway than one that silently serves nothing.
+        await applier.ApplyAsync(PlanCurrent(), cancellationToken);
+        _folder.Changed += (_, _) => _lastApply = ReloadAsync(_stopping.Token);
         LogStarted(logger, options.ManifestFolder, _folder.Current.Count);
     }
 
@@ -39,7 +40,7 @@ internal sealed partial class StandaloneGatewayService(
     {
         _folder?.Dispose();
         await _stopping.CancelAsync();
-        await _lastApply.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        await _lastApply;
         LogDraining(logger, proxyOptions.DrainTime);
         await listeners.StopAsync(proxyOptions.DrainTime, cancellationToken);
     }
@@ -50,16 +51,22 @@ internal sealed partial class StandaloneGatewayService(
         _stopping.Dispose();
     }
 
-    private async Task ApplyCurrentAsync(CancellationToken cancellationToken)
+    private GatewayPlan PlanCurrent() => GatewayPlanner.Plan(_folder!.Current, DesktopPoolMapper.StaticHosts);
+
+    /// <summary>Never throws: a reload that fails leaves the previous configuration in force and says why.</summary>
+    private async Task ReloadAsync(CancellationToken cancellationToken)
     {
         try
         {
-            var plan = GatewayPlanner.Plan(_folder!.Current, DesktopPoolMapper.StaticHosts);
-            await applier.ApplyAsync(plan, cancellationToken);
+            await applier.ApplyAsync(PlanCurrent(), cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             // Stopping: the next start plans from scratch.
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogReloadFailed(logger, e);
         }
     }
 }
