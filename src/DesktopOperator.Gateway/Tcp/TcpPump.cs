@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.IO.Pipelines;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Connections;
@@ -27,6 +28,9 @@ internal static class TcpPump
     /// is one segment and the transport sends it without building a scatter/gather list.
     /// </summary>
     private const int MinReceiveBuffer = 4096;
+
+    /// <summary>Largest client-to-host buffer copied into one send (the transport reads at most 64 KiB ahead).</summary>
+    private const int MaxCoalescedSend = 128 * 1024;
 
     public static async Task<TcpProxyError> RunAsync(IDuplexPipe client, Socket upstream, TimeoutScope activity, ByteTally toHost, ByteTally toClient)
     {
@@ -85,9 +89,20 @@ internal static class TcpPump
                 activity.Reset();
                 try
                 {
-                    foreach (var segment in buffer)
+                    if (buffer.IsSingleSegment)
                     {
-                        await upstream.SendAsync(segment, SocketFlags.None, token).ConfigureAwait(false);
+                        await upstream.SendAsync(buffer.First, SocketFlags.None, token).ConfigureAwait(false);
+                    }
+                    else if (buffer.Length <= MaxCoalescedSend)
+                    {
+                        await SendCoalescedAsync(upstream, buffer, token).ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        foreach (var segment in buffer)
+                        {
+                            await upstream.SendAsync(segment, SocketFlags.None, token).ConfigureAwait(false);
+                        }
                     }
                 }
                 catch (OperationCanceledException) when (token.IsCancellationRequested)
@@ -177,6 +192,26 @@ internal static class TcpPump
             }
 
             activity.Reset();
+        }
+    }
+
+    /// <summary>
+    /// Sends a multi-block buffer (the client sent faster than the host took it) with one send instead of one per
+    /// 4 KiB block: the blocks are copied into one rented array, which costs less than the system calls it saves
+    /// (proxy-figures.md, Run 3). Rented only while the send runs, so a quiet connection holds nothing.
+    /// </summary>
+    private static async ValueTask SendCoalescedAsync(Socket upstream, ReadOnlySequence<byte> buffer, CancellationToken token)
+    {
+        var length = (int)buffer.Length;
+        var array = ArrayPool<byte>.Shared.Rent(length);
+        try
+        {
+            buffer.CopyTo(array);
+            await upstream.SendAsync(array.AsMemory(0, length), SocketFlags.None, token).ConfigureAwait(false);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(array);
         }
     }
 
