@@ -130,16 +130,22 @@ internal sealed partial class FileRouteStore : IRouteStore, IDisposable
 
     private string PathFor(string pool, string key) => Path.Combine(_directory, RouteFileNames.For(pool, key));
 
-    private async Task WriteFileAsync(RouteRecord route, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs on the thread pool: the fsync blocks, and callers may be on a socket's completion thread (the gateway
+    /// schedules pipe continuations inline), where blocking would stall every other connection.
+    /// </summary>
+    private Task WriteFileAsync(RouteRecord route, CancellationToken cancellationToken) =>
+        Task.Run(() => WriteFile(route), cancellationToken);
+
+    private void WriteFile(RouteRecord route)
     {
         var target = PathFor(route.Pool, route.Key);
         var temporary = Path.Combine(_directory, $".{Path.GetFileName(target)}.{Guid.NewGuid():N}.tmp");
         try
         {
-            await using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 4096, FileOptions.Asynchronous))
+            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))
             {
-                await JsonSerializer.SerializeAsync(stream, RouteFile.From(route), JsonOptions, cancellationToken);
-                await stream.FlushAsync(cancellationToken);
+                JsonSerializer.Serialize(stream, RouteFile.From(route), JsonOptions);
                 stream.Flush(flushToDisk: true);
             }
 

@@ -61,20 +61,26 @@ public sealed class TcpProxyLoadTests(ITestOutputHelper output)
         var receiveBuffer = new byte[chunk];
         Random.Shared.NextBytes(sendBuffer);
 
-        long allocated = 0;
-        var receiver = ReceiveAsync(client, receiveBuffer, warmup + measured, () => allocated = GC.GetTotalAllocatedBytes(precise: true), warmup);
-        for (long sent = 0; sent < warmup + measured; sent += chunk)
+        // Allocation is counted for the whole process, where other tests' leftovers (timers, closing sockets) may
+        // allocate too; a steady cost per read shows in every window, noise does not: the quietest of three counts.
+        var allocated = long.MaxValue;
+        for (var window = 0; window < 3; window++)
         {
-            await client.SendAsync(sendBuffer.AsMemory(), SocketFlags.None);
+            long start = 0;
+            var receiver = ReceiveAsync(client, receiveBuffer, warmup + measured, () => start = GC.GetTotalAllocatedBytes(precise: true), warmup);
+            for (long sent = 0; sent < warmup + measured; sent += chunk)
+            {
+                await client.SendAsync(sendBuffer.AsMemory(), SocketFlags.None);
+            }
+
+            await receiver.WaitAsync(Bound);
+            allocated = Math.Min(allocated, GC.GetTotalAllocatedBytes(precise: true) - start);
         }
 
-        await receiver.WaitAsync(Bound);
-        allocated = GC.GetTotalAllocatedBytes(precise: true) - allocated;
-
-        output.WriteLine($"Allocated {allocated:N0} bytes in the whole process while echoing {measured >> 20} MiB each way through the proxy ({(double)allocated / (measured >> 20):N0} bytes per MiB).");
+        output.WriteLine($"Allocated {allocated:N0} bytes in the whole process while echoing {measured >> 20} MiB each way through the proxy ({(double)allocated / (measured >> 20):N0} bytes per MiB), quietest of 3 windows.");
         // 128 MiB moved in all (64 MiB each way), about 32,000 reads: one small object per read in our loop would
         // be over 1 MiB by itself. What remains (~0.5 MiB measured) is Kestrel's scatter/gather bookkeeping for
-        // multi-segment sends and this test's metric listener.
+        // multi-segment sends, the pooled array of a coalesced send now and then, and this test's metric listener.
         Assert.True(allocated < 1L << 20, $"steady-state copy allocated {allocated:N0} bytes");
     }
 
