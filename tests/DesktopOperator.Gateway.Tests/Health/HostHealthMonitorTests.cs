@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using DesktopOperator.Gateway.Health;
 using DesktopOperator.Testing.Time;
 using Microsoft.Extensions.Logging;
+using DesktopOperator.Testing.Waiting;
 
 namespace DesktopOperator.Gateway.Tests.Health;
 
@@ -120,12 +121,12 @@ public sealed class HostHealthMonitorTests : IAsyncLifetime
     {
         _jitter = 0.5;
         _monitor.UpdateTargets([Target("h1")]);
-        await Eventually.WaitUntilAsync(() => _time.ActiveTimers == 1, "the spreading delay");
+        await Eventually.WaitAsync(() => _time.ActiveTimers == 1, "the spreading delay");
 
         _time.Advance(TimeSpan.FromMilliseconds(999));
         Assert.Equal(0, _probe.Calls);
         _time.Advance(TimeSpan.FromMilliseconds(1));
-        await Eventually.WaitUntilAsync(() => Checks() == 1, "the first check");
+        await Eventually.WaitAsync(() => Checks() == 1, "the first check");
     }
 
     [Fact]
@@ -174,7 +175,7 @@ public sealed class HostHealthMonitorTests : IAsyncLifetime
 
         _monitor.UpdateTargets([Target("h1")]);
 
-        await Eventually.WaitUntilAsync(() => _monitor.RunningProbeLoops == 1, "the removed host's loop to end");
+        await Eventually.WaitAsync(() => _monitor.RunningProbeLoops == 1, "the removed host's loop to end");
         Assert.Equal(HostHealth.Unknown, _monitor.GetHealth("office", "h2"));
         Assert.Equal(HostHealth.Healthy, _monitor.GetHealth("office", "h1"));
         Assert.Equal(["h1"], _recorder.Observe("gateway_host_healthy").Select(s => s.Labels["host"]));
@@ -202,7 +203,7 @@ public sealed class HostHealthMonitorTests : IAsyncLifetime
 
         _monitor.UpdateTargets([Target("h1") with { Address = "127.0.0.2" }]);
 
-        await Eventually.WaitUntilAsync(() => Checks() == 2, "the new target's first check");
+        await Eventually.WaitAsync(() => Checks() == 2, "the new target's first check");
         Assert.Equal(HostHealth.Healthy, _monitor.GetHealth("office", "h1"));
         Assert.Equal([HostHealth.Healthy, HostHealth.Unknown, HostHealth.Healthy], _changes.Select(c => c.Current));
         Assert.Equal("127.0.0.2", _probe.LastAddress);
@@ -268,14 +269,14 @@ public sealed class HostHealthMonitorTests : IAsyncLifetime
     private async Task StartAsync(params HealthTarget[] targets)
     {
         _monitor.UpdateTargets(targets);
-        await Eventually.WaitUntilAsync(() => Checks() == targets.Length && _time.ActiveTimers == targets.Length, "the first checks");
+        await Eventually.WaitAsync(() => Checks() == targets.Length && _time.ActiveTimers == targets.Length, "the first checks");
     }
 
     /// <summary>Moves the clock one interval, once the loop waits for it, and waits for check number <paramref name="n"/>.</summary>
     private async Task CheckAsync(int n)
     {
-        await Eventually.WaitUntilAsync(() => _time.ActiveTimers == 1, "the loop to wait for its next interval");
+        await Eventually.WaitAsync(() => _time.ActiveTimers == 1, "the loop to wait for its next interval");
         _time.Advance(Settings.Interval);
-        await Eventually.WaitUntilAsync(() => Checks() == n, $"check {n}");
+        await Eventually.WaitAsync(() => Checks() == n, $"check {n}");
     }
 }

@@ -2,6 +2,7 @@ using DesktopOperator.Gateway.Routing;
 using DesktopOperator.Gateway.Sessions;
 using Microsoft.Extensions.Logging.Abstractions;
 using static DesktopOperator.Gateway.Tests.Routing.TestPools;
+using DesktopOperator.Testing.Waiting;
 
 namespace DesktopOperator.Gateway.Tests.Sessions;
 
@@ -122,7 +123,7 @@ public sealed class RouteExpiryTests
         };
 
         await harness.Expiry.StartAsync(CancellationToken.None);
-        await WaitUntilAsync(() => harness.Time.ActiveTimers > 0);
+        await Eventually.WaitAsync(() => harness.Time.ActiveTimers > 0, "the sweep timer");
         harness.Time.Advance(ResumeFor + harness.Expiry.Interval);
         await deleted.Task.WaitAsync(TimeSpan.FromSeconds(10));
         await harness.Expiry.StopAsync(CancellationToken.None);
@@ -144,7 +145,7 @@ public sealed class RouteExpiryTests
             }
         };
         await harness.Expiry.StartAsync(CancellationToken.None);
-        await WaitUntilAsync(() => harness.Time.ActiveTimers > 0);
+        await Eventually.WaitAsync(() => harness.Time.ActiveTimers > 0, "the sweep timer");
 
         // The clock never moves in this test: only the pool change can have started the sweep.
         harness.Pools.Update([Pool(hosts: 1)]);
@@ -166,15 +167,5 @@ public sealed class RouteExpiryTests
             }
         };
         return phases;
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        while (!condition())
-        {
-            await Task.Yield();
-            timeout.Token.ThrowIfCancellationRequested();
-        }
     }
 }

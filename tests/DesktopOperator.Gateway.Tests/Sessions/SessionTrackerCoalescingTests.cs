@@ -1,5 +1,6 @@
 using DesktopOperator.Gateway.Sessions;
 using Microsoft.Extensions.Logging.Abstractions;
+using DesktopOperator.Testing.Waiting;
 
 namespace DesktopOperator.Gateway.Tests.Sessions;
 
@@ -26,11 +27,7 @@ public sealed class SessionTrackerCoalescingTests
         using var last = tracker.Begin(Pool, Key, AffinityKeyKind.SourceIP, "vnc", "host-a");
         store.Release.SetResult();
 
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        while (store.Find(Pool, Key) is not { Phase: RoutePhase.Active, ActiveConnections: 2 })
-        {
-            await Task.Delay(10, timeout.Token);
-        }
+        await Eventually.WaitAsync(() => store.Find(Pool, Key) is { Phase: RoutePhase.Active, ActiveConnections: 2 }, "the route at level 2");
 
         // The slow write (level 1), then one write of the level after the burst (2) — not one per open and close.
         Assert.Equal(2, store.Updates);

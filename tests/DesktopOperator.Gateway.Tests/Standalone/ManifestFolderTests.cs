@@ -1,6 +1,7 @@
 using DesktopOperator.Gateway.Standalone;
 using DesktopOperator.Testing.Time;
 using Microsoft.Extensions.Logging.Abstractions;
+using DesktopOperator.Testing.Waiting;
 
 namespace DesktopOperator.Gateway.Tests.Standalone;
 
@@ -94,7 +95,7 @@ public sealed class ManifestFolderTests : IDisposable
 
         Write("new.yaml", "pool-new");
         // The poll timer is always armed; the watcher's event arms the debounce timer as the second one.
-        await WaitUntilAsync(() => _time.ActiveTimers == 2);
+        await Eventually.WaitAsync(() => _time.ActiveTimers == 2, "the debounce timer");
         _time.Advance(TimeSpan.FromMilliseconds(200));
 
         await changed.Task.WaitAsync(TimeSpan.FromSeconds(10));
@@ -114,15 +115,6 @@ public sealed class ManifestFolderTests : IDisposable
 
         await changed.Task.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.Equal(["pool-late"], folder.Current);
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        while (!condition())
-        {
-            await Task.Delay(10, timeout.Token);
-        }
     }
 
     private ManifestFolder<string> Open() => new(_folder, Load, _time, NullLogger.Instance, TimeSpan.FromSeconds(30));

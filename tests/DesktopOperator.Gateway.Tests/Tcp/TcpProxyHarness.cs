@@ -10,6 +10,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using DesktopOperator.Testing.Waiting;
 
 namespace DesktopOperator.Gateway.Tests.Tcp;
 
@@ -124,19 +125,7 @@ internal sealed class TcpProxyHarness : IAsyncDisposable
     }
 
     /// <summary>Waits for <paramref name="condition"/>, checking it every few milliseconds, up to <paramref name="timeout"/>.</summary>
-    public static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout, string what)
-    {
-        using var cts = new CancellationTokenSource(timeout);
-        while (!condition())
-        {
-            if (cts.IsCancellationRequested)
-            {
-                Assert.Fail("Timed out waiting for " + what);
-            }
-
-            await Task.Delay(10, CancellationToken.None);
-        }
-    }
+    public static Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout, string what) => Eventually.WaitAsync(condition, what, timeout);
 
     public async ValueTask DisposeAsync()
     {

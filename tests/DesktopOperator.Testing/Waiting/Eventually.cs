@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace DesktopOperator.Testing.Waiting;
 
 /// <summary>Waits for a condition with a deadline instead of sleeping a guessed time.</summary>
@@ -7,10 +9,11 @@ public static class Eventually
 
     public static async Task WaitAsync(Func<bool> condition, string what, TimeSpan? timeout = null)
     {
-        var deadline = DateTime.UtcNow + (timeout ?? DefaultTimeout);
+        var limit = timeout ?? DefaultTimeout;
+        var clock = Stopwatch.StartNew();
         while (!condition())
         {
-            if (DateTime.UtcNow > deadline)
+            if (clock.Elapsed > limit)
             {
                 throw new TimeoutException($"timed out waiting for: {what}");
             }
