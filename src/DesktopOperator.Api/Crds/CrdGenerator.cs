@@ -78,7 +78,10 @@ internal static class CrdGenerator
         var properties = SchemaGenerator.Node();
         properties["apiVersion"] = Described("string", "The versioned schema of this representation of an object.");
         properties["kind"] = Described("string", "The REST resource this object represents, in CamelCase.");
-        properties["metadata"] = Described("object", "Standard object metadata.");
+        // Only `type: object`: a real API server refuses anything else on the root metadata (even a description).
+        var metadataNode = SchemaGenerator.Node();
+        metadataNode["type"] = "object";
+        properties["metadata"] = metadataNode;
         properties["spec"] = generator.ForObject(specType, withDefaults: true);
         properties["status"] = generator.ForObject(statusType, withDefaults: false);
         ((IDictionary<string, object?>)properties["spec"]!)["description"] = Doc(generator, specType);

@@ -73,12 +73,34 @@ internal sealed class SchemaGenerator(XmlDocumentation docs)
         }
 
         SchemaKeywords.Apply(info, node);
-        if (instance is not null && DefaultOf(info.GetValue(instance)) is { } value)
+        if (instance is not null && DefaultOf(info.GetValue(instance), node) is { } value)
         {
             node["default"] = value;
         }
 
         return node;
+    }
+
+    /// <summary>
+    /// The default of an object property: the object its fields' defaults make (nested objects likewise), never a
+    /// bare <c>{}</c>. The API server checks a default against its object's CEL rules without applying nested
+    /// defaults first, so <c>{}</c> would fail a rule that reads <c>self.minHosts</c>.
+    /// </summary>
+    private static SortedDictionary<string, object?> FullDefault(SortedDictionary<string, object?> node)
+    {
+        var value = Node();
+        if (node.TryGetValue("properties", out var properties) && properties is SortedDictionary<string, object?> fields)
+        {
+            foreach (var (name, field) in fields)
+            {
+                if (field is SortedDictionary<string, object?> schema && schema.TryGetValue("default", out var fieldDefault))
+                {
+                    value[name] = fieldDefault;
+                }
+            }
+        }
+
+        return value;
     }
 
     private SortedDictionary<string, object?> ForType(Type type, bool withDefaults)
@@ -140,13 +162,13 @@ internal sealed class SchemaGenerator(XmlDocumentation docs)
         return node;
     }
 
-    private static object? DefaultOf(object? value) => value switch
+    private static object? DefaultOf(object? value, SortedDictionary<string, object?> node) => value switch
     {
         null or "" => null,
         string or int or long or bool => value,
         Enum e => e.ToString(),
         IEnumerable => null,
-        _ when value.GetType().IsClass => Node(),
+        _ when value.GetType().IsClass => FullDefault(node),
         _ => null,
     };
 

@@ -59,11 +59,6 @@ internal static class SchemaKeywords
             var rule = SchemaGenerator.Node();
             rule["rule"] = r.Rule;
             rule["message"] = r.Message;
-            if (r.FieldPath.Length > 0)
-            {
-                rule["fieldPath"] = r.FieldPath;
-            }
-
             return (object?)rule;
         }).ToList();
         if (list.Count > 0)

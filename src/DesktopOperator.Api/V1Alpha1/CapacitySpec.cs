@@ -6,7 +6,7 @@ namespace DesktopOperator.Api.V1Alpha1;
 /// Session-based scaling: the operator keeps at least <c>bufferSessions</c> free slots on ready hosts, within
 /// [minHosts, maxHosts], and removes only hosts with no sessions. Static pools use sessionsPerHost only.
 /// </summary>
-[CelRule("self.minHosts <= self.maxHosts", "minHosts must not exceed maxHosts", FieldPath = ".maxHosts")]
+[CelRule("self.minHosts <= self.maxHosts", "spec.capacity: minHosts must not exceed maxHosts")]
 public sealed class CapacitySpec
 {
     /// <summary>How many sessions one host takes at once.</summary>

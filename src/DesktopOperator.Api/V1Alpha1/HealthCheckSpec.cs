@@ -6,7 +6,7 @@ namespace DesktopOperator.Api.V1Alpha1;
 /// The gateway's active health check of each host. A host turns healthy after <c>rise</c> passing probes in a row
 /// and unhealthy after <c>fall</c> failing ones (HAProxy's <c>inter</c>, <c>rise</c>, <c>fall</c>).
 /// </summary>
-[CelRule("duration(self.timeout) <= duration(self.interval)", "timeout must not exceed interval", FieldPath = ".timeout")]
+[CelRule("duration(self.timeout) <= duration(self.interval)", "spec.healthCheck.timeout: must not exceed interval")]
 public sealed class HealthCheckSpec
 {
     /// <summary>Tcp, Http or Protocol.</summary>

@@ -7,14 +7,12 @@ namespace DesktopOperator.Api.V1Alpha1;
 /// One protocol of a pool. TCP kinds (Rdp, Vnc, Ssh, Tcp) get a port of their own on the gateway; Http is served on
 /// the gateway's HTTP listener under a path and/or host name.
 /// </summary>
-[CelRule("self.kind == 'Http' || has(self.gatewayPort)", "gatewayPort is required for kinds Rdp, Vnc, Ssh and Tcp",
-    FieldPath = ".gatewayPort")]
-[CelRule("self.kind != 'Http' || !has(self.gatewayPort)", "gatewayPort is not allowed for kind Http (it is served on the gateway's HTTP listener)",
-    FieldPath = ".gatewayPort")]
-[CelRule("self.kind != 'Http' || has(self.path) || has(self.hostname)", "kind Http needs a path or a hostname")]
-[CelRule("self.kind == 'Http' || (!has(self.path) && !has(self.hostname))", "path and hostname are allowed for kind Http only")]
-[CelRule("self.kind != 'Http' || self.proxyProtocol == 'None'", "proxyProtocol is allowed for TCP kinds only",
-    FieldPath = ".proxyProtocol")]
+[CelRule("self.kind == 'Http' || has(self.gatewayPort)", "spec.protocols[].gatewayPort: required for kinds Rdp, Vnc, Ssh and Tcp")]
+[CelRule("self.kind != 'Http' || !has(self.gatewayPort)",
+    "spec.protocols[].gatewayPort: not allowed for kind Http (it is served on the gateway's HTTP listener)")]
+[CelRule("self.kind != 'Http' || has(self.path) || has(self.hostname)", "spec.protocols[]: kind Http needs a path or a hostname")]
+[CelRule("self.kind == 'Http' || (!has(self.path) && !has(self.hostname))", "spec.protocols[]: path and hostname are allowed for kind Http only")]
+[CelRule("self.kind != 'Http' || self.proxyProtocol == 'None'", "spec.protocols[].proxyProtocol: allowed for TCP kinds only")]
 public sealed class ProtocolSpec
 {
     /// <summary>The protocol's name within the pool (a DNS-1123 label, e.g. <c>rdp</c>).</summary>

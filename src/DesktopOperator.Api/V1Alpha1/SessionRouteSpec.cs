@@ -9,7 +9,7 @@ public sealed class SessionRouteSpec
     [Required]
     [Length(1, 253)]
     [Pattern(Patterns.Dns1123Subdomain, "a DNS-1123 subdomain (the name of a DesktopPool)")]
-    [CelRule("self == oldSelf", "pool is immutable")]
+    [CelRule("self == oldSelf", "spec.pool: is immutable")]
     public string Pool { get; set; } = "";
 
     /// <summary>
@@ -18,7 +18,7 @@ public sealed class SessionRouteSpec
     /// </summary>
     [Required]
     [Length(1, 256)]
-    [CelRule("self == oldSelf", "user is immutable")]
+    [CelRule("self == oldSelf", "spec.user: is immutable")]
     public string User { get; set; } = "";
 
     /// <summary>The pool protocol (spec.protocols[].name) the session was opened with; any protocol when unset.</summary>

@@ -103,7 +103,8 @@ public sealed class CrdGeneratorTests
     public void DesktopPoolCrd_CrossFieldRules_AreCel()
     {
         var spec = CrdYaml.At(CrdYaml.Schema(Pools), "properties", "spec");
-        Assert.Contains("has(self.template) != has(self.staticHosts)", CrdYaml.Rules(spec));
+        // Not "has(a) != has(b)": the 1.24 CEL cost estimator puts that over budget (transcript 15).
+        Assert.Contains("has(self.template) ? !has(self.staticHosts) : has(self.staticHosts)", CrdYaml.Rules(spec));
         Assert.Contains("self.minHosts <= self.maxHosts", CrdYaml.Rules(CrdYaml.At(spec, "properties", "capacity")));
         var protocols = CrdYaml.At(spec, "properties", "protocols");
         Assert.Contains("self.all(p, self.exists_one(q, q.name == p.name))", CrdYaml.Rules(protocols));
@@ -161,8 +162,11 @@ public sealed class CrdGeneratorTests
         Assert.Equal("Queue", Default("sessions", "properties", "whenFull"));
         Assert.Equal("None", Default("protocols", "items", "properties", "proxyProtocol"));
         Assert.Equal("1", Default("staticHosts", "items", "properties", "weight"));
-        // Omitted objects default to {} so their fields' defaults apply.
-        Assert.Empty((YamlMappingNode)CrdYaml.At(spec, "capacity", "default"));
+        // An omitted object defaults to the object of its fields' defaults, never {}: the API server checks a default
+        // against its object's CEL rules without applying nested defaults first (transcript 15).
+        Assert.Equal("10", CrdYaml.Text(spec, "capacity", "default", "maxHosts"));
+        Assert.Equal("1s", CrdYaml.Text(spec, "healthCheck", "default", "timeout"));
+        Assert.Equal("Queue", CrdYaml.Text(spec, "sessions", "default", "whenFull"));
 
         // And the C# side, which gives a pool read without the API server (standalone mode) the same values.
         var defaults = new V1Alpha1.DesktopPoolSpec();
@@ -180,6 +184,50 @@ public sealed class CrdGeneratorTests
         Assert.Equal("The pod spec (core/v1 PodSpec) of the session hosts.", CrdYaml.Text(spec, "template", "properties", "spec", "description"));
         Assert.Equal("true", CrdYaml.Text(spec, "template", "properties", "spec", "x-kubernetes-preserve-unknown-fields"));
         Assert.Equal("How many sessions one host takes at once.", CrdYaml.Text(spec, "capacity", "properties", "sessionsPerHost", "description"));
+    }
+
+    [Fact]
+    public void Crds_ValidationRules_HaveOnlyRuleAndAMessageNamingTheirField()
+    {
+        // fieldPath, messageExpression and reason exist only from 1.27/1.28: kubectl's client-side validation and
+        // Helm's server-side apply refuse them on older servers, so the message itself names the field.
+        var rules = new List<YamlMappingNode>();
+        foreach (var crd in new[] { Pools, Routes })
+        {
+            CollectRules(CrdYaml.Schema(crd), rules);
+        }
+
+        Assert.NotEmpty(rules);
+        foreach (var rule in rules)
+        {
+            Assert.Equal(["message", "rule"], rule.Children.Keys.Select(k => k.ToString()).Order(StringComparer.Ordinal));
+            Assert.Matches(@"^spec(\.[A-Za-z]+(\[\])?)*: \S", CrdYaml.Text(rule, "message"));
+        }
+    }
+
+    private static void CollectRules(YamlNode node, List<YamlMappingNode> rules)
+    {
+        if (node is YamlMappingNode map)
+        {
+            foreach (var (key, child) in map.Children)
+            {
+                if (key.ToString() == "x-kubernetes-validations")
+                {
+                    rules.AddRange(((YamlSequenceNode)child).Children.Cast<YamlMappingNode>());
+                }
+                else
+                {
+                    CollectRules(child, rules);
+                }
+            }
+        }
+        else if (node is YamlSequenceNode list)
+        {
+            foreach (var child in list.Children)
+            {
+                CollectRules(child, rules);
+            }
+        }
     }
 
     [Fact]
@@ -206,7 +254,13 @@ public sealed class CrdGeneratorTests
             foreach (var (name, child) in ((YamlMappingNode)properties).Children)
             {
                 var childPath = $"{path}.{name}";
-                if (!((YamlMappingNode)child).Children.ContainsKey(new YamlScalarNode("description")))
+                // The root metadata must hold nothing but its type: a real API server refuses even a description.
+                var isRootMetadata = path == "openAPIV3Schema" && name.ToString() == "metadata";
+                if (isRootMetadata)
+                {
+                    Assert.Equal("type", Assert.Single(((YamlMappingNode)child).Children).Key.ToString());
+                }
+                else if (!((YamlMappingNode)child).Children.ContainsKey(new YamlScalarNode("description")))
                 {
                     missing.Add(childPath + ": no description");
                 }

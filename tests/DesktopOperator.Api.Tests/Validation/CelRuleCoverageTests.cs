@@ -12,7 +12,7 @@ public sealed class CelRuleCoverageTests
 {
     private static readonly Dictionary<string, (Type Tests, string Method)> Twins = new()
     {
-        ["has(self.template) != has(self.staticHosts)"] = (typeof(DesktopPoolValidatorTests), nameof(DesktopPoolValidatorTests.Validate_TemplateAndStaticHosts_ReportsBoth)),
+        ["has(self.template) ? !has(self.staticHosts) : has(self.staticHosts)"] = (typeof(DesktopPoolValidatorTests), nameof(DesktopPoolValidatorTests.Validate_TemplateAndStaticHosts_ReportsBoth)),
         ["!has(self.healthCheck.protocol) || self.protocols.exists(p, p.name == self.healthCheck.protocol)"] =
             (typeof(DesktopPoolValidatorTests), nameof(DesktopPoolValidatorTests.Validate_HealthCheckProtocolUnknown_ReportsProtocol)),
         ["self.all(h, self.exists_one(g, g.name == h.name))"] = (typeof(DesktopPoolValidatorTests), nameof(DesktopPoolValidatorTests.Validate_DuplicateStaticHostNames_ReportsDuplicate)),
