@@ -19,6 +19,7 @@ internal static class KindDefaults
                 break;
             case "CustomResourceDefinition":
                 obj["spec"]!["conversion"] ??= new JsonObject { ["strategy"] = "None" };
+                CrdSchemaFields.Prune(obj);
                 break;
             case "Pod":
                 Pod(obj);

@@ -88,6 +88,16 @@ internal sealed partial class ObjectHandlers
             applied["metadata"] = new JsonObject();
         }
 
+        if (type.Kind == "CustomResourceDefinition" && CrdSchemaFields.FirstUnknown(applied) is { } unknown)
+        {
+            // 1.24 answers a typed-patch failure with a bare 500 (kubernetes#122480; 400 from 1.28).
+            var name = BodyDecoder.Str(applied["metadata"]!["name"]) ?? ctx.Name;
+            var status = StatusBodies.Failure(500, string.Empty,
+                $"failed to create typed patch object (/{name}; apiextensions.k8s.io/v1, Kind=CustomResourceDefinition): {unknown}: field not declared in schema", null);
+            status.Remove("reason");
+            throw new ApiError(500, status);
+        }
+
         var statusOnly = ctx.Subresource == "status";
         var appliedPaths = FieldSet.Leaves(applied, statusOnly || !type.HasStatus, !statusOnly, type.IsCustom).Keys.ToList();
         lock (Store.Gate)

@@ -97,6 +97,9 @@ internal static partial class ObjectValidation
                 }
 
                 break;
+            case "CustomResourceDefinition":
+                CrdValidation.Validate(obj, causes);
+                break;
             case "Event" when type.Group.Length > 0 && obj["eventTime"] is null:
                 causes.Add(new FieldCause("FieldValueRequired", "Required value", "eventTime"));
                 break;
