@@ -75,11 +75,7 @@ public sealed class TestApiServerWatchTests
     public async Task Watch_BookmarkInterval_BookmarkWhenClockAdvances()
     {
         var clock = new ManualTimeProvider();
-        await using var f = await ServerFixture.StartAsync(o =>
-        {
-            o.TimeProvider = clock;
-            o.Namespaces.Add("elsewhere");
-        });
+        await using var f = await ServerFixture.StartOnClockAsync(clock, o => o.Namespaces.Add("elsewhere"));
         var watch = Conformance.WatchChecks.ReadAsync(f.Client, $"{Widgets}?watch=1&allowWatchBookmarks=true&resourceVersion={f.Server.CurrentResourceVersion}", 1, TimeSpan.FromSeconds(10), CancellationToken.None);
         await Conformance.Eventually.TrueAsync(() => Task.FromResult(clock.ActiveTimers > 0), "the watch arms its timer", CancellationToken.None);
 
@@ -96,7 +92,7 @@ public sealed class TestApiServerWatchTests
     public async Task Watch_IdleType_NoBookmarkBeforeTheDeadline()
     {
         var clock = new ManualTimeProvider();
-        await using var f = await ServerFixture.StartAsync(o => o.TimeProvider = clock);
+        await using var f = await ServerFixture.StartOnClockAsync(clock);
         var watch = Conformance.WatchChecks.ReadAsync(f.Client, $"{Widgets}?watch=1&allowWatchBookmarks=true&timeoutSeconds=8&resourceVersion={f.Server.CurrentResourceVersion}", 10, TimeSpan.FromSeconds(10), CancellationToken.None);
         await Conformance.Eventually.TrueAsync(() => Task.FromResult(clock.ActiveTimers > 0), "the watch arms its timer", CancellationToken.None);
         clock.Advance(TimeSpan.FromSeconds(7));
@@ -109,7 +105,7 @@ public sealed class TestApiServerWatchTests
     public async Task Watch_TimeoutSeconds_EndsCleanlyOnTheServerClock()
     {
         var clock = new ManualTimeProvider();
-        await using var f = await ServerFixture.StartAsync(o => o.TimeProvider = clock);
+        await using var f = await ServerFixture.StartOnClockAsync(clock);
         var watch = Conformance.WatchChecks.ReadAsync(f.Client, $"{Widgets}?watch=1&timeoutSeconds=30&resourceVersion=0", 10, TimeSpan.FromSeconds(10), CancellationToken.None);
         await Conformance.Eventually.TrueAsync(() => Task.FromResult(clock.ActiveTimers > 0), "the watch arms its timer", CancellationToken.None);
         clock.Advance(TimeSpan.FromSeconds(30));

@@ -37,6 +37,7 @@ internal sealed class TranscriptReplayer
         var options = new TestApiServerOptions
         {
             GarbageCollection = false,
+            NodeAndDisruptionControllers = false,
             CreateDefaultServiceAccounts = prefix != "11",
             BearerToken = Token,
             WatchTimeoutScale = 0.25,
