@@ -25,6 +25,9 @@ internal sealed partial class ControllerManager : IAsyncDisposable
 
     private ObjectStore Store => _state.Store;
 
+    /// <summary>The last error a sweep ran into (null: none); for diagnosis in a debugger.</summary>
+    public string? LastError { get; private set; }
+
     public void Signal()
     {
         if (_signal.CurrentCount == 0)
@@ -82,9 +85,18 @@ internal sealed partial class ControllerManager : IAsyncDisposable
                 // The period passed without a commit: look at the clock-driven state anyway.
             }
 
-            for (var pass = 0; pass < 10 && Sweep(); pass++)
+            try
             {
-                ct.ThrowIfCancellationRequested();
+                for (var pass = 0; pass < 10 && Sweep(); pass++)
+                {
+                    ct.ThrowIfCancellationRequested();
+                }
+            }
+            catch (Exception e) when (e is ApiError or FormatException)
+            {
+                // An object the controllers cannot handle (a write refused, a malformed budget): kube-controller-manager
+                // logs such errors and retries at its next sync; so does this loop.
+                LastError = e.Message;
             }
         }
     }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using DesktopOperator.Testing.Schema;
 
 namespace DesktopOperator.Testing.ApiServer;
 
@@ -38,7 +39,7 @@ internal static class DisruptionBudgets
         }
 
         var healthy = pods.Count(p => p["metadata"]?["deletionTimestamp"] is null && IsReady(p) && !disrupted.ContainsKey(BodyDecoder.Str(p["metadata"]?["name"])!));
-        var generation = pdb["metadata"]?["generation"]?.GetValue<long>() ?? 1;
+        var generation = JsonNumbers.ToInt64OrNull(pdb["metadata"]?["generation"]) ?? 1;
         var (expected, desired, failure) = Expectation(state, pdb, pods);
         if (failure is not null)
         {
@@ -92,9 +93,9 @@ internal static class DisruptionBudgets
     private static (int Expected, int Desired, string? Failure) Expectation(ServerState state, JsonObject pdb, List<JsonObject> pods)
     {
         var spec = pdb["spec"] as JsonObject ?? [];
-        if (spec["minAvailable"] is JsonValue min && min.TryGetValue<int>(out var minCount))
+        if (spec["minAvailable"] is JsonValue min && min.GetValueKind() == System.Text.Json.JsonValueKind.Number)
         {
-            return (pods.Count, minCount, null);
+            return (pods.Count, (int)JsonNumbers.ToInt64(min), null);
         }
 
         var expected = 0;
@@ -160,7 +161,7 @@ internal static class DisruptionBudgets
             node = node?[part];
         }
 
-        return (true, node is JsonValue v && v.TryGetValue<int>(out var n) ? n : 0, type.QualifiedResource);
+        return (true, node is JsonValue v && v.GetValueKind() == System.Text.Json.JsonValueKind.Number ? (int)JsonNumbers.ToInt64(v) : 0, type.QualifiedResource);
     }
 
     private static string SelectorText(JsonObject? selector)

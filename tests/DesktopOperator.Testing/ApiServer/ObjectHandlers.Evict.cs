@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using DesktopOperator.Testing.Schema;
 
 namespace DesktopOperator.Testing.ApiServer;
 
@@ -49,13 +50,13 @@ internal sealed partial class ObjectHandlers
         var pdb = budgets[0];
         var pdbName = BodyDecoder.Str(pdb["metadata"]?["name"])!;
         var status = pdb["status"] as JsonObject ?? [];
-        var observed = status["observedGeneration"]?.GetValue<long>() ?? 0;
-        if (observed < (pdb["metadata"]?["generation"]?.GetValue<long>() ?? 1))
+        var observed = JsonNumbers.ToInt64OrNull(status["observedGeneration"]) ?? 0;
+        if (observed < (JsonNumbers.ToInt64OrNull(pdb["metadata"]?["generation"]) ?? 1))
         {
             throw TooManyRequests($"The disruption budget {pdbName} is still being processed by the server.", retryAfter: 10);
         }
 
-        var allowed = status["disruptionsAllowed"]?.GetValue<int>() ?? 0;
+        var allowed = JsonNumbers.ToInt64OrNull(status["disruptionsAllowed"]) ?? 0;
         if (allowed <= 0)
         {
             throw TooManyRequests($"The disruption budget {pdbName} needs {status["desiredHealthy"]} healthy pods and has {status["currentHealthy"]} currently", retryAfter: null);
