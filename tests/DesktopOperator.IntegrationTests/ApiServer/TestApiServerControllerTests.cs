@@ -19,9 +19,10 @@ public sealed class TestApiServerControllerTests
         + (node is null ? string.Empty : "\"nodeName\":\"" + node + "\",")
         + "\"containers\":[{\"name\":\"c\",\"image\":\"busybox:1\"}]}}";
 
-    private static Task<ServerFixture> FastControllersAsync() => ServerFixture.StartAsync(o =>
+    /// <summary>Short controller timings; <paramref name="nodeGrace"/> long where a test's nodes post no heartbeat but must stay Ready.</summary>
+    private static Task<ServerFixture> FastControllersAsync(double nodeGrace = 1) => ServerFixture.StartAsync(o =>
     {
-        o.NodeMonitorGracePeriod = TimeSpan.FromSeconds(1);
+        o.NodeMonitorGracePeriod = TimeSpan.FromSeconds(nodeGrace);
         o.PodGcQuarantine = TimeSpan.FromMilliseconds(300);
         o.ControllerPeriod = TimeSpan.FromMilliseconds(50);
     });
@@ -102,7 +103,7 @@ public sealed class TestApiServerControllerTests
     [Fact]
     public async Task Eviction_HonoursTheBudget_AndTheApiserverRecordsTheDisruption()
     {
-        await using var f = await FastControllersAsync();
+        await using var f = await FastControllersAsync(nodeGrace: 600);
         await SendAsync(f.Client, HttpMethod.Post, "api/v1/nodes", """{"apiVersion":"v1","kind":"Node","metadata":{"name":"n1"}}""", Ct);
         foreach (var name in new[] { "e-1", "e-2" })
         {
@@ -137,7 +138,7 @@ public sealed class TestApiServerControllerTests
     [Fact]
     public async Task Budget_MaxUnavailableOverACustomResourceWithoutScale_SyncFailedAndRefusesEvictions()
     {
-        await using var f = await FastControllersAsync();
+        await using var f = await FastControllersAsync(nodeGrace: 600);
         var (_, owner) = await SendAsync(f.Client, HttpMethod.Post, "apis/example.test/v1/namespaces/t/widgets", Widget("pool"), Ct);
         var ownerRef = $",\"labels\":{{\"app\":\"owned\"}},\"ownerReferences\":[{{\"apiVersion\":\"example.test/v1\",\"kind\":\"Widget\",\"name\":\"pool\",\"uid\":\"{owner["metadata"]!["uid"]}\",\"controller\":true}}]";
         await SendAsync(f.Client, HttpMethod.Post, Pods, Pod("o-1", node: "n1", extraMeta: ownerRef), Ct);

@@ -6,8 +6,8 @@ namespace DesktopOperator.Testing.ApiServer;
 internal sealed partial class ObjectHandlers
 {
     /// <summary>
-    /// POST pods/{name}/eviction (policy/v1 Eviction), as 1.24's eviction REST: a pod already terminating, Pending or
-    /// terminal is deleted without asking any budget; otherwise the one PodDisruptionBudget selecting it must be
+    /// POST pods/{name}/eviction (policy/v1 Eviction), as 1.24's eviction REST: a pod already terminating or terminal is
+    /// deleted without asking any budget (transcript 17: a Pending pod is not); otherwise the one PodDisruptionBudget selecting it must be
     /// processed for its generation and allow a disruption (429 otherwise). An allowed eviction is first recorded in
     /// the budget's status by the apiserver (<c>disruptedPods</c>, <c>disruptionsAllowed</c> - 1), then the pod is
     /// deleted with its own grace period. Answers 201 with a Success Status.
@@ -20,7 +20,7 @@ internal sealed partial class ObjectHandlers
         {
             var pod = Store.Get(type.StorageKey, Key(type, ctx.Namespace, name)) ?? throw StatusBodies.NotFound(type, name);
             var phase = BodyDecoder.Str(pod["status"]?["phase"]);
-            if (pod["metadata"]?["deletionTimestamp"] is null && phase is not ("Pending" or "Succeeded" or "Failed"))
+            if (pod["metadata"]?["deletionTimestamp"] is null && phase is not ("Succeeded" or "Failed"))
             {
                 CheckBudget(ctx, pod);
             }
