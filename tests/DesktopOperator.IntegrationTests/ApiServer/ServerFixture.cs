@@ -26,6 +26,18 @@ internal sealed class ServerFixture : IAsyncDisposable
         return new ServerFixture(server);
     }
 
+    /// <summary>
+    /// A server on a manual clock, its own periodic controllers off so that the clock's active timers are the
+    /// requests' (tests wait for a watch to arm its timer before advancing).
+    /// </summary>
+    public static Task<ServerFixture> StartOnClockAsync(TimeProvider clock, Action<TestApiServerOptions>? configure = null) =>
+        StartAsync(o =>
+        {
+            o.TimeProvider = clock;
+            o.NodeAndDisruptionControllers = false;
+            configure?.Invoke(o);
+        });
+
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();

@@ -42,7 +42,7 @@ public sealed class TestApiServerFaultTests
     public async Task Latency_RequestWaitsForTheServerClock()
     {
         var clock = new ManualTimeProvider();
-        await using var f = await ServerFixture.StartAsync(o => o.TimeProvider = clock);
+        await using var f = await ServerFixture.StartOnClockAsync(clock);
         f.Server.Faults.Latency = TimeSpan.FromSeconds(5);
         var request = f.Client.GetAsync(Widgets);
         await Conformance.Eventually.TrueAsync(() => Task.FromResult(clock.ActiveTimers > 0), "the delay is armed", CancellationToken.None);

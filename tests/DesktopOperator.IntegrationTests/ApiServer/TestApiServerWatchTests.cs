@@ -75,20 +75,37 @@ public sealed class TestApiServerWatchTests
     public async Task Watch_BookmarkInterval_BookmarkWhenClockAdvances()
     {
         var clock = new ManualTimeProvider();
-        await using var f = await ServerFixture.StartAsync(o => o.TimeProvider = clock);
+        await using var f = await ServerFixture.StartOnClockAsync(clock, o => o.Namespaces.Add("elsewhere"));
         var watch = Conformance.WatchChecks.ReadAsync(f.Client, $"{Widgets}?watch=1&allowWatchBookmarks=true&resourceVersion={f.Server.CurrentResourceVersion}", 1, TimeSpan.FromSeconds(10), CancellationToken.None);
         await Conformance.Eventually.TrueAsync(() => Task.FromResult(clock.ActiveTimers > 0), "the watch arms its timer", CancellationToken.None);
+
+        // A widget changing in another namespace: the watch sees no event, but its bookmark may now move on.
+        await SendAsync(f.Client, HttpMethod.Post, "apis/example.test/v1/namespaces/elsewhere/widgets", Widget("other"), CancellationToken.None);
+        var changed = f.Server.CurrentResourceVersion;
         clock.Advance(TimeSpan.FromSeconds(61));
         var e = Assert.Single(await watch);
         Assert.Equal("BOOKMARK", e["type"]!.ToString());
-        Assert.Equal(f.Server.CurrentResourceVersion.ToString(System.Globalization.CultureInfo.InvariantCulture), e["object"]!["metadata"]!["resourceVersion"]!.ToString());
+        Assert.Equal(changed.ToString(System.Globalization.CultureInfo.InvariantCulture), e["object"]!["metadata"]!["resourceVersion"]!.ToString());
+    }
+
+    [Fact]
+    public async Task Watch_IdleType_NoBookmarkBeforeTheDeadline()
+    {
+        var clock = new ManualTimeProvider();
+        await using var f = await ServerFixture.StartOnClockAsync(clock);
+        var watch = Conformance.WatchChecks.ReadAsync(f.Client, $"{Widgets}?watch=1&allowWatchBookmarks=true&timeoutSeconds=8&resourceVersion={f.Server.CurrentResourceVersion}", 10, TimeSpan.FromSeconds(10), CancellationToken.None);
+        await Conformance.Eventually.TrueAsync(() => Task.FromResult(clock.ActiveTimers > 0), "the watch arms its timer", CancellationToken.None);
+        clock.Advance(TimeSpan.FromSeconds(7));
+        await Conformance.Eventually.TrueAsync(() => Task.FromResult(clock.ActiveTimers > 0), "the watch re-arms its timer for the deadline", CancellationToken.None);
+        clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.Empty(await watch);
     }
 
     [Fact]
     public async Task Watch_TimeoutSeconds_EndsCleanlyOnTheServerClock()
     {
         var clock = new ManualTimeProvider();
-        await using var f = await ServerFixture.StartAsync(o => o.TimeProvider = clock);
+        await using var f = await ServerFixture.StartOnClockAsync(clock);
         var watch = Conformance.WatchChecks.ReadAsync(f.Client, $"{Widgets}?watch=1&timeoutSeconds=30&resourceVersion=0", 10, TimeSpan.FromSeconds(10), CancellationToken.None);
         await Conformance.Eventually.TrueAsync(() => Task.FromResult(clock.ActiveTimers > 0), "the watch arms its timer", CancellationToken.None);
         clock.Advance(TimeSpan.FromSeconds(30));

@@ -12,7 +12,7 @@ namespace DesktopOperator.IntegrationTests.ApiServer;
 /// were open; from-RV watches replay those from history). Long waits run on a faster clock: watch timeouts are scaled
 /// by 1/4 and the pre-deadline bookmark comes 0.5 s before the scaled deadline.
 /// </summary>
-internal sealed class TranscriptReplayer
+internal sealed partial class TranscriptReplayer
 {
     private const string Token = "golden-token";
     private const string UserAgent = "widget-operator/v0.1.0 (linux/amd64) golden-capture";
@@ -37,12 +37,21 @@ internal sealed class TranscriptReplayer
         var options = new TestApiServerOptions
         {
             GarbageCollection = false,
+            NodeAndDisruptionControllers = false,
             CreateDefaultServiceAccounts = prefix != "11",
             BearerToken = Token,
             WatchTimeoutScale = 0.25,
             BookmarkBeforeTimeout = TimeSpan.FromSeconds(0.5),
         };
-        options.Namespaces.Add("s" + prefix);
+        if (prefix == "17")
+        {
+            WithControllers(options);
+        }
+        else
+        {
+            options.Namespaces.Add("s" + prefix);
+        }
+
         if (prefix == "08")
         {
             options.Namespaces.Add("s08-other");
@@ -67,6 +76,11 @@ internal sealed class TranscriptReplayer
         foreach (var entry in _entries.OfType<JsonObject>())
         {
             var step = entry["step"]!.GetValue<string>();
+            if (prefix == "17")
+            {
+                await SetUpUnrecordedAsync(client, step, ct);
+            }
+
             if (entry["note"] is not null)
             {
                 if (prefix == "09" && step == "compaction")
@@ -86,6 +100,10 @@ internal sealed class TranscriptReplayer
             if (entry["response"]!["events"] is not null)
             {
                 await WatchAsync(client, server, entry, diffs, ct);
+            }
+            else if (prefix == "17" && WaitsForControllers(step))
+            {
+                await ExchangeUntilMatchedAsync(client, server, entry, diffs, ct);
             }
             else
             {
@@ -166,6 +184,12 @@ internal sealed class TranscriptReplayer
             var closedByClient = false;
             while (await reader.ReadLineAsync(cts.Token) is { } line)
             {
+                if (!line.StartsWith('{'))
+                {
+                    diffs.Add($"watch line not JSON: {Cut(line)}");
+                    break;
+                }
+
                 received.Add(JsonNode.Parse(line));
                 if (!serverEnds && received.Count >= events.Count && events.Count > 0)
                 {
@@ -273,9 +297,9 @@ internal sealed class TranscriptReplayer
         }
     }
 
-    private static async Task SendAsync(HttpClient client, string method, string path, string json, CancellationToken ct)
+    private static async Task SendAsync(HttpClient client, string method, string path, string json, CancellationToken ct, string mediaType = "application/json")
     {
-        using var request = new HttpRequestMessage(new HttpMethod(method), path.TrimStart('/')) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
+        using var request = new HttpRequestMessage(new HttpMethod(method), path.TrimStart('/')) { Content = new StringContent(json, Encoding.UTF8, mediaType) };
         using var response = await client.SendAsync(request, ct);
         response.EnsureSuccessStatusCode();
     }

@@ -29,7 +29,7 @@ internal static class ConformanceChecks
             ["Errors_NotFoundAndAlreadyExists_StatusShape"] = ErrorsAsync,
             ["Watch_FromResourceVersion_ReplaysChanges"] = WatchChecks.ReplayAsync,
             ["Watch_TooOldResourceVersion_Error410"] = WatchChecks.TooOldAsync,
-            ["Watch_Bookmarks_AndCleanTimeout"] = WatchChecks.BookmarksAsync,
+            ["Watch_Bookmarks_BestEffortAndCleanTimeout"] = WatchChecks.BookmarksAsync,
             ["Watch_LabelSelector_LeavingObjectIsDeleted"] = WatchChecks.SelectorTransitionAsync,
         };
 

@@ -6,6 +6,8 @@ namespace DesktopOperator.IntegrationTests.Conformance;
 /// </summary>
 public abstract class ConformanceTarget : IAsyncDisposable
 {
+    private readonly List<string> _namespaces = [];
+
     public abstract Uri BaseAddress { get; }
 
     /// <summary>Whether garbage collection (kube-controller-manager) runs, so GC checks can assert deletion.</summary>
@@ -26,6 +28,11 @@ public abstract class ConformanceTarget : IAsyncDisposable
     {
         using var client = CreateClient();
         var name = "conf-" + Guid.NewGuid().ToString("N")[..10];
+        lock (_namespaces)
+        {
+            _namespaces.Add(name);
+        }
+
         using var response = await client.PostAsync("api/v1/namespaces", KubeJson.Content("{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"" + name + "\"}}"), cancellationToken);
         response.EnsureSuccessStatusCode();
         await WaitForDefaultServiceAccountAsync(client, name, cancellationToken);
@@ -54,7 +61,51 @@ public abstract class ConformanceTarget : IAsyncDisposable
         }, "the Widget CRD becomes Established", cancellationToken);
     }
 
-    public abstract ValueTask DisposeAsync();
+    /// <summary>
+    /// Deletes every namespace <see cref="CreateNamespaceAsync"/> made (by name, whether its check passed or not: a real
+    /// cluster must not collect leftovers), then releases the target.
+    /// </summary>
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await DeleteNamespacesAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            await DisposeCoreAsync().ConfigureAwait(false);
+            GC.SuppressFinalize(this);
+        }
+    }
+
+    protected abstract ValueTask DisposeCoreAsync();
+
+    private async Task DeleteNamespacesAsync()
+    {
+        string[] names;
+        lock (_namespaces)
+        {
+            names = [.. _namespaces];
+            _namespaces.Clear();
+        }
+
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var client = CreateClient();
+        var failures = new List<string>();
+        foreach (var name in names)
+        {
+            using var response = await client.DeleteAsync($"api/v1/namespaces/{name}", cts.Token).ConfigureAwait(false);
+            if (!response.IsSuccessStatusCode && response.StatusCode != System.Net.HttpStatusCode.NotFound)
+            {
+                failures.Add($"{name}: {(int)response.StatusCode}");
+            }
+        }
+
+        if (failures.Count > 0)
+        {
+            throw new InvalidOperationException("could not delete the conformance namespaces " + string.Join(", ", failures));
+        }
+    }
 
     private static Task WaitForDefaultServiceAccountAsync(HttpClient client, string ns, CancellationToken ct) =>
         Eventually.TrueAsync(async () => await KubeJson.GetAsync(client, $"api/v1/namespaces/{ns}/serviceaccounts/default", ct) is not null, "the default ServiceAccount exists", ct);

@@ -42,7 +42,7 @@ public sealed class RealClusterTarget : ConformanceTarget
 
     public override HttpMessageHandler CreateHandler() => _handlerFactory();
 
-    public override ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    protected override ValueTask DisposeCoreAsync() => ValueTask.CompletedTask;
 
     /// <summary>The kubeconfig's current context; throws <see cref="KubeConfigException"/> naming the bad field.</summary>
     public static KubernetesClientConfiguration LoadConfiguration(string kubeconfigPath) =>

@@ -20,7 +20,7 @@ public sealed class TestApiServerTarget : ConformanceTarget
 
     public override HttpMessageHandler CreateHandler() => new BearerHandler("conformance-token");
 
-    public override ValueTask DisposeAsync() => _server.DisposeAsync();
+    protected override ValueTask DisposeCoreAsync() => _server.DisposeAsync();
 
     private sealed class BearerHandler(string token) : DelegatingHandler(new SocketsHttpHandler())
     {

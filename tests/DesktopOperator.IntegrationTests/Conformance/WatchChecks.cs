@@ -52,12 +52,15 @@ internal static class WatchChecks
         Assert.Equal("Expired", e["object"]!["reason"]!.ToString());
     }
 
+    /// <summary>
+    /// Bookmarks are best effort (transcript 16: an idle 8 s watch got none): the stream ends cleanly at the timeout, and
+    /// whatever arrives on an idle resource is a BOOKMARK carrying only a resourceVersion — none is required.
+    /// </summary>
     public static async Task BookmarksAsync(ConformanceTarget t, string ns, CancellationToken ct)
     {
         using var c = t.CreateClient();
         var rv = Rv((await GetAsync(c, Widgets(ns), ct))!);
         var events = await ReadAsync(c, $"{Widgets(ns)}?watch=1&allowWatchBookmarks=true&timeoutSeconds=4&resourceVersion={rv}", int.MaxValue, TimeSpan.FromSeconds(15), ct);
-        Assert.NotEmpty(events);
         Assert.All(events, e =>
         {
             Assert.Equal("BOOKMARK", e["type"]!.ToString());
@@ -66,14 +69,21 @@ internal static class WatchChecks
         });
     }
 
+    /// <summary>
+    /// Transcript 16: leaving the selection is a DELETED carrying the object as it was before (with the change's
+    /// resourceVersion); coming back is ADDED.
+    /// </summary>
     public static async Task SelectorTransitionAsync(ConformanceTarget t, string ns, CancellationToken ct)
     {
         using var c = t.CreateClient();
         var rv = Rv((await GetAsync(c, Widgets(ns), ct))!);
         await SendAsync(c, HttpMethod.Post, Widgets(ns), Widget("w", labels: """{"tier":"gold"}"""), ct);
-        await SendAsync(c, HttpMethod.Patch, $"{Widgets(ns)}/w", """{"metadata":{"labels":{"tier":"silver"}}}""", ct, "application/merge-patch+json");
-        var events = await ReadAsync(c, $"{Widgets(ns)}?watch=1&labelSelector=tier%3Dgold&resourceVersion={rv}", 2, TimeSpan.FromSeconds(10), ct);
-        Assert.Equal(["ADDED", "DELETED"], events.Select(e => e["type"]!.ToString()));
-        Assert.Equal("silver", events[1]["object"]!["metadata"]!["labels"]!["tier"]!.ToString());
+        var (_, left) = await SendAsync(c, HttpMethod.Patch, $"{Widgets(ns)}/w", """{"metadata":{"labels":{"tier":"silver"}}}""", ct, "application/merge-patch+json");
+        var (_, back) = await SendAsync(c, HttpMethod.Patch, $"{Widgets(ns)}/w", """{"metadata":{"labels":{"tier":"gold"}}}""", ct, "application/merge-patch+json");
+        var events = await ReadAsync(c, $"{Widgets(ns)}?watch=1&labelSelector=tier%3Dgold&resourceVersion={rv}", 3, TimeSpan.FromSeconds(10), ct);
+        Assert.Equal(["ADDED", "DELETED", "ADDED"], events.Select(e => e["type"]!.ToString()));
+        Assert.Equal("gold", events[1]["object"]!["metadata"]!["labels"]!["tier"]!.ToString());
+        Assert.Equal(Rv(left), Rv(events[1]["object"]!));
+        Assert.Equal(Rv(back), Rv(events[2]["object"]!));
     }
 }

@@ -84,6 +84,15 @@ public sealed class KubeConfigWiringTests : IAsyncLifetime, IDisposable
                 throw new InvalidOperationException($"conformance check {name} failed through the kubeconfig target", ex);
             }
         }
+
+        // Disposing the target deletes every namespace it created (a real cluster keeps no leftovers).
+        await target.DisposeAsync();
+        using var http = _server.CreateClient();
+        var namespaces = await Conformance.KubeJson.GetAsync(http, "api/v1/namespaces", cts.Token);
+        var live = namespaces!["items"]!.AsArray()
+            .Where(n => n!["metadata"]!["name"]!.ToString().StartsWith("conf-", StringComparison.Ordinal) && n["metadata"]!["deletionTimestamp"] is null)
+            .Select(n => n!["metadata"]!["name"]!.ToString());
+        Assert.Empty(live);
     }
 
     [Fact]

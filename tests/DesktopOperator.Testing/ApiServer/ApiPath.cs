@@ -54,7 +54,7 @@ internal sealed record ApiPath(ResourceType Type, string? Namespace, string? Nam
         }
 
         var sub = r.Length == 3 ? r[2] : null;
-        if (sub is not null && !(sub == "status" && type.HasStatus) && !(sub == "finalize" && type.Kind == "Namespace") && !(sub == "binding" && type.Kind == "Pod" && type.Group.Length == 0))
+        if (sub is not null && !(sub == "status" && type.HasStatus) && !(sub == "finalize" && type.Kind == "Namespace") && !(sub is "binding" or "eviction" && type.Kind == "Pod" && type.Group.Length == 0))
         {
             throw UnknownResource(group);
         }

@@ -174,7 +174,7 @@ internal sealed class GarbageCollector : IAsyncDisposable
             var changed = false;
             foreach (var (cs, ck, cobj) in contents.Where(c => Live(c.Storage, c.Key, c.Obj)))
             {
-                changed |= cs == "pods" && Finalizers(cobj).Count == 0 ? Store.Remove(cs, ck) is not null : DeleteObject(cs, ck, cobj);
+                changed |= cs == "pods" && Finalizers(cobj).Count == 0 ? RemovePod(cs, ck, cobj) : DeleteObject(cs, ck, cobj);
             }
 
             return changed;
@@ -209,7 +209,7 @@ internal sealed class GarbageCollector : IAsyncDisposable
 
         if (Finalizers(obj).Count == 0)
         {
-            return Store.Remove(storage, key) is not null;
+            return storage == "pods" ? RemovePod(storage, key, obj) : Store.Remove(storage, key) is not null;
         }
 
         if (obj["metadata"]?["deletionTimestamp"] is not null)
@@ -221,6 +221,12 @@ internal sealed class GarbageCollector : IAsyncDisposable
         copy["metadata"]!["deletionTimestamp"] = _state.NowText();
         copy["metadata"]!["deletionGracePeriodSeconds"] = 0;
         Store.Put(storage, key, copy);
+        return true;
+    }
+
+    private bool RemovePod(string storage, string key, JsonObject pod)
+    {
+        PodRemoval.RemoveNow(Store, storage, key, pod, _state.NowText());
         return true;
     }
 

@@ -24,6 +24,12 @@ internal static class KindDefaults
             case "Pod":
                 Pod(obj);
                 break;
+            case "Node":
+                Node(obj);
+                break;
+            case "PodDisruptionBudget":
+                obj["status"] = new JsonObject { ["disruptionsAllowed"] = 0, ["currentHealthy"] = 0, ["desiredHealthy"] = 0, ["expectedPods"] = 0 };
+                break;
             case "Service":
                 var spec = obj["spec"] as JsonObject ?? [];
                 spec["type"] ??= "ClusterIP";
@@ -73,6 +79,27 @@ internal static class KindDefaults
         spec["enableServiceLinks"] ??= true;
         spec["preemptionPolicy"] ??= "PreemptLowerPriority";
         obj["status"] = new JsonObject { ["phase"] = "Pending", ["qosClass"] = "BestEffort" };
+    }
+
+    /// <summary>A new Node is tainted not-ready (node lifecycle controller lifts it) and gets empty daemon endpoints and nodeInfo.</summary>
+    private static void Node(JsonObject obj)
+    {
+        var spec = obj["spec"] as JsonObject ?? [];
+        obj["spec"] = spec;
+        if (spec["taints"] is null)
+        {
+            spec["taints"] = new JsonArray(new JsonObject { ["key"] = "node.kubernetes.io/not-ready", ["effect"] = "NoSchedule" });
+        }
+
+        var status = obj["status"] as JsonObject ?? [];
+        obj["status"] = status;
+        status["daemonEndpoints"] ??= new JsonObject { ["kubeletEndpoint"] = new JsonObject { ["Port"] = 0 } };
+        var info = status["nodeInfo"] as JsonObject ?? [];
+        status["nodeInfo"] = info;
+        foreach (var field in new[] { "machineID", "systemUUID", "bootID", "kernelVersion", "osImage", "containerRuntimeVersion", "kubeletVersion", "kubeProxyVersion", "operatingSystem", "architecture" })
+        {
+            info[field] ??= string.Empty;
+        }
     }
 
     private static JsonObject Toleration(string key) => new()

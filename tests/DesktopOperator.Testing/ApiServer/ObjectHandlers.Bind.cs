@@ -4,6 +4,9 @@ namespace DesktopOperator.Testing.ApiServer;
 
 internal sealed partial class ObjectHandlers
 {
+    /// <summary>The body of a 201 from pods/binding and pods/eviction: a bare Success Status.</summary>
+    private static JsonObject SuccessCreated() => new() { ["kind"] = "Status", ["apiVersion"] = "v1", ["metadata"] = new JsonObject(), ["status"] = "Success", ["code"] = 201 };
+
     /// <summary>POST pods/{name}/binding: what the scheduler does to set spec.nodeName (409 once a pod is bound).</summary>
     public JsonObject Bind(WriteContext ctx, JsonObject binding)
     {
@@ -21,7 +24,7 @@ internal sealed partial class ObjectHandlers
             var existing = Store.Get(type.StorageKey, key) ?? throw StatusBodies.NotFound(type, name);
             if (BodyDecoder.Str(existing["spec"]?["nodeName"]) is { Length: > 0 } bound)
             {
-                throw StatusBodies.ConflictMessage(type, name, $"pod {name} is already assigned to node \"{bound}\"");
+                throw new ApiError(409, StatusBodies.Failure(409, "Conflict", $"Operation cannot be fulfilled on pods/binding \"{name}\": pod {name} is already assigned to node \"{bound}\"", StatusBodies.Details(name, string.Empty, "pods/binding")));
             }
 
             var updated = existing.DeepClone().AsObject();
@@ -36,7 +39,7 @@ internal sealed partial class ObjectHandlers
             });
             updated["status"] = status;
             Store.Put(type.StorageKey, key, updated);
-            return StatusBodies.Success(type, name, Meta(updated)["uid"]!.GetValue<string>());
+            return SuccessCreated();
         }
     }
 }

@@ -97,19 +97,13 @@ internal sealed partial class ObjectHandlers
                 return View(type, updated);
             }
 
-            var removed = Store.Remove(type.StorageKey, key)!;
-            if (type.IsCustom)
-            {
-                return StatusBodies.Success(type, name, uid);
-            }
-
             if (type.Kind == "Pod")
             {
-                Meta(removed)["deletionTimestamp"] = ctx.Now;
-                Meta(removed)["deletionGracePeriodSeconds"] = 0;
+                return View(type, PodRemoval.RemoveNow(Store, type.StorageKey, key, existing, ctx.Now));
             }
 
-            return View(type, removed);
+            var removed = Store.Remove(type.StorageKey, key)!;
+            return type.IsCustom ? StatusBodies.Success(type, name, uid) : View(type, removed);
         }
     }
 
@@ -122,9 +116,7 @@ internal sealed partial class ObjectHandlers
         {
             if (grace == 0 && (meta["finalizers"] as JsonArray ?? []).Count == 0)
             {
-                var removed = Store.Remove(type.StorageKey, key)!.DeepClone().AsObject();
-                Meta(removed)["deletionGracePeriodSeconds"] = 0;
-                return View(type, removed);
+                return View(type, PodRemoval.RemoveNow(Store, type.StorageKey, key, existing, Format(state.Time.GetUtcNow())));
             }
 
             var updated = existing.DeepClone().AsObject();

@@ -111,6 +111,10 @@ internal sealed class RequestPipeline(ServerState state, ObjectHandlers objects,
                 var binding = JsonNode.Parse(body) as JsonObject ?? throw StatusBodies.BadRequest("the object provided is unrecognized (must be of type Binding)");
                 await WriteJsonAsync(http, 201, objects.Bind(ctx, binding), ct).ConfigureAwait(false);
                 break;
+            case "POST" when api.Subresource == "eviction":
+                var eviction = JsonNode.Parse(body) as JsonObject ?? throw StatusBodies.BadRequest("the object provided is unrecognized (must be of type Eviction)");
+                await WriteJsonAsync(http, 201, objects.Evict(ctx, eviction), ct).ConfigureAwait(false);
+                break;
             case "POST" when api.Name is null:
                 var toCreate = BodyDecoder.DecodeObject(body, request.ContentType, api.Type, api.Namespace);
                 var created = objects.Create(ctx, api.Type.Group == "events.k8s.io" ? EventConversion.ToCore(toCreate) : toCreate);

@@ -16,6 +16,7 @@ internal sealed class ResourceRegistry
         [
             new("", "v1", "namespaces", "namespace", "Namespace", false, true, false, ShortNames: ["ns"]),
             new("", "v1", "pods", "pod", "Pod", true, true, false, ShortNames: ["po"]),
+            new("", "v1", "nodes", "node", "Node", false, true, false, ShortNames: ["no"]),
             new("", "v1", "services", "service", "Service", true, true, false, ShortNames: ["svc"]),
             new("", "v1", "serviceaccounts", "serviceaccount", "ServiceAccount", true, false, false, ShortNames: ["sa"]),
             new("", "v1", "configmaps", "configmap", "ConfigMap", true, false, false, ShortNames: ["cm"]),
@@ -23,6 +24,7 @@ internal sealed class ResourceRegistry
             new("", "v1", "events", "event", "Event", true, false, false, ShortNames: ["ev"], Storage: "events"),
             new("events.k8s.io", "v1", "events", "event", "Event", true, false, false, ShortNames: ["ev"], Storage: "events"),
             new("coordination.k8s.io", "v1", "leases", "lease", "Lease", true, false, false),
+            new("policy", "v1", "poddisruptionbudgets", "poddisruptionbudget", "PodDisruptionBudget", true, true, false, ShortNames: ["pdb"]),
             new("apiextensions.k8s.io", "v1", "customresourcedefinitions", "customresourcedefinition", "CustomResourceDefinition", false, true, false, ShortNames: ["crd", "crds"]),
         ];
     }

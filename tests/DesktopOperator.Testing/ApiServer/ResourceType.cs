@@ -33,5 +33,5 @@ internal sealed record ResourceType(
     public bool AllowsUnconditionalUpdate => !IsCustom;
 
     /// <summary>Whether metadata.generation is kept: custom resources and CRDs (built-ins we serve have none in 1.24).</summary>
-    public bool TracksGeneration => IsCustom || Plural is "customresourcedefinitions";
+    public bool TracksGeneration => IsCustom || Plural is "customresourcedefinitions" or "poddisruptionbudgets";
 }

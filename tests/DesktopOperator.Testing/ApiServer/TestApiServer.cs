@@ -23,6 +23,7 @@ public sealed class TestApiServer : IAsyncDisposable
     private readonly ObjectHandlers _objects;
     private WebApplication? _app;
     private GarbageCollector? _gc;
+    private ControllerManager? _controllers;
     private RequestPipeline? _pipeline;
 
     public TestApiServer(TestApiServerOptions? options = null)
@@ -30,6 +31,9 @@ public sealed class TestApiServer : IAsyncDisposable
         _state = new ServerState(options ?? new TestApiServerOptions());
         _objects = new ObjectHandlers(_state);
     }
+
+    /// <summary>What ConfigMap <c>kube-root-ca.crt</c> holds (this server speaks plain HTTP: there is no real CA).</summary>
+    public const string RootCaPlaceholder = "-----BEGIN CERTIFICATE-----\nTestApiServer has no CA: it serves plain HTTP on loopback\n-----END CERTIFICATE-----\n";
 
     public TestApiServerOptions Options => _state.Options;
 
@@ -70,6 +74,11 @@ public sealed class TestApiServer : IAsyncDisposable
             EnsureNamespace(ns);
         }
 
+        if (Options.NodeAndDisruptionControllers)
+        {
+            EnsureNamespace("kube-node-lease"); // where kubelets keep their heartbeat Leases
+        }
+
         foreach (var file in Options.CrdFiles)
         {
             LoadCrdFile(file);
@@ -78,7 +87,13 @@ public sealed class TestApiServer : IAsyncDisposable
         if (Options.GarbageCollection)
         {
             _gc = new GarbageCollector(_state);
-            _state.Store.Committed = _gc.Signal;
+            _state.Store.Committed += _gc.Signal;
+        }
+
+        if (Options.NodeAndDisruptionControllers)
+        {
+            _controllers = new ControllerManager(_state, _objects);
+            _state.Store.Committed += _controllers.Signal;
         }
 
         await _app.StartAsync(cancellationToken).ConfigureAwait(false);
@@ -133,10 +148,15 @@ public sealed class TestApiServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        _state.Store.Committed = null;
         if (_gc is not null)
         {
-            _state.Store.Committed = null;
             await _gc.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (_controllers is not null)
+        {
+            await _controllers.DisposeAsync().ConfigureAwait(false);
         }
 
         if (_app is not null)

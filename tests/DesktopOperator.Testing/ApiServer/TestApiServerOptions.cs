@@ -18,6 +18,23 @@ public sealed class TestApiServerOptions
     /// </summary>
     public bool CreateDefaultServiceAccounts { get; set; } = true;
 
+    /// <summary>
+    /// Run what else kube-controller-manager does (transcript 17): the node lifecycle controller (lifts the not-ready
+    /// taint, marks nodes without heartbeat Unknown and their pods not Ready), the pod garbage collector (pods bound to
+    /// a node name without a Node) and the disruption controller (PodDisruptionBudget status). Off reproduces the bare
+    /// kube-apiserver of transcripts 01–16.
+    /// </summary>
+    public bool NodeAndDisruptionControllers { get; set; } = true;
+
+    /// <summary>A node whose Lease and Ready heartbeat are both older than this goes Unknown (real: 40 s).</summary>
+    public TimeSpan NodeMonitorGracePeriod { get; set; } = TimeSpan.FromSeconds(40);
+
+    /// <summary>A pod bound to a node name that has had no Node object for this long is deleted (real: 40 s quarantine).</summary>
+    public TimeSpan PodGcQuarantine { get; set; } = TimeSpan.FromSeconds(40);
+
+    /// <summary>How often the time-based controllers (node heartbeats, pod GC) look, on <see cref="TimeProvider"/>.</summary>
+    public TimeSpan ControllerPeriod { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>How many changes stay replayable for watches; older resourceVersions answer 410 Expired.</summary>
     public int HistoryWindow { get; set; } = 10_000;
 

@@ -8,9 +8,10 @@ namespace DesktopOperator.Testing.ApiServer;
 /// <summary>
 /// Serves a watch as newline-delimited <c>{"type","object"}</c> JSON over chunked HTTP. RV ""/"0": synthetic ADDED for
 /// current objects; RV N: every change after N from history, or one ERROR 410 Expired event when N is older than the
-/// history; a future N: silence until the store gets there. Selector transitions become ADDED/DELETED. BOOKMARKs come
-/// every <see cref="TestApiServerOptions.BookmarkInterval"/> and once shortly before <c>timeoutSeconds</c>, which ends
-/// the stream cleanly. A fault-injected drop aborts the connection.
+/// history; a future N: silence until the store gets there. Selector transitions become ADDED/DELETED (a DELETED for an
+/// object leaving the selection carries its state before the change, with the change's resourceVersion). BOOKMARKs come every
+/// <see cref="TestApiServerOptions.BookmarkInterval"/> and once shortly before <c>timeoutSeconds</c> (which ends the
+/// stream cleanly), but only once the resource type changed after the watch's start: bookmarks are best effort. A fault-injected drop aborts the connection.
 /// </summary>
 internal sealed class WatchHandler(ServerState state)
 {
@@ -37,11 +38,15 @@ internal sealed class WatchHandler(ServerState state)
         WatchSubscription? sub = null;
         ApiError? expired = null;
         var pending = new List<(string Type, JsonObject Object)>();
+        long startRv;
+        var typeRv = 0L;
         lock (store.Gate)
         {
+            startRv = from ?? store.CurrentRv;
             try
             {
                 sub = store.Subscribe(type.StorageKey, from, out var replay);
+                typeRv = replay.Count > 0 ? replay[^1].Rv : startRv;
                 if (from is null)
                 {
                     pending.AddRange(store.Scan(type.StorageKey, prefix).Where(kv => options.Matches(kv.Value)).Select(kv => ("ADDED", kv.Value)));
@@ -82,12 +87,13 @@ internal sealed class WatchHandler(ServerState state)
                 await WriteAsync(http, t, ObjectHandlers.View(type, o), ct).ConfigureAwait(false);
             }
 
-            await PumpAsync(http, type, sub, prefix, options, from ?? 0, drop, ct).ConfigureAwait(false);
+            await PumpAsync(http, type, sub, prefix, options, new WatchPosition(from ?? 0, startRv, typeRv), drop, ct).ConfigureAwait(false);
         }
     }
 
-    private async Task PumpAsync(HttpContext http, ResourceType type, WatchSubscription sub, string prefix, ListOptions options, long skipThrough, CancellationToken drop, CancellationToken ct)
+    private async Task PumpAsync(HttpContext http, ResourceType type, WatchSubscription sub, string prefix, ListOptions options, WatchPosition position, CancellationToken drop, CancellationToken ct)
     {
+        var typeRv = position.TypeRv;
         var time = state.Time;
         var start = time.GetUtcNow();
         var timeout = TimeSpan.FromSeconds((options.TimeoutSeconds ?? 1800) * state.Options.WatchTimeoutScale);
@@ -111,13 +117,20 @@ internal sealed class WatchHandler(ServerState state)
                 }
 
                 finalBookmarkSent |= now >= finalBookmark;
-                var bookmark = new JsonObject
+
+                // As the real watch cache: a bookmark carries the newest change of this resource type (any namespace,
+                // any selector) and is sent only when that is newer than where the watch started — an idle watch gets none.
+                if (typeRv > position.StartRv)
                 {
-                    ["apiVersion"] = type.ApiVersion,
-                    ["kind"] = type.Kind,
-                    ["metadata"] = new JsonObject { ["resourceVersion"] = state.Store.CurrentRv.ToString(CultureInfo.InvariantCulture) },
-                };
-                await WriteAsync(http, "BOOKMARK", bookmark, ct).ConfigureAwait(false);
+                    var bookmark = new JsonObject
+                    {
+                        ["apiVersion"] = type.ApiVersion,
+                        ["kind"] = type.Kind,
+                        ["metadata"] = new JsonObject { ["resourceVersion"] = typeRv.ToString(CultureInfo.InvariantCulture) },
+                    };
+                    await WriteAsync(http, "BOOKMARK", bookmark, ct).ConfigureAwait(false);
+                }
+
                 continue;
             }
 
@@ -153,7 +166,8 @@ internal sealed class WatchHandler(ServerState state)
 
             while (sub.Reader.TryRead(out var e))
             {
-                if (e.Rv > skipThrough && Translate(e, prefix, options) is { } t)
+                typeRv = Math.Max(typeRv, e.Rv);
+                if (e.Rv > position.SkipThrough && Translate(e, prefix, options) is { } t)
                 {
                     await WriteAsync(http, t.Type, ObjectHandlers.View(type, t.Object), ct).ConfigureAwait(false);
                 }
@@ -177,10 +191,21 @@ internal sealed class WatchHandler(ServerState state)
             "DELETED" => before || now ? ("DELETED", e.Object) : null,
             _ when now && before => ("MODIFIED", e.Object),
             _ when now => ("ADDED", e.Object),
-            _ when before => ("DELETED", e.Object),
+            _ when before => ("DELETED", PreviousAt(e)),
             _ => null,
         };
     }
+
+    /// <summary>The object as it was before the change, stamped with the change's resourceVersion (as the watch cache does).</summary>
+    private static JsonObject PreviousAt(StoredEvent e)
+    {
+        var previous = e.Previous!.DeepClone().AsObject();
+        previous["metadata"]!["resourceVersion"] = e.Rv.ToString(CultureInfo.InvariantCulture);
+        return previous;
+    }
+
+    /// <summary>Where a watch stands: events up to <paramref name="SkipThrough"/> were replayed, it began at <paramref name="StartRv"/>, and the newest change of its type it knows of is <paramref name="TypeRv"/>.</summary>
+    private readonly record struct WatchPosition(long SkipThrough, long StartRv, long TypeRv);
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 

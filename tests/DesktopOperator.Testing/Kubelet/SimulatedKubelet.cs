@@ -6,16 +6,19 @@ namespace DesktopOperator.Testing.Kubelet;
 
 /// <summary>
 /// A kubelet (and, optionally, scheduler) that works only through the Kubernetes HTTP API, so it can drive a real API
-/// server as well as <c>TestApiServer</c>: it lists and watches pods, binds unscheduled ones to its node
-/// (<c>pods/binding</c>), moves its pods to Running and Ready with a unique loopback IP (127.o.x.y), removes pods after
-/// their (scaled) grace period once deleted, and fails or evicts pods on request (phase Failed, reason Evicted, as a
-/// kubelet's node-pressure eviction does). Reconnects its watch on errors and relists on 410.
+/// server as well as <c>TestApiServer</c>: it registers its Node first and keeps its Lease renewed
+/// (<see cref="NodeHeartbeat"/>), lists and watches pods, binds unscheduled ones to its node (<c>pods/binding</c>),
+/// moves its pods to Running and Ready with a unique loopback IP (127.o.x.y), finishes graceful deletes after their
+/// (scaled) grace period (DELETE with gracePeriodSeconds 0 and the pod's uid as precondition), and fails or evicts pods
+/// on request (phase Failed, reason Evicted, as a kubelet's node-pressure eviction does). Reconnects its watch on
+/// errors and relists on 410.
 /// </summary>
 public sealed class SimulatedKubelet : IAsyncDisposable
 {
     private readonly HttpClient _client;
     private readonly SimulatedKubeletOptions _options;
     private readonly KubeletApi _api;
+    private readonly NodeHeartbeat _heartbeat;
     private readonly ConcurrentDictionary<string, string> _ips = new();
     private readonly ConcurrentDictionary<string, Task> _pending = new();
     private readonly CancellationTokenSource _stop = new();
@@ -27,6 +30,7 @@ public sealed class SimulatedKubelet : IAsyncDisposable
         _client = client;
         _options = options ?? new SimulatedKubeletOptions();
         _api = new KubeletApi(client);
+        _heartbeat = new NodeHeartbeat(client, _options);
     }
 
     /// <summary>Pods this kubelet started (namespace/name → IP).</summary>
@@ -80,6 +84,8 @@ public sealed class SimulatedKubelet : IAsyncDisposable
 
     private async Task RunAsync(CancellationToken ct)
     {
+        await RegisterAsync(ct).ConfigureAwait(false);
+        _pending["heartbeat"] = _heartbeat.RunAsync(ct);
         while (!ct.IsCancellationRequested)
         {
             try
@@ -95,6 +101,23 @@ public sealed class SimulatedKubelet : IAsyncDisposable
             catch (Exception e) when (e is HttpRequestException or IOException or System.Text.Json.JsonException && !ct.IsCancellationRequested)
             {
                 // The API server dropped us (fault injection, outage): back off briefly, then relist.
+                await Task.Delay(TimeSpan.FromMilliseconds(100), _options.TimeProvider, ct).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>The Node must exist before any pod is bound to it; retried while the API server is unreachable.</summary>
+    private async Task RegisterAsync(CancellationToken ct)
+    {
+        while (true)
+        {
+            try
+            {
+                await _heartbeat.RegisterAsync(ct).ConfigureAwait(false);
+                return;
+            }
+            catch (HttpRequestException) when (!ct.IsCancellationRequested)
+            {
                 await Task.Delay(TimeSpan.FromMilliseconds(100), _options.TimeProvider, ct).ConfigureAwait(false);
             }
         }

@@ -30,5 +30,11 @@ public sealed class SimulatedKubeletOptions
     /// </summary>
     public double GracePeriodScale { get; set; } = 1.0;
 
+    /// <summary>
+    /// How often the node's Lease is renewed (a real kubelet: 10 s); kube-controller-manager marks a node Unknown after
+    /// 40 s without one.
+    /// </summary>
+    public TimeSpan LeaseRenewInterval { get; set; } = TimeSpan.FromSeconds(10);
+
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 }
