@@ -1,3 +1,4 @@
+using DesktopOperator.Api.Durations;
 using DesktopOperator.Api.V1Alpha1;
 using DesktopOperator.Gateway.Pools;
 using DesktopOperator.Gateway.Tcp;
@@ -23,17 +24,31 @@ internal sealed partial class StandaloneGatewayService(
     private ManifestFolder<DesktopPool>? _folder;
     private Task _lastApply = Task.CompletedTask;
 
+    private volatile StandaloneSummary? _summary;
+
     public IReadOnlyDictionary<string, IReadOnlyList<string>> ManifestErrors =>
         _folder?.Errors ?? new Dictionary<string, IReadOnlyList<string>>();
+
+    /// <summary>Why the gateway is not ready (nothing applied yet, or <see cref="StandaloneSummary.NotReadyReason"/>), or null.</summary>
+    public string? NotReadyReason => _summary is { } summary ? summary.NotReadyReason : "the manifests are not applied yet";
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         _folder = new ManifestFolder<DesktopPool>(options.ManifestFolder, StandalonePoolLoader.Load, time, logger, options.RescanInterval);
         _folder.Rescan();
         // A failure here fails the start: better no gateway than one that silently serves nothing.
-        await applier.ApplyAsync(PlanCurrent(), cancellationToken);
+        var plan = PlanCurrent();
+        await applier.ApplyAsync(plan, cancellationToken);
         _folder.Changed += (_, _) => _lastApply = ReloadAsync(_stopping.Token);
-        LogStarted(logger, options.ManifestFolder, _folder.Current.Count);
+        var summary = Summarise(plan);
+        if (summary.HasProblems)
+        {
+            LogStartedWithProblems(logger, options.ManifestFolder, summary);
+        }
+        else
+        {
+            LogStarted(logger, options.ManifestFolder, summary);
+        }
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
@@ -41,7 +56,8 @@ internal sealed partial class StandaloneGatewayService(
         _folder?.Dispose();
         await _stopping.CancelAsync();
         await _lastApply;
-        LogDraining(logger, proxyOptions.DrainTime);
+        var drainTime = Duration.Format(proxyOptions.DrainTime);
+        LogDraining(logger, drainTime);
         await listeners.StopAsync(proxyOptions.DrainTime, cancellationToken);
     }
 
@@ -51,6 +67,13 @@ internal sealed partial class StandaloneGatewayService(
         _stopping.Dispose();
     }
 
+    private StandaloneSummary Summarise(GatewayPlan plan)
+    {
+        var summary = new StandaloneSummary(plan.Pools.Count, [.. _folder!.Errors.Keys.Order(StringComparer.Ordinal)], applier.Problems);
+        _summary = summary;
+        return summary;
+    }
+
     private GatewayPlan PlanCurrent() => GatewayPlanner.Plan(_folder!.Current, DesktopPoolMapper.StaticHosts);
 
     /// <summary>Never throws: a reload that fails leaves the previous configuration in force and says why.</summary>
@@ -58,7 +81,10 @@ internal sealed partial class StandaloneGatewayService(
     {
         try
         {
-            await applier.ApplyAsync(PlanCurrent(), cancellationToken);
+            var plan = PlanCurrent();
+            await applier.ApplyAsync(plan, cancellationToken);
+            var summary = Summarise(plan);
+            LogReloaded(logger, summary);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

@@ -9,15 +9,27 @@ using DesktopOperator.Gateway.Standalone;
 using DesktopOperator.Gateway.Tcp;
 using DesktopOperator.Metrics;
 using Microsoft.AspNetCore.Connections;
+using Microsoft.Extensions.Configuration.Memory;
 
 namespace DesktopOperator.Hosting;
 
 /// <summary>Wiring of standalone mode: the gateway over a manifest folder and a state folder, plus its HTTP endpoints.</summary>
 internal static class StandaloneHost
 {
+    private static readonly Dictionary<string, string?> LoggingDefaults = new()
+    {
+        ["Logging:LogLevel:Default"] = "Information",
+        // One line per HTTP request (scrapes, /readyz probes) would bury the gateway's own log.
+        ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
+        // "Hosting failed to start" with a stack trace: the command reports a failed start itself, in one line.
+        ["Logging:LogLevel:Microsoft.Extensions.Hosting.Internal.Host"] = "Critical",
+    };
+
     public static WebApplication Build(StandaloneOptions standalone, TcpProxyOptions proxy, IPAddress listenAddress, string httpUrl, bool jsonLogs)
     {
         var builder = WebApplication.CreateSlimBuilder();
+        // Defaults below every other source, so Logging__LogLevel__... in the environment still wins.
+        builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = LoggingDefaults });
         builder.WebHost.UseUrls(httpUrl);
         // Reads of the TCP proxy stay small so that a busy connection does not hold large buffers (see Tcp/TcpPump).
         // Inline scheduling: the pump's pipe continuations run on the thread that completed the socket operation
@@ -78,7 +90,7 @@ internal static class StandaloneHost
     {
         var applier = app.Services.GetRequiredService<GatewayPlanApplier>();
         var service = app.Services.GetRequiredService<StandaloneGatewayService>();
-        app.MapObservability(() => applier.HasApplied);
+        app.MapObservability(() => service.NotReadyReason);
         app.MapGet("/api/status", (IPoolSnapshotSource pools, IRouteStore routes, IHostHealthView health) =>
         {
             var problems = service.ManifestErrors.SelectMany(f => f.Value.Select(e => $"{f.Key}: {e}")).Concat(applier.Problems).ToList();

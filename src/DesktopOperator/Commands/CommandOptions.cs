@@ -1,0 +1,99 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Net;
+using Microsoft.AspNetCore.Http;
+
+namespace DesktopOperator.Commands;
+
+/// <summary>
+/// Options whose values are checked while the command line is parsed, so a bad value ends the program before anything
+/// starts, with one line naming the option and why (exit code 2).
+/// </summary>
+internal static class CommandOptions
+{
+    /// <summary>A count where 0 means "no limit"; negative numbers and non-numbers are refused.</summary>
+    public static Option<int> Limit(string name, string description) => new(name)
+    {
+        Description = $"{description} 0 = no limit (the default).",
+        HelpName = "N",
+        CustomParser = result =>
+        {
+            var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+            if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value))
+            {
+                result.AddError(text.StartsWith('-')
+                    ? $"{name}: must be 0 (no limit) or more, not '{text}'"
+                    : $"{name}: '{text}' is not a whole number");
+                return 0;
+            }
+
+            return value;
+        },
+    };
+
+    public static Option<IPAddress> Address(string name, string description, string defaultValue) => new(name)
+    {
+        Description = description,
+        HelpName = "IP",
+        DefaultValueFactory = _ => IPAddress.Parse(defaultValue),
+        CustomParser = result =>
+        {
+            var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+            // IPAddress.TryParse also takes legacy forms such as 1.2.3 (= 1.2.0.3) or 0x7f.1: an IPv4 address must be
+            // written as its four numbers.
+            if (IPAddress.TryParse(text, out var address) &&
+                (address.AddressFamily != System.Net.Sockets.AddressFamily.InterNetwork || address.ToString() == text))
+            {
+                return address;
+            }
+
+            result.AddError($"{name}: '{text}' is not an IP address (e.g. 127.0.0.1, 0.0.0.0 or ::)");
+            return IPAddress.None;
+        },
+    };
+
+    /// <summary>An <c>http://host:port</c> URL as Kestrel binds it (an IP address, <c>localhost</c>, or <c>*</c> for all).</summary>
+    public static Option<string> HttpUrl(string name, string description, string defaultValue)
+    {
+        var option = new Option<string>(name) { Description = description, HelpName = "URL", DefaultValueFactory = _ => defaultValue };
+        option.Validators.Add(result =>
+        {
+            var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : defaultValue;
+            if (WhyNotHttpUrl(text) is { } why)
+            {
+                result.AddError($"{name}: '{text}' {why}");
+            }
+        });
+        return option;
+    }
+
+    private static string? WhyNotHttpUrl(string text)
+    {
+        BindingAddress address;
+        try
+        {
+            address = BindingAddress.Parse(text);
+        }
+        catch (FormatException)
+        {
+            return "is not a URL such as http://127.0.0.1:8080";
+        }
+
+        if (!string.Equals(address.Scheme, "http", StringComparison.OrdinalIgnoreCase))
+        {
+            return "must start with http:// (the endpoint serves plain HTTP), e.g. http://127.0.0.1:8080";
+        }
+
+        if (address.Host.Length == 0 || (address.Host is not ("*" or "+" or "localhost") && !IPAddress.TryParse(address.Host.Trim('[', ']'), out _)))
+        {
+            return "needs an IP address, localhost or * as its host, e.g. http://127.0.0.1:8080";
+        }
+
+        if (address.Port is <= 0 or > 65535)
+        {
+            return "has no valid port, e.g. http://127.0.0.1:8080";
+        }
+
+        return address.PathBase.Length > 0 ? "must not have a path: the endpoints are /metrics, /healthz, /readyz and /api/status" : null;
+    }
+}
