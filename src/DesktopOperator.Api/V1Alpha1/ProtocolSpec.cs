@@ -15,6 +15,7 @@ namespace DesktopOperator.Api.V1Alpha1;
 [CelRule("self.kind == 'Http' || (!has(self.path) && !has(self.hostname))", "path and hostname are allowed for kind Http only")]
 [CelRule("self.kind != 'Http' || self.proxyProtocol == 'None'", "proxyProtocol is allowed for TCP kinds only",
     FieldPath = ".proxyProtocol")]
+[CelRule("self.kind == 'Vnc' || !has(self.clientLockout)", "clientLockout is allowed for kind Vnc only", FieldPath = ".clientLockout")]
 public sealed class ProtocolSpec
 {
     /// <summary>The protocol's name within the pool (a DNS-1123 label, e.g. <c>rdp</c>).</summary>
@@ -50,4 +51,10 @@ public sealed class ProtocolSpec
 
     /// <summary>Send a PROXY protocol header to the host (TCP kinds only): None or V2.</summary>
     public ProxyProtocolMode ProxyProtocol { get; set; } = ProxyProtocolMode.None;
+
+    /// <summary>
+    /// Vnc only: lock out a client address after failed logins, before the server blacklists the gateway's address.
+    /// Defaults apply when unset.
+    /// </summary>
+    public ClientLockoutSpec? ClientLockout { get; set; }
 }
