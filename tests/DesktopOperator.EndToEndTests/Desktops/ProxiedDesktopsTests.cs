@@ -33,7 +33,7 @@ public sealed class ProxiedDesktopsTests
         var names = new List<string>();
         for (var i = 0; i < 4; i++)
         {
-            names.Add((await RfbClient.ReadServerInitAsync(proxy.EndPoint, ClientTimeout, cts.Token, Client(i))).DesktopName);
+            names.Add((await RfbClient.ReadServerInitAsync(proxy.EndPoint, ClientTimeout, cts.Token, Client(i), XvncHostOptions.DefaultPassword)).DesktopName);
         }
 
         Assert.Equal(["vnc-a", "vnc-b"], names.Distinct().Order());
@@ -54,7 +54,7 @@ public sealed class ProxiedDesktopsTests
             var names = new HashSet<string>();
             for (var i = 0; i < 3; i++)
             {
-                names.Add((await RfbClient.ReadServerInitAsync(proxy.EndPoint, ClientTimeout, cts.Token, source)).DesktopName);
+                names.Add((await RfbClient.ReadServerInitAsync(proxy.EndPoint, ClientTimeout, cts.Token, source, XvncHostOptions.DefaultPassword)).DesktopName);
             }
 
             Assert.Single(names);
@@ -81,14 +81,14 @@ public sealed class ProxiedDesktopsTests
                 }
 
                 Assert.True(n < 10, "no client landed on vnc-f");
-                live = await RfbClient.ConnectAsync(proxy.EndPoint, ClientTimeout, cts.Token, Client(n));
+                live = await RfbClient.ConnectAsync(proxy.EndPoint, ClientTimeout, cts.Token, Client(n), XvncHostOptions.DefaultPassword);
             }
 
             await a.KillAsync();
             var names = new List<string>();
             for (var i = 0; i < 6; i++)
             {
-                names.Add((await RfbClient.ReadServerInitAsync(proxy.EndPoint, ClientTimeout, cts.Token, Client(20 + i))).DesktopName);
+                names.Add((await RfbClient.ReadServerInitAsync(proxy.EndPoint, ClientTimeout, cts.Token, Client(20 + i), XvncHostOptions.DefaultPassword)).DesktopName);
             }
 
             await live.RequestFrameAsync(cts.Token);

@@ -43,7 +43,7 @@ internal static class VncAuth
     }
 
     /// <summary>The password in a <c>vncpasswd -f</c> file (what Xvnc's <c>-rfbauth</c> and vncviewer's <c>-passwd</c> read).</summary>
-    /// <exception cref="InvalidDataException">The file is not 8 bytes long.</exception>
+    /// <exception cref="InvalidDataException">The file is not 8 bytes long, or holds an empty password.</exception>
     public static byte[] DecodePasswordFile(ReadOnlySpan<byte> file)
     {
         if (file.Length != PasswordFileLength)
@@ -54,6 +54,11 @@ internal static class VncAuth
         using var des = CreateDes(PasswordFileKey);
         var password = des.DecryptEcb(file, PaddingMode.None);
         var end = Array.IndexOf(password, (byte)0);
+        if (end == 0)
+        {
+            throw new InvalidDataException("the file holds an empty password");
+        }
+
         return end < 0 ? password : password[..end];
     }
 
