@@ -39,6 +39,9 @@ internal sealed class FakeRfbServer
     /// <summary>The challenge sent for VNC Authentication.</summary>
     public byte[] Challenge { get; } = [.. Enumerable.Range(1, 16).Select(i => (byte)(i * 7))];
 
+    /// <summary>When set, a ClientInit after a successful VNC Authentication is answered with a ServerInit carrying this name.</summary>
+    public string? DesktopName { get; init; }
+
     /// <summary>SecurityResults sent (0 OK, 1 failed), in order.</summary>
     public System.Collections.Concurrent.ConcurrentQueue<uint> Results { get; } = new();
 
@@ -153,6 +156,14 @@ internal sealed class FakeRfbServer
         {
             var reason = "Authentication failure"u8.ToArray();
             await socket.SendAsync((byte[])[.. U32((uint)reason.Length), .. reason], SocketFlags.None, token);
+        }
+
+        if (ok && DesktopName is not null && await ReadAsync(socket, received, 1, token) is not null)
+        {
+            // ServerInit (section 7.3.2): 1x1, 32 bpp, depth 24, true colour, then the name.
+            var name = Encoding.UTF8.GetBytes(DesktopName);
+            byte[] init = [0, 1, 0, 1, 32, 24, 0, 1, 0, 255, 0, 255, 0, 255, 16, 8, 0, 0, 0, 0, .. U32((uint)name.Length), .. name];
+            await socket.SendAsync(init, SocketFlags.None, token);
         }
     }
 
