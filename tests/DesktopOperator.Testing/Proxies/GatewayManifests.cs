@@ -68,9 +68,10 @@ public static class GatewayManifests
         else
         {
             // The desktop protocols' own greeting; a killed host turns unhealthy within about two seconds.
+            var interval = setup.CheckInterval is { } every ? $"{(int)every.TotalMilliseconds}ms" : "1s";
             text.AppendLine("    kind: Protocol")
-                .AppendLine("    interval: 1s")
-                .AppendLine("    timeout: 1s")
+                .AppendLine($"    interval: {interval}")
+                .AppendLine($"    timeout: {interval}")
                 .AppendLine("    rise: 1")
                 .AppendLine("    fall: 2");
             if (setup.ProtocolKind == "Vnc")

@@ -19,6 +19,9 @@ public sealed record ProxySetup(IPAddress ListenAddress, IReadOnlyList<ProxyBack
     /// </summary>
     public string? VncPasswordFile { get; init; }
 
+    /// <summary>Interval (and timeout) of the gateway's protocol health check; null for 1 s.</summary>
+    public TimeSpan? CheckInterval { get; init; }
+
     public int MaxConnections { get; init; } = 9_800;
 
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(5);
