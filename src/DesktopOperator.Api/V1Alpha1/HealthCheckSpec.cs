@@ -32,6 +32,12 @@ public sealed class HealthCheckSpec
     [Length(1, 32)]
     public string Timeout { get; set; } = "1s";
 
+    /// <summary>
+    /// Required for a Protocol check of a Vnc protocol: the security the check completes (a check that hung up before
+    /// authentication would count as a failed login on the server). Tcp checks (connect, then reset) need nothing.
+    /// </summary>
+    public VncHealthCheckSpec? Vnc { get; set; }
+
     /// <summary>Passing probes in a row that make an unhealthy host healthy.</summary>
     [Range(1, 100)]
     public int Rise { get; set; } = 2;

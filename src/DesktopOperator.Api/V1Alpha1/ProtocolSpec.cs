@@ -13,6 +13,7 @@ namespace DesktopOperator.Api.V1Alpha1;
 [CelRule("self.kind != 'Http' || has(self.path) || has(self.hostname)", "spec.protocols[]: kind Http needs a path or a hostname")]
 [CelRule("self.kind == 'Http' || (!has(self.path) && !has(self.hostname))", "spec.protocols[]: path and hostname are allowed for kind Http only")]
 [CelRule("self.kind != 'Http' || self.proxyProtocol == 'None'", "spec.protocols[].proxyProtocol: allowed for TCP kinds only")]
+[CelRule("self.kind == 'Vnc' || !has(self.clientLockout)", "spec.protocols[].clientLockout: allowed for kind Vnc only")]
 public sealed class ProtocolSpec
 {
     /// <summary>The protocol's name within the pool (a DNS-1123 label, e.g. <c>rdp</c>).</summary>
@@ -48,4 +49,10 @@ public sealed class ProtocolSpec
 
     /// <summary>Send a PROXY protocol header to the host (TCP kinds only): None or V2.</summary>
     public ProxyProtocolMode ProxyProtocol { get; set; } = ProxyProtocolMode.None;
+
+    /// <summary>
+    /// Vnc only: lock out a client address after failed logins, before the server blacklists the gateway's address.
+    /// Defaults apply when unset.
+    /// </summary>
+    public ClientLockoutSpec? ClientLockout { get; set; }
 }

@@ -86,6 +86,11 @@ public static class DesktopPoolValidator
                 }
             }
 
+            if (protocol.ClientLockout is not null && protocol.Kind != ProtocolKind.Vnc)
+            {
+                errors.Add(new($"{field}.clientLockout", $"clientLockout is allowed for kind Vnc only (kind is {protocol.Kind})"));
+            }
+
             if (protocol.GatewayPort is { } port && !gatewayPorts.TryAdd(port, protocol.Name))
             {
                 errors.Add(new($"{field}.gatewayPort", $"gateway port {port} is already used by protocol '{gatewayPorts[port]}'"));
@@ -117,6 +122,34 @@ public static class DesktopPoolValidator
             timeout > interval)
         {
             errors.Add(new("spec.healthCheck.timeout", $"must not exceed interval ({check.Interval})"));
+        }
+
+        ValidateVncHealthCheck(spec, check, errors);
+    }
+
+    private static void ValidateVncHealthCheck(DesktopPoolSpec spec, HealthCheckSpec check, List<ValidationError> errors)
+    {
+        if (check.Vnc is { } vnc)
+        {
+            if (vnc.Security == VncSecurity.VncAuth && vnc.PasswordFile is null)
+            {
+                errors.Add(new("spec.healthCheck.vnc.passwordFile", "security VncAuth needs passwordFile"));
+            }
+
+            if (vnc.Security == VncSecurity.None && vnc.PasswordFile is not null)
+            {
+                errors.Add(new("spec.healthCheck.vnc.passwordFile", "passwordFile is allowed with security VncAuth only"));
+            }
+        }
+
+        var checkedProtocol = check.Protocol is { } name
+            ? spec.Protocols?.FirstOrDefault(p => p?.Name == name)
+            : spec.Protocols?.FirstOrDefault();
+        if (check.Kind == HealthCheckKind.Protocol && checkedProtocol?.Kind == ProtocolKind.Vnc && check.Vnc is null)
+        {
+            errors.Add(new("spec.healthCheck.vnc", "required for a Protocol check of a Vnc protocol: a check that hangs up before "
+                + "authentication counts as a failed login on the server (TigerVNC blacklists the gateway's address after 5); "
+                + "declare security None, or VncAuth with passwordFile, or use kind Tcp (connect, then reset)"));
         }
     }
 }

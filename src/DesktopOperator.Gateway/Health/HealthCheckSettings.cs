@@ -16,6 +16,15 @@ internal sealed record HealthCheckSettings
     /// <summary>Request path of an <see cref="HealthCheckKind.Http"/> check; 2xx and 3xx answers pass.</summary>
     public string HttpPath { get; init; } = "/";
 
+    /// <summary>
+    /// Required by a <see cref="HealthCheckKind.Vnc"/> check: the security it completes. Without one the check could
+    /// only hang up before authentication, which VNC servers count as a failed login (use the TCP check instead).
+    /// </summary>
+    public VncCheckSecurity? VncSecurity { get; init; }
+
+    /// <summary>A <c>vncpasswd -f</c> file, read before each <see cref="VncCheckSecurity.VncAuth"/> check.</summary>
+    public string? VncPasswordFile { get; init; }
+
     /// <summary>Time from the end of one check to the start of the next.</summary>
     public TimeSpan Interval { get; init; } = TimeSpan.FromSeconds(2);
 
@@ -49,6 +58,16 @@ internal sealed record HealthCheckSettings
         if (Kind == HealthCheckKind.Http && (!HttpPath.StartsWith('/') || HttpPath.AsSpan().IndexOfAny("\r\n ") >= 0))
         {
             throw new ArgumentException($"httpPath must start with '/' and hold no spaces or line breaks, got '{HttpPath}'.", nameof(HttpPath));
+        }
+
+        if (Kind == HealthCheckKind.Vnc && VncSecurity is null)
+        {
+            throw new ArgumentException("a VNC protocol check needs vnc.security (None or VncAuth): hanging up before authentication counts as a failed login on the server.", nameof(VncSecurity));
+        }
+
+        if (Kind == HealthCheckKind.Vnc && VncSecurity == VncCheckSecurity.VncAuth && string.IsNullOrWhiteSpace(VncPasswordFile))
+        {
+            throw new ArgumentException("vnc.security VncAuth needs vnc.passwordFile (a vncpasswd -f file).", nameof(VncPasswordFile));
         }
     }
 }

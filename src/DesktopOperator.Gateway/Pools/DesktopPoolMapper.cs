@@ -4,6 +4,7 @@ using DesktopOperator.Gateway.Health;
 using DesktopOperator.Gateway.Routing;
 using DesktopOperator.Gateway.Sessions;
 using DesktopOperator.Gateway.Tcp;
+using DesktopOperator.Gateway.Tcp.Vnc;
 using ApiHealthCheckKind = DesktopOperator.Api.V1Alpha1.HealthCheckKind;
 using ApiProtocolKind = DesktopOperator.Api.V1Alpha1.ProtocolKind;
 using HealthCheckKind = DesktopOperator.Gateway.Health.HealthCheckKind;
@@ -50,14 +51,18 @@ internal static class DesktopPoolMapper
     {
         var check = pool.Spec.HealthCheck;
         var protocol = pool.Spec.Protocols.FirstOrDefault(p => p.Name == check.Protocol) ?? pool.Spec.Protocols[0];
+        var kind = check.Kind switch
+        {
+            ApiHealthCheckKind.Http => HealthCheckKind.Http,
+            ApiHealthCheckKind.Protocol => ProtocolCheck(protocol.Kind),
+            _ => HealthCheckKind.Tcp,
+        };
         var settings = new HealthCheckSettings
         {
-            Kind = check.Kind switch
-            {
-                ApiHealthCheckKind.Http => HealthCheckKind.Http,
-                ApiHealthCheckKind.Protocol => ProtocolCheck(protocol.Kind),
-                _ => HealthCheckKind.Tcp,
-            },
+            // Validation requires healthCheck.vnc for a VNC protocol check; should one slip through, connect and reset.
+            Kind = kind == HealthCheckKind.Vnc && check.Vnc is null ? HealthCheckKind.Tcp : kind,
+            VncSecurity = check.Vnc?.Security == VncSecurity.None ? VncCheckSecurity.None : VncCheckSecurity.VncAuth,
+            VncPasswordFile = check.Vnc?.PasswordFile,
             HttpPath = check.Path,
             Interval = Duration.Parse(check.Interval),
             Timeout = Duration.Parse(check.Timeout),
@@ -79,10 +84,16 @@ internal static class DesktopPoolMapper
                 continue;
             }
 
-            var settings = new TcpProxyListenerSettings(key, protocol.Name, ToTcpKind(protocol.Kind), protocol.ProxyProtocol == ProxyProtocolMode.V2);
+            var settings = new TcpProxyListenerSettings(key, protocol.Name, ToTcpKind(protocol.Kind), protocol.ProxyProtocol == ProxyProtocolMode.V2)
+            {
+                ClientLockout = protocol.Kind == ApiProtocolKind.Vnc ? ToClientLockout(protocol.ClientLockout ?? new()) : null,
+            };
             yield return new TcpListenerPlan($"{key}/{protocol.Name}", port, settings, idle);
         }
     }
+
+    private static VncClientLockoutSettings? ToClientLockout(ClientLockoutSpec spec) =>
+        spec.MaxFailures == 0 ? null : new(spec.MaxFailures, Duration.Parse(spec.Window), Duration.Parse(spec.Backoff));
 
     private static HealthCheckKind ProtocolCheck(ApiProtocolKind kind) => kind switch
     {

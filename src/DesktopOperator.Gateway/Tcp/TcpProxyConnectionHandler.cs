@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using DesktopOperator.Gateway.Routing;
 using DesktopOperator.Gateway.Tcp.Rdp;
+using DesktopOperator.Gateway.Tcp.Vnc;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Logging;
 
@@ -28,6 +29,7 @@ internal sealed partial class TcpProxyConnectionHandler : ConnectionHandler, IDi
     private readonly KeyValuePair<string, object?>[] _poolTags;
     private readonly KeyValuePair<string, object?>[] _toHostTags;
     private readonly KeyValuePair<string, object?>[] _toClientTags;
+    private readonly VncClientLockout? _vncLockout;
 
     public TcpProxyConnectionHandler(
         TcpProxyListenerSettings settings,
@@ -49,6 +51,9 @@ internal sealed partial class TcpProxyConnectionHandler : ConnectionHandler, IDi
         _poolTags = [new("pool", settings.Pool), new("protocol", settings.Protocol)];
         _toHostTags = [.. _poolTags, new("direction", "client_to_host")];
         _toClientTags = [.. _poolTags, new("direction", "host_to_client")];
+        _vncLockout = settings is { Kind: TcpProtocolKind.Vnc, ClientLockout: { } lockout }
+            ? new VncClientLockout(lockout, settings, metrics, timeProvider, logger)
+            : null;
     }
 
     public TcpProxyListenerSettings Settings { get; }
@@ -115,6 +120,12 @@ internal sealed partial class TcpProxyConnectionHandler : ConnectionHandler, IDi
 
     private async Task<ConnectionOutcome> ProxyAsync(ConnectionContext connection)
     {
+        var client = ClientAddress(connection.RemoteEndPoint);
+        if (_vncLockout?.IsLockedOut(client) == true)
+        {
+            return new ConnectionOutcome(TcpProxyError.ClientLockedOut);
+        }
+
         if (!_limits.TryEnterPool())
         {
             return new ConnectionOutcome(TcpProxyError.PoolLimit);
@@ -134,7 +145,7 @@ internal sealed partial class TcpProxyConnectionHandler : ConnectionHandler, IDi
                 user = handshake.User;
             }
 
-            var request = new RouteRequest(Settings.Pool, Settings.Protocol, user, ClientAddress(connection.RemoteEndPoint));
+            var request = new RouteRequest(Settings.Pool, Settings.Protocol, user, client);
 
             // Not linked to ConnectionClosed: the socket transport fires it on the client's FIN too, and a client may
             // send its bytes and half-close before the host is connected. A client that leaves while queued waits
@@ -150,7 +161,7 @@ internal sealed partial class TcpProxyConnectionHandler : ConnectionHandler, IDi
             try
             {
                 using var session = _router.BeginSession(request, dispatch.Decision);
-                return await SpliceAsync(connection, upstream, host).ConfigureAwait(false);
+                return await SpliceAsync(connection, upstream, host, client).ConfigureAwait(false);
             }
             finally
             {
@@ -164,7 +175,7 @@ internal sealed partial class TcpProxyConnectionHandler : ConnectionHandler, IDi
         }
     }
 
-    private async Task<ConnectionOutcome> SpliceAsync(ConnectionContext connection, Socket upstream, string host)
+    private async Task<ConnectionOutcome> SpliceAsync(ConnectionContext connection, Socket upstream, string host, IPAddress client)
     {
         using var activity = new TimeoutScope(_options.IdleTimeout, _timeProvider, _shutdown.Token);
         if (Settings.SendProxyProtocol
@@ -175,6 +186,19 @@ internal sealed partial class TcpProxyConnectionHandler : ConnectionHandler, IDi
 
         var toHost = new ByteTally(_metrics.Bytes, _toHostTags, _timeProvider);
         var toClient = new ByteTally(_metrics.Bytes, _toClientTags, _timeProvider);
+        if (_vncLockout is not null)
+        {
+            // VNC with a client lockout: relay the handshake up to the SecurityResult and count it for this client.
+            var security = await VncSecurityRelay.RunAsync(connection.Transport, upstream, activity, toHost, toClient).ConfigureAwait(false);
+            _vncLockout.Record(client, security.Outcome);
+            if (security.Ended)
+            {
+                toHost.Flush();
+                toClient.Flush();
+                return new ConnectionOutcome(security.Error, Host: host, BytesToHost: toHost.Total, BytesToClient: toClient.Total);
+            }
+        }
+
         var error = await TcpPump.RunAsync(connection.Transport, upstream, activity, toHost, toClient).ConfigureAwait(false);
         return new ConnectionOutcome(error, Host: host, BytesToHost: toHost.Total, BytesToClient: toClient.Total);
     }

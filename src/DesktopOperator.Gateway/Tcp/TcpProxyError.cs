@@ -48,6 +48,9 @@ internal enum TcpProxyError
     /// <summary>Nothing moved in either direction for the idle timeout.</summary>
     IdleTimeout,
 
+    /// <summary>The client address is locked out after failed VNC logins (closed before any host was contacted).</summary>
+    ClientLockedOut,
+
     /// <summary>The gateway shut down (after the drain time) or the listener was removed.</summary>
     Canceled,
 }

@@ -27,6 +27,8 @@ internal sealed class TcpProxyMetrics
             tags: null,
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = ConnectBuckets });
         HandshakeRejects = meter.CreateCounter<long>("gateway_handshake_rejects", description: "Client handshakes refused, by reason.");
+        LoginFailures = meter.CreateCounter<long>("gateway_vnc_login_failures", description: "VNC logins that failed (rejected) or ended before the result (abandoned), as seen in the RFB handshake.");
+        ClientLockouts = meter.CreateCounter<long>("gateway_client_lockouts", description: "Client addresses locked out after failed VNC logins.");
     }
 
     public Counter<long> Connections { get; }
@@ -38,6 +40,10 @@ internal sealed class TcpProxyMetrics
     public Histogram<double> ConnectDuration { get; }
 
     public Counter<long> HandshakeRejects { get; }
+
+    public Counter<long> LoginFailures { get; }
+
+    public Counter<long> ClientLockouts { get; }
 
     public static string ResultLabel(TcpProxyError error, RoutingResult routing) => error switch
     {
@@ -56,6 +62,7 @@ internal sealed class TcpProxyMetrics
         TcpProxyError.PoolLimit => "pool_limit",
         TcpProxyError.HostLimit => "host_limit",
         TcpProxyError.RoutingFailed => "routing_failed",
+        TcpProxyError.ClientLockedOut => "client_locked_out",
         TcpProxyError.UpstreamConnect => "upstream_connect",
         TcpProxyError.ClientRead => "client_read",
         TcpProxyError.ClientWrite => "client_write",

@@ -26,6 +26,9 @@ public sealed class CelRuleCoverageTests
         ["self.kind != 'Http' || self.proxyProtocol == 'None'"] = (typeof(DesktopPoolProtocolValidationTests), nameof(DesktopPoolProtocolValidationTests.Validate_HttpWithProxyProtocol_ReportsTcpOnly)),
         ["self.minHosts <= self.maxHosts"] = (typeof(DesktopPoolValidatorTests), nameof(DesktopPoolValidatorTests.Validate_MinHostsAboveMaxHosts_ReportsMaxHosts)),
         ["duration(self.timeout) <= duration(self.interval)"] = (typeof(DesktopPoolValidatorTests), nameof(DesktopPoolValidatorTests.Validate_TimeoutAboveInterval_ReportsTimeout)),
+        ["self.security != 'VncAuth' || has(self.passwordFile)"] = (typeof(VncHealthCheckValidationTests), nameof(VncHealthCheckValidationTests.Validate_VncAuthWithoutPasswordFile_ReportsPasswordFile)),
+        ["self.security != 'None' || !has(self.passwordFile)"] = (typeof(VncHealthCheckValidationTests), nameof(VncHealthCheckValidationTests.Validate_NoneWithPasswordFile_ReportsPasswordFile)),
+        ["self.kind == 'Vnc' || !has(self.clientLockout)"] = (typeof(VncHealthCheckValidationTests), nameof(VncHealthCheckValidationTests.Validate_ClientLockoutOnSsh_ReportsVncOnly)),
         ["self == oldSelf"] = (typeof(SessionRouteValidatorTests), nameof(SessionRouteValidatorTests.ValidateUpdate_PoolChanged_ReportsImmutable)),
     };
 

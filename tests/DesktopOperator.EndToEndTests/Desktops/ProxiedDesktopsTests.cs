@@ -15,6 +15,9 @@ public sealed class ProxiedDesktopsTests
 {
     private static readonly TimeSpan ClientTimeout = TimeSpan.FromSeconds(20);
 
+    /// <summary>How long the password-Xvnc test lets the gateway's checks run before the clients come (bounded).</summary>
+    private static readonly TimeSpan CheckSoak = TimeSpan.FromSeconds(30);
+
     private static IProxyUnderTest ProxyUnderTest(string name) => ProxyCatalog.Create(name);
 
     /// <summary>A client's own source address: 127.0.0.<paramref name="n"/> (150 and up, away from the hosts' addresses).</summary>
@@ -33,10 +36,45 @@ public sealed class ProxiedDesktopsTests
         var names = new List<string>();
         for (var i = 0; i < 4; i++)
         {
-            names.Add((await RfbClient.ReadServerInitAsync(proxy.EndPoint, ClientTimeout, cts.Token, Client(i))).DesktopName);
+            names.Add((await RfbClient.ReadServerInitAsync(proxy.EndPoint, ClientTimeout, cts.Token, Client(i), XvncHostOptions.DefaultPassword)).DesktopName);
         }
 
         Assert.Equal(["vnc-a", "vnc-b"], names.Distinct().Order());
+    }
+
+    /// <summary>
+    /// Xvnc in its default configuration (VncAuth) behind the gateway, whose VNC check logs in every 200 ms for
+    /// <see cref="CheckSoak"/>: then a real client with the password gets the desktop, and a client that fails its
+    /// password 10 times does not stop a second client (another source address) from getting in.
+    /// </summary>
+    [ToolFact("Xvnc", "vncpasswd", "vncsnapshot", "setsid")]
+    public async Task Vnc_PasswordXvnc_ChecksEvery200ms_RealClientServedAndWrongPasswordsLockOutOnlyTheirClient()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+        await using var host = await XvncHost.StartAsync(new XvncHostOptions("vnc-pw", LoopbackPorts.Address(37)), cts.Token);
+        var setup = Setup(ProxyBalancing.RoundRobin, "Vnc", ("vnc-pw", host.Endpoint)) with
+        {
+            VncPasswordFile = host.PasswordFile,
+            CheckInterval = TimeSpan.FromMilliseconds(200),
+        };
+        await using var proxy = await ProxyUnderTest("gateway").StartAsync(setup, cts.Token);
+
+        // A fixed stretch of checks (about 150 logins), not a wait for a result: the server must not mind them.
+        await Task.Delay(CheckSoak, cts.Token);
+        var snapshot = await VncSnapshotClient.CaptureAsync(proxy.EndPoint, Path.Combine(host.LogDirectory, "frame.jpg"), ClientTimeout, cts.Token, host.PasswordFile);
+        Assert.True(snapshot.Succeeded, snapshot.Process + "\n" + host.Describe());
+        Assert.Equal("vnc-pw", snapshot.DesktopName);
+
+        for (var i = 0; i < 10; i++)
+        {
+            // Wrong passwords, then (locked out by the gateway) closed at once: either way no desktop.
+            await Assert.ThrowsAnyAsync<Exception>(() => RfbClient.ReadServerInitAsync(proxy.EndPoint, ClientTimeout, cts.Token, Client(40), "wrong-pw"));
+        }
+
+        var second = await RfbClient.ReadServerInitAsync(proxy.EndPoint, ClientTimeout, cts.Token, Client(41), XvncHostOptions.DefaultPassword);
+        Assert.Equal("vnc-pw", second.DesktopName);
+        var again = await VncSnapshotClient.CaptureAsync(proxy.EndPoint, Path.Combine(host.LogDirectory, "frame2.jpg"), ClientTimeout, cts.Token, host.PasswordFile);
+        Assert.True(again.Succeeded, again.Process + "\n" + host.Describe());
     }
 
     [ToolTheory("Xvnc", "haproxy", "setsid")]
@@ -54,7 +92,7 @@ public sealed class ProxiedDesktopsTests
             var names = new HashSet<string>();
             for (var i = 0; i < 3; i++)
             {
-                names.Add((await RfbClient.ReadServerInitAsync(proxy.EndPoint, ClientTimeout, cts.Token, source)).DesktopName);
+                names.Add((await RfbClient.ReadServerInitAsync(proxy.EndPoint, ClientTimeout, cts.Token, source, XvncHostOptions.DefaultPassword)).DesktopName);
             }
 
             Assert.Single(names);
@@ -81,14 +119,14 @@ public sealed class ProxiedDesktopsTests
                 }
 
                 Assert.True(n < 10, "no client landed on vnc-f");
-                live = await RfbClient.ConnectAsync(proxy.EndPoint, ClientTimeout, cts.Token, Client(n));
+                live = await RfbClient.ConnectAsync(proxy.EndPoint, ClientTimeout, cts.Token, Client(n), XvncHostOptions.DefaultPassword);
             }
 
             await a.KillAsync();
             var names = new List<string>();
             for (var i = 0; i < 6; i++)
             {
-                names.Add((await RfbClient.ReadServerInitAsync(proxy.EndPoint, ClientTimeout, cts.Token, Client(20 + i))).DesktopName);
+                names.Add((await RfbClient.ReadServerInitAsync(proxy.EndPoint, ClientTimeout, cts.Token, Client(20 + i), XvncHostOptions.DefaultPassword)).DesktopName);
             }
 
             await live.RequestFrameAsync(cts.Token);

@@ -24,26 +24,36 @@ public sealed class ProbeLockoutTests
     private const string TooManyFailures = "Too many security failures";
     private static readonly TimeSpan ClientTimeout = TimeSpan.FromSeconds(20);
 
-    [ToolFact("Xvnc", "vncsnapshot", "setsid")]
-    public async Task VncProbe_ManyChecksAgainstXvnc_RealClientsStillServed()
+    /// <summary>The VNC protocol check with the pool's password logs in each time, which the server never counts.</summary>
+    [ToolFact("Xvnc", "vncpasswd", "vncsnapshot", "setsid")]
+    public async Task VncAuthProbe_ManyChecksAgainstPasswordXvnc_RealClientsStillServed()
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(90));
         await using var host = await XvncHost.StartAsync(new XvncHostOptions("probed", LoopbackPorts.Address(41)), cts.Token);
 
-        await RunProbesAsync(new VncBannerProbe(), host.Endpoint, Probes);
+        await RunProbesAsync(new VncBannerProbe(VncCheckSecurity.VncAuth, host.PasswordFile), host.Endpoint, Probes);
 
-        var snapshot = await VncSnapshotClient.CaptureAsync(host.Endpoint, Path.Combine(host.LogDirectory, "frame.jpg"), ClientTimeout, cts.Token);
-        Assert.True(snapshot.Succeeded, snapshot.Process + "\n" + host.Describe());
-        Assert.Equal("probed", snapshot.DesktopName);
-        var init = await RfbClient.ReadServerInitAsync(host.Endpoint, ClientTimeout, cts.Token);
-        Assert.Equal("probed", init.DesktopName);
+        await AssertServesAsync(host, cts.Token);
+    }
+
+    /// <summary>With security None declared (and the server run that way), the check completes None each time.</summary>
+    [ToolFact("Xvnc", "vncsnapshot", "setsid")]
+    public async Task NoneProbe_ManyChecksAgainstXvncWithoutPassword_RealClientsStillServed()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        // Security None on purpose: this test is about a pool that declares its servers use none.
+        await using var host = await XvncHost.StartAsync(new XvncHostOptions("open", LoopbackPorts.Address(46)) { Password = null }, cts.Token);
+
+        await RunProbesAsync(new VncBannerProbe(VncCheckSecurity.None), host.Endpoint, Probes);
+
+        await AssertServesAsync(host, cts.Token);
     }
 
     /// <summary>
-    /// The server behaviour the VNC probe avoids: connections that read the banner and close get the source
-    /// blacklisted, and the next real client is refused. The probe then fails the host, so new users go elsewhere.
+    /// The server behaviour the checks avoid: connections that read the banner and close get the source
+    /// blacklisted, and the next real client is refused. The VNC check then fails the host, so new users go elsewhere.
     /// </summary>
-    [ToolFact("Xvnc", "vncsnapshot", "setsid")]
+    [ToolFact("Xvnc", "vncpasswd", "vncsnapshot", "setsid")]
     public async Task BannerOnlyConnects_AgainstXvnc_NextClientRefusedAsTooManySecurityFailures()
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(90));
@@ -54,28 +64,42 @@ public sealed class ProbeLockoutTests
             await ReadBannerAndCloseAsync(host.Endpoint, cts.Token);
         }
 
-        // Within the blacklist's first timeout (10 s by default), so the refusal is still in force.
-        var snapshot = await VncSnapshotClient.CaptureAsync(host.Endpoint, Path.Combine(host.LogDirectory, "frame.jpg"), ClientTimeout, cts.Token);
-        Assert.False(snapshot.Succeeded, snapshot.Process.ToString());
-        Assert.Contains(TooManyFailures, snapshot.Process.Stdout + snapshot.Process.Stderr, StringComparison.Ordinal);
-        var probe = await RunAsync(new VncBannerProbe(), host.Endpoint);
+        await AssertRefusedAsync(host, cts.Token);
+        var probe = await RunAsync(new VncBannerProbe(VncCheckSecurity.VncAuth, host.PasswordFile), host.Endpoint);
         Assert.Equal(ProbeOutcome.Invalid, probe.Outcome);
         Assert.Contains(TooManyFailures, probe.Detail, StringComparison.Ordinal);
     }
 
-    /// <summary>
-    /// The same hazard from the <c>tcp</c> check kind: a bare connect counts against the source too, so a VNC pool
-    /// must not be checked with <c>tcp</c> against a TigerVNC port.
-    /// </summary>
-    [ToolFact("Xvnc", "vncsnapshot", "setsid")]
-    public async Task TcpConnectProbes_AgainstXvnc_NextClientRefusedAsTooManySecurityFailures()
+    /// <summary>Why the TCP check resets: a bare connect closed the ordinary way (FIN), reading nothing, counts too.</summary>
+    [ToolFact("Xvnc", "vncpasswd", "vncsnapshot", "setsid")]
+    public async Task ConnectsClosedWithFin_AgainstXvnc_NextClientRefusedAsTooManySecurityFailures()
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(90));
-        await using var host = await XvncHost.StartAsync(new XvncHostOptions("tcp-checked", LoopbackPorts.Address(45)), cts.Token);
+        await using var host = await XvncHost.StartAsync(new XvncHostOptions("fin-checked", LoopbackPorts.Address(47)), cts.Token);
 
-        await RunProbesAsync(new TcpConnectProbe(), host.Endpoint, BareConnects);
+        for (var i = 0; i < BareConnects; i++)
+        {
+            using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            await socket.ConnectAsync(host.Endpoint, cts.Token);
+            socket.Shutdown(SocketShutdown.Both);
+        }
 
-        var snapshot = await VncSnapshotClient.CaptureAsync(host.Endpoint, Path.Combine(host.LogDirectory, "frame.jpg"), ClientTimeout, cts.Token);
+        await AssertRefusedAsync(host, cts.Token);
+    }
+
+    private static async Task AssertServesAsync(XvncHost host, CancellationToken cancellationToken)
+    {
+        var snapshot = await VncSnapshotClient.CaptureAsync(host.Endpoint, Path.Combine(host.LogDirectory, "frame.jpg"), ClientTimeout, cancellationToken, host.PasswordFile);
+        Assert.True(snapshot.Succeeded, snapshot.Process + "\n" + host.Describe());
+        Assert.Equal(host.DesktopName, snapshot.DesktopName);
+        var init = await RfbClient.ReadServerInitAsync(host.Endpoint, ClientTimeout, cancellationToken, password: host.Password);
+        Assert.Equal(host.DesktopName, init.DesktopName);
+    }
+
+    /// <summary>Within the blacklist's first timeout (10 s by default), so the refusal is still in force.</summary>
+    private static async Task AssertRefusedAsync(XvncHost host, CancellationToken cancellationToken)
+    {
+        var snapshot = await VncSnapshotClient.CaptureAsync(host.Endpoint, Path.Combine(host.LogDirectory, "frame.jpg"), ClientTimeout, cancellationToken, host.PasswordFile);
         Assert.False(snapshot.Succeeded, snapshot.Process.ToString());
         Assert.Contains(TooManyFailures, snapshot.Process.Stdout + snapshot.Process.Stderr, StringComparison.Ordinal);
     }
@@ -110,6 +134,8 @@ public sealed class ProbeLockoutTests
         await using var host = await XrdpHost.StartAsync(new XrdpHostOptions("rdp-probed", LoopbackPorts.Address(44)), cts.Token);
 
         await RunProbesAsync(new RdpX224Probe(), host.Endpoint, Probes);
+        // xrdp 0.9.21 keeps no per-source count at all (its MaxLoginRetry is per connection): plain resets are harmless too.
+        await RunProbesAsync(new TcpConnectProbe(), host.Endpoint, Probes);
 
         var result = await FreeRdpClient.AuthOnlyAsync(display, host.Endpoint, "alice", "secret", TimeSpan.FromSeconds(30), cts.Token);
         Assert.True(result.Succeeded, result.Process + "\n" + host.Describe());

@@ -23,7 +23,7 @@ public sealed class RealServerHealthTests
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         await using var xvnc = await XvncHost.StartAsync(new XvncHostOptions("probed", LoopbackPorts.Address(51)), cts.Token);
 
-        await WaitUntilPassesAsync(new VncBannerProbe(), xvnc.Endpoint);
+        await WaitUntilPassesAsync(new VncBannerProbe(VncCheckSecurity.VncAuth, xvnc.PasswordFile), xvnc.Endpoint);
 
         Assert.Equal(ProbeOutcome.Success, (await RunAsync(new TcpConnectProbe(), xvnc.Endpoint)).Outcome);
         Assert.Equal(ProbeOutcome.Timeout, (await RunAsync(new SshBannerProbe(), xvnc.Endpoint, TimeSpan.FromMilliseconds(500))).Outcome);
@@ -38,7 +38,7 @@ public sealed class RealServerHealthTests
 
         await WaitUntilPassesAsync(new SshBannerProbe(), sshd.Endpoint);
 
-        Assert.Equal(ProbeOutcome.Invalid, (await RunAsync(new VncBannerProbe(), sshd.Endpoint)).Outcome);
+        Assert.Equal(ProbeOutcome.Invalid, (await RunAsync(new VncBannerProbe(VncCheckSecurity.None), sshd.Endpoint)).Outcome);
     }
 
     [ToolFact("xrdp", "Xvnc", "setsid")]
@@ -58,7 +58,7 @@ public sealed class RealServerHealthTests
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(90));
         await using var xvnc = await XvncHost.StartAsync(new XvncHostOptions("vnc-1", LoopbackPorts.Address(54)), cts.Token);
         await using var sshd = await SshdHost.StartAsync(new SshdHostOptions("ssh-1", LoopbackPorts.Address(55)), cts.Token);
-        await WaitUntilPassesAsync(new VncBannerProbe(), xvnc.Endpoint);
+        await WaitUntilPassesAsync(new VncBannerProbe(VncCheckSecurity.VncAuth, xvnc.PasswordFile), xvnc.Endpoint);
         await WaitUntilPassesAsync(new SshBannerProbe(), sshd.Endpoint);
 
         await using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
@@ -71,7 +71,7 @@ public sealed class RealServerHealthTests
 
         monitor.UpdateTargets(
         [
-            new HealthTarget("e2e-vnc", "vnc-1", xvnc.Endpoint.Address.ToString(), xvnc.Endpoint.Port, fast with { Kind = HealthCheckKind.Vnc }),
+            new HealthTarget("e2e-vnc", "vnc-1", xvnc.Endpoint.Address.ToString(), xvnc.Endpoint.Port, fast with { Kind = HealthCheckKind.Vnc, VncSecurity = VncCheckSecurity.VncAuth, VncPasswordFile = xvnc.PasswordFile }),
             new HealthTarget("e2e-ssh", "ssh-1", sshd.Endpoint.Address.ToString(), sshd.Endpoint.Port, fast with { Kind = HealthCheckKind.Ssh }),
         ]);
         await Task.WhenAll(vncHealthy, sshHealthy).WaitAsync(WaitLimit);

@@ -17,6 +17,7 @@ namespace DesktopOperator.EndToEndTests.Standalone;
 public sealed class StandaloneGatewayTests
 {
     private const string Pool = "default/" + GatewayProxy.PoolName;
+    private const string Password = XvncHostOptions.DefaultPassword;
     private static readonly TimeSpan ClientTimeout = TimeSpan.FromSeconds(20);
     private static readonly TimeSpan ConfigTimeout = TimeSpan.FromSeconds(20);
 
@@ -39,7 +40,7 @@ public sealed class StandaloneGatewayTests
         {
             // A session still open at SIGTERM: the gateway lets it go on for --drain-time (1s), then closes it and
             // exits cleanly (exit code 0), well within the 10 s grace before a kill.
-            await using var held = await RfbClient.ConnectAsync(gatewayPort, ClientTimeout, cts.Token, Client(0));
+            await using var held = await RfbClient.ConnectAsync(gatewayPort, ClientTimeout, cts.Token, Client(0), Password);
             first = held.ServerInit.DesktopName;
             Assert.True(
                 await WaitFor.ConditionAsync(() => RouteHosts(folders.State).Contains(first), ConfigTimeout, cts.Token),
@@ -57,8 +58,8 @@ public sealed class StandaloneGatewayTests
         await using (var gateway = await StandaloneGateway.StartAsync(folders.Options("gateway-2"), cts.Token))
         {
             // LeastSessions would send a stranger to the other, emptier host: landing on `first` is the route's doing.
-            var again = (await RfbClient.ReadServerInitAsync(gatewayPort, ClientTimeout, cts.Token, Client(0))).DesktopName;
-            var stranger = (await RfbClient.ReadServerInitAsync(gatewayPort, ClientTimeout, cts.Token, Client(1))).DesktopName;
+            var again = (await RfbClient.ReadServerInitAsync(gatewayPort, ClientTimeout, cts.Token, Client(0), Password)).DesktopName;
+            var stranger = (await RfbClient.ReadServerInitAsync(gatewayPort, ClientTimeout, cts.Token, Client(1), Password)).DesktopName;
 
             Assert.Equal(first, again);
             Assert.NotEqual(first, stranger);
@@ -77,7 +78,7 @@ public sealed class StandaloneGatewayTests
         folders.WritePool(GatewayProxy.ManifestFile, Setup(ProxyBalancing.LeastConnections, a, b), port);
         var gatewayPort = new IPEndPoint(IPAddress.Loopback, port);
         await using var gateway = await StandaloneGateway.StartAsync(folders.Options("gateway"), cts.Token);
-        await using var live = await RfbClient.ConnectAsync(gatewayPort, ClientTimeout, cts.Token, Client(10));
+        await using var live = await RfbClient.ConnectAsync(gatewayPort, ClientTimeout, cts.Token, Client(10), Password);
 
         folders.WritePool(GatewayProxy.ManifestFile, Setup(ProxyBalancing.LeastConnections, a, b, c), port);
         Assert.True(
@@ -88,7 +89,7 @@ public sealed class StandaloneGatewayTests
         var next = new List<string>();
         for (var i = 11; i < 13; i++)
         {
-            next.Add((await RfbClient.ReadServerInitAsync(gatewayPort, ClientTimeout, cts.Token, Client(i))).DesktopName);
+            next.Add((await RfbClient.ReadServerInitAsync(gatewayPort, ClientTimeout, cts.Token, Client(i), Password)).DesktopName);
         }
 
         await live.RequestFrameAsync(cts.Token);
@@ -120,7 +121,7 @@ public sealed class StandaloneGatewayTests
         Assert.Contains(Expected, ReadLogs(gateway), StringComparison.Ordinal);
         var status = await gateway.GetStatusAsync(cts.Token);
         Assert.Equal([Pool], status.GetProperty("pools").EnumerateArray().Select(p => p.GetProperty("pool").GetString()));
-        var served = await RfbClient.ReadServerInitAsync(new IPEndPoint(IPAddress.Loopback, port), ClientTimeout, cts.Token, Client(20));
+        var served = await RfbClient.ReadServerInitAsync(new IPEndPoint(IPAddress.Loopback, port), ClientTimeout, cts.Token, Client(20), Password);
         Assert.StartsWith("vnc-m", served.DesktopName, StringComparison.Ordinal);
     }
 
@@ -156,7 +157,7 @@ public sealed class StandaloneGatewayTests
         var names = new HashSet<string>();
         for (var i = 0; i < 4; i++)
         {
-            names.Add((await RfbClient.ReadServerInitAsync(new IPEndPoint(IPAddress.Loopback, vncPort), ClientTimeout, cts.Token, Client(30 + i))).DesktopName);
+            names.Add((await RfbClient.ReadServerInitAsync(new IPEndPoint(IPAddress.Loopback, vncPort), ClientTimeout, cts.Token, Client(30 + i), Password)).DesktopName);
         }
 
         Assert.Equal(["vnc-g1", "vnc-g2"], names.Order());
@@ -170,7 +171,11 @@ public sealed class StandaloneGatewayTests
     }
 
     private static ProxySetup Setup(ProxyBalancing balancing, params XvncHost[] hosts) =>
-        new(IPAddress.Loopback, [.. hosts.Select(h => new ProxyBackend(h.DesktopName, h.Endpoint))], balancing) { ProtocolKind = "Vnc" };
+        new(IPAddress.Loopback, [.. hosts.Select(h => new ProxyBackend(h.DesktopName, h.Endpoint))], balancing)
+        {
+            ProtocolKind = "Vnc",
+            VncPasswordFile = hosts[0].PasswordFile,
+        };
 
     private static async Task<bool> SendAndExpectCloseAsync(IPEndPoint endpoint, byte[] payload, CancellationToken cancellationToken)
     {

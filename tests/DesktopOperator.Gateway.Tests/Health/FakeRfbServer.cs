@@ -33,6 +33,18 @@ internal sealed class FakeRfbServer
 
     public string RefusalReason { get; init; } = "Too many security failures";
 
+    /// <summary>The password VNC Authentication (type 2) checks against; the answer is checked with the test client's DES.</summary>
+    public string Password { get; init; } = "secret-1";
+
+    /// <summary>The challenge sent for VNC Authentication.</summary>
+    public byte[] Challenge { get; } = [.. Enumerable.Range(1, 16).Select(i => (byte)(i * 7))];
+
+    /// <summary>When set, a ClientInit after a successful VNC Authentication is answered with a ServerInit carrying this name.</summary>
+    public string? DesktopName { get; init; }
+
+    /// <summary>SecurityResults sent (0 OK, 1 failed), in order.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<uint> Results { get; } = new();
+
     /// <summary>When set, sent instead of the security phase (for a server that answers nonsense).</summary>
     public byte[]? RawSecurityPhase { get; init; }
 
@@ -95,6 +107,10 @@ internal sealed class FakeRfbServer
             {
                 await SendReasonAsync(socket, token);
             }
+            else if (ServerChosenType == 2)
+            {
+                await VncAuthAsync(socket, received, minor, token);
+            }
         }
 
         if (HoldOpen)
@@ -116,6 +132,38 @@ internal sealed class FakeRfbServer
         if (choice is not null && choice[0] == 1 && minor >= 8)
         {
             await socket.SendAsync(U32(0), SocketFlags.None, token);
+        }
+        else if (choice is not null && choice[0] == 2)
+        {
+            await VncAuthAsync(socket, received, minor, token);
+        }
+    }
+
+    /// <summary>RFC 6143 section 7.2.2: challenge, response, SecurityResult (with a reason in 3.8 when it failed).</summary>
+    private async Task VncAuthAsync(Socket socket, MemoryStream received, int minor, CancellationToken token)
+    {
+        await socket.SendAsync(Challenge, SocketFlags.None, token);
+        var response = await ReadAsync(socket, received, 16, token);
+        if (response is null)
+        {
+            return;
+        }
+
+        var ok = response.AsSpan().SequenceEqual(Testing.Desktops.Clients.VncAuthResponse.For(Challenge, Password));
+        Results.Enqueue(ok ? 0u : 1u);
+        await socket.SendAsync(U32(ok ? 0u : 1u), SocketFlags.None, token);
+        if (!ok && minor >= 8)
+        {
+            var reason = "Authentication failure"u8.ToArray();
+            await socket.SendAsync((byte[])[.. U32((uint)reason.Length), .. reason], SocketFlags.None, token);
+        }
+
+        if (ok && DesktopName is not null && await ReadAsync(socket, received, 1, token) is not null)
+        {
+            // ServerInit (section 7.3.2): 1x1, 32 bpp, depth 24, true colour, then the name.
+            var name = Encoding.UTF8.GetBytes(DesktopName);
+            byte[] init = [0, 1, 0, 1, 32, 24, 0, 1, 0, 255, 0, 255, 0, 255, 16, 8, 0, 0, 0, 0, .. U32((uint)name.Length), .. name];
+            await socket.SendAsync(init, SocketFlags.None, token);
         }
     }
 

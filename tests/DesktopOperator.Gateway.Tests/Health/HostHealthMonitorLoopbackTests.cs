@@ -13,7 +13,7 @@ public sealed class HostHealthMonitorLoopbackTests
     [Fact]
     public async Task KilledHost_UnhealthyAfterFallChecks_BackAfterRiseChecks()
     {
-        var settings = new HealthCheckSettings { Kind = HealthCheckKind.Vnc, Interval = TimeSpan.FromMilliseconds(30), Timeout = TimeSpan.FromSeconds(2), Rise = 2, Fall = 3 };
+        var settings = new HealthCheckSettings { Kind = HealthCheckKind.Vnc, VncSecurity = VncCheckSecurity.None, Interval = TimeSpan.FromMilliseconds(30), Timeout = TimeSpan.FromSeconds(2), Rise = 2, Fall = 3 };
         var banner = new FakeRfbServer("RFB 003.008\n").HandleAsync;
         var host = new LoopbackServer(banner);
         var port = host.Port;

@@ -153,7 +153,7 @@ public sealed class ProbeTests
     private static IHealthProbe Probe(string kind) => kind switch
     {
         "tcp" => new TcpConnectProbe(),
-        "vnc" => new VncBannerProbe(),
+        "vnc" => new VncBannerProbe(VncCheckSecurity.None),
         "ssh" => new SshBannerProbe(),
         "rdp" => new RdpX224Probe(),
         _ => new HttpGetProbe("/"),

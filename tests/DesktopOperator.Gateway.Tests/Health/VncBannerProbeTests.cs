@@ -8,8 +8,10 @@ namespace DesktopOperator.Gateway.Tests.Health;
 /// The VNC probe against a fake RFB server that runs the handshake like a real one: the probe must finish security
 /// where it can (see <see cref="VncBannerProbe"/> on TigerVNC's blacklist) and never hang on nonsense.
 /// </summary>
-public sealed class VncBannerProbeTests
+public sealed class VncBannerProbeTests : IDisposable
 {
+    private readonly List<string> _passwordFiles = [];
+
     private static readonly TimeSpan ShortTimeout = TimeSpan.FromMilliseconds(300);
     private static readonly TimeSpan WaitLimit = TimeSpan.FromSeconds(10);
 
@@ -24,11 +26,30 @@ public sealed class VncBannerProbeTests
         var rfb = new FakeRfbServer(banner) { SecurityTypes = [2, 1], ServerChosenType = 1 };
         await using var server = new LoopbackServer(rfb.HandleAsync);
 
-        var result = await ProbeAssert.RunAsync(new VncBannerProbe(), server.Port);
+        var result = await ProbeAssert.RunAsync(None(), server.Port);
 
         Assert.Equal(ProbeOutcome.Success, result.Outcome);
         byte[] expected = clientChooses ? [.. Encoding.ASCII.GetBytes(reply), 1] : Encoding.ASCII.GetBytes(reply);
         Assert.Equal(expected, await rfb.FirstTranscript.WaitAsync(WaitLimit));
+    }
+
+    private static VncBannerProbe None() => new(VncCheckSecurity.None);
+
+    /// <summary>A password file as the gateway reads it (vncpasswd -f format), made by our encoder (VncAuthTests checks it against vncpasswd).</summary>
+    private async Task<string> PasswordFileAsync(string password)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"vnc-probe-{Guid.NewGuid():N}.passwd");
+        _passwordFiles.Add(path);
+        await File.WriteAllBytesAsync(path, Tcp.Vnc.VncAuthTests.EncodePasswordFile(password));
+        return path;
+    }
+
+    public void Dispose()
+    {
+        foreach (var path in _passwordFiles)
+        {
+            File.Delete(path);
+        }
     }
 
     [Fact]
@@ -37,7 +58,7 @@ public sealed class VncBannerProbeTests
         var rfb = new FakeRfbServer("RFB 003.008\n");
         await using var server = new LoopbackServer(rfb.HandleAsync);
 
-        Assert.Equal(ProbeOutcome.Success, (await ProbeAssert.RunAsync(new VncBannerProbe(), server.Port)).Outcome);
+        Assert.Equal(ProbeOutcome.Success, (await ProbeAssert.RunAsync(None(), server.Port)).Outcome);
         Assert.Equal("RFB 003.008\n\u0001", Encoding.ASCII.GetString(await rfb.FirstTranscript.WaitAsync(WaitLimit)));
     }
 
@@ -47,7 +68,7 @@ public sealed class VncBannerProbeTests
         var rfb = new FakeRfbServer("RFB 003.003\n");
         await using var server = new LoopbackServer(rfb.HandleAsync);
 
-        Assert.Equal(ProbeOutcome.Success, (await ProbeAssert.RunAsync(new VncBannerProbe(), server.Port)).Outcome);
+        Assert.Equal(ProbeOutcome.Success, (await ProbeAssert.RunAsync(None(), server.Port)).Outcome);
         Assert.Equal("RFB 003.003\n", Encoding.ASCII.GetString(await rfb.FirstTranscript.WaitAsync(WaitLimit)));
     }
 
@@ -58,7 +79,7 @@ public sealed class VncBannerProbeTests
         var rfb = new FakeRfbServer("RFB 003.007\n");
         await using var server = new LoopbackServer(rfb.HandleAsync);
 
-        var result = await ProbeAssert.RunAsync(new VncBannerProbe(), server.Port, TimeSpan.FromSeconds(5));
+        var result = await ProbeAssert.RunAsync(None(), server.Port, TimeSpan.FromSeconds(5));
 
         Assert.Equal(ProbeOutcome.Success, result.Outcome);
         Assert.Equal("RFB 003.007\n\u0001", Encoding.ASCII.GetString(await rfb.FirstTranscript.WaitAsync(WaitLimit)));
@@ -70,18 +91,66 @@ public sealed class VncBannerProbeTests
         var rfb = new FakeRfbServer("RFB 003.008\n") { SplitBanner = true };
         await using var server = new LoopbackServer(rfb.HandleAsync);
 
-        Assert.Equal(ProbeOutcome.Success, (await ProbeAssert.RunAsync(new VncBannerProbe(), server.Port)).Outcome);
+        Assert.Equal(ProbeOutcome.Success, (await ProbeAssert.RunAsync(None(), server.Port)).Outcome);
         Assert.Equal("RFB 003.008\n\u0001", Encoding.ASCII.GetString(await rfb.FirstTranscript.WaitAsync(WaitLimit)));
     }
 
+    /// <summary>
+    /// A password-only server and a check that declares None: the check fails (it used to count the hang-up as a
+    /// pass, while the server counted it as a failed login of the gateway's address).
+    /// </summary>
     [Fact]
-    public async Task Rfb38_VncAuthOnly_SuccessWithoutSendingChoice()
+    public async Task Rfb38_VncAuthOnly_DeclaredNone_InvalidWithoutChoosing()
     {
         var rfb = new FakeRfbServer("RFB 003.008\n") { SecurityTypes = [2] };
         await using var server = new LoopbackServer(rfb.HandleAsync);
 
-        Assert.Equal(ProbeOutcome.Success, (await ProbeAssert.RunAsync(new VncBannerProbe(), server.Port)).Outcome);
+        var result = await ProbeAssert.RunAsync(None(), server.Port);
+
+        Assert.Equal(ProbeOutcome.Invalid, result.Outcome);
+        Assert.Contains("does not offer security None", result.Detail, StringComparison.Ordinal);
         Assert.Equal("RFB 003.008\n", Encoding.ASCII.GetString(await rfb.FirstTranscript.WaitAsync(WaitLimit)));
+    }
+
+    [Theory]
+    [InlineData("RFB 003.008\n")]
+    [InlineData("RFB 003.007\n")]
+    [InlineData("RFB 003.003\n")]
+    public async Task VncAuth_RightPassword_SuccessAfterLoggingIn(string banner)
+    {
+        var rfb = new FakeRfbServer(banner) { SecurityTypes = [19, 2], ServerChosenType = 2, Password = "secret-1" };
+        await using var server = new LoopbackServer(rfb.HandleAsync);
+        var file = await PasswordFileAsync("secret-1");
+
+        var result = await ProbeAssert.RunAsync(new VncBannerProbe(VncCheckSecurity.VncAuth, file), server.Port);
+
+        Assert.Equal(ProbeOutcome.Success, result.Outcome);
+        Assert.Equal([0u], rfb.Results);
+    }
+
+    [Fact]
+    public async Task VncAuth_WrongPassword_InvalidWithTheServersReason()
+    {
+        var rfb = new FakeRfbServer("RFB 003.008\n") { SecurityTypes = [2], Password = "other-pw" };
+        await using var server = new LoopbackServer(rfb.HandleAsync);
+        var file = await PasswordFileAsync("secret-1");
+
+        var result = await ProbeAssert.RunAsync(new VncBannerProbe(VncCheckSecurity.VncAuth, file), server.Port);
+
+        Assert.Equal((ProbeOutcome.Invalid, "the server refuses the connection: Authentication failure"), (result.Outcome, result.Detail));
+    }
+
+    [Fact]
+    public async Task VncAuth_MissingPasswordFile_InvalidWithoutConnecting()
+    {
+        var rfb = new FakeRfbServer("RFB 003.008\n") { SecurityTypes = [2] };
+        await using var server = new LoopbackServer(rfb.HandleAsync);
+
+        var result = await ProbeAssert.RunAsync(new VncBannerProbe(VncCheckSecurity.VncAuth, "/nonexistent/passwd"), server.Port);
+
+        Assert.Equal(ProbeOutcome.Invalid, result.Outcome);
+        Assert.Contains("/nonexistent/passwd", result.Detail, StringComparison.Ordinal);
+        Assert.Equal(0, server.Accepted);
     }
 
     [Fact]
@@ -90,7 +159,7 @@ public sealed class VncBannerProbeTests
         var rfb = new FakeRfbServer("RFB 003.008\n") { SecurityTypes = [] };
         await using var server = new LoopbackServer(rfb.HandleAsync);
 
-        var result = await ProbeAssert.RunAsync(new VncBannerProbe(), server.Port);
+        var result = await ProbeAssert.RunAsync(None(), server.Port);
 
         Assert.Equal((ProbeOutcome.Invalid, "the server refuses the connection: Too many security failures"), (result.Outcome, result.Detail));
     }
@@ -102,7 +171,7 @@ public sealed class VncBannerProbeTests
         var rfb = new FakeRfbServer("RFB 003.003\n") { ServerChosenType = 0 };
         await using var server = new LoopbackServer(rfb.HandleAsync);
 
-        var result = await ProbeAssert.RunAsync(new VncBannerProbe(), server.Port);
+        var result = await ProbeAssert.RunAsync(None(), server.Port);
 
         Assert.Equal((ProbeOutcome.Invalid, "the server refuses the connection: Too many security failures"), (result.Outcome, result.Detail));
     }
@@ -113,7 +182,7 @@ public sealed class VncBannerProbeTests
         var rfb = new FakeRfbServer("RFB 003.008\n") { CloseAfterBanner = true };
         await using var server = new LoopbackServer(rfb.HandleAsync);
 
-        Assert.Equal(ProbeOutcome.Closed, (await ProbeAssert.RunAsync(new VncBannerProbe(), server.Port)).Outcome);
+        Assert.Equal(ProbeOutcome.Closed, (await ProbeAssert.RunAsync(None(), server.Port)).Outcome);
     }
 
     [Fact]
@@ -122,7 +191,7 @@ public sealed class VncBannerProbeTests
         var rfb = new FakeRfbServer("RFB 003.008\n") { RawSecurityPhase = [1, 1], HoldOpen = false };
         await using var server = new LoopbackServer(rfb.HandleAsync);
 
-        Assert.Equal(ProbeOutcome.Closed, (await ProbeAssert.RunAsync(new VncBannerProbe(), server.Port)).Outcome);
+        Assert.Equal(ProbeOutcome.Closed, (await ProbeAssert.RunAsync(None(), server.Port)).Outcome);
     }
 
     [Fact]
@@ -132,7 +201,7 @@ public sealed class VncBannerProbeTests
         var rfb = new FakeRfbServer("RFB 003.008\n") { RawSecurityPhase = "\u00FFxyz"u8.ToArray() };
         await using var server = new LoopbackServer(rfb.HandleAsync);
 
-        var result = await ProbeAssert.RunAsync(new VncBannerProbe(), server.Port, ShortTimeout);
+        var result = await ProbeAssert.RunAsync(None(), server.Port, ShortTimeout);
 
         Assert.Equal(ProbeOutcome.Timeout, result.Outcome);
     }
@@ -145,7 +214,7 @@ public sealed class VncBannerProbeTests
         var rfb = new FakeRfbServer(banner);
         await using var server = new LoopbackServer(rfb.HandleAsync);
 
-        Assert.Equal(ProbeOutcome.Invalid, (await ProbeAssert.RunAsync(new VncBannerProbe(), server.Port)).Outcome);
+        Assert.Equal(ProbeOutcome.Invalid, (await ProbeAssert.RunAsync(None(), server.Port)).Outcome);
         Assert.Empty(await rfb.FirstTranscript.WaitAsync(WaitLimit));
     }
 
@@ -157,7 +226,7 @@ public sealed class VncBannerProbeTests
     {
         await using var server = new LoopbackServer(LoopbackServer.Sends(Encoding.ASCII.GetBytes(banner)));
 
-        Assert.Equal(ProbeOutcome.Invalid, (await ProbeAssert.RunAsync(new VncBannerProbe(), server.Port)).Outcome);
+        Assert.Equal(ProbeOutcome.Invalid, (await ProbeAssert.RunAsync(None(), server.Port)).Outcome);
     }
 
     [Theory]

@@ -5,6 +5,7 @@ using DesktopOperator.Gateway.Routing;
 using DesktopOperator.Gateway.Sessions;
 using DesktopOperator.Gateway.Standalone;
 using DesktopOperator.Gateway.Tcp;
+using DesktopOperator.Gateway.Tcp.Vnc;
 using HealthCheckKind = DesktopOperator.Gateway.Health.HealthCheckKind;
 using ProtocolKind = DesktopOperator.Gateway.Routing.ProtocolKind;
 
@@ -44,6 +45,44 @@ public sealed class DesktopPoolMapperTests : IDisposable
         Assert.Equal(["host-a", "host-b"], targets.Select(t => t.Host));
         Assert.All(targets, t => Assert.Equal(("default/vnc", 5901, HealthCheckKind.Vnc, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(1), 2, 3),
             (t.Pool, t.Port, t.Settings.Kind, t.Settings.Interval, t.Settings.Timeout, t.Settings.Rise, t.Settings.Fall)));
+        Assert.All(targets, t => Assert.Equal((VncCheckSecurity.VncAuth, "/etc/vnc/passwd"), (t.Settings.VncSecurity, t.Settings.VncPasswordFile)));
+        Assert.All(targets, t => t.Settings.Validate());
+    }
+
+    [Fact]
+    public void HealthTargets_TcpCheckOfVncPool_StaysTcp()
+    {
+        var pool = Load(PoolManifests.Vnc().Replace("kind: Protocol", "kind: Tcp", StringComparison.Ordinal));
+
+        var targets = DesktopPoolMapper.HealthTargets(pool, DesktopPoolMapper.StaticHosts(pool)).ToList();
+
+        Assert.All(targets, t => Assert.Equal(HealthCheckKind.Tcp, t.Settings.Kind));
+    }
+
+    [Fact]
+    public void Listeners_VncWithoutClientLockout_GetsTheDefaultBelowTigerVncsThreshold()
+    {
+        var pool = Load(PoolManifests.Vnc());
+
+        var plan = Assert.Single(DesktopPoolMapper.Listeners(pool));
+
+        Assert.Equal(new VncClientLockoutSettings(3, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1)), plan.Settings.ClientLockout);
+        Assert.Equal(VncClientLockoutSettings.Default, plan.Settings.ClientLockout);
+    }
+
+    [Theory]
+    [InlineData("maxFailures: 5\n        window: 30s\n        backoff: 5m", 5, 30, 300)]
+    [InlineData("maxFailures: 0", 0, 0, 0)]
+    public void Listeners_VncClientLockout_Mapped(string lockout, int failures, int windowSeconds, int backoffSeconds)
+    {
+        var manifest = PoolManifests.Vnc().Replace("      gatewayPort: 5900\n", $"      gatewayPort: 5900\n      clientLockout:\n        {lockout}\n", StringComparison.Ordinal);
+        Assert.Contains("clientLockout", manifest, StringComparison.Ordinal);
+        var pool = Load(manifest);
+
+        var plan = Assert.Single(DesktopPoolMapper.Listeners(pool));
+
+        var expected = failures == 0 ? null : new VncClientLockoutSettings(failures, TimeSpan.FromSeconds(windowSeconds), TimeSpan.FromSeconds(backoffSeconds));
+        Assert.Equal(expected, plan.Settings.ClientLockout);
     }
 
     [Fact]
@@ -65,7 +104,7 @@ public sealed class DesktopPoolMapperTests : IDisposable
 
         var listener = Assert.Single(DesktopPoolMapper.Listeners(pool));
 
-        Assert.Equal(new TcpListenerPlan("default/vnc/vnc", 5900, new TcpProxyListenerSettings("default/vnc", "vnc", TcpProtocolKind.Vnc, SendProxyProtocol: true), TimeSpan.FromMinutes(30)), listener);
+        Assert.Equal(new TcpListenerPlan("default/vnc/vnc", 5900, new TcpProxyListenerSettings("default/vnc", "vnc", TcpProtocolKind.Vnc, SendProxyProtocol: true) { ClientLockout = VncClientLockoutSettings.Default }, TimeSpan.FromMinutes(30)), listener);
     }
 
     [Fact]

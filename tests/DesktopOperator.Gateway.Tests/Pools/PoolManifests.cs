@@ -26,6 +26,9 @@ internal static class PoolManifests
           healthCheck:
             kind: Protocol
             interval: 5s
+            vnc:
+              security: VncAuth
+              passwordFile: /etc/vnc/passwd
         {extra}
         """;
 

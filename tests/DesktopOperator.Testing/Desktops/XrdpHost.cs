@@ -44,7 +44,8 @@ public sealed partial class XrdpHost : IAsyncDisposable
     {
         LoopbackPorts.EnsureLoopback(options.Address);
         var xrdp = ExternalTools.Require("xrdp");
-        var desktop = await XvncHost.StartAsync(new XvncHostOptions(options.HostName, options.Address), cancellationToken);
+        // Security None: this Xvnc is xrdp's session backend, reached only by xrdp's libvnc module (see XrdpConfig).
+        var desktop = await XvncHost.StartAsync(new XvncHostOptions(options.HostName, options.Address) { Password = null }, cancellationToken);
         var directory = HostLogs.CreateDirectory("xrdp-" + options.HostName);
         var failures = new List<string>();
         for (var attempt = 1; attempt <= Attempts; attempt++)

@@ -9,10 +9,13 @@ public static class PortProbe
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(50);
 
-    /// <summary>True if a connection to <paramref name="endpoint"/> succeeds now.</summary>
+    /// <summary>
+    /// True if a connection to <paramref name="endpoint"/> succeeds now. The connection is reset (SO_LINGER 0) without
+    /// reading: a server that counts early hang-ups as failed logins (TigerVNC) does not count that.
+    /// </summary>
     public static async Task<bool> IsOpenAsync(IPEndPoint endpoint, CancellationToken cancellationToken)
     {
-        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { LingerState = new LingerOption(true, 0) };
         using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         attempt.CancelAfter(TimeSpan.FromSeconds(1));
         try

@@ -50,7 +50,16 @@ public static class GatewayManifests
             // Sessions are routes (one per user or client address), not connections: the API's bound is enough.
             .AppendLine($"    sessionsPerHost: {Math.Min(setup.MaxConnections, MaxSessionsPerHost).ToString(CultureInfo.InvariantCulture)}")
             .AppendLine("  healthCheck:");
-        if (setup.ProtocolKind == "Tcp")
+        if (setup is { ProtocolKind: "Vnc", VncPasswordFile: null })
+        {
+            // Connect and reset: a VNC server does not count it as a failed login.
+            text.AppendLine("    kind: Tcp")
+                .AppendLine("    interval: 1s")
+                .AppendLine("    timeout: 1s")
+                .AppendLine("    rise: 1")
+                .AppendLine("    fall: 2");
+        }
+        else if (setup.ProtocolKind == "Tcp")
         {
             // HAProxy runs without "check": keep TCP checks rare so the benchmark sees no extra traffic worth counting.
             text.AppendLine("    kind: Tcp")
@@ -59,11 +68,19 @@ public static class GatewayManifests
         else
         {
             // The desktop protocols' own greeting; a killed host turns unhealthy within about two seconds.
+            var interval = setup.CheckInterval is { } every ? $"{(int)every.TotalMilliseconds}ms" : "1s";
             text.AppendLine("    kind: Protocol")
-                .AppendLine("    interval: 1s")
-                .AppendLine("    timeout: 1s")
+                .AppendLine($"    interval: {interval}")
+                .AppendLine($"    timeout: {interval}")
                 .AppendLine("    rise: 1")
                 .AppendLine("    fall: 2");
+            if (setup.ProtocolKind == "Vnc")
+            {
+                // The RFB handshake up to a completed VNC Authentication.
+                text.AppendLine("    vnc:")
+                    .AppendLine("      security: VncAuth")
+                    .AppendLine($"      passwordFile: {setup.VncPasswordFile}");
+            }
         }
 
         return text.ToString();

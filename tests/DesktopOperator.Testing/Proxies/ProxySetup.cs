@@ -12,6 +12,16 @@ public sealed record ProxySetup(IPAddress ListenAddress, IReadOnlyList<ProxyBack
     /// <summary>The pool protocol kind the gateway is told (<c>Tcp</c>, <c>Vnc</c>, <c>Ssh</c>, <c>Rdp</c>).</summary>
     public string ProtocolKind { get; init; } = "Tcp";
 
+    /// <summary>
+    /// For <c>Vnc</c>: the hosts' <c>vncpasswd -f</c> file, which the gateway's VNC check logs in with. Without it a
+    /// VNC pool is checked with a TCP connect and reset (a check that hung up mid-handshake would count as a failed
+    /// login on the server).
+    /// </summary>
+    public string? VncPasswordFile { get; init; }
+
+    /// <summary>Interval (and timeout) of the gateway's protocol health check; null for 1 s.</summary>
+    public TimeSpan? CheckInterval { get; init; }
+
     public int MaxConnections { get; init; } = 9_800;
 
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(5);

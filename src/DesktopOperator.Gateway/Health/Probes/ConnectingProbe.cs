@@ -12,7 +12,12 @@ internal abstract class ConnectingProbe : IHealthProbe
 {
     public abstract string Name { get; }
 
-    public async Task<ProbeResult> ProbeAsync(string address, int port, CancellationToken cancellationToken)
+    public virtual Task<ProbeResult> ProbeAsync(string address, int port, CancellationToken cancellationToken) =>
+        ConnectAndExchangeAsync(address, port, ExchangeAsync, cancellationToken);
+
+    /// <summary>Connects, runs <paramref name="exchange"/> on the socket, closes it.</summary>
+    protected static async Task<ProbeResult> ConnectAndExchangeAsync(
+        string address, int port, Func<Socket, CancellationToken, Task<ProbeResult>> exchange, CancellationToken cancellationToken)
     {
         Socket socket;
         try
@@ -28,7 +33,7 @@ internal abstract class ConnectingProbe : IHealthProbe
         {
             try
             {
-                return await ExchangeAsync(socket, cancellationToken);
+                return await exchange(socket, cancellationToken);
             }
             catch (SocketException ex)
             {

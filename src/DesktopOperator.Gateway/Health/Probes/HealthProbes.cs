@@ -4,7 +4,6 @@ namespace DesktopOperator.Gateway.Health.Probes;
 internal static class HealthProbes
 {
     private static readonly TcpConnectProbe Tcp = new();
-    private static readonly VncBannerProbe Vnc = new();
     private static readonly SshBannerProbe Ssh = new();
     private static readonly RdpX224Probe Rdp = new();
 
@@ -12,7 +11,8 @@ internal static class HealthProbes
     {
         HealthCheckKind.Tcp => Tcp,
         HealthCheckKind.Http => new HttpGetProbe(settings.HttpPath),
-        HealthCheckKind.Vnc => Vnc,
+        // Without a declared security a VNC check would hang up before authentication: Validate rejects that.
+        HealthCheckKind.Vnc => new VncBannerProbe(settings.VncSecurity ?? VncCheckSecurity.None, settings.VncPasswordFile),
         HealthCheckKind.Ssh => Ssh,
         HealthCheckKind.Rdp => Rdp,
         _ => throw new ArgumentOutOfRangeException(nameof(settings), settings.Kind, "unknown health check kind"),

@@ -9,23 +9,26 @@ namespace DesktopOperator.Testing.Desktops.Clients;
 /// </summary>
 public static class RfbClient
 {
-    /// <summary>Connects, runs the handshake with security None, returns ServerInit and closes.</summary>
+    /// <summary>
+    /// Connects, runs the handshake (VNC Authentication with <paramref name="password"/>, security None without one),
+    /// returns ServerInit and closes.
+    /// </summary>
     public static async Task<RfbServerInit> ReadServerInitAsync(
-        IPEndPoint server, TimeSpan timeout, CancellationToken cancellationToken, IPAddress? source = null)
+        IPEndPoint server, TimeSpan timeout, CancellationToken cancellationToken, IPAddress? source = null, string? password = null)
     {
-        await using var connection = await ConnectAsync(server, timeout, cancellationToken, source);
+        await using var connection = await ConnectAsync(server, timeout, cancellationToken, source, password);
         return connection.ServerInit;
     }
 
     /// <summary>Connects and runs the handshake within <paramref name="timeout"/>; the session stays open.</summary>
     public static async Task<RfbConnection> ConnectAsync(
-        IPEndPoint server, TimeSpan timeout, CancellationToken cancellationToken, IPAddress? source = null)
+        IPEndPoint server, TimeSpan timeout, CancellationToken cancellationToken, IPAddress? source = null, string? password = null)
     {
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         limit.CancelAfter(timeout);
         try
         {
-            return await RfbConnection.OpenAsync(server, source, limit.Token);
+            return await RfbConnection.OpenAsync(server, source, password, limit.Token);
         }
         catch (OperationCanceledException e) when (limit.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {

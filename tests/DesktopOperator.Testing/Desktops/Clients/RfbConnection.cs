@@ -6,7 +6,8 @@ using System.Text;
 namespace DesktopOperator.Testing.Desktops.Clients;
 
 /// <summary>
-/// A live RFB 3.8 client session (our own minimal client: security type None, shared desktop, raw encoding only),
+/// A live RFB 3.8 client session (our own minimal client: VNC Authentication when given a password, else security
+/// type None; shared desktop, raw encoding only),
 /// opened by <see cref="RfbClient.ConnectAsync"/>. It stays open until disposed, so a test can hold a desktop
 /// session across events (a host killed elsewhere) and prove it still answers with <see cref="RequestFrameAsync"/>.
 /// Not thread-safe: one caller at a time.
@@ -14,6 +15,7 @@ namespace DesktopOperator.Testing.Desktops.Clients;
 public sealed class RfbConnection : IAsyncDisposable
 {
     private const byte SecurityNone = 1;
+    private const byte SecurityVncAuth = 2;
     private readonly Socket _socket;
 
     private RfbConnection(Socket socket, RfbServerInit serverInit)
@@ -26,7 +28,7 @@ public sealed class RfbConnection : IAsyncDisposable
 
     public IPEndPoint? LocalEndPoint => _socket.LocalEndPoint as IPEndPoint;
 
-    internal static async Task<RfbConnection> OpenAsync(IPEndPoint server, IPAddress? source, CancellationToken cancellationToken)
+    internal static async Task<RfbConnection> OpenAsync(IPEndPoint server, IPAddress? source, string? password, CancellationToken cancellationToken)
     {
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
@@ -51,12 +53,19 @@ public sealed class RfbConnection : IAsyncDisposable
             }
 
             var types = await ReadExactlyAsync(socket, count, cancellationToken);
-            if (Array.IndexOf(types, SecurityNone) < 0)
+            var wanted = password is null ? SecurityNone : SecurityVncAuth;
+            if (Array.IndexOf(types, wanted) < 0)
             {
-                throw new InvalidDataException($"server does not offer security type None (offers {string.Join(',', types)})");
+                throw new InvalidDataException($"server does not offer security type {wanted} (offers {string.Join(',', types)})");
             }
 
-            await socket.SendAsync(new[] { SecurityNone }, SocketFlags.None, cancellationToken);
+            await socket.SendAsync(new[] { wanted }, SocketFlags.None, cancellationToken);
+            if (password is not null)
+            {
+                var challenge = await ReadExactlyAsync(socket, 16, cancellationToken);
+                await socket.SendAsync(VncAuthResponse.For(challenge, password), SocketFlags.None, cancellationToken);
+            }
+
             var result = BinaryPrimitives.ReadUInt32BigEndian(await ReadExactlyAsync(socket, 4, cancellationToken));
             if (result != 0)
             {

@@ -10,13 +10,15 @@ namespace DesktopOperator.Testing.Desktops.Clients;
 /// </summary>
 public static partial class VncSnapshotClient
 {
+    /// <param name="passwordFile">A <c>vncpasswd -f</c> file for VNC Authentication (<c>-passwd FILE</c>), or null.</param>
     public static async Task<VncSnapshotResult> CaptureAsync(
-        IPEndPoint server, string imagePath, TimeSpan timeout, CancellationToken cancellationToken)
+        IPEndPoint server, string imagePath, TimeSpan timeout, CancellationToken cancellationToken, string? passwordFile = null)
     {
+        string[] password = passwordFile is null ? [] : ["-passwd", passwordFile];
         var result = await ProcessRunner.RunAsync(
             ExternalTools.Require("vncsnapshot"),
             // HOST::PORT is vncsnapshot's syntax for a port (HOST:N would mean display N).
-            ["-allowblank", "-encodings", "raw", $"{server.Address}::{server.Port}", imagePath],
+            [.. password, "-allowblank", "-encodings", "raw", $"{server.Address}::{server.Port}", imagePath],
             timeout,
             cancellationToken);
         var match = DesktopNameLine().Match(result.Stdout + result.Stderr);
