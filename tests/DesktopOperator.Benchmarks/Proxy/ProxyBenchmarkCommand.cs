@@ -14,6 +14,7 @@ internal static class ProxyBenchmarkCommand
 {
     private static readonly IPAddress[] BackendAddresses = [IPAddress.Parse("127.0.0.21"), IPAddress.Parse("127.0.0.22")];
     private static readonly TimeSpan Settle = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(2);
 
     public static async Task<int> RunAsync(IReadOnlyList<string> args)
     {
@@ -94,12 +95,19 @@ internal static class ProxyBenchmarkCommand
         await using (proxy)
         {
             var clients = ClientSockets.Default;
+            Log($"{proxy.Name} on {proxy.EndPoint} (pid {proxy.ProcessId})");
             if (options.IdleConnections > 0)
             {
-                Log($"{proxy.Name} on {proxy.EndPoint} (pid {proxy.ProcessId}): idle memory, {options.IdleConnections} connections");
+                Log($"{proxy.Name}: idle memory, {options.IdleConnections} connections");
                 figures.IdleMemory = await ScenarioAsync(figures, "idle memory", () => IdleMemoryScenario.RunAsync(proxy, clients, options.IdleConnections, Settle, cancellationToken));
                 Log($"{proxy.Name}: {figures.IdleMemory?.BytesPerConnection / 1024:F2} KiB per idle connection ({figures.IdleMemory?.Connections} held)");
             }
+
+            // Warm-up, not measured: a .NET proxy compiles and re-compiles (tiered JIT) its hot paths in its first
+            // seconds, which would be charged to the first scenario's CPU time.
+            await ScenarioAsync(figures, "warm-up", () => ConnectionRateScenario.RunAsync(proxy.EndPoint, proxy.ProcessId, clients, options.Concurrency, WarmUp, cancellationToken));
+            await ScenarioAsync(figures, "warm-up", () => ThroughputScenario.RunAsync(proxy.EndPoint, proxy.ProcessId, clients, options.Streams, WarmUp, download: false, cancellationToken));
+            await ScenarioAsync(figures, "warm-up", () => ThroughputScenario.RunAsync(proxy.EndPoint, proxy.ProcessId, clients, options.Streams, WarmUp, download: true, cancellationToken));
 
             // Closed connections linger briefly in the proxy; give it the settle time before the next scenario.
             await Task.Delay(Settle, cancellationToken);
