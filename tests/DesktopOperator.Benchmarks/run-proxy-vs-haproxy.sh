@@ -4,8 +4,14 @@
 #
 #   tests/DesktopOperator.Benchmarks/run-proxy-vs-haproxy.sh                      # candidates: gateway
 #   CANDIDATES="haproxy-b socat" tests/DesktopOperator.Benchmarks/run-proxy-vs-haproxy.sh   # prove the harness
-#   DURATION=10 IDLE=9500 ROUNDS=3 BALANCING=leastconn OUTPUT=FILE.md            # knobs (defaults shown)
+#   DURATION=10 IDLE=9500 ROUNDS=3 ROUND_TRIPS=20000 BALANCING=source OUTPUT=FILE.md   # knobs (defaults shown; IDLE=0 skips)
 # About a minute per proxy per round. Rounds alternate the proxies; the table shows medians.
+#
+# Configuration as a user would run it: SourceHash balancing with SourceIP affinity (HAProxy: balance source), route
+# persistence on (standalone --state), metrics on (the admin endpoint serves /metrics). Besides the throughput and
+# rate figures it prints the CPU time each proxy process spent (/proc/PID/stat: user and kernel) per new connection
+# and per GiB moved, and the gateway/HAProxy ratios: the figure that load from other processes moves least.
+# Needs: haproxy, setsid, the .NET SDK; the sinks are the harness's own (tests/DesktopOperator.Benchmarks/Proxy/BackendServer.cs).
 #
 # Writes the Markdown table to stdout and to $OUTPUT (default: .tmp/proxy-figures.md, git-ignored).
 set -euo pipefail
@@ -17,7 +23,8 @@ candidates="${CANDIDATES:-gateway}"
 duration="${DURATION:-10}"
 idle="${IDLE:-9500}"
 rounds="${ROUNDS:-3}"
-balancing="${BALANCING:-leastconn}"
+round_trips="${ROUND_TRIPS:-20000}"
+balancing="${BALANCING:-source}"
 output="${OUTPUT:-$repo/.tmp/proxy-figures.md}"; mkdir -p "$(dirname "$output")"
 
 for tool in haproxy setsid; do
@@ -34,6 +41,6 @@ if [[ " $candidates " == *" gateway "* ]]; then
   dotnet build "$repo/src/DesktopOperator" -c Release -m:1 -nologo -v quiet >&2
 fi
 
-args=(proxy --baseline haproxy --balancing "$balancing" --duration "$duration" --idle "$idle" --rounds "$rounds" --output "$output")
+args=(proxy --baseline haproxy --balancing "$balancing" --duration "$duration" --idle "$idle" --rounds "$rounds" --round-trips "$round_trips" --output "$output")
 for c in $candidates; do args+=(--candidate "$c"); done
 exec timeout --kill-after=10 3600 dotnet "$here/bin/Release/net10.0/DesktopOperator.Benchmarks.dll" "${args[@]}"

@@ -12,4 +12,7 @@ internal sealed partial class FileRouteStore
 
     [LoggerMessage(EventId = 3803, Level = LogLevel.Warning, Message = "Route file {Path} could not be read: {Reason}")]
     private static partial void LogUnreadable(ILogger logger, string path, string reason);
+
+    [LoggerMessage(EventId = 3804, Level = LogLevel.Warning, Message = "Route file {Path} could not be written (retried at the route's next change): {Reason}")]
+    private static partial void LogWriteFailed(ILogger logger, string path, string reason);
 }

@@ -90,20 +90,15 @@ internal sealed partial class FileRouteStore : IRouteStore, IDisposable
         return route;
     }
 
-    public async ValueTask UpdateAsync(RouteRecord route, CancellationToken cancellationToken)
+    /// <summary>The route is updated at once; its file follows behind (see FileRouteStore.WriteBehind.cs).</summary>
+    public ValueTask UpdateAsync(RouteRecord route, CancellationToken cancellationToken)
     {
-        await _writeGate.WaitAsync(cancellationToken);
-        try
-        {
-            await WriteFileAsync(route, cancellationToken);
-            _routes[(route.Pool, route.Key)] = route;
-        }
-        finally
-        {
-            _writeGate.Release();
-        }
-
+        ArgumentNullException.ThrowIfNull(route);
+        cancellationToken.ThrowIfCancellationRequested();
+        _routes[(route.Pool, route.Key)] = route;
+        WriteBehind((route.Pool, route.Key));
         Changed?.Invoke(this, EventArgs.Empty);
+        return ValueTask.CompletedTask;
     }
 
     public async ValueTask DeleteAsync(string pool, string key, CancellationToken cancellationToken)
@@ -126,6 +121,21 @@ internal sealed partial class FileRouteStore : IRouteStore, IDisposable
     {
         // The gate is not disposed: a watcher callback already running may still take it.
         _watcher.Dispose();
+        _stopping.Cancel();
+        _writeGate.Wait();
+        try
+        {
+            foreach (var (id, pending) in _pendingWrites)
+            {
+                WritePending(id, pending);
+            }
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+
+        // _stopping is not disposed either: a write-behind task may still be registering on its token.
     }
 
     private string PathFor(string pool, string key) => Path.Combine(_directory, RouteFileNames.For(pool, key));
@@ -150,6 +160,7 @@ internal sealed partial class FileRouteStore : IRouteStore, IDisposable
             }
 
             File.Move(temporary, target, overwrite: true);
+            RememberOwnWrite(target);
         }
         finally
         {
@@ -180,7 +191,8 @@ internal sealed partial class FileRouteStore : IRouteStore, IDisposable
 
     private void Reload(string path)
     {
-        if (Path.GetFileName(path).StartsWith('.'))
+        // Temporary files, and the files this process wrote itself (one stat, not a read and parse per write).
+        if (Path.GetFileName(path).StartsWith('.') || IsOwnWrite(path))
         {
             return;
         }

@@ -31,7 +31,9 @@ internal static class StandaloneHost
         // Defaults below every other source, so Logging__LogLevel__... in the environment still wins.
         builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = LoggingDefaults });
         builder.WebHost.UseUrls(httpUrl);
-        // Reads of the TCP proxy stay small so that a busy connection does not hold large buffers (see Tcp/TcpPump).
+        // Blocks of 64 KiB for the socket transport (Tcp/ProxyMemoryPool): a busy connection moves a block per system
+        // call; an idle one holds none. The transport takes its pool from this registration.
+        builder.Services.AddSingleton<IMemoryPoolFactory<byte>>(new ProxyMemoryPoolFactory());
         // Inline scheduling: the pump's pipe continuations run on the thread that completed the socket operation
         // instead of hopping through Kestrel's I/O queue (proxy-figures.md, Run 3). Safe because nothing on the
         // connection paths blocks: the pump, the RDP handshake and the HTTP endpoints are async all the way.

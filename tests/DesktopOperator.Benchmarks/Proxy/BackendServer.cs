@@ -8,7 +8,8 @@ namespace DesktopOperator.Benchmarks.Proxy;
 /// The host side of the proxy benchmark: listens on the same port on several loopback addresses. The first byte a
 /// client sends picks the mode: <c>E</c> echoes every later byte back (latency, connection rate, idle connections);
 /// <c>S</c> discards everything and, when the client half-closes, answers with the byte count as an 8-byte big-endian
-/// integer (throughput, counted where the bytes arrive). Runs in its own process so its sockets do not count against
+/// integer (upload throughput, counted where the bytes arrive); <c>D</c> sends until the client goes away (download
+/// throughput, counted by the client). Runs in its own process so its sockets do not count against
 /// the load generator's open-file limit.
 /// </summary>
 internal sealed class BackendServer : IAsyncDisposable
@@ -101,6 +102,10 @@ internal sealed class BackendServer : IAsyncDisposable
                 {
                     await SinkAsync(client, cancellationToken);
                 }
+                else if (mode[0] == (byte)'D')
+                {
+                    await SourceAsync(client, cancellationToken);
+                }
                 else
                 {
                     await EchoAsync(client, cancellationToken);
@@ -151,5 +156,16 @@ internal sealed class BackendServer : IAsyncDisposable
         BinaryPrimitives.WriteInt64BigEndian(answer, total);
         await client.SendAsync(answer, SocketFlags.None, cancellationToken);
         client.Shutdown(SocketShutdown.Send);
+    }
+
+    private static async Task SourceAsync(Socket client, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[SinkBuffer];
+        Random.Shared.NextBytes(buffer);
+        while (true)
+        {
+            // Ends with a SocketException (reset or broken pipe) when the client closes.
+            await client.SendAsync(buffer, SocketFlags.None, cancellationToken);
+        }
     }
 }

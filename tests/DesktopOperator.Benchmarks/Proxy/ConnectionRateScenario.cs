@@ -4,18 +4,22 @@ using System.Net.Sockets;
 
 namespace DesktopOperator.Benchmarks.Proxy;
 
-/// <summary>New connections per second: workers connect, exchange 64 bytes with the echo backend, close, repeat.</summary>
+/// <summary>
+/// New connections per second: workers connect, exchange 64 bytes with the echo backend, close, repeat; with the
+/// proxy's CPU time over the same work.
+/// </summary>
 internal static class ConnectionRateScenario
 {
     private const int MaxErrors = 1_000;
 
     public static async Task<ConnectionRateFigures> RunAsync(
-        IPEndPoint proxy, ClientSockets clients, int concurrency, TimeSpan duration, CancellationToken cancellationToken)
+        IPEndPoint proxy, int proxyProcessId, ClientSockets clients, int concurrency, TimeSpan duration, CancellationToken cancellationToken)
     {
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         limit.CancelAfter(duration + TimeSpan.FromSeconds(30));
         long completed = 0;
         long errors = 0;
+        var cpuBefore = ProcessCpu.Read(proxyProcessId);
         var watch = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
         {
@@ -44,6 +48,7 @@ internal static class ConnectionRateScenario
             }
         }));
         var elapsed = watch.Elapsed;
-        return new ConnectionRateFigures(completed / elapsed.TotalSeconds, concurrency, completed, errors);
+        var cpu = ProcessCpu.Between(cpuBefore, ProcessCpu.Read(proxyProcessId));
+        return new ConnectionRateFigures(completed / elapsed.TotalSeconds, concurrency, completed, errors, cpu);
     }
 }

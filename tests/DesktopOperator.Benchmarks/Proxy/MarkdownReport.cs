@@ -15,8 +15,15 @@ internal static class MarkdownReport
     {
         var rows = new Row[]
         {
-            new($"Bulk throughput, {options.Streams} streams x {options.Duration.TotalSeconds:F0} s (MiB/s)", ">= 1.0x", f => f.Throughput?.MebibytesPerSecond, "F0"),
+            new($"Bulk upload, {options.Streams} streams x {options.Duration.TotalSeconds:F0} s (MiB/s)", ">= 1.0x", f => f.Throughput?.MebibytesPerSecond, "F0"),
+            new($"Bulk download, {options.Streams} streams x {options.Duration.TotalSeconds:F0} s (MiB/s)", ">= 1.0x", f => f.Download?.MebibytesPerSecond, "F0"),
             new($"New connections/s, {options.Concurrency} concurrent, 64 B echo", ">= 1.0x", f => f.ConnectionRate?.ConnectionsPerSecond, "F0"),
+            new("CPU user per new connection (us)", "<= 1.0x", f => f.ConnectionRate?.UserMicrosecondsPerConnection, "F1"),
+            new("CPU kernel per new connection (us)", "<= 1.0x", f => f.ConnectionRate?.KernelMicrosecondsPerConnection, "F1"),
+            new("CPU user per GiB upload (s)", "<= 1.0x", f => f.Throughput?.UserSecondsPerGiB, "F2"),
+            new("CPU kernel per GiB upload (s)", "<= 1.0x", f => f.Throughput?.KernelSecondsPerGiB, "F2"),
+            new("CPU user per GiB download (s)", "<= 1.0x", f => f.Download?.UserSecondsPerGiB, "F2"),
+            new("CPU kernel per GiB download (s)", "<= 1.0x", f => f.Download?.KernelSecondsPerGiB, "F2"),
             new($"Round trip p50, 64 B, {options.LatencyConnections} long-lived conns (us)", "-", f => f.Latency?.P50Microseconds, "F1"),
             new($"Round trip p99, 64 B, {options.LatencyConnections} long-lived conns (us)", "<= 1.1x", f => f.Latency?.P99Microseconds, "F1"),
             new("Memory per idle connection (KiB)", "<= 8 KiB", f => f.IdleMemory?.BytesPerConnection / 1024, "F2"),
@@ -55,7 +62,9 @@ internal static class MarkdownReport
         text.AppendLine()
             .AppendLine($"Medians over {options.Rounds} round(s), proxies alternating. Machine: {machine}. Balancing: {options.Balancing}. Idle connections target: {options.IdleConnections} " +
                 "(2 fds per proxied connection; open-file limit 20,000 per process).")
-            .AppendLine("Throughput is upload (client -> host), counted by the host. Latency samples: " +
+            .AppendLine("Upload (client -> host) is counted by the host, download (host -> client) by the client. CPU rows: the " +
+                "proxy process's own user and kernel time (/proc/PID/stat utime, stime; 10 ms ticks) over the same scenario, divided by " +
+                "its connections or GiB: the figure a busy shared machine moves least. Latency samples: " +
                 $"{options.RoundTrips} round trips per connection after 500 warm-up ones.");
         foreach (var figures in candidates.Prepend(baseline))
         {
@@ -69,9 +78,9 @@ internal static class MarkdownReport
     }
 
     private static double? Errors(ProxyFigures f) =>
-        f.Throughput is null && f.ConnectionRate is null && f.Latency is null && f.IdleMemory is null
+        f.Throughput is null && f.Download is null && f.ConnectionRate is null && f.Latency is null && f.IdleMemory is null
         ? null
-        : (f.Throughput?.FailedStreams ?? 0) + (f.ConnectionRate?.Errors ?? 0) + (f.Latency?.IncompleteConnections ?? 0) + (f.IdleMemory?.Failed ?? 0);
+        : (f.Throughput?.FailedStreams ?? 0) + (f.Download?.FailedStreams ?? 0) + (f.ConnectionRate?.Errors ?? 0) + (f.Latency?.IncompleteConnections ?? 0) + (f.IdleMemory?.Failed ?? 0);
 
     private static string Format(double? value, string format) =>
         value is { } v && !double.IsNaN(v) ? v.ToString(format, CultureInfo.InvariantCulture) : "n/a";

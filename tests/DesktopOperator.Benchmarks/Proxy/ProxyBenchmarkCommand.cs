@@ -14,6 +14,7 @@ internal static class ProxyBenchmarkCommand
 {
     private static readonly IPAddress[] BackendAddresses = [IPAddress.Parse("127.0.0.21"), IPAddress.Parse("127.0.0.22")];
     private static readonly TimeSpan Settle = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(2);
 
     public static async Task<int> RunAsync(IReadOnlyList<string> args)
     {
@@ -94,16 +95,29 @@ internal static class ProxyBenchmarkCommand
         await using (proxy)
         {
             var clients = ClientSockets.Default;
-            Log($"{proxy.Name} on {proxy.EndPoint} (pid {proxy.ProcessId}): idle memory, {options.IdleConnections} connections");
-            figures.IdleMemory = await ScenarioAsync(figures, "idle memory", () => IdleMemoryScenario.RunAsync(proxy, clients, options.IdleConnections, Settle, cancellationToken));
-            Log($"{proxy.Name}: {figures.IdleMemory?.BytesPerConnection / 1024:F2} KiB per idle connection ({figures.IdleMemory?.Connections} held)");
+            Log($"{proxy.Name} on {proxy.EndPoint} (pid {proxy.ProcessId})");
+            if (options.IdleConnections > 0)
+            {
+                Log($"{proxy.Name}: idle memory, {options.IdleConnections} connections");
+                figures.IdleMemory = await ScenarioAsync(figures, "idle memory", () => IdleMemoryScenario.RunAsync(proxy, clients, options.IdleConnections, Settle, cancellationToken));
+                Log($"{proxy.Name}: {figures.IdleMemory?.BytesPerConnection / 1024:F2} KiB per idle connection ({figures.IdleMemory?.Connections} held)");
+            }
+
+            // Warm-up, not measured: a .NET proxy compiles and re-compiles (tiered JIT) its hot paths in its first
+            // seconds, which would be charged to the first scenario's CPU time.
+            await ScenarioAsync(figures, "warm-up", () => ConnectionRateScenario.RunAsync(proxy.EndPoint, proxy.ProcessId, clients, options.Concurrency, WarmUp, cancellationToken));
+            await ScenarioAsync(figures, "warm-up", () => ThroughputScenario.RunAsync(proxy.EndPoint, proxy.ProcessId, clients, options.Streams, WarmUp, download: false, cancellationToken));
+            await ScenarioAsync(figures, "warm-up", () => ThroughputScenario.RunAsync(proxy.EndPoint, proxy.ProcessId, clients, options.Streams, WarmUp, download: true, cancellationToken));
 
             // Closed connections linger briefly in the proxy; give it the settle time before the next scenario.
             await Task.Delay(Settle, cancellationToken);
-            figures.Throughput = await ScenarioAsync(figures, "throughput", () => ThroughputScenario.RunAsync(proxy.EndPoint, clients, options.Streams, options.Duration, cancellationToken));
-            Log($"{proxy.Name}: {figures.Throughput?.MebibytesPerSecond:F0} MiB/s");
-            figures.ConnectionRate = await ScenarioAsync(figures, "connection rate", () => ConnectionRateScenario.RunAsync(proxy.EndPoint, clients, options.Concurrency, options.Duration, cancellationToken));
-            Log($"{proxy.Name}: {figures.ConnectionRate?.ConnectionsPerSecond:F0} connections/s ({figures.ConnectionRate?.Errors} errors)");
+            figures.Throughput = await ScenarioAsync(figures, "upload", () => ThroughputScenario.RunAsync(proxy.EndPoint, proxy.ProcessId, clients, options.Streams, options.Duration, download: false, cancellationToken));
+            Log($"{proxy.Name}: upload {figures.Throughput?.MebibytesPerSecond:F0} MiB/s, CPU {figures.Throughput?.UserSecondsPerGiB:F2} s user, {figures.Throughput?.KernelSecondsPerGiB:F2} s kernel per GiB");
+            figures.Download = await ScenarioAsync(figures, "download", () => ThroughputScenario.RunAsync(proxy.EndPoint, proxy.ProcessId, clients, options.Streams, options.Duration, download: true, cancellationToken));
+            Log($"{proxy.Name}: download {figures.Download?.MebibytesPerSecond:F0} MiB/s, CPU {figures.Download?.UserSecondsPerGiB:F2} s user, {figures.Download?.KernelSecondsPerGiB:F2} s kernel per GiB");
+            figures.ConnectionRate = await ScenarioAsync(figures, "connection rate", () => ConnectionRateScenario.RunAsync(proxy.EndPoint, proxy.ProcessId, clients, options.Concurrency, options.Duration, cancellationToken));
+            Log($"{proxy.Name}: {figures.ConnectionRate?.ConnectionsPerSecond:F0} connections/s ({figures.ConnectionRate?.Errors} errors), " +
+                $"CPU {figures.ConnectionRate?.UserMicrosecondsPerConnection:F0} us user, {figures.ConnectionRate?.KernelMicrosecondsPerConnection:F0} us kernel per connection");
             figures.Latency = await ScenarioAsync(figures, "latency", () => LatencyScenario.RunAsync(proxy.EndPoint, clients, options.LatencyConnections, options.RoundTrips, TimeSpan.FromSeconds(60), cancellationToken));
             Log($"{proxy.Name}: p50 {figures.Latency?.P50Microseconds:F1} us, p99 {figures.Latency?.P99Microseconds:F1} us");
             if (!proxy.IsRunning)

@@ -24,7 +24,7 @@ internal sealed record ProxyBenchmarkOptions
 
     /// <summary>
     /// 9,500 rather than 10,000: each proxied connection costs the proxy two descriptors and the open-file limit here
-    /// is 20,000 per process (hard), so 10,000 cannot be held by any proxy on this machine.
+    /// is 20,000 per process (hard), so 10,000 cannot be held by any proxy on this machine. 0 skips the scenario.
     /// </summary>
     public int IdleConnections { get; init; } = 9_500;
 
@@ -69,7 +69,7 @@ internal sealed record ProxyBenchmarkOptions
     public static string Usage =>
         "proxy [--baseline haproxy] [--candidate gateway|haproxy-b|socat]... [--balancing leastconn|source|roundrobin]\n" +
         "      [--duration SECONDS] [--streams N] [--concurrency N] [--latency-connections N] [--round-trips N]\n" +
-        "      [--idle N] [--rounds N] [--output FILE.md]";
+        "      [--idle N (0: skip)] [--rounds N] [--output FILE.md]";
 
     private static ProxyBenchmarkOptions Add(ProxyBenchmarkOptions options, List<string> candidates, string value)
     {

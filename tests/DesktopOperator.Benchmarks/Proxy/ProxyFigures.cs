@@ -5,6 +5,8 @@ internal sealed record ProxyFigures(string Proxy)
 {
     public ThroughputFigures? Throughput { get; set; }
 
+    public ThroughputFigures? Download { get; set; }
+
     public ConnectionRateFigures? ConnectionRate { get; set; }
 
     public LatencyFigures? Latency { get; set; }
@@ -20,15 +22,8 @@ internal sealed record ProxyFigures(string Proxy)
     public static ProxyFigures Median(IReadOnlyList<ProxyFigures> rounds)
     {
         var result = new ProxyFigures(rounds[0].Proxy);
-        var throughput = rounds.Select(r => r.Throughput).OfType<ThroughputFigures>().ToList();
-        if (throughput.Count > 0)
-        {
-            result.Throughput = throughput[0] with
-            {
-                MebibytesPerSecond = MedianOf(throughput.Select(t => t.MebibytesPerSecond)),
-                FailedStreams = throughput.Sum(t => t.FailedStreams),
-            };
-        }
+        result.Throughput = MedianThroughput(rounds.Select(r => r.Throughput));
+        result.Download = MedianThroughput(rounds.Select(r => r.Download));
 
         var rate = rounds.Select(r => r.ConnectionRate).OfType<ConnectionRateFigures>().ToList();
         if (rate.Count > 0)
@@ -37,6 +32,8 @@ internal sealed record ProxyFigures(string Proxy)
             {
                 ConnectionsPerSecond = MedianOf(rate.Select(t => t.ConnectionsPerSecond)),
                 Errors = rate.Sum(t => t.Errors),
+                UserMicrosecondsPerConnection = MedianOf(rate.Select(t => t.UserMicrosecondsPerConnection)),
+                KernelMicrosecondsPerConnection = MedianOf(rate.Select(t => t.KernelMicrosecondsPerConnection)),
             };
         }
 
@@ -67,11 +64,34 @@ internal sealed record ProxyFigures(string Proxy)
 
     /// <summary>One line of the raw figures, for the per-round listing under the table.</summary>
     public string Summary() =>
-        Throughput is null && ConnectionRate is null && Latency is null && IdleMemory is null
+        Throughput is null && Download is null && ConnectionRate is null && Latency is null && IdleMemory is null
             ? "no figures"
-            : $"{Throughput?.MebibytesPerSecond:F0} MiB/s, {ConnectionRate?.ConnectionsPerSecond:F0} conn/s, " +
+            : $"{Throughput?.MebibytesPerSecond:F0} MiB/s up, {Download?.MebibytesPerSecond:F0} MiB/s down, {ConnectionRate?.ConnectionsPerSecond:F0} conn/s, " +
+              $"CPU user/kernel {ConnectionRate?.UserMicrosecondsPerConnection:F0}/{ConnectionRate?.KernelMicrosecondsPerConnection:F0} us per conn, " +
+              $"{Throughput?.UserSecondsPerGiB:F2}/{Throughput?.KernelSecondsPerGiB:F2} s per GiB up, {Download?.UserSecondsPerGiB:F2}/{Download?.KernelSecondsPerGiB:F2} s per GiB down, " +
               $"p50 {Latency?.P50Microseconds:F1} us, p99 {Latency?.P99Microseconds:F1} us, " +
               $"{IdleMemory?.BytesPerConnection / 1024:F2} KiB/idle conn";
+
+    private static ThroughputFigures? MedianThroughput(IEnumerable<ThroughputFigures?> rounds)
+    {
+        var throughput = rounds.OfType<ThroughputFigures>().ToList();
+        return throughput.Count == 0
+            ? null
+            : throughput[0] with
+            {
+                MebibytesPerSecond = MedianOf(throughput.Select(t => t.MebibytesPerSecond)),
+                FailedStreams = throughput.Sum(t => t.FailedStreams),
+                UserSecondsPerGiB = MedianOf(throughput.Select(t => t.UserSecondsPerGiB)),
+                KernelSecondsPerGiB = MedianOf(throughput.Select(t => t.KernelSecondsPerGiB)),
+            };
+    }
+
+    /// <summary>The median of the known values; null when none is known.</summary>
+    private static double? MedianOf(IEnumerable<double?> values)
+    {
+        var known = values.OfType<double>().ToList();
+        return known.Count == 0 ? null : MedianOf(known);
+    }
 
     private static double MedianOf(IEnumerable<double> values)
     {

@@ -2,6 +2,7 @@ using System.Text.Json;
 using DesktopOperator.Gateway.Sessions;
 using DesktopOperator.Gateway.Standalone;
 using DesktopOperator.Testing.Time;
+using DesktopOperator.Testing.Waiting;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace DesktopOperator.Gateway.Tests.Standalone;
@@ -102,6 +103,7 @@ public sealed class FileRouteStoreTests : IDisposable
         using var store = Open();
         await store.CreateAsync(Route("alice", "host-a"), CancellationToken.None);
         await store.UpdateAsync(Route("alice", "host-a") with { Phase = RoutePhase.Active, ActiveConnections = 1 }, CancellationToken.None);
+        await store.FlushAsync(CancellationToken.None);
 
         Assert.Equal(RoutePhase.Active, store.Find("default/vnc", "alice")!.Phase);
         Assert.Single(Directory.GetFiles(_folder, "*", SearchOption.AllDirectories));
@@ -131,11 +133,62 @@ public sealed class FileRouteStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task UpdateAsync_ManyUpdates_SeenAtOnceAndWrittenAtMostOncePerInterval()
+    {
+        using var store = Open();
+        await store.CreateAsync(Route("alice", "host-a"), CancellationToken.None);
+        var path = Assert.Single(Directory.GetFiles(_folder));
+
+        // The first update is written at once (behind the caller), the next ones wait out the interval together.
+        await store.UpdateAsync(Route("alice", "host-a") with { Phase = RoutePhase.Active, ActiveConnections = 1 }, CancellationToken.None);
+        await Eventually.WaitAsync(() => ReadConnections(path) == 1, "the first update in the file");
+        for (var connections = 2; connections <= 5; connections++)
+        {
+            await store.UpdateAsync(Route("alice", "host-a") with { Phase = RoutePhase.Active, ActiveConnections = connections }, CancellationToken.None);
+            Assert.Equal(connections, store.Find("default/vnc", "alice")!.ActiveConnections);
+        }
+
+        await Eventually.WaitAsync(() => _time.ActiveTimers > 0, "the next write waiting for its interval");
+        Assert.Equal(1, ReadConnections(path));
+        _time.Advance(FileRouteStore.WriteInterval);
+        await Eventually.WaitAsync(() => ReadConnections(path) == 5, "the latest update in the file, one interval later");
+    }
+
+    [Fact]
+    public async Task Dispose_WritesPendingUpdates()
+    {
+        using (var store = Open())
+        {
+            await store.CreateAsync(Route("alice", "host-a"), CancellationToken.None);
+            await store.UpdateAsync(Route("alice", "host-a") with { Phase = RoutePhase.Disconnected }, CancellationToken.None);
+            await store.UpdateAsync(Route("alice", "host-a") with { Phase = RoutePhase.Disconnected, LastSeen = Start.AddSeconds(3) }, CancellationToken.None);
+        }
+
+        using var reopened = Open();
+
+        Assert.Equal(Route("alice", "host-a") with { Phase = RoutePhase.Disconnected, LastSeen = Start.AddSeconds(3) }, reopened.Find("default/vnc", "alice"));
+        Assert.Empty(Directory.GetFiles(_folder, ".*"));
+    }
+
+    [Fact]
     public void FileName_DistinctKeysWithSameReadablePart_DoNotCollide()
     {
         Assert.NotEqual(RouteFileNames.For("default/vnc", "Alice"), RouteFileNames.For("default/vnc", "alice"));
         Assert.NotEqual(RouteFileNames.For("default/vnc", "a/b"), RouteFileNames.For("default/vnc", "a?b"));
         Assert.Equal(RouteFileNames.For("default/vnc", "10.0.0.1"), RouteFileNames.For("default/vnc", "10.0.0.1"));
+    }
+
+    private static int ReadConnections(string path)
+    {
+        try
+        {
+            using var json = JsonDocument.Parse(File.ReadAllBytes(path));
+            return json.RootElement.GetProperty("activeConnections").GetInt32();
+        }
+        catch (IOException)
+        {
+            return -1; // replaced while read
+        }
     }
 
     private FileRouteStore Open() => new(_folder, _time, NullLogger<FileRouteStore>.Instance);

@@ -40,12 +40,14 @@ internal sealed class TcpProxyHarness : IAsyncDisposable
         _meterListener.SetMeasurementEventCallback<double>((instrument, value, tags, _) => Record(instrument, value, tags));
         _meterListener.Start();
         Metrics = new TcpProxyMetrics(_meter);
-        // The transport as the executable gets it: from Kestrel's DI, which gives it the pinned block memory pool
-        // (built by hand, the socket transport falls back to the shared array pool). The app is never started.
+        // The transport as the executable gets it: from Kestrel's DI, with the gateway's 64 KiB block pool
+        // registered as the executable does (built by hand, the socket transport would fall back to the shared array
+        // pool). The app is never started.
         // A 64 KiB read buffer per connection (Kestrel's default is 1 MiB): back-pressure engages early and a busy
         // connection pins less memory; the figures in the load tests are taken with it.
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseSockets(options => options.MaxReadBufferSize = 64 * 1024);
+        builder.Services.AddSingleton<IMemoryPoolFactory<byte>>(new ProxyMemoryPoolFactory());
         _transportHost = builder.Build();
         Manager = new TcpListenerManager(
             _transportHost.Services.GetRequiredService<IConnectionListenerFactory>(),
