@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using DesktopOperator.Gateway.Routing;
 using DesktopOperator.Gateway.Tcp.Rdp;
 using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.Extensions.Logging;
 
 namespace DesktopOperator.Gateway.Tcp;
@@ -175,7 +176,8 @@ internal sealed partial class TcpProxyConnectionHandler : ConnectionHandler, IDi
 
         var toHost = new ByteTally(_metrics.Bytes, _toHostTags, _timeProvider);
         var toClient = new ByteTally(_metrics.Bytes, _toClientTags, _timeProvider);
-        var error = await TcpPump.RunAsync(connection.Transport, upstream, activity, toHost, toClient).ConfigureAwait(false);
+        var clientSocket = connection.Features.Get<IConnectionSocketFeature>()?.Socket;
+        var error = await TcpPump.RunAsync(connection.Transport, clientSocket, upstream, activity, toHost, toClient).ConfigureAwait(false);
         return new ConnectionOutcome(error, Host: host, BytesToHost: toHost.Total, BytesToClient: toClient.Total);
     }
 
