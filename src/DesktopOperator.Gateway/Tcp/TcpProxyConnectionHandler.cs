@@ -138,9 +138,9 @@ internal sealed partial class TcpProxyConnectionHandler : ConnectionHandler, IDi
             var request = new RouteRequest(Settings.Pool, Settings.Protocol, user, ClientAddress(connection.RemoteEndPoint));
 
             // Not linked to ConnectionClosed: the socket transport fires it on the client's FIN too, and a client may
-            // send its bytes and half-close before the host is connected. A client that leaves while queued waits
-            // out the queue timeout.
-            var dispatch = await _dispatcher.DispatchAsync(request, _shutdown.Token).ConfigureAwait(false);
+            // send its bytes and half-close before the host is connected. While queued, the dispatcher watches the
+            // client's input itself and tells a client that left from one that half-closed.
+            var dispatch = await _dispatcher.DispatchAsync(request, connection.Transport.Input, _shutdown.Token).ConfigureAwait(false);
             if (dispatch.Error != TcpProxyError.None)
             {
                 return new ConnectionOutcome(dispatch.Error, dispatch.Routing);
