@@ -26,6 +26,8 @@ internal sealed partial class TcpProxyConnectionHandler : ConnectionHandler, IDi
     private readonly UpstreamDispatcher _dispatcher;
     private readonly ConnectionTracker _tracker = new();
     private readonly CancellationTokenSource _shutdown = new();
+    private readonly Lock _disposeLock = new();
+    private bool _disposed;
     private readonly KeyValuePair<string, object?>[] _poolTags;
     private readonly KeyValuePair<string, object?>[] _toHostTags;
     private readonly KeyValuePair<string, object?>[] _toClientTags;
@@ -108,11 +110,42 @@ internal sealed partial class TcpProxyConnectionHandler : ConnectionHandler, IDi
             LogDrainCanceling(_logger, Settings.Pool, Settings.Protocol, _tracker.Count);
         }
 
-        await _shutdown.CancelAsync().ConfigureAwait(false);
+        lock (_disposeLock)
+        {
+            // A retired listener disposes its handler once its last connection has ended: nothing left to cancel.
+            if (!_disposed)
+            {
+                _shutdown.Cancel();
+            }
+        }
+
         await _tracker.WaitIdleAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    public void Dispose() => _shutdown.Dispose();
+    /// <summary>True once disposed (a retired listener's handler after its last connection).</summary>
+    public bool IsDisposed
+    {
+        get
+        {
+            lock (_disposeLock)
+            {
+                return _disposed;
+            }
+        }
+    }
+
+    /// <summary>Idempotent; safe against a concurrent <see cref="DrainAsync"/>.</summary>
+    public void Dispose()
+    {
+        lock (_disposeLock)
+        {
+            if (!_disposed)
+            {
+                _disposed = true;
+                _shutdown.Dispose();
+            }
+        }
+    }
 
     private async Task<ConnectionOutcome> ProxyAsync(ConnectionContext connection)
     {
