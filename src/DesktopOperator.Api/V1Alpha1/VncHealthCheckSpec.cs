@@ -7,8 +7,8 @@ namespace DesktopOperator.Api.V1Alpha1;
 /// authentication as a failed login of its source (TigerVNC blacklists it after 5), and every check comes from the
 /// gateway's address, which all users share: so the check reads the RFB handshake only when it can complete it.
 /// </summary>
-[CelRule("self.security != 'VncAuth' || has(self.passwordFile)", "security VncAuth needs passwordFile", FieldPath = ".passwordFile")]
-[CelRule("self.security != 'None' || !has(self.passwordFile)", "passwordFile is allowed with security VncAuth only", FieldPath = ".passwordFile")]
+[CelRule("self.security != 'VncAuth' || has(self.passwordFile)", "spec.healthCheck.vnc.passwordFile: required with security VncAuth")]
+[CelRule("self.security != 'None' || !has(self.passwordFile)", "spec.healthCheck.vnc.passwordFile: allowed with security VncAuth only")]
 public sealed class VncHealthCheckSpec
 {
     /// <summary>None or VncAuth: the security the servers offer and the check completes.</summary>

@@ -8,7 +8,8 @@ namespace DesktopOperator.Gateway.Tcp;
 /// Binds and unbinds TCP proxy endpoints at runtime (pools come and go when standalone manifests reload) through
 /// Kestrel's <see cref="IConnectionListenerFactory"/> (the socket transport), with one accept loop per endpoint that
 /// hands each connection to its listener's <see cref="TcpProxyConnectionHandler"/>. Unbinding stops accepting;
-/// the endpoint's live connections go on (drain them with <see cref="TcpProxyConnectionHandler.DrainAsync"/>).
+/// the endpoint's live connections go on to their end (or until <see cref="StopAsync"/> drains them), then the
+/// listener and its handler are disposed.
 /// Thread-safe; names are unique among bound endpoints.
 /// <para>Take the factory from a Kestrel-configured container (<c>app.Services</c> of the executable's
 /// WebApplication), not <c>new SocketTransportFactory(...)</c>: only through DI does the socket transport get Kestrel's
@@ -136,5 +137,6 @@ internal sealed partial class TcpListenerManager(IConnectionListenerFactory list
     {
         await bound.Connections.WaitIdleAsync(CancellationToken.None).ConfigureAwait(false);
         await bound.Listener.DisposeAsync().ConfigureAwait(false);
+        bound.Handler.Dispose();
     }
 }

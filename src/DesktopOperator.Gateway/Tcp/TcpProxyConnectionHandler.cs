@@ -4,6 +4,7 @@ using DesktopOperator.Gateway.Routing;
 using DesktopOperator.Gateway.Tcp.Rdp;
 using DesktopOperator.Gateway.Tcp.Vnc;
 using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.Extensions.Logging;
 
 namespace DesktopOperator.Gateway.Tcp;
@@ -26,6 +27,8 @@ internal sealed partial class TcpProxyConnectionHandler : ConnectionHandler, IDi
     private readonly UpstreamDispatcher _dispatcher;
     private readonly ConnectionTracker _tracker = new();
     private readonly CancellationTokenSource _shutdown = new();
+    private readonly Lock _disposeLock = new();
+    private bool _disposed;
     private readonly KeyValuePair<string, object?>[] _poolTags;
     private readonly KeyValuePair<string, object?>[] _toHostTags;
     private readonly KeyValuePair<string, object?>[] _toClientTags;
@@ -112,11 +115,42 @@ internal sealed partial class TcpProxyConnectionHandler : ConnectionHandler, IDi
             LogDrainCanceling(_logger, Settings.Pool, Settings.Protocol, _tracker.Count);
         }
 
-        await _shutdown.CancelAsync().ConfigureAwait(false);
+        lock (_disposeLock)
+        {
+            // A retired listener disposes its handler once its last connection has ended: nothing left to cancel.
+            if (!_disposed)
+            {
+                _shutdown.Cancel();
+            }
+        }
+
         await _tracker.WaitIdleAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    public void Dispose() => _shutdown.Dispose();
+    /// <summary>True once disposed (a retired listener's handler after its last connection).</summary>
+    public bool IsDisposed
+    {
+        get
+        {
+            lock (_disposeLock)
+            {
+                return _disposed;
+            }
+        }
+    }
+
+    /// <summary>Idempotent; safe against a concurrent <see cref="DrainAsync"/>.</summary>
+    public void Dispose()
+    {
+        lock (_disposeLock)
+        {
+            if (!_disposed)
+            {
+                _disposed = true;
+                _shutdown.Dispose();
+            }
+        }
+    }
 
     private async Task<ConnectionOutcome> ProxyAsync(ConnectionContext connection)
     {
@@ -148,9 +182,9 @@ internal sealed partial class TcpProxyConnectionHandler : ConnectionHandler, IDi
             var request = new RouteRequest(Settings.Pool, Settings.Protocol, user, client);
 
             // Not linked to ConnectionClosed: the socket transport fires it on the client's FIN too, and a client may
-            // send its bytes and half-close before the host is connected. A client that leaves while queued waits
-            // out the queue timeout.
-            var dispatch = await _dispatcher.DispatchAsync(request, _shutdown.Token).ConfigureAwait(false);
+            // send its bytes and half-close before the host is connected. While queued, the dispatcher watches the
+            // client's input itself and tells a client that left from one that half-closed.
+            var dispatch = await _dispatcher.DispatchAsync(request, connection.Transport.Input, _shutdown.Token).ConfigureAwait(false);
             if (dispatch.Error != TcpProxyError.None)
             {
                 return new ConnectionOutcome(dispatch.Error, dispatch.Routing);
@@ -199,7 +233,8 @@ internal sealed partial class TcpProxyConnectionHandler : ConnectionHandler, IDi
             }
         }
 
-        var error = await TcpPump.RunAsync(connection.Transport, upstream, activity, toHost, toClient).ConfigureAwait(false);
+        var clientSocket = connection.Features.Get<IConnectionSocketFeature>()?.Socket;
+        var error = await TcpPump.RunAsync(connection.Transport, clientSocket, upstream, activity, toHost, toClient).ConfigureAwait(false);
         return new ConnectionOutcome(error, Host: host, BytesToHost: toHost.Total, BytesToClient: toClient.Total);
     }
 

@@ -21,6 +21,9 @@ internal enum TcpProxyError
     /// <summary>The pool stayed full for the whole queue timeout.</summary>
     QueueTimeout,
 
+    /// <summary>The client left (reset, or a FIN where its protocol never half-closes first) while queued.</summary>
+    QueueAbandoned,
+
     /// <summary>The pool's connection limit on this gateway was reached.</summary>
     PoolLimit,
 

@@ -59,6 +59,7 @@ internal sealed class TcpProxyMetrics
             _ => "rejected",
         },
         TcpProxyError.QueueTimeout => "queue_timeout",
+        TcpProxyError.QueueAbandoned => "queue_abandoned",
         TcpProxyError.PoolLimit => "pool_limit",
         TcpProxyError.HostLimit => "host_limit",
         TcpProxyError.RoutingFailed => "routing_failed",

@@ -12,16 +12,17 @@ namespace DesktopOperator.Gateway.Tcp;
 /// for data (zero-byte read) before it rents a block, and the pipe's segments are sent to the host socket as they
 /// are. Host to client, a zero-byte receive waits for data, and only then is a block taken from the client's
 /// output pipe to receive into.</para>
-/// <para>Half-close: when the client finishes sending (FIN), the host socket's send side is shut down and the host
-/// to client direction goes on until the host finishes. When the host finishes first, the client's output is
-/// completed; Kestrel's socket transport then closes the client socket for both directions (it has no half-close),
-/// so the connection ends with the rest of the host's bytes delivered.</para>
+/// <para>Half-close, both ways: when the client finishes sending (FIN), the host socket's send side is shut down and
+/// the host to client direction goes on until the host finishes. When the host finishes first and the client's
+/// socket is at hand (Kestrel's socket transport), the client socket's send side is shut down the same way and the
+/// client to host direction goes on (SSH, <c>nc -N</c>). Without the socket, the client's output pipe is completed,
+/// which closes the client connection for both directions (Kestrel's transports have no half-close).</para>
 /// <para>Cancellation: one token, the activity <see cref="TimeoutScope"/>, canceled by gateway
 /// shutdown, by the idle timer (reset on every read and write) or by the pump itself when a direction fails.
 /// Kestrel's <c>ConnectionClosed</c> is not linked in: the socket transport fires it on the client's FIN, which
 /// would cut off the host-to-client half; a reset shows up as a failed read or write instead.</para>
 /// </summary>
-internal static class TcpPump
+internal static partial class TcpPump
 {
     /// <summary>
     /// Receive buffer taken from the client's output pipe: a whole pool block (Kestrel's are 4 KiB), so each flush
@@ -32,21 +33,26 @@ internal static class TcpPump
     /// <summary>Largest client-to-host buffer copied into one send (the transport reads at most 64 KiB ahead).</summary>
     private const int MaxCoalescedSend = 128 * 1024;
 
-    public static async Task<TcpProxyError> RunAsync(IDuplexPipe client, Socket upstream, TimeoutScope activity, ByteTally toHost, ByteTally toClient)
+    /// <param name="clientSocket">The client's socket under <paramref name="client"/>, or null: with it, host to
+    /// client bytes are sent on it directly so that the host's FIN can be passed on as a FIN.</param>
+    public static async Task<TcpProxyError> RunAsync(
+        IDuplexPipe client, Socket? clientSocket, Socket upstream, TimeoutScope activity, ByteTally toHost, ByteTally toClient)
     {
         var clientToHost = ClientToHostAsync(client.Input, upstream, activity, toHost);
-        var hostToClient = HostToClientAsync(upstream, client.Output, activity, toClient);
+        var hostToClient = clientSocket is null
+            ? HostToClientAsync(upstream, client.Output, activity, toClient)
+            : HostToClientSocketAsync(upstream, clientSocket, activity, toClient);
 
         var first = await Task.WhenAny(clientToHost, hostToClient).ConfigureAwait(false);
         TcpProxyError outcome;
-        if (first == clientToHost && clientToHost.Result == TcpProxyError.None)
+        if (first.Result == TcpProxyError.None && (first == clientToHost || clientSocket is not null))
         {
-            // Half-close: the client is done sending; the host may still answer.
-            outcome = await hostToClient.ConfigureAwait(false);
+            // Half-close: one side is done sending and its FIN was passed on; the other may still send.
+            outcome = await (first == clientToHost ? hostToClient : clientToHost).ConfigureAwait(false);
         }
         else
         {
-            // The host finished (the client socket is about to close) or a direction failed: stop the other one.
+            // A direction failed, or the host finished without a client socket to half-close: stop the other one.
             outcome = first.Result;
             activity.Cancel();
             await Task.WhenAll(clientToHost, hostToClient).ConfigureAwait(false);
@@ -126,7 +132,7 @@ internal static class TcpPump
 
             if (result.IsCompleted)
             {
-                return ShutdownSend(upstream);
+                return ShutdownSend(upstream, TcpProxyError.UpstreamWrite);
             }
         }
     }
@@ -215,16 +221,17 @@ internal static class TcpPump
         }
     }
 
-    private static TcpProxyError ShutdownSend(Socket upstream)
+    /// <summary>Passes a FIN on: shuts down the send side of <paramref name="socket"/>, whose receive side goes on.</summary>
+    private static TcpProxyError ShutdownSend(Socket socket, TcpProxyError onFailure)
     {
         try
         {
-            upstream.Shutdown(SocketShutdown.Send);
+            socket.Shutdown(SocketShutdown.Send);
             return TcpProxyError.None;
         }
-        catch (SocketException)
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
         {
-            return TcpProxyError.UpstreamWrite;
+            return onFailure;
         }
     }
 }

@@ -1,3 +1,4 @@
+using System.IO.Pipelines;
 using System.Net;
 using System.Net.Sockets;
 using DesktopOperator.Gateway.Routing;
@@ -9,7 +10,7 @@ namespace DesktopOperator.Gateway.Tcp;
 /// Asks the router for a host and connects to it. A connect that fails or times out is reported (passive health)
 /// and the host is excluded for a redispatch, so a client does not see a dead host while another is up; a host at
 /// its connection limit is excluded the same way. A queued answer waits for a change and asks again, within the
-/// queue timeout. Thread-safe: one instance serves all connections of a listener.
+/// queue timeout, and gives up at once when the queued client leaves (<see cref="QueuedClientWatch"/>). Thread-safe: one instance serves all connections of a listener.
 /// </summary>
 internal sealed partial class UpstreamDispatcher(
     TcpProxyListenerSettings settings,
@@ -23,9 +24,11 @@ internal sealed partial class UpstreamDispatcher(
     /// <summary>Bounds the hosts skipped for being full, whatever the router keeps offering.</summary>
     private const int MaxFullHosts = 64;
 
-    public async Task<DispatchResult> DispatchAsync(RouteRequest request, CancellationToken shutdown)
+    /// <param name="clientInput">The client's input, watched while the connection is queued (nothing is consumed).</param>
+    public async Task<DispatchResult> DispatchAsync(RouteRequest request, PipeReader clientInput, CancellationToken shutdown)
     {
         List<string>? excluded = null;
+        QueuedClientWatch? client = null;
         TimeoutScope? queue = null;
         var connectFailures = 0;
         var fullHosts = 0;
@@ -84,14 +87,22 @@ internal sealed partial class UpstreamDispatcher(
 
                         continue;
                     case RoutingResult.Queued:
-                        queue ??= new TimeoutScope(options.QueueTimeout, timeProvider, shutdown);
+                        client ??= QueuedClientWatch.Start(clientInput, settings.Kind != TcpProtocolKind.Tcp, shutdown);
+                        queue ??= new TimeoutScope(options.QueueTimeout, timeProvider, client.Token);
                         try
                         {
                             await router.WaitForChangeAsync(settings.Pool, queue.Token).ConfigureAwait(false);
                         }
                         catch (OperationCanceledException) when (queue.Token.IsCancellationRequested)
                         {
-                            return DispatchResult.Failed(queue.TimedOut ? TcpProxyError.QueueTimeout : TcpProxyError.Canceled);
+                            return DispatchResult.Failed(
+                                client.ClientGone ? TcpProxyError.QueueAbandoned : queue.TimedOut ? TcpProxyError.QueueTimeout : TcpProxyError.Canceled);
+                        }
+
+                        if (client.ClientGone)
+                        {
+                            // Gone between the change and this check: never take a slot for it.
+                            return DispatchResult.Failed(TcpProxyError.QueueAbandoned);
                         }
 
                         continue;
@@ -109,6 +120,10 @@ internal sealed partial class UpstreamDispatcher(
         finally
         {
             queue?.Dispose();
+            if (client is not null)
+            {
+                await client.DisposeAsync().ConfigureAwait(false);
+            }
         }
     }
 

@@ -87,7 +87,11 @@ public sealed class ProxiedDesktopsTests
         await using var b = await XvncHost.StartAsync(new XvncHostOptions("vnc-d", LoopbackPorts.Address(34), a.Endpoint.Port), cts.Token);
         await using var proxy = await ProxyUnderTest(proxyName).StartAsync(Setup(ProxyBalancing.SourceHash, "Vnc", ("vnc-c", a.Endpoint), ("vnc-d", b.Endpoint)), cts.Token);
 
-        foreach (var source in Enumerable.Range(121, 4).Select(LoopbackPorts.Address))
+        // Eight sources: one host each, and together both hosts (a proxy that sends every source to one host would
+        // pass the first assertion alone). The hashes are fixed, so the spread is the same on every run; with two
+        // hosts, eight sources all on one host would be a 1 in 128 accident of the hash, not of the run.
+        var hostOf = new Dictionary<IPAddress, string>();
+        foreach (var source in Enumerable.Range(121, 8).Select(LoopbackPorts.Address))
         {
             var names = new HashSet<string>();
             for (var i = 0; i < 3; i++)
@@ -95,8 +99,10 @@ public sealed class ProxiedDesktopsTests
                 names.Add((await RfbClient.ReadServerInitAsync(proxy.EndPoint, ClientTimeout, cts.Token, source, XvncHostOptions.DefaultPassword)).DesktopName);
             }
 
-            Assert.Single(names);
+            hostOf[source] = Assert.Single(names);
         }
+
+        Assert.Equal(["vnc-c", "vnc-d"], hostOf.Values.Distinct().Order());
     }
 
     [ToolTheory("Xvnc", "haproxy", "setsid")]

@@ -5,12 +5,15 @@ namespace DesktopOperator.Gateway.Tests.Tcp;
 
 /// <summary>
 /// A hand-written router: routes to the first host not excluded (or as <see cref="Decide"/> says) and records
-/// every call. <see cref="SignalChange"/> completes the pending <see cref="WaitForChangeAsync"/> calls.
+/// every call. <see cref="SignalChange"/> completes the pending <see cref="WaitForChangeAsync"/> calls, and a wait
+/// that begins after a change the caller's last routing call did not see returns at once (like the real router's
+/// recheck, without its timer): a change that lands between a Queued answer and the wait is never lost.
 /// </summary>
 internal sealed class FakeRouter : IConnectionRouter
 {
     private readonly object _lock = new();
     private TaskCompletionSource _change = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly AsyncLocal<TaskCompletionSource?> _changeSeenByRoute = new();
     private int _sessions;
 
     public List<HostTarget> Hosts { get; } = [];
@@ -35,6 +38,11 @@ internal sealed class FakeRouter : IConnectionRouter
 
     public ValueTask<RoutingDecision> RouteAsync(RouteRequest request, IReadOnlyCollection<string> excludedHosts, CancellationToken cancellationToken)
     {
+        lock (_lock)
+        {
+            _changeSeenByRoute.Value = _change;
+        }
+
         Requests.Enqueue(request);
         if (Decide?.Invoke(request, excludedHosts) is { } decided)
         {
@@ -66,7 +74,7 @@ internal sealed class FakeRouter : IConnectionRouter
     {
         lock (_lock)
         {
-            return _change.Task.WaitAsync(cancellationToken);
+            return (_changeSeenByRoute.Value ?? _change).Task.WaitAsync(cancellationToken);
         }
     }
 

@@ -80,6 +80,61 @@ public sealed class TcpProxyConnectionHandlerTests
     }
 
     [Fact]
+    public async Task OnConnectedAsync_HostShutsDownSendFirst_ClientSeesFinAndCanStillSend()
+    {
+        // The host says its piece and half-closes first, then reads to EOF: the client must see a FIN (not a reset)
+        // and its bytes sent after that FIN must still reach the host.
+        var hostReceived = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var backend = new TestBackend(async (socket, token) =>
+        {
+            await socket.SendAsync(Encoding.ASCII.GetBytes("banner\n"), SocketFlags.None, token);
+            socket.Shutdown(SocketShutdown.Send);
+            var received = 0;
+            var buffer = new byte[4096];
+            int read;
+            while ((read = await socket.ReceiveAsync(buffer, SocketFlags.None, token)) > 0)
+            {
+                received += read;
+            }
+
+            hostReceived.TrySetResult(received);
+        });
+        await using var gateway = new TcpProxyHarness();
+        gateway.Router.AddHost("h1", backend.Port);
+        var (port, _) = await gateway.StartAsync(TcpProtocolKind.Ssh, Options);
+
+        using var client = await TcpProxyHarness.ConnectAsync(port);
+        var banner = Encoding.ASCII.GetString(await ReadUntilFinAsync(client));
+        for (var i = 0; i < 10; i++)
+        {
+            await client.SendAsync(new byte[10_000], SocketFlags.None);
+        }
+
+        client.Shutdown(SocketShutdown.Send);
+
+        Assert.Equal("banner\n", banner);
+        Assert.Equal(100_000, await hostReceived.Task.WaitAsync(Bound));
+        await TcpProxyHarness.WaitUntilAsync(() => gateway.Outcomes.Count == 1, Bound, "the outcome");
+        Assert.Equal([TcpProxyError.None], gateway.Outcomes);
+        Assert.Equal(100_000, gateway.Sum("gateway_bytes", ("direction", "client_to_host")));
+    }
+
+    /// <summary>Reads until a FIN; a reset fails the test (it is not a half-close).</summary>
+    private static async Task<byte[]> ReadUntilFinAsync(Socket socket)
+    {
+        using var cts = new CancellationTokenSource(Bound);
+        var all = new MemoryStream();
+        var buffer = new byte[4096];
+        int read;
+        while ((read = await socket.ReceiveAsync(buffer, SocketFlags.None, cts.Token)) > 0)
+        {
+            all.Write(buffer, 0, read);
+        }
+
+        return all.ToArray();
+    }
+
+    [Fact]
     public async Task OnConnectedAsync_NothingMoves_ClosedAfterIdleTimeout()
     {
         await using var backend = TestBackend.Silent();

@@ -142,6 +142,37 @@ public sealed class TcpProxyLifecycleTests
     }
 
     [Fact]
+    public async Task Rebind_LiveSessionOnOldPortRunsToItsEnd_ThenOldHandlerIsDisposed()
+    {
+        await using var backend = TestBackend.Echo();
+        await using var gateway = new TcpProxyHarness();
+        gateway.Router.AddHost("h1", backend.Port);
+        var (oldPort, oldHandler) = await gateway.StartAsync(TcpProtocolKind.Tcp, Options);
+        var client = await TcpProxyHarness.ConnectAsync(oldPort);
+        await TcpProxyHarness.WaitUntilAsync(() => backend.Connections == 1, Bound, "the upstream connection");
+
+        // What a reload that moves the port does: unbind the old listener, bind a new one.
+        await gateway.Manager.UnbindAsync("listener-1", CancellationToken.None);
+        var (newPort, _) = await gateway.StartAsync(TcpProtocolKind.Tcp, Options);
+
+        await Assert.ThrowsAsync<SocketException>(() => TcpProxyHarness.ConnectAsync(oldPort));
+        using (var fresh = await TcpProxyHarness.ConnectAsync(newPort))
+        {
+            await fresh.SendAsync(new byte[] { 8 }, SocketFlags.None);
+            Assert.Equal(1, await fresh.ReceiveAsync(new byte[1], SocketFlags.None).WaitAsync(Bound));
+        }
+
+        await client.SendAsync(new byte[] { 7 }, SocketFlags.None);
+        Assert.Equal(1, await client.ReceiveAsync(new byte[1], SocketFlags.None).WaitAsync(Bound));
+        Assert.False(oldHandler.IsDisposed);
+        client.Shutdown(SocketShutdown.Send);
+        Assert.Empty(await TcpProxyHarness.ReadToEndAsync(client, Bound));
+        client.Dispose();
+
+        await TcpProxyHarness.WaitUntilAsync(() => oldHandler.IsDisposed, Bound, "the old handler disposed after its last session");
+    }
+
+    [Fact]
     public async Task UseTcpProxy_KestrelEndpoint_ProxiesThroughHandler()
     {
         await using var backend = TestBackend.Echo();
