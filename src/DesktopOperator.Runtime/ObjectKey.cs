@@ -1,4 +1,5 @@
-using DesktopOperator.Kube.Models;
+using k8s;
+using k8s.Models;
 
 namespace DesktopOperator.Runtime;
 
@@ -8,10 +9,10 @@ namespace DesktopOperator.Runtime;
 /// </summary>
 public readonly record struct ObjectKey(string? Namespace, string Name)
 {
-    public static ObjectKey From(IKubernetesObject obj)
+    public static ObjectKey From(IKubernetesObject<V1ObjectMeta> obj)
     {
         ArgumentNullException.ThrowIfNull(obj);
-        return new ObjectKey(string.IsNullOrEmpty(obj.Metadata.Namespace) ? null : obj.Metadata.Namespace, obj.Metadata.Name ?? "");
+        return new ObjectKey(string.IsNullOrEmpty(obj.Metadata.NamespaceProperty) ? null : obj.Metadata.NamespaceProperty, obj.Metadata.Name ?? "");
     }
 
     public static ObjectKey Parse(string key)

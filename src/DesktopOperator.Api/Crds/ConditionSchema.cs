@@ -2,8 +2,8 @@ namespace DesktopOperator.Api.Crds;
 
 /// <summary>
 /// The schema of <c>metav1.Condition</c>, as controller-gen writes it, except that only type and status are
-/// required and reason may be empty: the <see cref="Kube.Models.V1Condition"/> model writes an empty reason and
-/// message rather than omitting them, and a status write must never fail on that.
+/// required and reason may be empty: <see cref="k8s.Models.V1Condition"/> has lastTransitionTime as a non-null
+/// field and callers may leave reason and message empty, and a status write must never fail on that.
 /// </summary>
 internal static class ConditionSchema
 {

@@ -1,7 +1,9 @@
 using System.Reflection;
 using DesktopOperator.Api.Schema;
 using DesktopOperator.Api.V1Alpha1;
-using DesktopOperator.Kube.Models;
+using DesktopOperator.Kube.Client;
+using k8s;
+using k8s.Models;
 
 namespace DesktopOperator.Api.Crds;
 
@@ -57,6 +59,11 @@ internal static class CrdGenerator
     private const string ChartHeader =
         "# Generated from the C# types in src/DesktopOperator.Api by `desktop-operator crds --chart`; do not edit by hand.\n";
 
+    /// <summary>TSpec of ISpec&lt;TSpec&gt; (or TStatus of IStatus&lt;TStatus&gt;) that <paramref name="type"/> implements.</summary>
+    private static Type GenericArgumentOf(Type type, Type openInterface) =>
+        type.GetInterfaces().SingleOrDefault(i => i.IsGenericType && i.GetGenericTypeDefinition() == openInterface)?.GetGenericArguments()[0]
+        ?? throw new InvalidOperationException($"{type} does not implement {openInterface.Name}.");
+
     private static KubernetesEntityAttribute Entity(Type type) =>
         type.GetCustomAttribute<KubernetesEntityAttribute>() ?? throw new InvalidOperationException($"{type} has no [KubernetesEntity].");
 
@@ -64,8 +71,8 @@ internal static class CrdGenerator
     {
         var names = type.GetCustomAttribute<ResourceNamesAttribute>()
             ?? throw new InvalidOperationException($"{type} has no [ResourceNames].");
-        var specType = type.BaseType!.GetGenericArguments()[0];
-        var statusType = type.BaseType!.GetGenericArguments()[1];
+        var specType = GenericArgumentOf(type, typeof(ISpec<>));
+        var statusType = GenericArgumentOf(type, typeof(IStatus<>));
 
         var namesNode = SchemaGenerator.Node();
         namesNode["kind"] = entity.Kind;
@@ -109,7 +116,7 @@ internal static class CrdGenerator
         var spec = SchemaGenerator.Node();
         spec["group"] = entity.Group;
         spec["names"] = namesNode;
-        spec["scope"] = entity.Namespaced ? "Namespaced" : "Cluster";
+        spec["scope"] = Entities.IsNamespaced(entity) ? "Namespaced" : "Cluster";
         spec["versions"] = new List<object?> { version };
 
         var metadata = SchemaGenerator.Node();

@@ -2,13 +2,15 @@ using System.Collections;
 using System.Reflection;
 using System.Text.Json;
 using DesktopOperator.Api.Schema;
-using DesktopOperator.Kube.Models;
+using DesktopOperator.Kube.Client;
+using k8s;
+using k8s.Models;
 
 namespace DesktopOperator.Api.Crds;
 
 /// <summary>
 /// Builds the structural OpenAPI v3 schema of a type by reflection: JSON names and types as
-/// <see cref="KubernetesJson.Options"/> serializes them, constraints from the attributes in <see cref="Schema"/>,
+/// <see cref="KubeJson.Options"/> serializes them, constraints from the attributes in <see cref="Schema"/>,
 /// descriptions from doc comments, and defaults from the C# property initializers.
 /// </summary>
 internal sealed class SchemaGenerator(XmlDocumentation docs)
@@ -30,7 +32,7 @@ internal sealed class SchemaGenerator(XmlDocumentation docs)
         var instance = withDefaults ? Activator.CreateInstance(type) : null;
         var properties = Node();
         var required = new List<string>();
-        foreach (var property in KubernetesJson.Options.GetTypeInfo(type).Properties)
+        foreach (var property in KubeJson.Options.GetTypeInfo(type).Properties)
         {
             if (property.IsExtensionData || property.AttributeProvider is not PropertyInfo info)
             {

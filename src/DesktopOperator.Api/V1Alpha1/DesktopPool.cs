@@ -1,5 +1,6 @@
 using DesktopOperator.Api.Schema;
-using DesktopOperator.Kube.Models;
+using DesktopOperator.Kube;
+using k8s.Models;
 
 namespace DesktopOperator.Api.V1Alpha1;
 
@@ -16,7 +17,7 @@ namespace DesktopOperator.Api.V1Alpha1;
 [PrinterColumn(4, "Pending", "integer", ".status.pendingSessions", Description = "Users queued because the pool is full.", Priority = 1)]
 [PrinterColumn(5, "Free", "integer", ".status.freeSlots", Description = "Session slots free on ready hosts.")]
 [PrinterColumn(6, "Age", "date", ".metadata.creationTimestamp")]
-public sealed class DesktopPool : CustomKubernetesEntity<DesktopPoolSpec, DesktopPoolStatus>
+public sealed class DesktopPool : CustomResource<DesktopPoolSpec, DesktopPoolStatus>
 {
     public const string KindName = "DesktopPool";
 

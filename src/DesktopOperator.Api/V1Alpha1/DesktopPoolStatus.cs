@@ -1,5 +1,5 @@
 using DesktopOperator.Api.Schema;
-using DesktopOperator.Kube.Models;
+using k8s.Models;
 
 namespace DesktopOperator.Api.V1Alpha1;
 

@@ -1,5 +1,6 @@
 using DesktopOperator.Api.Schema;
-using DesktopOperator.Kube.Models;
+using DesktopOperator.Kube;
+using k8s.Models;
 
 namespace DesktopOperator.Api.V1Alpha1;
 
@@ -16,7 +17,7 @@ namespace DesktopOperator.Api.V1Alpha1;
 [PrinterColumn(4, "Phase", "string", ".status.phase", Description = "Pending, Bound, Active, Disconnected, Expired or Failed.")]
 [PrinterColumn(5, "Connections", "integer", ".status.activeConnections", Priority = 1, Description = "Open connections.")]
 [PrinterColumn(6, "Age", "date", ".metadata.creationTimestamp")]
-public sealed class SessionRoute : CustomKubernetesEntity<SessionRouteSpec, SessionRouteStatus>
+public sealed class SessionRoute : CustomResource<SessionRouteSpec, SessionRouteStatus>
 {
     public const string KindName = "SessionRoute";
 

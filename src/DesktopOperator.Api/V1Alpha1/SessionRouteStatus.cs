@@ -1,6 +1,5 @@
-using System.Text.Json.Serialization;
 using DesktopOperator.Api.Schema;
-using DesktopOperator.Kube.Models;
+using k8s.Models;
 
 namespace DesktopOperator.Api.V1Alpha1;
 
@@ -20,11 +19,9 @@ public sealed class SessionRouteStatus
     public string? HostAddress { get; set; }
 
     /// <summary>When the route was bound to its host.</summary>
-    [JsonConverter(typeof(KubeTimeConverter))]
     public DateTimeOffset? BoundAt { get; set; }
 
     /// <summary>When a connection of the session was last open (updated at connect and disconnect, not per packet).</summary>
-    [JsonConverter(typeof(KubeTimeConverter))]
     public DateTimeOffset? LastSeen { get; set; }
 
     /// <summary>Connections open through all gateway replicas.</summary>

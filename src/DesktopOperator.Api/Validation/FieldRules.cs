@@ -6,7 +6,9 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using DesktopOperator.Api.Durations;
 using DesktopOperator.Api.Schema;
-using DesktopOperator.Kube.Models;
+using DesktopOperator.Kube.Client;
+using k8s;
+using k8s.Models;
 
 namespace DesktopOperator.Api.Validation;
 
@@ -21,7 +23,7 @@ internal static class FieldRules
 
     public static void Validate(object value, string path, List<ValidationError> errors)
     {
-        foreach (var property in KubernetesJson.Options.GetTypeInfo(value.GetType()).Properties)
+        foreach (var property in KubeJson.Options.GetTypeInfo(value.GetType()).Properties)
         {
             if (property.IsExtensionData || property.AttributeProvider is not PropertyInfo info)
             {
@@ -139,7 +141,7 @@ internal static class FieldRules
     }
 
     private static object? KeyOf(object item, string jsonName) =>
-        KubernetesJson.Options.GetTypeInfo(item.GetType()).Properties
+        KubeJson.Options.GetTypeInfo(item.GetType()).Properties
             .FirstOrDefault(p => p.Name == jsonName)?.Get?.Invoke(item);
 
     /// <summary>

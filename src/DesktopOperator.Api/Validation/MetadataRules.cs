@@ -1,5 +1,6 @@
 using DesktopOperator.Api.Schema;
-using DesktopOperator.Kube.Models;
+using k8s;
+using k8s.Models;
 
 namespace DesktopOperator.Api.Validation;
 
@@ -18,7 +19,7 @@ internal static class MetadataRules
             errors.Add(new("metadata.name", $"'{name}' must be a DNS-1123 subdomain (lower-case letters, digits, '-' and '.', at most 253)"));
         }
 
-        if (metadata?.Namespace is { Length: > 0 } ns && (ns.Length > 63 || !FieldRules.Matches(Patterns.Dns1123Label, ns)))
+        if (metadata?.NamespaceProperty is { Length: > 0 } ns && (ns.Length > 63 || !FieldRules.Matches(Patterns.Dns1123Label, ns)))
         {
             errors.Add(new("metadata.namespace", $"'{ns}' must be a DNS-1123 label (lower-case letters, digits and '-', at most 63)"));
         }

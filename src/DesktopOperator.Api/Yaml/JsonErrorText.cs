@@ -1,8 +1,10 @@
 using System.Globalization;
 using System.Reflection;
 using System.Text.Json;
-using DesktopOperator.Kube.Models;
 using YamlDotNet.RepresentationModel;
+using DesktopOperator.Kube.Client;
+using k8s;
+using k8s.Models;
 
 namespace DesktopOperator.Api.Yaml;
 
@@ -61,7 +63,7 @@ internal static class JsonErrorText
             }
             else if (type.IsClass && type != typeof(string))
             {
-                type = (KubernetesJson.Options.GetTypeInfo(type).Properties
+                type = (KubeJson.Options.GetTypeInfo(type).Properties
                     .FirstOrDefault(p => p.Name == segment)?.AttributeProvider as PropertyInfo)?.PropertyType;
             }
             else

@@ -1,15 +1,17 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
-using DesktopOperator.Kube.Models;
 using YamlDotNet.RepresentationModel;
+using DesktopOperator.Kube.Client;
+using k8s;
+using k8s.Models;
 
 namespace DesktopOperator.Api.Yaml;
 
 /// <summary>One document of a manifest file, as JSON, with where it came from for error messages.</summary>
 public sealed class ResourceDocument
 {
-    private static readonly JsonSerializerOptions StrictOptions = new(KubernetesJson.Options)
+    private static readonly JsonSerializerOptions StrictOptions = new(KubeJson.Options)
     {
         PropertyNameCaseInsensitive = false,
         NumberHandling = JsonNumberHandling.Strict,
@@ -44,7 +46,7 @@ public sealed class ResourceDocument
 
     /// <summary>
     /// Deserializes as strictly as the API server reads a manifest (and kubectl's default strict field validation):
-    /// <see cref="KubernetesJson.Options"/> with exact-case names, no numbers in strings, and no unknown fields
+    /// <see cref="KubeJson.Options"/> with exact-case names, no numbers in strings, and no unknown fields
     /// (except where a model keeps them, like metadata). A value of the wrong type, an unknown field or enum value, or
     /// a missing required field becomes a <see cref="ResourceYamlException"/> at that field's line.
     /// </summary>

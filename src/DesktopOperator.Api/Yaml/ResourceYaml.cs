@@ -1,14 +1,16 @@
 using DesktopOperator.Api.V1Alpha1;
-using DesktopOperator.Kube.Models;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
+using DesktopOperator.Kube.Client;
+using k8s;
+using k8s.Models;
 
 namespace DesktopOperator.Api.Yaml;
 
 /// <summary>
 /// Reads manifests (YAML or JSON, one or many <c>---</c>-separated documents) into our typed objects: YAML → JSON
 /// (YAML 1.2 core schema: only <c>true</c>/<c>false</c> are booleans, quoted scalars are always strings) → typed
-/// object via <see cref="KubernetesJson.Options"/>. Every failure is a <see cref="ResourceYamlException"/> with the
+/// object via <see cref="KubeJson.Options"/>. Every failure is a <see cref="ResourceYamlException"/> with the
 /// source name and line. Defaults come from the C# initializers; run the validators on the result.
 /// </summary>
 public static class ResourceYaml
@@ -62,10 +64,10 @@ public static class ResourceYaml
     }
 
     /// <summary>Every document as a DesktopPool or SessionRoute; any other apiVersion/kind is an error.</summary>
-    public static IReadOnlyList<KubernetesObject> LoadAll(string text, string sourceName) =>
+    public static IReadOnlyList<IKubernetesObject<V1ObjectMeta>> LoadAll(string text, string sourceName) =>
         ReadDocuments(text, sourceName).Select(document =>
             KnownKinds.TryGetValue((document.ApiVersion ?? "", document.Kind ?? ""), out var type)
-                ? (KubernetesObject)document.ToObject(type)
+                ? (IKubernetesObject<V1ObjectMeta>)document.ToObject(type)
                 : throw new ResourceYamlException(sourceName, document.Line, 1,
                     $"unknown kind '{document.Kind}' of apiVersion '{document.ApiVersion}'; expected {ApiGroup.GroupVersion} DesktopPool or SessionRoute"))
             .ToList();

@@ -18,7 +18,7 @@ namespace DesktopOperator.Gateway.Pools;
 /// </summary>
 internal static class DesktopPoolMapper
 {
-    public static string KeyOf(DesktopPool pool) => $"{pool.Metadata.Namespace}/{pool.Metadata.Name}";
+    public static string KeyOf(DesktopPool pool) => $"{pool.Metadata.NamespaceProperty}/{pool.Metadata.Name}";
 
     public static IReadOnlyList<GatewayHost> StaticHosts(DesktopPool pool) =>
         pool.Spec.StaticHosts?.Select(h => new GatewayHost(h.Name, h.Address, h.Weight)).ToList() ?? [];

@@ -25,7 +25,7 @@ internal static class StandalonePoolLoader
             return ManifestFileResult<DesktopPool>.Invalid($"cannot be read: {e.Message}");
         }
 
-        IReadOnlyList<Kube.Models.KubernetesObject> resources;
+        IReadOnlyList<k8s.IKubernetesObject<k8s.Models.V1ObjectMeta>> resources;
         try
         {
             resources = ResourceYaml.LoadAll(text, Path.GetFileName(path));
@@ -46,7 +46,7 @@ internal static class StandalonePoolLoader
                 continue;
             }
 
-            pool.Metadata.Namespace ??= DefaultNamespace;
+            pool.Metadata.NamespaceProperty ??= DefaultNamespace;
             var problems = DesktopPoolValidator.Validate(pool).Select(e => e.ToString()).ToList();
             if (pool.Spec.Template is not null)
             {

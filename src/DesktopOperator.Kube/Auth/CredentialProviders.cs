@@ -6,7 +6,7 @@ namespace DesktopOperator.Kube.Auth;
 /// <summary>Picks the credential source for a configuration: token, then token file, then exec plugin.</summary>
 internal static class CredentialProviders
 {
-    public static ICredentialProvider Create(KubernetesClientConfiguration config, TimeProvider time, ILogger logger) =>
+    public static ICredentialProvider Create(KubeClientSettings config, TimeProvider time, ILogger logger) =>
         config switch
         {
             { AccessToken: { Length: > 0 } token } => new StaticTokenCredentialProvider(token),

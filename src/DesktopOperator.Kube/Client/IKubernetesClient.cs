@@ -1,4 +1,5 @@
-using DesktopOperator.Kube.Models;
+using k8s;
+using k8s.Models;
 
 namespace DesktopOperator.Kube.Client;
 
@@ -15,11 +16,11 @@ namespace DesktopOperator.Kube.Client;
 public interface IKubernetesClient
 {
     Task<T> GetAsync<T>(string name, string? namespaceName, CancellationToken cancellationToken)
-        where T : class, IKubernetesObject;
+        where T : class, IKubernetesObject<V1ObjectMeta>;
 
     /// <summary>One page; follow <see cref="KubernetesList{T}.Metadata"/>.Continue for the next.</summary>
     Task<KubernetesList<T>> ListAsync<T>(string? namespaceName, ListOptions? options, CancellationToken cancellationToken)
-        where T : class, IKubernetesObject;
+        where T : class, IKubernetesObject<V1ObjectMeta>;
 
     /// <summary>
     /// Events in server order until the server ends the stream, the token is cancelled (a clean stop, no
@@ -27,27 +28,27 @@ public interface IKubernetesClient
     /// a KubeApiException with code 410). BOOKMARK events are yielded when <see cref="WatchOptions.AllowBookmarks"/>.
     /// </summary>
     IAsyncEnumerable<WatchEvent<T>> WatchAsync<T>(string? namespaceName, WatchOptions? options, CancellationToken cancellationToken)
-        where T : class, IKubernetesObject;
+        where T : class, IKubernetesObject<V1ObjectMeta>;
 
     Task<T> CreateAsync<T>(T obj, CancellationToken cancellationToken)
-        where T : class, IKubernetesObject;
+        where T : class, IKubernetesObject<V1ObjectMeta>;
 
     /// <summary>PUT of the main resource (the server ignores status when the kind has a status subresource).</summary>
     Task<T> ReplaceAsync<T>(T obj, CancellationToken cancellationToken)
-        where T : class, IKubernetesObject;
+        where T : class, IKubernetesObject<V1ObjectMeta>;
 
     /// <summary>PUT of the <c>/status</c> subresource (the server ignores everything but status).</summary>
     Task<T> ReplaceStatusAsync<T>(T obj, CancellationToken cancellationToken)
-        where T : class, IKubernetesObject;
+        where T : class, IKubernetesObject<V1ObjectMeta>;
 
     /// <summary>PATCH with the given body; <paramref name="subresource"/> is e.g. <c>status</c> or null.</summary>
-    Task<T> PatchAsync<T>(string name, string? namespaceName, KubernetesPatch patch, PatchOptions? options, string? subresource, CancellationToken cancellationToken)
-        where T : class, IKubernetesObject;
+    Task<T> PatchAsync<T>(string name, string? namespaceName, V1Patch patch, PatchOptions? options, string? subresource, CancellationToken cancellationToken)
+        where T : class, IKubernetesObject<V1ObjectMeta>;
 
     /// <summary>
     /// DELETE. Returns the object when the server kept it (finalizers, graceful pod deletion), null when the
     /// server answered with a Success Status (gone at once).
     /// </summary>
     Task<T?> DeleteAsync<T>(string name, string? namespaceName, DeleteOptions? options, CancellationToken cancellationToken)
-        where T : class, IKubernetesObject;
+        where T : class, IKubernetesObject<V1ObjectMeta>;
 }

@@ -4,7 +4,7 @@ namespace DesktopOperator.Kube.Client;
 
 /// <summary>
 /// Puts the configuration's credentials on every request of a raw <see cref="HttpClient"/> (see
-/// <see cref="Config.KubernetesClientConfiguration.CreateHttpMessageHandler"/>). No retries and no 401 refresh:
+/// <see cref="Config.KubeClientSettings.CreateHttpMessageHandler"/>). No retries and no 401 refresh:
 /// that is <see cref="KubernetesClient"/>'s job; this is for callers that speak HTTP to the API server directly.
 /// </summary>
 internal sealed class KubeCredentialHandler(ICredentialProvider credentials, HttpMessageHandler inner) : DelegatingHandler(inner)

@@ -8,7 +8,7 @@ namespace DesktopOperator.Kube.Client;
 /// <summary>The <see cref="SocketsHttpHandler"/> for a configuration: server trust, client certificate.</summary>
 internal static class KubeHttpHandler
 {
-    public static SocketsHttpHandler Create(KubernetesClientConfiguration config, ICredentialProvider credentials)
+    public static SocketsHttpHandler Create(KubeClientSettings config, ICredentialProvider credentials)
     {
         var handler = new SocketsHttpHandler
         {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using k8s.Models;
 
 namespace DesktopOperator.Kube.Client;
 
@@ -31,12 +32,12 @@ internal static class KubeQuery
         new("force", options?.Force switch { true => "true", false => "false", null => null }),
     ];
 
-    public static string ContentType(PatchType type) => type switch
+    public static string ContentType(V1Patch.PatchType type) => type switch
     {
-        PatchType.Merge => "application/merge-patch+json",
-        PatchType.Json => "application/json-patch+json",
-        PatchType.Apply => "application/apply-patch+yaml",
-        PatchType.StrategicMerge => "application/strategic-merge-patch+json",
+        V1Patch.PatchType.MergePatch => "application/merge-patch+json",
+        V1Patch.PatchType.JsonPatch => "application/json-patch+json",
+        V1Patch.PatchType.ApplyPatch => "application/apply-patch+yaml",
+        V1Patch.PatchType.StrategicMergePatch => "application/strategic-merge-patch+json",
         _ => throw new ArgumentOutOfRangeException(nameof(type), type, "unknown patch type"),
     };
 

@@ -3,9 +3,10 @@ using System.Reflection;
 using System.Text.Json;
 using DesktopOperator.Kube.Auth;
 using DesktopOperator.Kube.Config;
-using DesktopOperator.Kube.Models;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using k8s;
+using k8s.Models;
 
 namespace DesktopOperator.Kube.Client;
 
@@ -24,14 +25,14 @@ public sealed partial class KubernetesClient : IKubernetesClient, IDisposable
     private readonly ILogger _logger;
     private readonly string _baseUrl;
 
-    public KubernetesClient(KubernetesClientConfiguration config, ILogger<KubernetesClient>? logger = null, TimeProvider? timeProvider = null, KubeRetryPolicy? retryPolicy = null)
+    public KubernetesClient(KubeClientSettings config, ILogger<KubernetesClient>? logger = null, TimeProvider? timeProvider = null, KubeRetryPolicy? retryPolicy = null)
         : this(config, logger, timeProvider, retryPolicy, handler: null, delay: null, random: null)
     {
     }
 
     /// <summary>Test seam: the handler, the retry wait and the jitter source can be replaced.</summary>
     internal KubernetesClient(
-        KubernetesClientConfiguration config,
+        KubeClientSettings config,
         ILogger? logger,
         TimeProvider? timeProvider,
         KubeRetryPolicy? retryPolicy,
@@ -60,19 +61,19 @@ public sealed partial class KubernetesClient : IKubernetesClient, IDisposable
             _logger);
     }
 
-    public KubernetesClientConfiguration Configuration { get; }
+    public KubeClientSettings Configuration { get; }
 
     public Uri BaseUri { get; }
 
     public async Task<T> GetAsync<T>(string name, string? namespaceName, CancellationToken cancellationToken)
-        where T : class, IKubernetesObject
+        where T : class, IKubernetesObject<V1ObjectMeta>
     {
         var path = ResourceUrl.Build(EntityInfo<T>.Entity, namespaceName, name, null, namespaceRequired: true);
         return await SendForObjectAsync<T>(HttpMethod.Get, path, null, RequestKind.Read, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<KubernetesList<T>> ListAsync<T>(string? namespaceName, ListOptions? options, CancellationToken cancellationToken)
-        where T : class, IKubernetesObject
+        where T : class, IKubernetesObject<V1ObjectMeta>
     {
         var path = ResourceUrl.WithQuery(
             ResourceUrl.Build(EntityInfo<T>.Entity, namespaceName, null, null, namespaceRequired: false),
@@ -81,45 +82,45 @@ public sealed partial class KubernetesClient : IKubernetesClient, IDisposable
     }
 
     public Task<T> CreateAsync<T>(T obj, CancellationToken cancellationToken)
-        where T : class, IKubernetesObject
+        where T : class, IKubernetesObject<V1ObjectMeta>
     {
         ArgumentNullException.ThrowIfNull(obj);
         EntityInfo<T>.Initialize(obj);
-        var path = ResourceUrl.Build(EntityInfo<T>.Entity, obj.Metadata.Namespace, null, null, namespaceRequired: true);
+        var path = ResourceUrl.Build(EntityInfo<T>.Entity, obj.Metadata.NamespaceProperty, null, null, namespaceRequired: true);
         return SendForObjectAsync<T>(HttpMethod.Post, path, JsonBody(obj), RequestKind.Write, cancellationToken);
     }
 
     public Task<T> ReplaceAsync<T>(T obj, CancellationToken cancellationToken)
-        where T : class, IKubernetesObject => PutAsync(obj, null, cancellationToken);
+        where T : class, IKubernetesObject<V1ObjectMeta> => PutAsync(obj, null, cancellationToken);
 
     public Task<T> ReplaceStatusAsync<T>(T obj, CancellationToken cancellationToken)
-        where T : class, IKubernetesObject => PutAsync(obj, "status", cancellationToken);
+        where T : class, IKubernetesObject<V1ObjectMeta> => PutAsync(obj, "status", cancellationToken);
 
-    public Task<T> PatchAsync<T>(string name, string? namespaceName, KubernetesPatch patch, PatchOptions? options, string? subresource, CancellationToken cancellationToken)
-        where T : class, IKubernetesObject
+    public Task<T> PatchAsync<T>(string name, string? namespaceName, V1Patch patch, PatchOptions? options, string? subresource, CancellationToken cancellationToken)
+        where T : class, IKubernetesObject<V1ObjectMeta>
     {
         ArgumentNullException.ThrowIfNull(patch);
         var path = ResourceUrl.WithQuery(
             ResourceUrl.Build(EntityInfo<T>.Entity, namespaceName, name, subresource, namespaceRequired: true),
             KubeQuery.Of(options));
-        var body = new Body(System.Text.Encoding.UTF8.GetBytes(patch.Body), KubeQuery.ContentType(patch.Type));
+        var body = new Body(PatchBytes(patch), KubeQuery.ContentType(patch.Type));
         return SendForObjectAsync<T>(HttpMethod.Patch, path, body, RequestKind.Write, cancellationToken);
     }
 
     public async Task<T?> DeleteAsync<T>(string name, string? namespaceName, DeleteOptions? options, CancellationToken cancellationToken)
-        where T : class, IKubernetesObject
+        where T : class, IKubernetesObject<V1ObjectMeta>
     {
         var path = ResourceUrl.Build(EntityInfo<T>.Entity, namespaceName, name, null, namespaceRequired: true);
         var body = options is null ? null : JsonBody(KubeQuery.DeleteBody(options));
         using var response = await _sender.SendAsync(() => Request(HttpMethod.Delete, path, body), RequestKind.Write, cancellationToken).ConfigureAwait(false);
         var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
         using var document = JsonDocument.Parse(bytes);
-        if (document.RootElement.TryGetProperty("kind", out var kind) && kind.ValueEquals("Status") && EntityInfo<T>.Entity.Kind != "Status")
+        if (document.RootElement.TryGetProperty("kind", out var kind) && kind.ValueEquals("Status") && typeof(T) != typeof(V1Status))
         {
             return null;
         }
 
-        return document.RootElement.Deserialize<T>(KubernetesJson.Options);
+        return document.RootElement.Deserialize<T>(KubeJson.Options);
     }
 
     public void Dispose()
@@ -129,11 +130,11 @@ public sealed partial class KubernetesClient : IKubernetesClient, IDisposable
     }
 
     private Task<T> PutAsync<T>(T obj, string? subresource, CancellationToken cancellationToken)
-        where T : class, IKubernetesObject
+        where T : class, IKubernetesObject<V1ObjectMeta>
     {
         ArgumentNullException.ThrowIfNull(obj);
         EntityInfo<T>.Initialize(obj);
-        var path = ResourceUrl.Build(EntityInfo<T>.Entity, obj.Metadata.Namespace, obj.Metadata.Name ?? "", subresource, namespaceRequired: true);
+        var path = ResourceUrl.Build(EntityInfo<T>.Entity, obj.Metadata.NamespaceProperty, obj.Metadata.Name ?? "", subresource, namespaceRequired: true);
         return SendForObjectAsync<T>(HttpMethod.Put, path, JsonBody(obj), RequestKind.Write, cancellationToken);
     }
 
@@ -144,7 +145,7 @@ public sealed partial class KubernetesClient : IKubernetesClient, IDisposable
         var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         await using (stream.ConfigureAwait(false))
         {
-            return await JsonSerializer.DeserializeAsync<TResult>(stream, KubernetesJson.Options, cancellationToken).ConfigureAwait(false)
+            return await JsonSerializer.DeserializeAsync<TResult>(stream, KubeJson.Options, cancellationToken).ConfigureAwait(false)
                 ?? throw new JsonException($"{method} {path} answered JSON null.");
         }
     }
@@ -163,8 +164,16 @@ public sealed partial class KubernetesClient : IKubernetesClient, IDisposable
         return request;
     }
 
+    /// <summary>A string body is sent as it is (JSON text, or YAML for apply); anything else is serialized.</summary>
+    private static byte[] PatchBytes(V1Patch patch) => patch.Content switch
+    {
+        string text => System.Text.Encoding.UTF8.GetBytes(text),
+        null => throw new ArgumentException("the patch has no content.", nameof(patch)),
+        var content => JsonSerializer.SerializeToUtf8Bytes(content, KubeJson.Options),
+    };
+
     private static Body JsonBody<TValue>(TValue value) =>
-        new(JsonSerializer.SerializeToUtf8Bytes(value, KubernetesJson.Options), "application/json");
+        new(JsonSerializer.SerializeToUtf8Bytes(value, KubeJson.Options), "application/json");
 
     private static string Version()
     {

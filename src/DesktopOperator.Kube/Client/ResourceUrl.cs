@@ -1,5 +1,5 @@
 using System.Text;
-using DesktopOperator.Kube.Models;
+using k8s.Models;
 
 namespace DesktopOperator.Kube.Client;
 
@@ -13,8 +13,9 @@ internal static class ResourceUrl
     public static string Build(KubernetesEntityAttribute entity, string? namespaceName, string? name, string? subresource, bool namespaceRequired)
     {
         var path = new StringBuilder(96);
-        path.Append(entity.Group.Length == 0 ? "/api/" : "/apis/").Append(entity.GroupVersion);
-        if (entity.Namespaced)
+        ArgumentNullException.ThrowIfNull(entity);
+        path.Append(string.IsNullOrEmpty(entity.Group) ? "/api/" : "/apis/").Append(Entities.GroupVersion(entity));
+        if (Entities.IsNamespaced(entity))
         {
             if (!string.IsNullOrEmpty(namespaceName))
             {

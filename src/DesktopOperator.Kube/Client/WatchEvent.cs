@@ -1,15 +1,9 @@
-using DesktopOperator.Kube.Models;
+using k8s;
+using k8s.Models;
 
 namespace DesktopOperator.Kube.Client;
 
-public enum WatchEventType
-{
-    Added,
-    Modified,
-    Deleted,
-    Bookmark,
-}
-
-/// <summary>One watch event. For BOOKMARK, <see cref="Resource"/> carries only metadata.resourceVersion.</summary>
+/// <summary>One watch event (never <see cref="WatchEventType.Error"/>: that is thrown). For BOOKMARK,
+/// <see cref="Resource"/> carries only metadata.resourceVersion.</summary>
 public sealed record WatchEvent<T>(WatchEventType Type, T Resource)
-    where T : class, IKubernetesObject;
+    where T : class, IKubernetesObject<V1ObjectMeta>;

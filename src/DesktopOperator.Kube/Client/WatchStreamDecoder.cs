@@ -1,7 +1,8 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Text.Json;
-using DesktopOperator.Kube.Models;
+using k8s;
+using k8s.Models;
 
 namespace DesktopOperator.Kube.Client;
 
@@ -11,7 +12,7 @@ namespace DesktopOperator.Kube.Client;
 /// <see cref="Utf8JsonReader"/> (no per-line string). Not thread-safe: one reader at a time.
 /// </summary>
 internal sealed class WatchStreamDecoder<T>(PipeReader reader, long maxLineBytes = WatchStreamDecoder<T>.DefaultMaxLineBytes)
-    where T : class, IKubernetesObject
+    where T : class, IKubernetesObject<V1ObjectMeta>
 {
     /// <summary>Well above the API server's 3 MiB request limit; a longer line means a broken stream.</summary>
     public const long DefaultMaxLineBytes = 16 * 1024 * 1024;
@@ -158,12 +159,12 @@ internal sealed class WatchStreamDecoder<T>(PipeReader reader, long maxLineBytes
 
         if (isError)
         {
-            var status = JsonSerializer.Deserialize<V1Status>(objectBytes, KubernetesJson.Options)
+            var status = JsonSerializer.Deserialize<V1Status>(objectBytes, KubeJson.Options)
                 ?? KubeApiErrors.Synthesize(500, "the watch sent an ERROR event without a Status");
             throw KubeApiErrors.Create(200, status);
         }
 
-        var resource = JsonSerializer.Deserialize<T>(objectBytes, KubernetesJson.Options)
+        var resource = JsonSerializer.Deserialize<T>(objectBytes, KubeJson.Options)
             ?? throw new JsonException("a watch event's object is null.");
         return new WatchEvent<T>(type!.Value, resource);
     }

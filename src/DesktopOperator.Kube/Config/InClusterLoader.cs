@@ -10,7 +10,7 @@ internal static class InClusterLoader
         && !string.IsNullOrEmpty(getEnv("KUBERNETES_SERVICE_PORT"))
         && File.Exists(Path.Combine(serviceAccountDirectory, "token"));
 
-    public static KubernetesClientConfiguration Load(string serviceAccountDirectory, Func<string, string?> getEnv)
+    public static KubeClientSettings Load(string serviceAccountDirectory, Func<string, string?> getEnv)
     {
         var host = getEnv("KUBERNETES_SERVICE_HOST");
         var port = getEnv("KUBERNETES_SERVICE_PORT");
@@ -37,7 +37,7 @@ internal static class InClusterLoader
 
         // An IPv6 service host needs brackets in a URL.
         var hostPart = host.Contains(':', StringComparison.Ordinal) && !host.StartsWith('[') ? $"[{host}]" : host;
-        return new KubernetesClientConfiguration
+        return new KubeClientSettings
         {
             Host = new Uri($"https://{hostPart}:{port}"),
             TokenFile = tokenFile,

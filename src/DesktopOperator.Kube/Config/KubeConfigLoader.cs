@@ -5,13 +5,13 @@ using YamlDotNet.RepresentationModel;
 namespace DesktopOperator.Kube.Config;
 
 /// <summary>
-/// Reads one kubeconfig file and resolves one context to a <see cref="KubernetesClientConfiguration"/>. Relative
+/// Reads one kubeconfig file and resolves one context to a <see cref="KubeClientSettings"/>. Relative
 /// paths (certificate-authority, client-certificate, client-key, tokenFile, exec command) resolve against the
 /// file's folder, as in client-go. Every problem is a <see cref="KubeConfigException"/> naming file and field.
 /// </summary>
 internal static class KubeConfigLoader
 {
-    public static KubernetesClientConfiguration Load(string path, string? contextName)
+    public static KubeClientSettings Load(string path, string? contextName)
     {
         var file = Path.GetFullPath(path);
         var fields = new YamlFields(file);
@@ -45,7 +45,7 @@ internal static class KubeConfigLoader
             user.Read(userNode, $"users[{userIndex}].user");
         }
 
-        return new KubernetesClientConfiguration
+        return new KubeClientSettings
         {
             Host = server,
             Namespace = fields.String(context, "namespace", $"{contextPath}.namespace") is { Length: > 0 } ns ? ns : null,

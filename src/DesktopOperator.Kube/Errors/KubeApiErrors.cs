@@ -1,7 +1,8 @@
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
-using DesktopOperator.Kube.Models;
+using k8s;
+using k8s.Models;
 
 namespace DesktopOperator.Kube.Client;
 
@@ -108,7 +109,7 @@ internal static class KubeApiErrors
 
         try
         {
-            var status = JsonSerializer.Deserialize<V1Status>(bytes, KubernetesJson.Options);
+            var status = JsonSerializer.Deserialize<V1Status>(bytes, KubeJson.Options);
             return status is { Kind: "Status" } ? status : null;
         }
         catch (JsonException)

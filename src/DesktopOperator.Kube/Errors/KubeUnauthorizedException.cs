@@ -1,4 +1,5 @@
-using DesktopOperator.Kube.Models;
+using k8s;
+using k8s.Models;
 
 namespace DesktopOperator.Kube.Client;
 

@@ -1,6 +1,7 @@
-using DesktopOperator.Kube.Models;
 using DesktopOperator.Runtime.Informers;
 using DesktopOperator.Runtime.Queues;
+using k8s;
+using k8s.Models;
 
 namespace DesktopOperator.Runtime.Controllers;
 
@@ -14,7 +15,7 @@ public static class EnqueueHandlers
     /// periodic resync keeps working; so do kinds without a generation.
     /// </summary>
     public static IResourceEventHandler<T> ForObject<T>(WorkQueue<ObjectKey> queue)
-        where T : class, IKubernetesObject
+        where T : class, IKubernetesObject<V1ObjectMeta>
     {
         ArgumentNullException.ThrowIfNull(queue);
         return new ResourceEventHandler<T>
@@ -37,14 +38,14 @@ public static class EnqueueHandlers
     /// and the new owner are enqueued when they differ.
     /// </summary>
     public static IResourceEventHandler<T> ForControllerOwner<T>(WorkQueue<ObjectKey> queue, string ownerGroup, string ownerKind, bool ownerNamespaced = true)
-        where T : class, IKubernetesObject
+        where T : class, IKubernetesObject<V1ObjectMeta>
     {
         ArgumentNullException.ThrowIfNull(queue);
         void Enqueue(T obj)
         {
             if (Objects.OwnerReferences.GetControllerOf(obj) is { } owner && owner.Kind == ownerKind && GroupOf(owner.ApiVersion) == ownerGroup)
             {
-                queue.Add(new ObjectKey(ownerNamespaced ? obj.Metadata.Namespace : null, owner.Name));
+                queue.Add(new ObjectKey(ownerNamespaced ? obj.Metadata.NamespaceProperty : null, owner.Name));
             }
         }
 
@@ -61,7 +62,7 @@ public static class EnqueueHandlers
     }
 
     /// <summary>The generation predicate used by <see cref="ForObject{T}"/>.</summary>
-    public static bool ShouldReconcileUpdate(IKubernetesObject oldObj, IKubernetesObject newObj)
+    public static bool ShouldReconcileUpdate(IKubernetesObject<V1ObjectMeta> oldObj, IKubernetesObject<V1ObjectMeta> newObj)
     {
         ArgumentNullException.ThrowIfNull(oldObj);
         ArgumentNullException.ThrowIfNull(newObj);

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using DesktopOperator.Kube.Client;
-using DesktopOperator.Kube.Models;
+using k8s;
+using k8s.Models;
 
 namespace DesktopOperator.Runtime.Events;
 
@@ -8,7 +9,7 @@ public sealed partial class EventRecorder
 {
     private async Task WriteAsync(Pending pending, CancellationToken cancellationToken)
     {
-        var key = new DedupeKey(pending.Regarding.Uid, pending.Regarding.Kind, pending.Regarding.Namespace, pending.Regarding.Name, pending.Type, pending.Reason, pending.Message);
+        var key = new DedupeKey(pending.Regarding.Uid, pending.Regarding.Kind, pending.Regarding.NamespaceProperty, pending.Regarding.Name, pending.Type, pending.Reason, pending.Message);
         if (_seen.TryGetValue(key, out var seen) && pending.At - seen.LastSeen < _options.DedupeWindow)
         {
             var patch = new JsonObject
@@ -18,7 +19,7 @@ public sealed partial class EventRecorder
             };
             try
             {
-                await _client.PatchAsync<Corev1Event>(seen.EventName, seen.EventNamespace, new KubernetesPatch(PatchType.Merge, patch.ToJsonString()), null, null, cancellationToken).ConfigureAwait(false);
+                await _client.PatchAsync<Corev1Event>(seen.EventName, seen.EventNamespace, new V1Patch(patch.ToJsonString(), V1Patch.PatchType.MergePatch), null, null, cancellationToken).ConfigureAwait(false);
                 seen.Count++;
                 seen.LastSeen = pending.At;
                 return;
@@ -31,7 +32,7 @@ public sealed partial class EventRecorder
         }
 
         var created = await _client.CreateAsync(NewEvent(pending), cancellationToken).ConfigureAwait(false);
-        Remember(key, new Seen(created.Metadata.Name!, created.Metadata.Namespace!, 1, pending.At));
+        Remember(key, new Seen(created.Metadata.Name!, created.Metadata.NamespaceProperty!, 1, pending.At));
     }
 
     private Corev1Event NewEvent(Pending pending)
@@ -46,20 +47,23 @@ public sealed partial class EventRecorder
             Metadata = new V1ObjectMeta
             {
                 Name = $"{pending.Regarding.Name}.{_lastNanos:x}",
-                Namespace = string.IsNullOrEmpty(pending.Regarding.Namespace) ? "default" : pending.Regarding.Namespace,
+                NamespaceProperty = string.IsNullOrEmpty(pending.Regarding.NamespaceProperty) ? "default" : pending.Regarding.NamespaceProperty,
             },
             InvolvedObject = pending.Regarding,
             Reason = pending.Reason,
             Message = pending.Message,
             Type = pending.Type,
             Source = new V1EventSource { Component = _options.Component, Host = _options.Instance },
-            FirstTimestamp = pending.At,
-            LastTimestamp = pending.At,
+            FirstTimestamp = WholeSeconds(pending.At),
+            LastTimestamp = WholeSeconds(pending.At),
             Count = 1,
             ReportingComponent = _options.Component,
             ReportingInstance = _options.Instance,
         };
     }
+
+    /// <summary>metav1.Time has whole seconds (as our merge patch of lastTimestamp writes it); the package would send the fraction.</summary>
+    private static DateTime WholeSeconds(DateTimeOffset t) => new(t.UtcTicks - (t.UtcTicks % TimeSpan.TicksPerSecond), DateTimeKind.Utc);
 
     private void Remember(DedupeKey key, Seen seen)
     {

@@ -3,9 +3,10 @@ using System.Globalization;
 using System.Reflection;
 using System.Threading.Channels;
 using DesktopOperator.Kube.Client;
-using DesktopOperator.Kube.Models;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using k8s;
+using k8s.Models;
 
 namespace DesktopOperator.Runtime.Events;
 
@@ -47,14 +48,14 @@ public sealed partial class EventRecorder : IEventRecorder
     /// <summary>Events dropped so far (buffer full or write failed).</summary>
     public long Dropped => Interlocked.Read(ref _dropped);
 
-    public void Record(IKubernetesObject regarding, string type, string reason, string message)
+    public void Record(IKubernetesObject<V1ObjectMeta> regarding, string type, string reason, string message)
     {
         ArgumentNullException.ThrowIfNull(regarding);
         var reference = new V1ObjectReference
         {
-            ApiVersion = regarding.ApiVersion ?? regarding.GetType().GetCustomAttribute<KubernetesEntityAttribute>()?.GroupVersion,
+            ApiVersion = regarding.ApiVersion ?? (regarding.GetType().GetCustomAttribute<KubernetesEntityAttribute>() is { } entity ? Entities.GroupVersion(entity) : null),
             Kind = regarding.Kind ?? regarding.GetType().GetCustomAttribute<KubernetesEntityAttribute>()?.Kind,
-            Namespace = regarding.Metadata.Namespace,
+            NamespaceProperty = regarding.Metadata.NamespaceProperty,
             Name = regarding.Metadata.Name,
             Uid = regarding.Metadata.Uid,
             ResourceVersion = regarding.Metadata.ResourceVersion,

@@ -1,4 +1,5 @@
-using DesktopOperator.Kube.Models;
+using k8s;
+using k8s.Models;
 
 namespace DesktopOperator.Runtime.Events;
 
@@ -11,5 +12,5 @@ public interface IEventRecorder
 {
     /// <param name="type"><see cref="EventTypes.Normal"/> or <see cref="EventTypes.Warning"/>.</param>
     /// <param name="reason">CamelCase, e.g. <c>ScaledUp</c>.</param>
-    void Record(IKubernetesObject regarding, string type, string reason, string message);
+    void Record(IKubernetesObject<V1ObjectMeta> regarding, string type, string reason, string message);
 }

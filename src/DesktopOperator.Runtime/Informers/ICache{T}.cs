@@ -1,4 +1,5 @@
-using DesktopOperator.Kube.Models;
+using k8s;
+using k8s.Models;
 
 namespace DesktopOperator.Runtime.Informers;
 
@@ -8,7 +9,7 @@ namespace DesktopOperator.Runtime.Informers;
 /// Reads see a state at least as new as the last event delivered to handlers by the same informer.
 /// </summary>
 public interface ICache<T>
-    where T : class, IKubernetesObject
+    where T : class, IKubernetesObject<V1ObjectMeta>
 {
     int Count { get; }
 

@@ -1,11 +1,12 @@
 using DesktopOperator.Kube.Client;
-using DesktopOperator.Kube.Models;
+using k8s;
+using k8s.Models;
 
 namespace DesktopOperator.Runtime.Informers;
 
 /// <summary>Where a <see cref="Reflector{T}"/> delivers what it lists and watches.</summary>
 internal interface IReflectorSink<in T>
-    where T : class, IKubernetesObject
+    where T : class, IKubernetesObject<V1ObjectMeta>
 {
     /// <summary>The complete current set, after a (re)list.</summary>
     void Replace(IReadOnlyList<T> items);

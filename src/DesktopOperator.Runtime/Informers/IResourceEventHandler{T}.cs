@@ -1,4 +1,5 @@
-using DesktopOperator.Kube.Models;
+using k8s;
+using k8s.Models;
 
 namespace DesktopOperator.Runtime.Informers;
 
@@ -9,7 +10,7 @@ namespace DesktopOperator.Runtime.Informers;
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1711", Justification = "Named after client-go's ResourceEventHandler, which readers know.")]
 public interface IResourceEventHandler<in T>
-    where T : class, IKubernetesObject
+    where T : class, IKubernetesObject<V1ObjectMeta>
 {
     /// <summary>
     /// A new key, or every key again after the initial list (<paramref name="isInInitialList"/> true) or when a

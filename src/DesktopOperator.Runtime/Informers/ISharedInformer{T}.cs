@@ -1,4 +1,5 @@
-using DesktopOperator.Kube.Models;
+using k8s;
+using k8s.Models;
 
 namespace DesktopOperator.Runtime.Informers;
 
@@ -15,7 +16,7 @@ namespace DesktopOperator.Runtime.Informers;
 /// </para>
 /// </summary>
 public interface ISharedInformer<T> : IInformerSync
-    where T : class, IKubernetesObject
+    where T : class, IKubernetesObject<V1ObjectMeta>
 {
     ICache<T> Cache { get; }
 

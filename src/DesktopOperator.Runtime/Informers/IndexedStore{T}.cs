@@ -1,4 +1,5 @@
-using DesktopOperator.Kube.Models;
+using k8s;
+using k8s.Models;
 
 namespace DesktopOperator.Runtime.Informers;
 
@@ -8,14 +9,14 @@ namespace DesktopOperator.Runtime.Informers;
 /// object without its index entries. Index functions run under the lock, so they must be fast and pure.
 /// </summary>
 public sealed class IndexedStore<T> : ICache<T>
-    where T : class, IKubernetesObject
+    where T : class, IKubernetesObject<V1ObjectMeta>
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<ObjectKey, T> _items = [];
-    private readonly Dictionary<string, Func<IKubernetesObject, IEnumerable<string>>> _indexers = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Func<IKubernetesObject<V1ObjectMeta>, IEnumerable<string>>> _indexers = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Dictionary<string, HashSet<ObjectKey>>> _indices = new(StringComparer.Ordinal);
 
-    public IndexedStore(IReadOnlyDictionary<string, Func<IKubernetesObject, IEnumerable<string>>>? indexers = null)
+    public IndexedStore(IReadOnlyDictionary<string, Func<IKubernetesObject<V1ObjectMeta>, IEnumerable<string>>>? indexers = null)
     {
         foreach (var (name, indexer) in indexers ?? Indexers.Standard)
         {

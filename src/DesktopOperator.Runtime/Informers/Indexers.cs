@@ -1,4 +1,5 @@
-using DesktopOperator.Kube.Models;
+using k8s;
+using k8s.Models;
 
 namespace DesktopOperator.Runtime.Informers;
 
@@ -16,19 +17,19 @@ public static class Indexers
     /// <summary>Each label as <c>key=value</c>.</summary>
     public const string Label = "label";
 
-    public static IEnumerable<string> ByNamespace(IKubernetesObject obj)
+    public static IEnumerable<string> ByNamespace(IKubernetesObject<V1ObjectMeta> obj)
     {
         ArgumentNullException.ThrowIfNull(obj);
-        return obj.Metadata.Namespace is { Length: > 0 } ns ? [ns] : [];
+        return obj.Metadata.NamespaceProperty is { Length: > 0 } ns ? [ns] : [];
     }
 
-    public static IEnumerable<string> ByControllerOwnerUid(IKubernetesObject obj)
+    public static IEnumerable<string> ByControllerOwnerUid(IKubernetesObject<V1ObjectMeta> obj)
     {
         ArgumentNullException.ThrowIfNull(obj);
         return obj.Metadata.OwnerReferences?.FirstOrDefault(r => r.Controller == true) is { Uid.Length: > 0 } owner ? [owner.Uid] : [];
     }
 
-    public static IEnumerable<string> ByLabel(IKubernetesObject obj)
+    public static IEnumerable<string> ByLabel(IKubernetesObject<V1ObjectMeta> obj)
     {
         ArgumentNullException.ThrowIfNull(obj);
         return obj.Metadata.Labels is { } labels ? labels.Select(l => LabelValue(l.Key, l.Value)) : [];
@@ -37,8 +38,8 @@ public static class Indexers
     public static string LabelValue(string key, string value) => $"{key}={value}";
 
     /// <summary>The three standard indexers, ready to pass to an informer or store.</summary>
-    public static IReadOnlyDictionary<string, Func<IKubernetesObject, IEnumerable<string>>> Standard { get; } =
-        new Dictionary<string, Func<IKubernetesObject, IEnumerable<string>>>(StringComparer.Ordinal)
+    public static IReadOnlyDictionary<string, Func<IKubernetesObject<V1ObjectMeta>, IEnumerable<string>>> Standard { get; } =
+        new Dictionary<string, Func<IKubernetesObject<V1ObjectMeta>, IEnumerable<string>>>(StringComparer.Ordinal)
         {
             [Namespace] = ByNamespace,
             [ControllerOwnerUid] = ByControllerOwnerUid,

@@ -1,9 +1,10 @@
-using DesktopOperator.Kube.Models;
+using k8s;
+using k8s.Models;
 
 namespace DesktopOperator.Runtime.Informers;
 
 public sealed record InformerOptions<T>
-    where T : class, IKubernetesObject
+    where T : class, IKubernetesObject<V1ObjectMeta>
 {
     /// <summary>Null watches all namespaces.</summary>
     public string? Namespace { get; init; }
@@ -36,5 +37,5 @@ public sealed record InformerOptions<T>
     public Func<T, T>? Transform { get; init; }
 
     /// <summary>Index functions by name; null gives <see cref="Indexers.Standard"/>.</summary>
-    public IReadOnlyDictionary<string, Func<IKubernetesObject, IEnumerable<string>>>? Indexers { get; init; }
+    public IReadOnlyDictionary<string, Func<IKubernetesObject<V1ObjectMeta>, IEnumerable<string>>>? Indexers { get; init; }
 }

@@ -1,8 +1,9 @@
 using System.Threading.Channels;
 using DesktopOperator.Kube.Client;
-using DesktopOperator.Kube.Models;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using k8s;
+using k8s.Models;
 
 namespace DesktopOperator.Runtime.Informers;
 
@@ -13,7 +14,7 @@ namespace DesktopOperator.Runtime.Informers;
 /// but never the cache. Resync ticks travel through the same queue, so they never overtake a real change.
 /// </summary>
 public sealed partial class Informer<T> : ISharedInformer<T>, IReflectorSink<T>, IRunnableInformer
-    where T : class, IKubernetesObject
+    where T : class, IKubernetesObject<V1ObjectMeta>
 {
     private readonly IndexedStore<T> _store;
     private readonly Reflector<T> _reflector;

@@ -1,6 +1,7 @@
 using DesktopOperator.Kube.Client;
-using DesktopOperator.Kube.Models;
 using Microsoft.Extensions.Logging;
+using k8s;
+using k8s.Models;
 
 namespace DesktopOperator.Runtime.Informers;
 
@@ -18,7 +19,7 @@ internal sealed partial class Reflector<T>(
     TimeProvider time,
     Random random,
     ILogger logger)
-    where T : class, IKubernetesObject
+    where T : class, IKubernetesObject<V1ObjectMeta>
 {
     private static readonly TimeSpan HealthyWatch = TimeSpan.FromSeconds(1);
     private volatile string? _lastSyncResourceVersion;
@@ -103,7 +104,7 @@ internal sealed partial class Reflector<T>(
                 items.Add(options.Transform is { } transform ? transform(item) : item);
             }
 
-            continueToken = page.Metadata.Continue;
+            continueToken = page.Metadata.ContinueProperty;
             resourceVersion = page.Metadata.ResourceVersion;
         }
         while (!string.IsNullOrEmpty(continueToken));

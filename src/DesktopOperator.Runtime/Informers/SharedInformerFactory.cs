@@ -1,8 +1,9 @@
 using System.Collections.Concurrent;
 using DesktopOperator.Kube.Client;
-using DesktopOperator.Kube.Models;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using k8s;
+using k8s.Models;
 
 namespace DesktopOperator.Runtime.Informers;
 
@@ -20,7 +21,7 @@ public sealed class SharedInformerFactory(IKubernetesClient client, TimeProvider
     private CancellationToken? _runToken;
 
     public ISharedInformer<T> GetInformer<T>(InformerOptions<T>? options = null)
-        where T : class, IKubernetesObject
+        where T : class, IKubernetesObject<V1ObjectMeta>
     {
         options ??= new InformerOptions<T>();
         var informer = _informers.GetOrAdd((typeof(T), options.Namespace, options.LabelSelector, options.FieldSelector), _ => new Informer<T>(

@@ -1,4 +1,5 @@
 using DesktopOperator.Kube.Client;
+using k8s.Models;
 using Microsoft.Extensions.Logging;
 
 namespace DesktopOperator.Runtime.LeaderElection;
@@ -91,18 +92,17 @@ public sealed partial class LeaderElector
         // Shutting down: the caller's token is cancelled, so bound the release by the renew deadline instead.
         using var timeout = new CancellationTokenSource(_options.RenewDeadline, _time);
         var now = _time.GetUtcNow();
-        var released = _observed;
-        released.Spec = new Kube.Models.V1LeaseSpec
+        var released = new V1LeaseSpec
         {
             HolderIdentity = "",
             LeaseDurationSeconds = 1,
-            AcquireTime = now,
-            RenewTime = now,
+            AcquireTime = now.UtcDateTime,
+            RenewTime = now.UtcDateTime,
             LeaseTransitions = _observed.Spec.LeaseTransitions,
         };
         try
         {
-            _observed = await _client.ReplaceAsync(released, timeout.Token).ConfigureAwait(false);
+            _observed = await WriteSpecAsync(_observed, released, timeout.Token).ConfigureAwait(false);
             LogReleased(_logger, _options.Identity, _options.LeaseName);
         }
         catch (Exception e) when (e is KubeApiException or HttpRequestException or OperationCanceledException)

@@ -1,5 +1,7 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using DesktopOperator.Kube.Client;
-using DesktopOperator.Kube.Models;
+using k8s.Models;
 
 namespace DesktopOperator.Runtime.LeaderElection;
 
@@ -37,15 +39,17 @@ public sealed partial class LeaderElector
             }
 
             var renewing = holder == _options.Identity;
-            lease.Spec = new V1LeaseSpec
-            {
-                HolderIdentity = _options.Identity,
-                LeaseDurationSeconds = (int)_options.LeaseDuration.TotalSeconds,
-                AcquireTime = renewing ? spec.AcquireTime ?? now : now,
-                RenewTime = now,
-                LeaseTransitions = renewing ? spec.LeaseTransitions ?? 0 : (spec.LeaseTransitions ?? 0) + 1,
-            };
-            var updated = await _client.ReplaceAsync(lease, cancellationToken).ConfigureAwait(false);
+            var updated = await WriteSpecAsync(
+                lease,
+                new V1LeaseSpec
+                {
+                    HolderIdentity = _options.Identity,
+                    LeaseDurationSeconds = (int)_options.LeaseDuration.TotalSeconds,
+                    AcquireTime = renewing ? spec.AcquireTime ?? now.UtcDateTime : now.UtcDateTime,
+                    RenewTime = now.UtcDateTime,
+                    LeaseTransitions = renewing ? spec.LeaseTransitions ?? 0 : (spec.LeaseTransitions ?? 0) + 1,
+                },
+                cancellationToken).ConfigureAwait(false);
             Observe(updated);
             return true;
         }
@@ -64,16 +68,32 @@ public sealed partial class LeaderElector
     {
         ApiVersion = "coordination.k8s.io/v1",
         Kind = "Lease",
-        Metadata = new V1ObjectMeta { Name = _options.LeaseName, Namespace = _options.Namespace },
+        Metadata = new V1ObjectMeta { Name = _options.LeaseName, NamespaceProperty = _options.Namespace },
         Spec = new V1LeaseSpec
         {
             HolderIdentity = _options.Identity,
             LeaseDurationSeconds = (int)_options.LeaseDuration.TotalSeconds,
-            AcquireTime = now,
-            RenewTime = now,
+            AcquireTime = now.UtcDateTime,
+            RenewTime = now.UtcDateTime,
             LeaseTransitions = 0,
         },
     };
+
+    /// <summary>
+    /// Writes <paramref name="spec"/> by a JSON merge patch carrying the resourceVersion that was read: the server
+    /// refuses it with 409 when the Lease changed since (optimistic concurrency, as a PUT would), and fields of the
+    /// Lease that this model does not know survive, which a PUT of the object read through the model would drop.
+    /// </summary>
+    private Task<V1Lease> WriteSpecAsync(V1Lease read, V1LeaseSpec spec, CancellationToken cancellationToken)
+    {
+        var patch = new JsonObject
+        {
+            ["metadata"] = new JsonObject { ["resourceVersion"] = read.Metadata.ResourceVersion },
+            ["spec"] = JsonSerializer.SerializeToNode(spec, KubeJson.Options),
+        };
+        return _client.PatchAsync<V1Lease>(
+            _options.LeaseName, _options.Namespace, new V1Patch(patch.ToJsonString(), V1Patch.PatchType.MergePatch), null, null, cancellationToken);
+    }
 
     /// <summary>Remembers the Lease; the local observation time restarts only when it changed (new resourceVersion).</summary>
     private void Observe(V1Lease lease)

@@ -1,7 +1,8 @@
 using DesktopOperator.Kube.Client;
-using DesktopOperator.Kube.Models;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using k8s;
+using k8s.Models;
 
 namespace DesktopOperator.Runtime.LeaderElection;
 

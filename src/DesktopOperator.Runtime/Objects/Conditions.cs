@@ -1,4 +1,4 @@
-using DesktopOperator.Kube.Models;
+using k8s.Models;
 
 namespace DesktopOperator.Runtime.Objects;
 
@@ -36,7 +36,7 @@ public static class Conditions
                 Reason = condition.Reason,
                 Message = condition.Message,
                 ObservedGeneration = condition.ObservedGeneration,
-                LastTransitionTime = condition.LastTransitionTime ?? now,
+                LastTransitionTime = TransitionTime(condition, now),
             });
             return true;
         }
@@ -45,7 +45,7 @@ public static class Conditions
         if (existing.Status != condition.Status)
         {
             existing.Status = condition.Status;
-            existing.LastTransitionTime = condition.LastTransitionTime ?? now;
+            existing.LastTransitionTime = TransitionTime(condition, now);
             changed = true;
         }
 
@@ -69,6 +69,10 @@ public static class Conditions
 
         return changed;
     }
+
+    /// <summary>The condition's own lastTransitionTime when set (the model's field is not nullable), else now.</summary>
+    private static DateTime TransitionTime(V1Condition condition, DateTimeOffset now) =>
+        condition.LastTransitionTime == default ? now.UtcDateTime : condition.LastTransitionTime;
 
     public static bool Remove(IList<V1Condition> conditions, string type)
     {

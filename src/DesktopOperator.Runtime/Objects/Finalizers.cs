@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using DesktopOperator.Kube.Client;
-using DesktopOperator.Kube.Models;
+using k8s;
+using k8s.Models;
 
 namespace DesktopOperator.Runtime.Objects;
 
@@ -11,7 +12,7 @@ namespace DesktopOperator.Runtime.Objects;
 /// </summary>
 public static class Finalizers
 {
-    public static bool Has(IKubernetesObject obj, string finalizer)
+    public static bool Has(IKubernetesObject<V1ObjectMeta> obj, string finalizer)
     {
         ArgumentNullException.ThrowIfNull(obj);
         return obj.Metadata.Finalizers?.Contains(finalizer) == true;
@@ -19,7 +20,7 @@ public static class Finalizers
 
     /// <summary>Returns the object as stored after the patch, or <paramref name="obj"/> when the finalizer was there.</summary>
     public static Task<T> AddAsync<T>(IKubernetesClient client, T obj, string finalizer, CancellationToken cancellationToken)
-        where T : class, IKubernetesObject
+        where T : class, IKubernetesObject<V1ObjectMeta>
     {
         ArgumentNullException.ThrowIfNull(obj);
         return Has(obj, finalizer)
@@ -32,7 +33,7 @@ public static class Finalizers
     /// server deletes it), or <paramref name="obj"/> when the finalizer was not there.
     /// </summary>
     public static Task<T> RemoveAsync<T>(IKubernetesClient client, T obj, string finalizer, CancellationToken cancellationToken)
-        where T : class, IKubernetesObject
+        where T : class, IKubernetesObject<V1ObjectMeta>
     {
         ArgumentNullException.ThrowIfNull(obj);
         return !Has(obj, finalizer)
@@ -60,10 +61,10 @@ public static class Finalizers
     }
 
     private static Task<T> PatchAsync<T>(IKubernetesClient client, T obj, IReadOnlyList<string> finalizers, CancellationToken cancellationToken)
-        where T : class, IKubernetesObject
+        where T : class, IKubernetesObject<V1ObjectMeta>
     {
         ArgumentNullException.ThrowIfNull(client);
-        var patch = new KubernetesPatch(PatchType.Merge, BuildPatch(finalizers, obj.Metadata.ResourceVersion));
-        return client.PatchAsync<T>(obj.Metadata.Name!, obj.Metadata.Namespace, patch, null, null, cancellationToken);
+        var patch = new V1Patch(BuildPatch(finalizers, obj.Metadata.ResourceVersion), V1Patch.PatchType.MergePatch);
+        return client.PatchAsync<T>(obj.Metadata.Name!, obj.Metadata.NamespaceProperty, patch, null, null, cancellationToken);
     }
 }

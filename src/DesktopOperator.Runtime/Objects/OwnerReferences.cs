@@ -1,5 +1,7 @@
 using System.Reflection;
-using DesktopOperator.Kube.Models;
+using DesktopOperator.Kube.Client;
+using k8s;
+using k8s.Models;
 
 namespace DesktopOperator.Runtime.Objects;
 
@@ -7,13 +9,13 @@ namespace DesktopOperator.Runtime.Objects;
 public static class OwnerReferences
 {
     /// <summary>The reference with <c>controller: true</c>, or null.</summary>
-    public static V1OwnerReference? GetControllerOf(IKubernetesObject obj)
+    public static V1OwnerReference? GetControllerOf(IKubernetesObject<V1ObjectMeta> obj)
     {
         ArgumentNullException.ThrowIfNull(obj);
         return obj.Metadata.OwnerReferences?.FirstOrDefault(r => r.Controller == true);
     }
 
-    public static bool IsControlledBy(IKubernetesObject obj, IKubernetesObject owner)
+    public static bool IsControlledBy(IKubernetesObject<V1ObjectMeta> obj, IKubernetesObject<V1ObjectMeta> owner)
     {
         ArgumentNullException.ThrowIfNull(owner);
         return GetControllerOf(obj) is { } r && r.Uid == owner.Metadata.Uid;
@@ -24,7 +26,7 @@ public static class OwnerReferences
     /// SetControllerReference): replaces an existing reference to the same owner, refuses a second controller and a
     /// namespaced owner in another namespace (the garbage collector would delete the object at once).
     /// </summary>
-    public static void SetControllerReference(IKubernetesObject owner, IKubernetesObject owned, bool blockOwnerDeletion = true)
+    public static void SetControllerReference(IKubernetesObject<V1ObjectMeta> owner, IKubernetesObject<V1ObjectMeta> owned, bool blockOwnerDeletion = true)
     {
         ArgumentNullException.ThrowIfNull(owner);
         ArgumentNullException.ThrowIfNull(owned);
@@ -34,9 +36,9 @@ public static class OwnerReferences
             throw new ArgumentException("the owner has no uid or name yet (create it first)", nameof(owner));
         }
 
-        if (!string.IsNullOrEmpty(owner.Metadata.Namespace) && owner.Metadata.Namespace != owned.Metadata.Namespace)
+        if (!string.IsNullOrEmpty(owner.Metadata.NamespaceProperty) && owner.Metadata.NamespaceProperty != owned.Metadata.NamespaceProperty)
         {
-            throw new InvalidOperationException($"cross-namespace owner references are not allowed: {owner.Metadata.Namespace} owns {owned.Metadata.Namespace}");
+            throw new InvalidOperationException($"cross-namespace owner references are not allowed: {owner.Metadata.NamespaceProperty} owns {owned.Metadata.NamespaceProperty}");
         }
 
         if (GetControllerOf(owned) is { } existing && existing.Uid != owner.Metadata.Uid)
@@ -64,10 +66,10 @@ public static class OwnerReferences
         });
     }
 
-    private static (string ApiVersion, string Kind) TypeOf(IKubernetesObject obj)
+    private static (string ApiVersion, string Kind) TypeOf(IKubernetesObject<V1ObjectMeta> obj)
     {
         var entity = obj.GetType().GetCustomAttribute<KubernetesEntityAttribute>();
-        var apiVersion = obj.ApiVersion ?? entity?.GroupVersion;
+        var apiVersion = obj.ApiVersion ?? (entity is null ? null : Entities.GroupVersion(entity));
         var kind = obj.Kind ?? entity?.Kind;
         return apiVersion is null || kind is null
             ? throw new ArgumentException("the owner has no apiVersion/kind and its type no [KubernetesEntity]", nameof(obj))

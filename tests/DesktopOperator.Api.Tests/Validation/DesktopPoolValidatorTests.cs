@@ -32,7 +32,7 @@ public sealed class DesktopPoolValidatorTests
     public void Validate_BadNamespace_ReportsNamespace()
     {
         var pool = Pools.Static();
-        pool.Metadata.Namespace = "a.b";
+        pool.Metadata.NamespaceProperty = "a.b";
         AssertErrors(pool, "metadata.namespace: 'a.b' must be a DNS-1123 label (lower-case letters, digits and '-', at most 63)");
     }
 

@@ -8,7 +8,7 @@ internal static class Pools
 {
     public static DesktopPool Static() => new()
     {
-        Metadata = { Name = "x2go", Namespace = "desktops" },
+        Metadata = { Name = "x2go", NamespaceProperty = "desktops" },
         Spec = new DesktopPoolSpec
         {
             StaticHosts =

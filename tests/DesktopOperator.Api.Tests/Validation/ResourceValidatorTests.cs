@@ -1,6 +1,7 @@
 using DesktopOperator.Api.V1Alpha1;
 using DesktopOperator.Api.Validation;
-using DesktopOperator.Kube.Models;
+using k8s;
+using k8s.Models;
 
 namespace DesktopOperator.Api.Tests.Validation;
 
@@ -25,6 +26,6 @@ public sealed class ResourceValidatorTests
     [Fact]
     public void Validate_OtherKind_Throws()
     {
-        Assert.Throws<ArgumentException>(() => ResourceValidator.Validate(new V1Status()));
+        Assert.Throws<ArgumentException>(() => ResourceValidator.Validate(new V1Pod()));
     }
 }

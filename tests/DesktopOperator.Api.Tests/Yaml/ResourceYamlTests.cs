@@ -1,6 +1,7 @@
 using DesktopOperator.Api.V1Alpha1;
 using DesktopOperator.Api.Yaml;
-using DesktopOperator.Kube.Models;
+using k8s;
+using k8s.Models;
 
 namespace DesktopOperator.Api.Tests.Yaml;
 
@@ -212,10 +213,10 @@ public sealed class ResourceYamlTests
     }
 
     [Fact]
-    public void Load_UnknownMetadataField_IsKept()
+    public void Load_ManagedFields_IsKept()
     {
         var route = ResourceYaml.Load<SessionRoute>(Route.Replace("  name: x2go-bob", "  name: x2go-bob\n  managedFields: []"), "route.yaml");
-        Assert.True(route.Metadata.ExtensionData!.ContainsKey("managedFields"));
+        Assert.NotNull(route.Metadata.ManagedFields);
     }
 
     [Fact]

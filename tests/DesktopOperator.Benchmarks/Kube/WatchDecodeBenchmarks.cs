@@ -3,7 +3,8 @@ using System.Text;
 using System.Text.Json;
 using BenchmarkDotNet.Attributes;
 using DesktopOperator.Kube.Client;
-using DesktopOperator.Kube.Models;
+using k8s;
+using k8s.Models;
 
 namespace DesktopOperator.Benchmarks.Kube;
 
@@ -69,7 +70,7 @@ public class WatchDecodeBenchmarks
         while (span.Length > 0)
         {
             var end = span.IndexOf((byte)'\n');
-            count += JsonSerializer.Deserialize<RawEvent>(span[..end], KubernetesJson.Options)!.Resource is null ? 0 : 1;
+            count += JsonSerializer.Deserialize<RawEvent>(span[..end], KubeJson.Options)!.Resource is null ? 0 : 1;
             span = span[(end + 1)..];
         }
 
@@ -83,7 +84,7 @@ public class WatchDecodeBenchmarks
         var count = 0;
         while (await reader.ReadLineAsync() is { } line)
         {
-            var e = JsonSerializer.Deserialize<RawEvent>(line, KubernetesJson.Options)!;
+            var e = JsonSerializer.Deserialize<RawEvent>(line, KubeJson.Options)!;
             count += e.Resource is null ? 0 : 1;
         }
 

@@ -1,15 +1,12 @@
-using DesktopOperator.Kube.Models;
+using DesktopOperator.Kube;
+using k8s.Models;
 
 namespace DesktopOperator.Benchmarks.Runtime;
 
 /// <summary>A pod-shaped object of realistic size (~1.5 KB of JSON) for informer benchmarks.</summary>
 [KubernetesEntity(Group = "", ApiVersion = "v1", Kind = "Pod", PluralName = "pods")]
-public sealed class BenchPod : KubernetesObject
+public sealed class BenchPod : CustomResource<BenchPodSpec, BenchPodStatus>
 {
-    public BenchPodSpec Spec { get; set; } = new();
-
-    public BenchPodStatus? Status { get; set; }
-
     public static BenchPod Make(int i) => new()
     {
         ApiVersion = "v1",
@@ -17,7 +14,7 @@ public sealed class BenchPod : KubernetesObject
         Metadata = new V1ObjectMeta
         {
             Name = $"pool-{i / 100:D3}-{i % 100:D2}",
-            Namespace = $"tenant-{i % 10}",
+            NamespaceProperty = $"tenant-{i % 10}",
             Labels = new Dictionary<string, string>
             {
                 ["app.kubernetes.io/name"] = "desktop-host",

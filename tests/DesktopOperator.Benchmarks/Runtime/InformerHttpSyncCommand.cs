@@ -2,9 +2,10 @@ using System.Diagnostics;
 using System.Globalization;
 using DesktopOperator.Kube.Client;
 using DesktopOperator.Kube.Config;
-using DesktopOperator.Kube.Models;
 using DesktopOperator.Runtime.Informers;
 using DesktopOperator.Testing.ApiServer;
+using k8s;
+using k8s.Models;
 
 namespace DesktopOperator.Benchmarks.Runtime;
 
@@ -31,7 +32,7 @@ internal static class InformerHttpSyncCommand
 
         await using var server = new TestApiServer(options);
         await server.StartAsync();
-        var config = new KubernetesClientConfiguration { Host = server.BaseAddress };
+        var config = new KubeClientSettings { Host = server.BaseAddress };
         using var client = new KubernetesClient(config);
         var fill = Stopwatch.StartNew();
         await Parallel.ForAsync(0, pods, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, ct) => await client.CreateAsync(BenchPod.Make(i), ct));
@@ -66,7 +67,7 @@ internal static class InformerHttpSyncCommand
 
     private static V1Pod StripManagedFields(V1Pod pod)
     {
-        pod.Metadata.ExtensionData?.Remove("managedFields");
+        pod.Metadata.ManagedFields = null;
         return pod;
     }
 

@@ -15,7 +15,7 @@ public sealed class StandalonePoolLoaderTests : IDisposable
         var result = StandalonePoolLoader.Load(PoolManifests.Write(_folder, "vnc.yaml", PoolManifests.Vnc()));
 
         var pool = Assert.Single(result.Resources);
-        Assert.Equal("default", pool.Metadata.Namespace);
+        Assert.Equal("default", pool.Metadata.NamespaceProperty);
         Assert.Equal(1, pool.Spec.Capacity.SessionsPerHost);
         Assert.Equal("1s", pool.Spec.HealthCheck.Timeout);
     }

@@ -4,7 +4,7 @@ namespace DesktopOperator.IntegrationTests.Conformance;
 
 /// <summary>
 /// The conformance target for a real cluster named by <c>DESKTOP_OPERATOR_TEST_KUBECONFIG</c>: the kubeconfig's
-/// current context, loaded by <see cref="KubernetesClientConfiguration"/> (CA, client certificate, token, exec plugin).
+/// current context, loaded by <see cref="KubeClientSettings"/> (CA, client certificate, token, exec plugin).
 /// </summary>
 public sealed class RealClusterTarget : ConformanceTarget
 {
@@ -45,10 +45,10 @@ public sealed class RealClusterTarget : ConformanceTarget
     protected override ValueTask DisposeCoreAsync() => ValueTask.CompletedTask;
 
     /// <summary>The kubeconfig's current context; throws <see cref="KubeConfigException"/> naming the bad field.</summary>
-    public static KubernetesClientConfiguration LoadConfiguration(string kubeconfigPath) =>
-        KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfigPath);
+    public static KubeClientSettings LoadConfiguration(string kubeconfigPath) =>
+        KubeClientSettings.BuildConfigFromConfigFile(kubeconfigPath);
 
     /// <summary>The configuration of <see cref="EnvironmentVariable"/>'s kubeconfig, or null when it is not set.</summary>
-    public static KubernetesClientConfiguration? FromEnvironment() =>
+    public static KubeClientSettings? FromEnvironment() =>
         Environment.GetEnvironmentVariable(EnvironmentVariable) is { Length: > 0 } path ? LoadConfiguration(path) : null;
 }

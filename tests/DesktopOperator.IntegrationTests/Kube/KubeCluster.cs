@@ -1,8 +1,9 @@
 using DesktopOperator.IntegrationTests.Conformance;
 using DesktopOperator.Kube.Client;
 using DesktopOperator.Kube.Config;
-using DesktopOperator.Kube.Models;
 using DesktopOperator.Testing.ApiServer;
+using k8s;
+using k8s.Models;
 
 namespace DesktopOperator.IntegrationTests.Kube;
 
@@ -53,7 +54,7 @@ internal sealed class KubeCluster : IAsyncDisposable
         configure?.Invoke(options);
         var server = new TestApiServer(options);
         await server.StartAsync();
-        var config = new KubernetesClientConfiguration { Host = server.BaseAddress, AccessToken = options.BearerToken };
+        var config = new KubeClientSettings { Host = server.BaseAddress, AccessToken = options.BearerToken };
         return new KubeCluster(server, new KubernetesClient(config, retryPolicy: FastRetries), ns);
     }
 

@@ -2,8 +2,9 @@ using System.Net;
 using DesktopOperator.IntegrationTests.Conformance;
 using DesktopOperator.Kube.Client;
 using DesktopOperator.Kube.Config;
-using DesktopOperator.Kube.Models;
 using DesktopOperator.Testing.ApiServer;
+using k8s;
+using k8s.Models;
 
 namespace DesktopOperator.IntegrationTests.Kube;
 
@@ -29,7 +30,7 @@ public sealed class KubeConfigWiringTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task TypedClient_KubeconfigWithRightToken_ListsAndCreates()
     {
-        var config = KubernetesClientConfiguration.BuildConfigFromConfigFile(WriteKubeconfig(Token));
+        var config = KubeClientSettings.BuildConfigFromConfigFile(WriteKubeconfig(Token));
         using var client = new KubernetesClient(config);
 
         var created = await client.CreateAsync(Pod("p1"), CancellationToken.None);
@@ -42,7 +43,7 @@ public sealed class KubeConfigWiringTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task TypedClient_KubeconfigWithWrongToken_ThrowsUnauthorized()
     {
-        using var client = new KubernetesClient(KubernetesClientConfiguration.BuildConfigFromConfigFile(WriteKubeconfig("wrong")));
+        using var client = new KubernetesClient(KubeClientSettings.BuildConfigFromConfigFile(WriteKubeconfig("wrong")));
 
         var ex = await Assert.ThrowsAsync<KubeUnauthorizedException>(() => client.ListAsync<V1Pod>("t", null, CancellationToken.None));
 
@@ -108,7 +109,7 @@ public sealed class KubeConfigWiringTests : IAsyncLifetime, IDisposable
 
     private static V1Pod Pod(string name) => new()
     {
-        Metadata = new V1ObjectMeta { Name = name, Namespace = "t" },
+        Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = "t" },
         Spec = new V1PodSpec { Containers = [new V1Container { Name = "c", Image = "busybox" }] },
     };
 

@@ -1,6 +1,7 @@
 using DesktopOperator.Api.V1Alpha1;
 using DesktopOperator.Kube.Client;
-using DesktopOperator.Kube.Models;
+using k8s;
+using k8s.Models;
 
 namespace DesktopOperator.IntegrationTests.Kube;
 
@@ -44,13 +45,13 @@ public sealed class TypedVerbTests
         var ns = cluster.Namespace;
         await client.CreateAsync(Route(ns, "r1", "alice"), Ct);
 
-        var merged = await client.PatchAsync<SessionRoute>("r1", ns, new KubernetesPatch(PatchType.Merge, """{"metadata":{"labels":{"a":"1"}},"spec":{"host":"h-1"}}"""), null, null, Ct);
-        var jsonPatched = await client.PatchAsync<SessionRoute>("r1", ns, new KubernetesPatch(PatchType.Json, """[{"op":"replace","path":"/spec/host","value":"h-2"}]"""), null, null, Ct);
-        var statusPatched = await client.PatchAsync<SessionRoute>("r1", ns, new KubernetesPatch(PatchType.Merge, """{"status":{"phase":"Pending"}}"""), null, "status", Ct);
+        var merged = await client.PatchAsync<SessionRoute>("r1", ns, new V1Patch("""{"metadata":{"labels":{"a":"1"}},"spec":{"host":"h-1"}}""", V1Patch.PatchType.MergePatch), null, null, Ct);
+        var jsonPatched = await client.PatchAsync<SessionRoute>("r1", ns, new V1Patch("""[{"op":"replace","path":"/spec/host","value":"h-2"}]""", V1Patch.PatchType.JsonPatch), null, null, Ct);
+        var statusPatched = await client.PatchAsync<SessionRoute>("r1", ns, new V1Patch("""{"status":{"phase":"Pending"}}""", V1Patch.PatchType.MergePatch), null, "status", Ct);
         var apply = """{"apiVersion":"desktop-operator.io/v1alpha1","kind":"SessionRoute","metadata":{"name":"r1"},"spec":{"pool":"p","user":"alice","host":"h-3"}}""";
         var conflict = await Assert.ThrowsAsync<KubeConflictException>(() =>
-            client.PatchAsync<SessionRoute>("r1", ns, new KubernetesPatch(PatchType.Apply, apply), new PatchOptions { FieldManager = "other" }, null, Ct));
-        var applied = await client.PatchAsync<SessionRoute>("r1", ns, new KubernetesPatch(PatchType.Apply, apply), new PatchOptions { FieldManager = "other", Force = true }, null, Ct);
+            client.PatchAsync<SessionRoute>("r1", ns, new V1Patch(apply, V1Patch.PatchType.ApplyPatch), new PatchOptions { FieldManager = "other" }, null, Ct));
+        var applied = await client.PatchAsync<SessionRoute>("r1", ns, new V1Patch(apply, V1Patch.PatchType.ApplyPatch), new PatchOptions { FieldManager = "other", Force = true }, null, Ct);
 
         Assert.Equal("h-1", merged.Spec.Host);
         Assert.Equal("1", merged.Metadata.Labels?["a"]);
@@ -58,7 +59,7 @@ public sealed class TypedVerbTests
         Assert.Equal(SessionRoutePhase.Pending, statusPatched.Status?.Phase);
         Assert.Equal(409, conflict.StatusCode);
         Assert.Equal("h-3", applied.Spec.Host);
-        Assert.Contains("other", applied.Metadata.ExtensionData!["managedFields"].GetRawText(), StringComparison.Ordinal);
+        Assert.Contains(applied.Metadata.ManagedFields!, f => f.Manager == "other");
     }
 
     [Fact]
@@ -66,7 +67,7 @@ public sealed class TypedVerbTests
     {
         await using var cluster = await KubeCluster.StartAsync();
         var pool = DesktopOperator.Api.Yaml.ResourceYaml.Load<DesktopPool>(File.ReadAllText(Repository.Path("config", "samples", "desktoppool-rdp.yaml")), "desktoppool-rdp.yaml");
-        pool.Metadata.Namespace = cluster.Namespace;
+        pool.Metadata.NamespaceProperty = cluster.Namespace;
 
         var created = await cluster.Client.CreateAsync(pool, Ct);
         var list = await cluster.Client.ListAsync<DesktopPool>(cluster.Namespace, null, Ct);
@@ -92,7 +93,7 @@ public sealed class TypedVerbTests
         {
             var page = await cluster.Client.ListAsync<V1Pod>(ns, new ListOptions { LabelSelector = "parity=even", Limit = 2, Continue = next }, Ct);
             names.AddRange(page.Items.Select(p => p.Metadata.Name!));
-            next = page.Metadata.Continue;
+            next = page.Metadata.ContinueProperty;
             pages++;
         }
         while (!string.IsNullOrEmpty(next));
@@ -153,10 +154,10 @@ public sealed class TypedVerbTests
     {
         await using var cluster = await KubeCluster.StartAsync();
         var ns = cluster.Namespace;
-        var now = DateTimeOffset.UtcNow;
+        var now = DateTime.UtcNow;
         var lease = await cluster.Client.CreateAsync(new V1Lease
         {
-            Metadata = new V1ObjectMeta { Name = "l1", Namespace = ns },
+            Metadata = new V1ObjectMeta { Name = "l1", NamespaceProperty = ns },
             Spec = new V1LeaseSpec { HolderIdentity = "a", LeaseDurationSeconds = 15, RenewTime = now, AcquireTime = now, LeaseTransitions = 0 },
         }, Ct);
         lease.Spec!.HolderIdentity = "b";
@@ -164,8 +165,8 @@ public sealed class TypedVerbTests
         var updated = await cluster.Client.ReplaceAsync(lease, Ct);
         await cluster.Client.CreateAsync(new Corev1Event
         {
-            Metadata = new V1ObjectMeta { Name = "e1", Namespace = ns },
-            InvolvedObject = new V1ObjectReference { Kind = "Lease", Name = "l1", Namespace = ns, Uid = lease.Metadata.Uid },
+            Metadata = new V1ObjectMeta { Name = "e1", NamespaceProperty = ns },
+            InvolvedObject = new V1ObjectReference { Kind = "Lease", Name = "l1", NamespaceProperty = ns, Uid = lease.Metadata.Uid },
             Reason = "Testing",
             Message = "hello",
             Type = "Normal",
@@ -177,7 +178,7 @@ public sealed class TypedVerbTests
 
         Assert.Equal("b", updated.Spec!.HolderIdentity);
         Assert.Equal(1, updated.Spec.LeaseTransitions);
-        Assert.Equal(now.ToUnixTimeMilliseconds() / 1000, updated.Spec.RenewTime!.Value.ToUnixTimeMilliseconds() / 1000);
+        Assert.Equal(now.Ticks / TimeSpan.TicksPerSecond, updated.Spec.RenewTime!.Value.ToUniversalTime().Ticks / TimeSpan.TicksPerSecond);
         Assert.Equal("hello", Assert.Single(events.Items).Message);
     }
 
@@ -210,13 +211,13 @@ public sealed class TypedVerbTests
 
     internal static SessionRoute Route(string ns, string name, string user) => new()
     {
-        Metadata = new V1ObjectMeta { Name = name, Namespace = ns },
+        Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = ns },
         Spec = new SessionRouteSpec { Pool = "p", User = user, Protocol = "rdp" },
     };
 
     internal static V1Pod Pod(string ns, string name, string parity) => new()
     {
-        Metadata = new V1ObjectMeta { Name = name, Namespace = ns, Labels = new Dictionary<string, string> { ["parity"] = parity } },
+        Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = ns, Labels = new Dictionary<string, string> { ["parity"] = parity } },
         Spec = new V1PodSpec { Containers = [new V1Container { Name = "c", Image = "busybox" }] },
     };
 
@@ -232,7 +233,7 @@ public sealed class TypedVerbTests
         {
             _ = route
                 ? await cluster.Client.GetAsync<SessionRoute>(name, cluster.Namespace, Ct)
-                : await cluster.Client.GetAsync<V1Pod>(name, cluster.Namespace, Ct) as IKubernetesObject;
+                : await cluster.Client.GetAsync<V1Pod>(name, cluster.Namespace, Ct) as IKubernetesObject<V1ObjectMeta>;
             return true;
         }
         catch (KubeNotFoundException)

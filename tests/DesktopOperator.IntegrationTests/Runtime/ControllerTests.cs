@@ -1,11 +1,12 @@
 using DesktopOperator.Api.V1Alpha1;
 using DesktopOperator.IntegrationTests.Kube;
 using DesktopOperator.Kube.Client;
-using DesktopOperator.Kube.Models;
 using DesktopOperator.Runtime;
 using DesktopOperator.Runtime.Controllers;
 using DesktopOperator.Runtime.Informers;
 using Eventually = DesktopOperator.IntegrationTests.Conformance.Eventually;
+using k8s;
+using k8s.Models;
 
 namespace DesktopOperator.IntegrationTests.Runtime;
 

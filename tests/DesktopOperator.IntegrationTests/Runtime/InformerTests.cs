@@ -1,9 +1,10 @@
 using DesktopOperator.IntegrationTests.Kube;
 using DesktopOperator.Kube.Client;
-using DesktopOperator.Kube.Models;
 using DesktopOperator.Runtime.Informers;
 using DesktopOperator.Testing.ApiServer;
 using Eventually = DesktopOperator.IntegrationTests.Conformance.Eventually;
+using k8s;
+using k8s.Models;
 
 namespace DesktopOperator.IntegrationTests.Runtime;
 
@@ -99,7 +100,7 @@ public sealed class InformerTests
     }
 
     internal static (ISharedInformer<T> Informer, NotificationLog Log) StartInformer<T>(KubeCluster cluster, string? ns, CancellationToken token)
-        where T : class, IKubernetesObject
+        where T : class, IKubernetesObject<V1ObjectMeta>
     {
         var factory = new SharedInformerFactory(cluster.Client);
         var informer = factory.GetInformer(new InformerOptions<T>

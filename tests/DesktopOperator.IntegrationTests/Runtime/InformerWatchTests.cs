@@ -1,8 +1,9 @@
 using DesktopOperator.IntegrationTests.Kube;
 using DesktopOperator.Kube.Client;
-using DesktopOperator.Kube.Models;
 using DesktopOperator.Runtime.Informers;
 using Eventually = DesktopOperator.IntegrationTests.Conformance.Eventually;
+using k8s;
+using k8s.Models;
 
 namespace DesktopOperator.IntegrationTests.Runtime;
 

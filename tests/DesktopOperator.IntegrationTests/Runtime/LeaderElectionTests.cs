@@ -1,8 +1,9 @@
 using System.Diagnostics;
 using DesktopOperator.IntegrationTests.Kube;
-using DesktopOperator.Kube.Models;
 using DesktopOperator.Runtime.LeaderElection;
 using Eventually = DesktopOperator.IntegrationTests.Conformance.Eventually;
+using k8s;
+using k8s.Models;
 
 namespace DesktopOperator.IntegrationTests.Runtime;
 

@@ -1,7 +1,8 @@
 using System.Text.Json;
 using DesktopOperator.Kube.Client;
-using DesktopOperator.Kube.Models;
 using DesktopOperator.Kube.Tests.Support;
+using k8s;
+using k8s.Models;
 
 namespace DesktopOperator.Kube.Tests.Client;
 
@@ -84,7 +85,7 @@ public sealed class KubernetesClientVerbTests
         }, CancellationToken.None);
 
         Assert.Equal("42", result.Metadata.ResourceVersion);
-        Assert.Equal("abc", result.Metadata.Continue);
+        Assert.Equal("abc", result.Metadata.ContinueProperty);
         Assert.Equal(3, result.Metadata.RemainingItemCount);
         Assert.Equal("p1", Assert.Single(result.Items).Metadata.Name);
         Assert.Equal(
@@ -111,8 +112,8 @@ public sealed class KubernetesClientVerbTests
         using var client = TestClient.For(server);
         var lease = new V1Lease
         {
-            Metadata = new V1ObjectMeta { Name = "leader", Namespace = "ns1" },
-            Spec = new V1LeaseSpec { HolderIdentity = "a", RenewTime = new DateTimeOffset(2024, 1, 1, 0, 0, 20, TimeSpan.Zero) },
+            Metadata = new V1ObjectMeta { Name = "leader", NamespaceProperty = "ns1" },
+            Spec = new V1LeaseSpec { HolderIdentity = "a", RenewTime = new DateTime(2024, 1, 1, 0, 0, 20, DateTimeKind.Utc) },
         };
 
         var created = await client.CreateAsync(lease, CancellationToken.None);
@@ -144,17 +145,17 @@ public sealed class KubernetesClientVerbTests
     }
 
     [Theory]
-    [InlineData(PatchType.Merge, "application/merge-patch+json")]
-    [InlineData(PatchType.Json, "application/json-patch+json")]
-    [InlineData(PatchType.Apply, "application/apply-patch+yaml")]
-    [InlineData(PatchType.StrategicMerge, "application/strategic-merge-patch+json")]
-    public async Task PatchAsync_EachPatchType_SendsItsContentTypeAndBodyVerbatim(PatchType type, string contentType)
+    [InlineData(V1Patch.PatchType.MergePatch, "application/merge-patch+json")]
+    [InlineData(V1Patch.PatchType.JsonPatch, "application/json-patch+json")]
+    [InlineData(V1Patch.PatchType.ApplyPatch, "application/apply-patch+yaml")]
+    [InlineData(V1Patch.PatchType.StrategicMergePatch, "application/strategic-merge-patch+json")]
+    public async Task PatchAsync_EachPatchType_SendsItsContentTypeAndBodyVerbatim(V1Patch.PatchType type, string contentType)
     {
         await using var server = await FakeApiServer.StartAsync((c, _) => FakeApiServer.Json(c, 200, PodJson));
         using var client = TestClient.For(server);
         const string patch = """{"metadata":{"labels":{"a":"b"}}}""";
 
-        await client.PatchAsync<V1Pod>("p1", "ns1", new KubernetesPatch(type, patch), null, null, CancellationToken.None);
+        await client.PatchAsync<V1Pod>("p1", "ns1", new V1Patch(patch, type), null, null, CancellationToken.None);
 
         var request = server.All[0];
         Assert.Equal("PATCH", request.Method);
@@ -169,7 +170,7 @@ public sealed class KubernetesClientVerbTests
         await using var server = await FakeApiServer.StartAsync((c, _) => FakeApiServer.Json(c, 200, PodJson));
         using var client = TestClient.For(server);
 
-        await client.PatchAsync<V1Pod>("p1", "ns1", new KubernetesPatch(PatchType.Apply, "{}"),
+        await client.PatchAsync<V1Pod>("p1", "ns1", new V1Patch("{}", V1Patch.PatchType.ApplyPatch),
             new PatchOptions { FieldManager = "desktop-operator", Force = true }, "status", CancellationToken.None);
 
         Assert.Equal("/api/v1/namespaces/ns1/pods/p1/status?fieldManager=desktop-operator&force=true", server.All[0].PathAndQuery);
@@ -217,7 +218,7 @@ public sealed class KubernetesClientVerbTests
     public async Task Host_WithPathPrefix_KeepsThePrefix()
     {
         await using var server = await FakeApiServer.StartAsync((c, _) => FakeApiServer.Json(c, 200, PodJson));
-        using var client = TestClient.For(new Kube.Config.KubernetesClientConfiguration { Host = new Uri(server.Address, "/k8s/clusters/c1/") });
+        using var client = TestClient.For(new Kube.Config.KubeClientSettings { Host = new Uri(server.Address, "/k8s/clusters/c1/") });
 
         await client.GetAsync<V1Pod>("p1", "ns1", CancellationToken.None);
 

@@ -1,6 +1,7 @@
 using DesktopOperator.Kube.Client;
-using DesktopOperator.Kube.Models;
 using DesktopOperator.Kube.Tests.Support;
+using k8s;
+using k8s.Models;
 
 namespace DesktopOperator.Kube.Tests.Client;
 
@@ -36,7 +37,12 @@ public sealed class ResourceUrlTests
         Assert.Contains(nameof(NotAnEntity), error.InnerException!.Message, StringComparison.Ordinal);
     }
 
-    private sealed class NotAnEntity : KubernetesObject
+    private sealed class NotAnEntity : IKubernetesObject<V1ObjectMeta>
     {
+        public string ApiVersion { get; set; } = "";
+
+        public string Kind { get; set; } = "";
+
+        public V1ObjectMeta Metadata { get; set; } = new();
     }
 }

@@ -3,9 +3,10 @@ using System.Net;
 using System.Net.Sockets;
 using DesktopOperator.Kube.Client;
 using DesktopOperator.Kube.Config;
-using DesktopOperator.Kube.Models;
 using DesktopOperator.Kube.Tests.Support;
 using Microsoft.AspNetCore.Http;
+using k8s;
+using k8s.Models;
 
 namespace DesktopOperator.Kube.Tests.Client;
 
@@ -61,7 +62,7 @@ public sealed class RetryTests
         {
             "POST" => () => client.CreateAsync(pod, CancellationToken.None),
             "PUT" => () => client.ReplaceAsync(pod, CancellationToken.None),
-            "PATCH" => () => client.PatchAsync<V1Pod>("p1", "ns1", new KubernetesPatch(PatchType.Merge, "{}"), null, null, CancellationToken.None),
+            "PATCH" => () => client.PatchAsync<V1Pod>("p1", "ns1", new V1Patch("{}", V1Patch.PatchType.MergePatch), null, null, CancellationToken.None),
             _ => () => client.DeleteAsync<V1Pod>("p1", "ns1", null, CancellationToken.None),
         };
         await Assert.ThrowsAsync<KubeServerErrorException>(write);
@@ -158,7 +159,7 @@ public sealed class RetryTests
     {
         var port = UnusedPort();
         var delays = new ConcurrentQueue<TimeSpan>();
-        using var client = TestClient.For(new KubernetesClientConfiguration { Host = new Uri($"http://127.0.0.1:{port}") }, delays, new KubeRetryPolicy { MaxAttempts = 3 });
+        using var client = TestClient.For(new KubeClientSettings { Host = new Uri($"http://127.0.0.1:{port}") }, delays, new KubeRetryPolicy { MaxAttempts = 3 });
 
         var error = await Assert.ThrowsAsync<HttpRequestException>(() => client.CreateAsync(KubernetesJson.Deserialize<V1Pod>(PodJson), CancellationToken.None));
 
@@ -171,7 +172,7 @@ public sealed class RetryTests
     {
         await using var server = await FakeApiServer.StartAsync((c, _) => Task.Delay(Timeout.Infinite, c.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default));
         var delays = new ConcurrentQueue<TimeSpan>();
-        using var client = TestClient.For(new KubernetesClientConfiguration { Host = server.Address, RequestTimeout = TimeSpan.FromMilliseconds(300) }, delays);
+        using var client = TestClient.For(new KubeClientSettings { Host = server.Address, RequestTimeout = TimeSpan.FromMilliseconds(300) }, delays);
 
         await Assert.ThrowsAsync<TimeoutException>(() => client.CreateAsync(KubernetesJson.Deserialize<V1Pod>(PodJson), CancellationToken.None));
 
@@ -184,7 +185,7 @@ public sealed class RetryTests
     {
         await using var server = await FakeApiServer.StartAsync((c, _) => Task.Delay(Timeout.Infinite, c.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default));
         var delays = new ConcurrentQueue<TimeSpan>();
-        using var client = TestClient.For(new KubernetesClientConfiguration { Host = server.Address, RequestTimeout = TimeSpan.FromMilliseconds(300) }, delays, new KubeRetryPolicy { MaxAttempts = 2 });
+        using var client = TestClient.For(new KubeClientSettings { Host = server.Address, RequestTimeout = TimeSpan.FromMilliseconds(300) }, delays, new KubeRetryPolicy { MaxAttempts = 2 });
 
         await Assert.ThrowsAsync<TimeoutException>(() => client.GetAsync<V1Pod>("p1", "ns1", CancellationToken.None));
 

@@ -1,7 +1,8 @@
 using System.IO.Pipelines;
 using System.Text;
 using DesktopOperator.Kube.Client;
-using DesktopOperator.Kube.Models;
+using k8s;
+using k8s.Models;
 
 namespace DesktopOperator.Kube.Tests.Client;
 

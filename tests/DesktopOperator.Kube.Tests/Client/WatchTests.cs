@@ -1,8 +1,9 @@
 using System.Text;
 using DesktopOperator.Kube.Client;
-using DesktopOperator.Kube.Models;
 using DesktopOperator.Kube.Tests.Support;
 using Microsoft.AspNetCore.Http;
+using k8s;
+using k8s.Models;
 
 namespace DesktopOperator.Kube.Tests.Client;
 
@@ -138,7 +139,7 @@ public sealed class WatchTests
             await c.Response.Body.WriteAsync(Encoding.UTF8.GetBytes(lines[1] + "\n"));
             await c.Response.CompleteAsync();
         });
-        using var client = TestClient.For(new Kube.Config.KubernetesClientConfiguration { Host = server.Address, RequestTimeout = TimeSpan.FromMilliseconds(200) });
+        using var client = TestClient.For(new Kube.Config.KubeClientSettings { Host = server.Address, RequestTimeout = TimeSpan.FromMilliseconds(200) });
         var types = new List<WatchEventType>();
 
         await foreach (var e in client.WatchAsync<Widget>("s09", null, CancellationToken.None))
@@ -243,7 +244,7 @@ public sealed class WatchTests
     }
 
     private static async Task<List<WatchEvent<T>>> CollectAsync<T>(IAsyncEnumerable<WatchEvent<T>> watch)
-        where T : class, IKubernetesObject
+        where T : class, IKubernetesObject<V1ObjectMeta>
     {
         var events = new List<WatchEvent<T>>();
         await foreach (var e in watch)

@@ -1,9 +1,10 @@
 using System.Runtime.Versioning;
 using DesktopOperator.Kube.Client;
 using DesktopOperator.Kube.Config;
-using DesktopOperator.Kube.Models;
 using DesktopOperator.Kube.Tests.Support;
 using DesktopOperator.Testing.Time;
+using k8s;
+using k8s.Models;
 
 namespace DesktopOperator.Kube.Tests.Config;
 
@@ -117,7 +118,7 @@ public sealed class ExecCredentialTests : IDisposable
                   apiVersion: client.authentication.k8s.io/v1beta1
                   command: ./plugin.sh
             """);
-        using var client = TestClient.For(KubernetesClientConfiguration.BuildConfigFromConfigFile(path), time: _time);
+        using var client = TestClient.For(KubeClientSettings.BuildConfigFromConfigFile(path), time: _time);
 
         await client.GetAsync<V1Namespace>("default", null, CancellationToken.None);
 
@@ -171,8 +172,8 @@ public sealed class ExecCredentialTests : IDisposable
         return TestClient.For(Config(server, "./plugin.sh", expiry), time: _time);
     }
 
-    private KubernetesClientConfiguration Config(Uri server, string command, string expiry) =>
-        KubernetesClientConfiguration.BuildConfigFromConfigFile(_folder.Write("config", $"""
+    private KubeClientSettings Config(Uri server, string command, string expiry) =>
+        KubeClientSettings.BuildConfigFromConfigFile(_folder.Write("config", $"""
             current-context: c
             clusters: [{"{"}name: k, cluster: {"{"}server: "{server}"{"}"}{"}"}]
             contexts: [{"{"}name: c, context: {"{"}cluster: k, user: u{"}"}{"}"}]

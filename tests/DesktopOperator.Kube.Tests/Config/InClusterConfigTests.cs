@@ -1,8 +1,9 @@
 using DesktopOperator.Kube.Client;
 using DesktopOperator.Kube.Config;
-using DesktopOperator.Kube.Models;
 using DesktopOperator.Kube.Tests.Support;
 using DesktopOperator.Testing.Time;
+using k8s;
+using k8s.Models;
 
 namespace DesktopOperator.Kube.Tests.Config;
 
@@ -96,7 +97,7 @@ public sealed class InClusterConfigTests : IDisposable
         _ => null,
     };
 
-    private KubernetesClientConfiguration Load(Uri server)
+    private KubeClientSettings Load(Uri server)
     {
         WriteServiceAccount();
         return InClusterLoader.Load(_serviceAccount.Path, Env(server.Host, server.Port.ToString(System.Globalization.CultureInfo.InvariantCulture)));

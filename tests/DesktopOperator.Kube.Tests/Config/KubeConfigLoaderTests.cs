@@ -1,6 +1,7 @@
 using DesktopOperator.Kube.Config;
-using DesktopOperator.Kube.Models;
 using DesktopOperator.Kube.Tests.Support;
+using k8s;
+using k8s.Models;
 
 namespace DesktopOperator.Kube.Tests.Config;
 
@@ -43,7 +44,7 @@ public sealed class KubeConfigLoaderTests : IDisposable
     public void BuildConfigFromConfigFile_NoContextNamed_UsesCurrentContext()
     {
         _folder.Write("tokens/bob", "bob-token\n");
-        var config = KubernetesClientConfiguration.BuildConfigFromConfigFile(_folder.Write("config", TwoContexts));
+        var config = KubeClientSettings.BuildConfigFromConfigFile(_folder.Write("config", TwoContexts));
 
         Assert.Equal(new Uri("https://one.example:6443"), config.Host);
         Assert.Equal("alice-token", config.AccessToken);
@@ -56,7 +57,7 @@ public sealed class KubeConfigLoaderTests : IDisposable
     public void BuildConfigFromConfigFile_NamedContext_UsesItsClusterUserAndNamespace()
     {
         _folder.Write("tokens/bob", "bob-token\n");
-        var config = KubernetesClientConfiguration.BuildConfigFromConfigFile(_folder.Write("config", TwoContexts), "second");
+        var config = KubeClientSettings.BuildConfigFromConfigFile(_folder.Write("config", TwoContexts), "second");
 
         Assert.Equal(new Uri("http://127.0.0.1:8080/prefix"), config.Host);
         Assert.Null(config.AccessToken);
@@ -69,7 +70,7 @@ public sealed class KubeConfigLoaderTests : IDisposable
     {
         await using var server = await FakeApiServer.StartAsync((c, _) => FakeApiServer.Json(c, 200, """{"metadata":{"name":"x"}}"""));
         _folder.Write("tokens/bob", "bob-token\n");
-        var config = KubernetesClientConfiguration.BuildConfigFromConfigFile(_folder.Write("config", TwoContexts.Replace("http://127.0.0.1:8080/prefix", server.Address.ToString(), StringComparison.Ordinal)), "second");
+        var config = KubeClientSettings.BuildConfigFromConfigFile(_folder.Write("config", TwoContexts.Replace("http://127.0.0.1:8080/prefix", server.Address.ToString(), StringComparison.Ordinal)), "second");
         using var client = TestClient.For(config);
 
         await client.GetAsync<V1Namespace>("x", null, CancellationToken.None);
@@ -80,7 +81,7 @@ public sealed class KubeConfigLoaderTests : IDisposable
     [Fact]
     public void DefaultKubeConfigPath_KubeconfigWithSeveralPaths_TakesTheFirst()
     {
-        var path = KubernetesClientConfiguration.DefaultKubeConfigPath(name => name == "KUBECONFIG" ? $"/a/first{Path.PathSeparator}/b/second" : null);
+        var path = KubeClientSettings.DefaultKubeConfigPath(name => name == "KUBECONFIG" ? $"/a/first{Path.PathSeparator}/b/second" : null);
 
         Assert.Equal("/a/first", path);
     }
@@ -124,7 +125,7 @@ public sealed class KubeConfigLoaderTests : IDisposable
     {
         var path = _folder.Write("config", yaml);
 
-        var error = Assert.Throws<KubeConfigException>(() => KubernetesClientConfiguration.BuildConfigFromConfigFile(path));
+        var error = Assert.Throws<KubeConfigException>(() => KubeClientSettings.BuildConfigFromConfigFile(path));
 
         Assert.Equal(path, error.File);
         Assert.Contains($"kubeconfig '{path}'", error.Message, StringComparison.Ordinal);
@@ -142,7 +143,7 @@ public sealed class KubeConfigLoaderTests : IDisposable
     {
         var path = Path.Combine(_folder.Path, "absent");
 
-        var error = Assert.Throws<KubeConfigException>(() => KubernetesClientConfiguration.BuildConfigFromConfigFile(path));
+        var error = Assert.Throws<KubeConfigException>(() => KubeClientSettings.BuildConfigFromConfigFile(path));
 
         Assert.StartsWith($"kubeconfig '{path}': cannot read the file", error.Message, StringComparison.Ordinal);
     }
@@ -152,7 +153,7 @@ public sealed class KubeConfigLoaderTests : IDisposable
     {
         var path = _folder.Write("config", TwoContexts);
 
-        var error = Assert.Throws<KubeConfigException>(() => KubernetesClientConfiguration.BuildConfigFromConfigFile(path, "third"));
+        var error = Assert.Throws<KubeConfigException>(() => KubeClientSettings.BuildConfigFromConfigFile(path, "third"));
 
         Assert.Equal("contexts", error.Field);
         Assert.Contains("no entry named 'third' in contexts", error.Message, StringComparison.Ordinal);

@@ -2,8 +2,9 @@ using System.Net.Http;
 using System.Text;
 using DesktopOperator.Kube.Client;
 using DesktopOperator.Kube.Config;
-using DesktopOperator.Kube.Models;
 using DesktopOperator.Kube.Tests.Support;
+using k8s;
+using k8s.Models;
 
 namespace DesktopOperator.Kube.Tests.Config;
 
@@ -38,7 +39,7 @@ public sealed class KubeConfigTlsTests : IDisposable
                 client-key-data: {B64(TestCertificates.KeyPem(_certs.EcClient))}
             """);
 
-        var config = KubernetesClientConfiguration.BuildConfigFromConfigFile(path);
+        var config = KubeClientSettings.BuildConfigFromConfigFile(path);
         using var client = TestClient.For(config, policy: NoRetries);
         var ns = await client.GetAsync<V1Namespace>("default", null, CancellationToken.None);
 
@@ -75,7 +76,7 @@ public sealed class KubeConfigTlsTests : IDisposable
                 client-key: pki/user.key
             """);
 
-        using var client = TestClient.For(KubernetesClientConfiguration.BuildConfigFromConfigFile(path), policy: NoRetries);
+        using var client = TestClient.For(KubeClientSettings.BuildConfigFromConfigFile(path), policy: NoRetries);
         await client.GetAsync<V1Namespace>("default", null, CancellationToken.None);
 
         Assert.Equal("CN=rsa-user", server.LastClientCertificateSubject);
@@ -88,7 +89,7 @@ public sealed class KubeConfigTlsTests : IDisposable
         using var otherCa = TestCertificates.Create("other-ca");
         var path = _folder.Write("config", TokenConfig(server.Address, $"certificate-authority-data: {B64(otherCa.CaPem)}"));
 
-        using var client = TestClient.For(KubernetesClientConfiguration.BuildConfigFromConfigFile(path), policy: NoRetries);
+        using var client = TestClient.For(KubeClientSettings.BuildConfigFromConfigFile(path), policy: NoRetries);
         var error = await Assert.ThrowsAsync<HttpRequestException>(() => client.GetAsync<V1Namespace>("default", null, CancellationToken.None));
 
         Assert.Equal(HttpRequestError.SecureConnectionError, error.HttpRequestError);
@@ -101,7 +102,7 @@ public sealed class KubeConfigTlsTests : IDisposable
         await using var server = await StartTlsServerAsync(requireClientCertificate: false);
         var path = _folder.Write("config", TokenConfig(server.Address, "insecure-skip-tls-verify: true"));
 
-        var config = KubernetesClientConfiguration.BuildConfigFromConfigFile(path);
+        var config = KubeClientSettings.BuildConfigFromConfigFile(path);
         using var client = TestClient.For(config, policy: NoRetries);
         await client.GetAsync<V1Namespace>("default", null, CancellationToken.None);
 
@@ -115,7 +116,7 @@ public sealed class KubeConfigTlsTests : IDisposable
         await using var server = await StartTlsServerAsync(requireClientCertificate: false);
         var path = _folder.Write("config", TokenConfig(server.Address, "tls-server-name: localhost"));
 
-        using var client = TestClient.For(KubernetesClientConfiguration.BuildConfigFromConfigFile(path), policy: NoRetries);
+        using var client = TestClient.For(KubeClientSettings.BuildConfigFromConfigFile(path), policy: NoRetries);
 
         await Assert.ThrowsAsync<HttpRequestException>(() => client.GetAsync<V1Namespace>("default", null, CancellationToken.None));
     }
@@ -127,7 +128,7 @@ public sealed class KubeConfigTlsTests : IDisposable
     {
         await using var server = await StartTlsServerAsync(requireClientCertificate: false);
         var path = _folder.Write("config", TokenConfig(server.Address, $"certificate-authority-data: {B64(_certs.CaPem)}\n    tls-server-name: {serverName}"));
-        using var client = TestClient.For(KubernetesClientConfiguration.BuildConfigFromConfigFile(path), policy: NoRetries);
+        using var client = TestClient.For(KubeClientSettings.BuildConfigFromConfigFile(path), policy: NoRetries);
 
         var get = client.GetAsync<V1Namespace>("default", null, CancellationToken.None);
 

@@ -1,7 +1,8 @@
 using DesktopOperator.Kube.Client;
-using DesktopOperator.Kube.Models;
 using DesktopOperator.Kube.Tests.Support;
 using Microsoft.AspNetCore.Http;
+using k8s;
+using k8s.Models;
 
 namespace DesktopOperator.Kube.Tests.Errors;
 
@@ -66,7 +67,7 @@ public sealed class KubeApiErrorMappingTests
         using var client = TestClient.For(server, policy: NoRetries);
 
         var error = await Assert.ThrowsAsync<KubeConflictException>(() =>
-            client.PatchAsync<V1Pod>("x", "ns", new KubernetesPatch(PatchType.Apply, "{}"), new PatchOptions { FieldManager = "b" }, null, CancellationToken.None));
+            client.PatchAsync<V1Pod>("x", "ns", new V1Patch("{}", V1Patch.PatchType.ApplyPatch), new PatchOptions { FieldManager = "b" }, null, CancellationToken.None));
 
         Assert.Equal([".spec.color", ".spec.replicas"], error.Status!.Details!.Causes!.Select(c => c.Field));
     }

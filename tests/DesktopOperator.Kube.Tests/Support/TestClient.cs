@@ -8,9 +8,9 @@ namespace DesktopOperator.Kube.Tests.Support;
 internal static class TestClient
 {
     public static KubernetesClient For(FakeApiServer server, ConcurrentQueue<TimeSpan>? delays = null, KubeRetryPolicy? policy = null, TimeProvider? time = null) =>
-        For(new KubernetesClientConfiguration { Host = server.Address, AccessToken = "test-token" }, delays, policy, time);
+        For(new KubeClientSettings { Host = server.Address, AccessToken = "test-token" }, delays, policy, time);
 
-    public static KubernetesClient For(KubernetesClientConfiguration config, ConcurrentQueue<TimeSpan>? delays = null, KubeRetryPolicy? policy = null, TimeProvider? time = null) =>
+    public static KubernetesClient For(KubeClientSettings config, ConcurrentQueue<TimeSpan>? delays = null, KubeRetryPolicy? policy = null, TimeProvider? time = null) =>
         new(config, null, time, policy, handler: null,
             delay: (wait, _) =>
             {

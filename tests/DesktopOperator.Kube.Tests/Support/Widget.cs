@@ -1,10 +1,12 @@
-using DesktopOperator.Kube.Models;
+using DesktopOperator.Kube;
+using k8s;
+using k8s.Models;
 
 namespace DesktopOperator.Kube.Tests.Support;
 
 /// <summary>The custom resource of the recorded transcripts (group example.test).</summary>
 [KubernetesEntity(Group = "example.test", ApiVersion = "v1", Kind = "Widget", PluralName = "widgets")]
-internal sealed class Widget : CustomKubernetesEntity<WidgetSpec, WidgetStatus>
+internal sealed class Widget : CustomResource<WidgetSpec, WidgetStatus>
 {
 }
 

@@ -65,7 +65,7 @@ public sealed class ControllerWithInformerTests
             Generations.Add(generation);
             if (widget.Status?.ObservedGeneration != generation)
             {
-                var copy = DesktopOperator.Kube.Models.KubernetesJson.Deserialize<Widget>(DesktopOperator.Kube.Models.KubernetesJson.Serialize(widget));
+                var copy = k8s.KubernetesJson.Deserialize<Widget>(k8s.KubernetesJson.Serialize(widget));
                 copy.Status = new WidgetStatus { ObservedGeneration = generation };
                 await client.ReplaceStatusAsync(copy, cancellationToken);
             }

@@ -1,8 +1,9 @@
-using DesktopOperator.Kube.Models;
 using DesktopOperator.Runtime.Controllers;
 using DesktopOperator.Runtime.Queues;
 using DesktopOperator.Runtime.Tests.Support;
 using DesktopOperator.Testing.Time;
+using k8s;
+using k8s.Models;
 
 namespace DesktopOperator.Runtime.Tests.Controllers;
 
@@ -23,7 +24,7 @@ public sealed class EnqueueHandlersTests
         var current = Widget.Make("a");
         current.Metadata.Generation = newGen;
         current.Metadata.ResourceVersion = newRv;
-        current.Metadata.DeletionTimestamp = deleting ? DateTimeOffset.UnixEpoch : null;
+        current.Metadata.DeletionTimestamp = deleting ? DateTime.UnixEpoch : null;
 
         Assert.Equal(expected, EnqueueHandlers.ShouldReconcileUpdate(old, current));
     }

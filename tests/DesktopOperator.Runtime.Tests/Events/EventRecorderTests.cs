@@ -1,9 +1,10 @@
-using DesktopOperator.Kube.Models;
 using DesktopOperator.Runtime.Events;
 using DesktopOperator.Runtime.Tests.Support;
 using DesktopOperator.Testing.Fakes;
 using DesktopOperator.Testing.Time;
 using DesktopOperator.Testing.Waiting;
+using k8s;
+using k8s.Models;
 
 namespace DesktopOperator.Runtime.Tests.Events;
 
@@ -37,13 +38,13 @@ public sealed class EventRecorderTests : IAsyncDisposable
 
         var events = await WaitForEventsAsync(e => e.Count == 1 && e[0].Count == 3);
         var recorded = events[0];
-        Assert.Equal(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero), recorded.FirstTimestamp);
-        Assert.Equal(new DateTimeOffset(2026, 1, 1, 0, 2, 0, TimeSpan.Zero), recorded.LastTimestamp);
+        Assert.Equal(new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc), recorded.FirstTimestamp);
+        Assert.Equal(new DateTime(2026, 1, 1, 0, 2, 0, DateTimeKind.Utc), recorded.LastTimestamp);
         Assert.Equal("Widget", recorded.InvolvedObject.Kind);
         Assert.Equal("example.test/v1", recorded.InvolvedObject.ApiVersion);
         Assert.Equal("uid-w1", recorded.InvolvedObject.Uid);
         Assert.Equal("desktop-operator", recorded.Source!.Component);
-        Assert.Equal("s13", recorded.Metadata.Namespace);
+        Assert.Equal("s13", recorded.Metadata.NamespaceProperty);
     }
 
     [Fact]

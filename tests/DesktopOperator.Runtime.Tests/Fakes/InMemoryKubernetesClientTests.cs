@@ -1,6 +1,7 @@
 using DesktopOperator.Kube.Client;
 using DesktopOperator.Runtime.Tests.Support;
 using DesktopOperator.Testing.Fakes;
+using k8s;
 
 namespace DesktopOperator.Runtime.Tests.Fakes;
 
@@ -99,7 +100,7 @@ public sealed class InMemoryKubernetesClientTests
         {
             var page = await _client.ListAsync<Widget>("default", new ListOptions { Limit = 3, Continue = token }, None);
             names.AddRange(page.Items.Select(w => w.Metadata.Name!));
-            token = page.Metadata.Continue;
+            token = page.Metadata.ContinueProperty;
         }
         while (token is not null);
 

@@ -1,6 +1,7 @@
-using DesktopOperator.Kube.Models;
 using DesktopOperator.Runtime.Informers;
 using DesktopOperator.Runtime.Tests.Support;
+using k8s;
+using k8s.Models;
 
 namespace DesktopOperator.Runtime.Tests.Informers;
 
@@ -49,7 +50,7 @@ public sealed class IndexedStoreTests
     [Fact]
     public void CustomIndexer_Registered_Used()
     {
-        var store = new IndexedStore<Widget>(new Dictionary<string, Func<IKubernetesObject, IEnumerable<string>>>
+        var store = new IndexedStore<Widget>(new Dictionary<string, Func<IKubernetesObject<V1ObjectMeta>, IEnumerable<string>>>
         {
             ["replicas"] = o => [((Widget)o).Spec.Replicas.ToString(System.Globalization.CultureInfo.InvariantCulture)],
         });

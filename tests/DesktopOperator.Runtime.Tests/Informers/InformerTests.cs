@@ -1,9 +1,10 @@
-using DesktopOperator.Kube.Models;
 using DesktopOperator.Runtime.Informers;
 using DesktopOperator.Runtime.Tests.Support;
 using DesktopOperator.Testing.Fakes;
 using DesktopOperator.Testing.Time;
 using DesktopOperator.Testing.Waiting;
+using k8s;
+using k8s.Models;
 
 namespace DesktopOperator.Runtime.Tests.Informers;
 
@@ -115,7 +116,7 @@ public sealed class InformerTests
         await Eventually.WaitAsync(() => _client.OpenWatches == 1, "the watch is open");
 
         // Other kinds move the global resourceVersion; only a bookmark tells this informer about it.
-        await _client.CreateAsync(new V1Lease { Metadata = new V1ObjectMeta { Name = "x", Namespace = "default" } }, None);
+        await _client.CreateAsync(new V1Lease { Metadata = new V1ObjectMeta { Name = "x", NamespaceProperty = "default" } }, None);
         _client.SendBookmarks();
         var current = _client.ResourceVersion.ToString(System.Globalization.CultureInfo.InvariantCulture);
         await Eventually.WaitAsync(() => running.Informer.LastSyncResourceVersion == current, "the bookmark's resourceVersion");

@@ -1,10 +1,11 @@
-using DesktopOperator.Kube.Models;
 using DesktopOperator.Runtime.LeaderElection;
 using DesktopOperator.Runtime.Tests.Support;
 using DesktopOperator.Testing.Fakes;
 using DesktopOperator.Testing.Time;
 using DesktopOperator.Testing.Waiting;
 using Xunit.Abstractions;
+using k8s;
+using k8s.Models;
 
 namespace DesktopOperator.Runtime.Tests.LeaderElection;
 

@@ -1,5 +1,6 @@
-using DesktopOperator.Kube.Models;
 using DesktopOperator.Runtime.Objects;
+using k8s;
+using k8s.Models;
 
 namespace DesktopOperator.Runtime.Tests.Objects;
 

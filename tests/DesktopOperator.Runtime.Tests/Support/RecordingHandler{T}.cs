@@ -1,12 +1,13 @@
 using System.Collections.Concurrent;
-using DesktopOperator.Kube.Models;
 using DesktopOperator.Runtime.Informers;
+using k8s;
+using k8s.Models;
 
 namespace DesktopOperator.Runtime.Tests.Support;
 
 /// <summary>Records every notification as "Add name", "InitialAdd name", "Update name rvOld->rvNew", "Delete name".</summary>
 public sealed class RecordingHandler<T> : IResourceEventHandler<T>
-    where T : class, IKubernetesObject
+    where T : class, IKubernetesObject<V1ObjectMeta>
 {
     private readonly ConcurrentQueue<string> _log = new();
     private int _concurrent;

@@ -1,12 +1,13 @@
 using DesktopOperator.Kube.Client;
-using DesktopOperator.Kube.Models;
 using DesktopOperator.Runtime.Informers;
+using k8s;
+using k8s.Models;
 
 namespace DesktopOperator.Runtime.Tests.Support;
 
 /// <summary>An informer running in the background for one test, with a recording handler; disposing stops it.</summary>
 public sealed class RunningInformer<T> : IAsyncDisposable
-    where T : class, IKubernetesObject
+    where T : class, IKubernetesObject<V1ObjectMeta>
 {
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _run;

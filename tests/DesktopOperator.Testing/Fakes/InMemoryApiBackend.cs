@@ -2,7 +2,8 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
 using DesktopOperator.Kube.Client;
-using DesktopOperator.Kube.Models;
+using k8s;
+using k8s.Models;
 
 namespace DesktopOperator.Testing.Fakes;
 

@@ -4,7 +4,8 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using DesktopOperator.Kube.Client;
-using DesktopOperator.Kube.Models;
+using k8s;
+using k8s.Models;
 
 namespace DesktopOperator.Testing.Fakes;
 
@@ -57,7 +58,7 @@ public sealed class InMemoryKubernetesClient : IKubernetesClient
     public static KubeApiException Error(int code, string reason, string message) => InMemoryApiBackend.Errors.Make(code, reason, message);
 
     public Task<T> GetAsync<T>(string name, string? namespaceName, CancellationToken cancellationToken)
-        where T : class, IKubernetesObject
+        where T : class, IKubernetesObject<V1ObjectMeta>
     {
         Check<T>("get", namespaceName, name);
         var kind = Kind<T>();
@@ -65,7 +66,7 @@ public sealed class InMemoryKubernetesClient : IKubernetesClient
     }
 
     public Task<KubernetesList<T>> ListAsync<T>(string? namespaceName, ListOptions? options, CancellationToken cancellationToken)
-        where T : class, IKubernetesObject
+        where T : class, IKubernetesObject<V1ObjectMeta>
     {
         Check<T>("list", namespaceName, null);
         Interlocked.Increment(ref _backend.ListCalls);
@@ -79,11 +80,11 @@ public sealed class InMemoryKubernetesClient : IKubernetesClient
                 .Where(o => after is null || string.CompareOrdinal(KeyOf(o), after) > 0)
                 .ToList();
             var page = options?.Limit is > 0 and var limit ? matching.Take(limit).ToList() : matching;
-            var list = new KubernetesList<T> { ApiVersion = "v1", Kind = "List" };
+            var list = new KubernetesList<T>([], "v1", "List", new V1ListMeta());
             list.Metadata.ResourceVersion = listRv ?? s.CurrentResourceVersion;
             if (page.Count < matching.Count)
             {
-                list.Metadata.Continue = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{list.Metadata.ResourceVersion}|{KeyOf(page[^1])}"));
+                list.Metadata.ContinueProperty = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{list.Metadata.ResourceVersion}|{KeyOf(page[^1])}"));
                 list.Metadata.RemainingItemCount = matching.Count - page.Count;
             }
 
@@ -93,7 +94,7 @@ public sealed class InMemoryKubernetesClient : IKubernetesClient
     }
 
     public async IAsyncEnumerable<WatchEvent<T>> WatchAsync<T>(string? namespaceName, WatchOptions? options, [EnumeratorCancellation] CancellationToken cancellationToken)
-        where T : class, IKubernetesObject
+        where T : class, IKubernetesObject<V1ObjectMeta>
     {
         Check<T>("watch", namespaceName, null);
         Interlocked.Increment(ref _backend.WatchCalls);
@@ -126,9 +127,9 @@ public sealed class InMemoryKubernetesClient : IKubernetesClient
     }
 
     public Task<T> CreateAsync<T>(T obj, CancellationToken cancellationToken)
-        where T : class, IKubernetesObject
+        where T : class, IKubernetesObject<V1ObjectMeta>
     {
-        var ns = IsNamespaced<T>() ? obj.Metadata.Namespace ?? throw Error(400, "BadRequest", "namespace is required") : null;
+        var ns = IsNamespaced<T>() ? obj.Metadata.NamespaceProperty ?? throw Error(400, "BadRequest", "namespace is required") : null;
         Check<T>("create", ns, obj.Metadata.Name);
         var kind = Kind<T>();
         var json = ToJson(obj);
@@ -153,10 +154,10 @@ public sealed class InMemoryKubernetesClient : IKubernetesClient
     }
 
     public Task<T> ReplaceAsync<T>(T obj, CancellationToken cancellationToken)
-        where T : class, IKubernetesObject
+        where T : class, IKubernetesObject<V1ObjectMeta>
     {
         var incoming = ToJson(obj);
-        return MutateAsync<T>("replace", obj.Metadata.Name!, obj.Metadata.Namespace, current =>
+        return MutateAsync<T>("replace", obj.Metadata.Name!, obj.Metadata.NamespaceProperty, current =>
         {
             if (HasStatus<T>())
             {
@@ -172,10 +173,10 @@ public sealed class InMemoryKubernetesClient : IKubernetesClient
     }
 
     public Task<T> ReplaceStatusAsync<T>(T obj, CancellationToken cancellationToken)
-        where T : class, IKubernetesObject
+        where T : class, IKubernetesObject<V1ObjectMeta>
     {
         var incoming = ToJson(obj);
-        return MutateAsync<T>("replacestatus", obj.Metadata.Name!, obj.Metadata.Namespace, current =>
+        return MutateAsync<T>("replacestatus", obj.Metadata.Name!, obj.Metadata.NamespaceProperty, current =>
         {
             current.Remove("status");
             if (incoming["status"] is { } status)
@@ -188,15 +189,15 @@ public sealed class InMemoryKubernetesClient : IKubernetesClient
         });
     }
 
-    public Task<T> PatchAsync<T>(string name, string? namespaceName, KubernetesPatch patch, PatchOptions? options, string? subresource, CancellationToken cancellationToken)
-        where T : class, IKubernetesObject
+    public Task<T> PatchAsync<T>(string name, string? namespaceName, V1Patch patch, PatchOptions? options, string? subresource, CancellationToken cancellationToken)
+        where T : class, IKubernetesObject<V1ObjectMeta>
     {
-        if (patch.Type != PatchType.Merge)
+        if (patch.Type != V1Patch.PatchType.MergePatch || patch.Content is not string text)
         {
             throw Error(415, "UnsupportedMediaType", $"the fake supports merge patches only, not {patch.Type}");
         }
 
-        var body = JsonNode.Parse(patch.Body)!.AsObject();
+        var body = JsonNode.Parse(text)!.AsObject();
         return MutateAsync<T>("patch", name, namespaceName, current =>
         {
             if (subresource == "status")
@@ -213,7 +214,7 @@ public sealed class InMemoryKubernetesClient : IKubernetesClient
     }
 
     public Task<T?> DeleteAsync<T>(string name, string? namespaceName, DeleteOptions? options, CancellationToken cancellationToken)
-        where T : class, IKubernetesObject
+        where T : class, IKubernetesObject<V1ObjectMeta>
     {
         Check<T>("delete", namespaceName, name);
         var kind = Kind<T>();
@@ -247,7 +248,7 @@ public sealed class InMemoryKubernetesClient : IKubernetesClient
     }
 
     private Task<T> MutateAsync<T>(string verb, string name, string? namespaceName, Func<JsonObject, JsonObject> change)
-        where T : class, IKubernetesObject
+        where T : class, IKubernetesObject<V1ObjectMeta>
     {
         Check<T>(verb, namespaceName, name);
         var kind = Kind<T>();
@@ -313,25 +314,25 @@ public sealed class InMemoryKubernetesClient : IKubernetesClient
     }
 
     private static string Kind<T>() =>
-        typeof(T).GetCustomAttribute<KubernetesEntityAttribute>() is { } a ? $"{a.GroupVersion}/{a.PluralName}" : typeof(T).FullName!;
+        typeof(T).GetCustomAttribute<KubernetesEntityAttribute>() is { } a ? $"{Entities.GroupVersion(a)}/{a.PluralName}" : typeof(T).FullName!;
 
-    private static bool IsNamespaced<T>() => typeof(T).GetCustomAttribute<KubernetesEntityAttribute>()?.Namespaced ?? true;
+    private static bool IsNamespaced<T>() => typeof(T).GetCustomAttribute<KubernetesEntityAttribute>() is not { } a || Entities.IsNamespaced(a);
 
     private static bool HasStatus<T>() => typeof(T).GetProperty("Status") is not null;
 
     private static JsonObject ToJson<T>(T obj)
     {
-        var json = JsonSerializer.SerializeToNode(obj, KubernetesJson.Options)!.AsObject();
+        var json = JsonSerializer.SerializeToNode(obj, KubeJson.Options)!.AsObject();
         if (typeof(T).GetCustomAttribute<KubernetesEntityAttribute>() is { } a)
         {
-            json["apiVersion"] = a.GroupVersion;
+            json["apiVersion"] = Entities.GroupVersion(a);
             json["kind"] = a.Kind;
         }
 
         return json;
     }
 
-    private static T From<T>(JsonObject json) => json.Deserialize<T>(KubernetesJson.Options)!;
+    private static T From<T>(JsonObject json) => json.Deserialize<T>(KubeJson.Options)!;
 
     private static async Task<bool> WaitAsync(InMemoryApiBackend.Watcher watcher, CancellationToken cancellationToken)
     {

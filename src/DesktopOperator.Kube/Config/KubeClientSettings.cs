@@ -10,7 +10,7 @@ namespace DesktopOperator.Kube.Config;
 /// (<see cref="BuildConfigFromConfigFile"/>), from the pod's service account (<see cref="InClusterConfig()"/>),
 /// or by hand. Shaped like KubernetesClient's class of the same name. Immutable once handed to a client.
 /// </summary>
-public sealed class KubernetesClientConfiguration
+public sealed class KubeClientSettings
 {
     public const string ServiceAccountDirectory = "/var/run/secrets/kubernetes.io/serviceaccount";
 
@@ -51,14 +51,14 @@ public sealed class KubernetesClientConfiguration
     /// Loads <paramref name="kubeconfigPath"/> and picks <paramref name="currentContext"/>, or the file's
     /// <c>current-context</c> when null. Throws <see cref="KubeConfigException"/> naming the file and field.
     /// </summary>
-    public static KubernetesClientConfiguration BuildConfigFromConfigFile(string kubeconfigPath, string? currentContext = null) =>
+    public static KubeClientSettings BuildConfigFromConfigFile(string kubeconfigPath, string? currentContext = null) =>
         KubeConfigLoader.Load(kubeconfigPath, currentContext);
 
     /// <summary>
     /// <c>KUBECONFIG</c> (only the FIRST of several paths is used: files are not merged), else
     /// <c>~/.kube/config</c> when it exists, else the in-cluster configuration.
     /// </summary>
-    public static KubernetesClientConfiguration BuildDefaultConfig()
+    public static KubeClientSettings BuildDefaultConfig()
     {
         var path = DefaultKubeConfigPath(Environment.GetEnvironmentVariable);
         if (path is not null)
@@ -90,7 +90,7 @@ public sealed class KubernetesClientConfiguration
 
     /// <summary>The pod's service account: token (re-read on rotation), CA and namespace files, and the
     /// <c>KUBERNETES_SERVICE_HOST</c>/<c>PORT</c> variables.</summary>
-    public static KubernetesClientConfiguration InClusterConfig() =>
+    public static KubeClientSettings InClusterConfig() =>
         InClusterLoader.Load(ServiceAccountDirectory, Environment.GetEnvironmentVariable);
 
     internal static string? DefaultKubeConfigPath(Func<string, string?> getEnv)
