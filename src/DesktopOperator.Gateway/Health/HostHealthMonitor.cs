@@ -149,7 +149,9 @@ internal sealed partial class HostHealthMonitor : IHostHealthView, IAsyncDisposa
         }
     }
 
-    private void Apply(HostEntry entry, HealthSignal signal)
+    // The cause (a failed check's outcome and detail) goes into the transition's log line only: probes are logged at
+    // Debug, so an admin at Information level sees why a host went down once per state change, not once per check.
+    private void Apply(HostEntry entry, HealthSignal signal, string? cause = null)
     {
         lock (entry.Gate)
         {
@@ -161,7 +163,7 @@ internal sealed partial class HostHealthMonitor : IHostHealthView, IAsyncDisposa
             // Raised under the entry's lock so each host's transitions reach handlers in order.
             if (previous != current)
             {
-                OnTransition(entry.Target, previous, current, SignalReason(signal));
+                OnTransition(entry.Target, previous, current, cause is null ? SignalReason(signal) : $"{SignalReason(signal)}: {cause}");
             }
         }
     }

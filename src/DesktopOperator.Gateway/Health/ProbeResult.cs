@@ -18,6 +18,9 @@ internal readonly record struct ProbeResult(ProbeOutcome Outcome, string? Detail
         _ => "error",
     };
 
+    /// <summary>Why a check failed, for the log line of a state change: e.g. <c>connect_failed (ConnectionRefused)</c>.</summary>
+    public string Cause => Detail is null ? Label : $"{Label} ({Detail})";
+
     public static ProbeResult Invalid(string detail) => new(ProbeOutcome.Invalid, detail);
 
     public static ProbeResult Closed(int received) => new(ProbeOutcome.Closed, $"closed after {received} bytes");

@@ -130,10 +130,10 @@ public sealed class HostHealthMonitorTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task EachTransition_LoggedOnceAtInformation()
+    public async Task EachTransition_LoggedOnceAtInformation_WithTheFailedCheckCause()
     {
         await StartAsync(Target("h1"));
-        _probe.Answer(new ProbeResult(ProbeOutcome.Timeout));
+        _probe.Answer(new ProbeResult(ProbeOutcome.ConnectFailed, "ConnectionRefused"));
         for (var i = 2; i <= 6; i++)
         {
             await CheckAsync(i);
@@ -143,7 +143,7 @@ public sealed class HostHealthMonitorTests : IAsyncLifetime
         Assert.Equal(2, information.Count);
         Assert.All(information, e => Assert.Equal(3001, e.Id.Id));
         Assert.Contains("office/h1 is now Healthy (was Unknown)", information[0].Message);
-        Assert.Contains("office/h1 is now Unhealthy (was Healthy)", information[1].Message);
+        Assert.Contains("office/h1 is now Unhealthy (was Healthy): check failed: connect_failed (ConnectionRefused)", information[1].Message);
         Assert.Equal(6, _logger.Entries.Count(e => e.Id.Id == 3002 && e.Level == LogLevel.Debug));
     }
 
