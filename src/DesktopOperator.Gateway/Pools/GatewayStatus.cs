@@ -22,14 +22,19 @@ internal sealed record GatewayStatus(IReadOnlyList<PoolStatusView> Pools, IReadO
                 poolRoutes.Count(r => r.Host == h.Name && RoutingEngine.HoldsSlot(r.Phase)),
                 pool.SessionsPerHost)).ToList();
             var phases = poolRoutes.GroupBy(r => r.Phase).ToDictionary(g => g.Key.ToString(), g => g.Count());
-            views.Add(new PoolStatusView(pool.Key, pool.Strategy, hosts, phases));
+            var queue = RouteQueue.Of(poolRoutes).Select((r, i) => new QueuedRouteView(i + 1, r.Key, r.BoundAt)).ToList();
+            views.Add(new PoolStatusView(pool.Key, pool.Strategy, hosts, phases, queue));
         }
 
         return new GatewayStatus(views, problems);
     }
 }
 
-internal sealed record PoolStatusView(string Pool, string Strategy, IReadOnlyList<HostStatusView> Hosts, IReadOnlyDictionary<string, int> Routes);
+internal sealed record PoolStatusView(
+    string Pool, string Strategy, IReadOnlyList<HostStatusView> Hosts, IReadOnlyDictionary<string, int> Routes, IReadOnlyList<QueuedRouteView> Queue);
+
+/// <summary>One waiting route of a full pool (whenFull: Queue): its place in line and since when it waits.</summary>
+internal sealed record QueuedRouteView(int Position, string Key, DateTimeOffset Since);
 
 /// <param name="Sessions">Routes holding a slot on the host (Bound, Active, Disconnected).</param>
 internal sealed record HostStatusView(string Name, string Address, string Health, bool Draining, int Active, int Sessions, int Capacity);

@@ -16,4 +16,7 @@ internal sealed partial class ConnectionRouter
 
     [LoggerMessage(EventId = 3704, Level = LogLevel.Debug, Message = "Connection to pool {Pool} not routed ({Result}): {Reason}")]
     private partial void LogNotRouted(string pool, RoutingResult result, string reason);
+
+    [LoggerMessage(EventId = 3705, Level = LogLevel.Information, Message = "Route {Pool}/{Key} waits in the queue at position {Position}: {Reason}")]
+    private partial void LogQueued(string pool, string key, int position, string reason);
 }

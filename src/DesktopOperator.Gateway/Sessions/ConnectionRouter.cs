@@ -62,7 +62,12 @@ internal sealed partial class ConnectionRouter : IConnectionRouter, IDisposable
             LogNotRouted(request.Pool, decision.Result, decision.Reason);
             if (decision.Result == RoutingResult.Queued)
             {
-                await _pending.RecordAsync(pool!, request, cancellationToken).ConfigureAwait(false);
+                if (await _pending.RecordAsync(pool!, request, cancellationToken).ConfigureAwait(false)
+                    && decision.RouteKey is { } key && _logger.IsEnabled(LogLevel.Information))
+                {
+                    var position = RouteQueue.PositionOf(_routes.List(pool!.Key), key);
+                    LogQueued(pool.Key, key, position, decision.Reason);
+                }
             }
 
             return decision;

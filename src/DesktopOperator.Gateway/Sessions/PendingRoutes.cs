@@ -14,7 +14,8 @@ internal sealed class PendingRoutes(IRouteStore routes, SessionTracker sessions,
 {
     public static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(20);
 
-    public async ValueTask RecordAsync(GatewayPool pool, RouteRequest request, CancellationToken cancellationToken)
+    /// <summary>Records the wait; true when the route starts waiting now (it was not Pending before).</summary>
+    public async ValueTask<bool> RecordAsync(GatewayPool pool, RouteRequest request, CancellationToken cancellationToken)
     {
         var (kind, key) = RoutingEngine.AffinityKeyOf(pool, request);
         var now = time.GetUtcNow();
@@ -24,12 +25,12 @@ internal sealed class PendingRoutes(IRouteStore routes, SessionTracker sessions,
             await routes.CreateAsync(
                 new RouteRecord(pool.Key, key, kind, request.Protocol, null, false, RoutePhase.Pending, now, now, 0),
                 cancellationToken).ConfigureAwait(false);
-            return;
+            return true;
         }
 
         if (!NeedsWrite(current, now))
         {
-            return;
+            return false;
         }
 
         var gate = sessions.LockOf(pool.Key, key);
@@ -39,6 +40,7 @@ internal sealed class PendingRoutes(IRouteStore routes, SessionTracker sessions,
             current = routes.Find(pool.Key, key);
             if (current is not null && NeedsWrite(current, now))
             {
+                var startsWaiting = current.Phase != RoutePhase.Pending;
                 var pending = current with
                 {
                     KeyKind = kind,
@@ -46,12 +48,15 @@ internal sealed class PendingRoutes(IRouteStore routes, SessionTracker sessions,
                     Host = null,
                     Pinned = false,
                     Phase = RoutePhase.Pending,
-                    BoundAt = now,
+                    BoundAt = startsWaiting ? now : current.BoundAt, // a refresh keeps when the wait began
                     LastSeen = now,
                     ActiveConnections = 0,
                 };
                 await routes.UpdateAsync(pending, cancellationToken).ConfigureAwait(false);
+                return startsWaiting;
             }
+
+            return false;
         }
         finally
         {

@@ -25,6 +25,28 @@ public sealed class PendingRoutesTests
     }
 
     [Fact]
+    public async Task RouteQueue_WaitingRoutes_InArrivalOrderAndRefreshKeepsWhenTheWaitBegan()
+    {
+        using var harness = new RouterHarness(Pool(hosts: 1, sessionsPerHost: 1, whenFull: WhenFull.Queue));
+        await harness.RouteAsync(Request("alice"));
+        await harness.RouteAsync(Request("carol"));
+        var carolSince = harness.Time.GetUtcNow();
+        harness.Time.Advance(TimeSpan.FromSeconds(5));
+        await harness.RouteAsync(Request("bob"));
+
+        // carol re-asks past the refresh interval: her route is rewritten, her place and start time are not.
+        harness.Time.Advance(PendingRoutes.RefreshInterval);
+        Assert.Equal(RoutingResult.Queued, (await harness.RouteAsync(Request("carol"))).Result);
+
+        var queue = RouteQueue.Of(harness.Store.List(Key));
+        Assert.Equal(["carol", "bob"], queue.Select(r => r.Key));
+        Assert.Equal(carolSince, queue[0].BoundAt);
+        Assert.Equal(harness.Time.GetUtcNow(), queue[0].LastSeen);
+        Assert.Equal((1, 2, 0), (RouteQueue.PositionOf(harness.Store.List(Key), "carol"),
+            RouteQueue.PositionOf(harness.Store.List(Key), "bob"), RouteQueue.PositionOf(harness.Store.List(Key), "alice")));
+    }
+
+    [Fact]
     public async Task SweepAsync_PendingNotRefreshed_Deleted()
     {
         using var harness = new RouterHarness(Pool(hosts: 1, sessionsPerHost: 1, whenFull: WhenFull.Queue));
