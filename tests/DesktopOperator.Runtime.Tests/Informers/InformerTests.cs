@@ -88,7 +88,10 @@ public sealed class InformerTests
 
         // The clock does not move: a relist that waited for a backoff timer would never come.
         await Eventually.WaitAsync(() => _client.ListCalls == 2 && _client.OpenWatches == 1, "a relist and a new watch");
-        Assert.Contains("Update a 1->1", running.Handler.Log);
+
+        // Handlers are notified after the store is replaced, on their own loop: wait for the relist's notification.
+        await Eventually.WaitAsync(() => running.Handler.Log.Contains("Update a 1->1"), "the relist's update notification");
+        Assert.Equal(2, _client.ListCalls);
     }
 
     [Fact]
