@@ -20,6 +20,9 @@ public static class RepositoryPaths
 
     public static string PathOf(params string[] parts) => Path.Combine([Root, .. parts]);
 
+    /// <summary>The generated CRD files in <c>crds/</c>, in a stable order.</summary>
+    public static IEnumerable<string> CrdFiles() => Directory.GetFiles(PathOf("crds"), "*.yaml").Order(StringComparer.Ordinal);
+
     /// <summary>The build configuration of the running tests (Release or Debug), for commands that use the same build.</summary>
     public static string Configuration =>
         AppContext.BaseDirectory.Contains("/bin/Release/", StringComparison.Ordinal) ? "Release" : "Debug";

@@ -1,3 +1,4 @@
+using DesktopOperator.Testing;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using DesktopOperator.Api.Yaml;
@@ -7,7 +8,7 @@ namespace DesktopOperator.Api.Tests.Chart;
 
 public sealed class ChartTests
 {
-    private static readonly string ChartDir = Repository.PathOf("charts", "desktop-operator");
+    private static readonly string ChartDir = RepositoryPaths.PathOf("charts", "desktop-operator");
 
     [HelmFact]
     public async Task HelmLint_Chart_Passes()
@@ -45,7 +46,7 @@ public sealed class ChartTests
         Assert.True(exitCode == 0, output);
 
         var rendered = ResourceYaml.ReadDocuments(output, "helm template").Select(d => d.Json).ToList();
-        var committed = Directory.GetFiles(Repository.PathOf("crds"), "*.yaml").Order(StringComparer.Ordinal)
+        var committed = Directory.GetFiles(RepositoryPaths.PathOf("crds"), "*.yaml").Order(StringComparer.Ordinal)
             .Select(f => ResourceYaml.ReadDocuments(File.ReadAllText(f), f).Single().Json)
             .ToList();
 

@@ -1,3 +1,4 @@
+using DesktopOperator.Testing;
 using DesktopOperator.Api.Crds;
 using DesktopOperator.Api.Tests.Support;
 using YamlDotNet.RepresentationModel;
@@ -26,12 +27,12 @@ public sealed class CrdGeneratorTests
     {
         foreach (var file in CrdGenerator.GenerateCrds())
         {
-            AssertSameAsCommitted(Repository.PathOf("crds", file.RelativePath), file.Content);
+            AssertSameAsCommitted(RepositoryPaths.PathOf("crds", file.RelativePath), file.Content);
         }
 
         Assert.Equal(
             CrdGenerator.GenerateCrds().Select(f => f.RelativePath).Order(),
-            Directory.GetFiles(Repository.PathOf("crds"), "*.yaml").Select(Path.GetFileName).Order());
+            Directory.GetFiles(RepositoryPaths.PathOf("crds"), "*.yaml").Select(Path.GetFileName).Order());
     }
 
     [Fact]
@@ -39,7 +40,7 @@ public sealed class CrdGeneratorTests
     {
         foreach (var file in CrdGenerator.GenerateChartTemplates())
         {
-            AssertSameAsCommitted(Repository.PathOf("charts", "desktop-operator", file.RelativePath), file.Content);
+            AssertSameAsCommitted(RepositoryPaths.PathOf("charts", "desktop-operator", file.RelativePath), file.Content);
         }
     }
 
@@ -286,7 +287,7 @@ public sealed class CrdGeneratorTests
         var committed = File.Exists(path) ? File.ReadAllText(path) : null;
         Assert.True(
             committed == generated,
-            $"{Path.GetRelativePath(Repository.Root, path)} differs from what the API types generate. Regenerate with:\n" +
+            $"{Path.GetRelativePath(RepositoryPaths.Root, path)} differs from what the API types generate. Regenerate with:\n" +
             $"  {CrdGenerator.RegenerateCommand}\nand commit the result.");
     }
 }

@@ -1,3 +1,4 @@
+using DesktopOperator.Testing;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -21,7 +22,7 @@ public sealed class CrdInstallTests
     public static TheoryData<string> CrdFiles()
     {
         var data = new TheoryData<string>();
-        foreach (var file in Directory.GetFiles(Repository.PathOf("crds"), "*.yaml").Order(StringComparer.Ordinal))
+        foreach (var file in Directory.GetFiles(RepositoryPaths.PathOf("crds"), "*.yaml").Order(StringComparer.Ordinal))
         {
             data.Add(Path.GetFileName(file));
         }
@@ -33,7 +34,7 @@ public sealed class CrdInstallTests
     [MemberData(nameof(CrdFiles))]
     public async Task CrdFile_Created_IsEstablished(string file)
     {
-        var crd = ResourceYaml.ReadDocuments(File.ReadAllText(Repository.PathOf("crds", file)), file).Single().Json!.AsObject();
+        var crd = ResourceYaml.ReadDocuments(File.ReadAllText(RepositoryPaths.PathOf("crds", file)), file).Single().Json!.AsObject();
         await using var server = new TestApiServer();
         await server.StartAsync();
         using var http = server.CreateClient("kubectl/v1.24.0");
@@ -47,7 +48,7 @@ public sealed class CrdInstallTests
     [HelmFact]
     public async Task ChartCrds_ServerSideAppliedAsHelmDoes_AreEstablished()
     {
-        var (exitCode, output) = await Helm.RunAsync("template", "desktop-operator", Repository.PathOf("charts", "desktop-operator"), "--kube-version", "1.24.0");
+        var (exitCode, output) = await Helm.RunAsync("template", "desktop-operator", RepositoryPaths.PathOf("charts", "desktop-operator"), "--kube-version", "1.24.0");
         Assert.True(exitCode == 0, output);
         var documents = ResourceYaml.ReadDocuments(output, "helm template").Select(d => d.Json!.AsObject()).ToList();
         Assert.Equal(2, documents.Count(d => d["kind"]?.GetValue<string>() == "CustomResourceDefinition"));
@@ -68,7 +69,7 @@ public sealed class CrdInstallTests
     [Fact]
     public async Task Crd_ServerSideAppliedWithAFieldPath_IsRefusedLikeHelmSeesIt()
     {
-        var crd = ResourceYaml.ReadDocuments(File.ReadAllText(Repository.PathOf("crds", "desktop-operator.io_desktoppools.yaml")), "pools").Single().Json!.AsObject();
+        var crd = ResourceYaml.ReadDocuments(File.ReadAllText(RepositoryPaths.PathOf("crds", "desktop-operator.io_desktoppools.yaml")), "pools").Single().Json!.AsObject();
         var spec = crd["spec"]!["versions"]![0]!["schema"]!["openAPIV3Schema"]!["properties"]!["spec"]!;
         spec["x-kubernetes-validations"]![0]!["fieldPath"] = ".template";
         await using var server = new TestApiServer();

@@ -1,3 +1,4 @@
+using DesktopOperator.Testing;
 using DesktopOperator.Api.Tests.Support;
 
 namespace DesktopOperator.Api.Tests.Crds;
@@ -20,9 +21,9 @@ public sealed class CrdsCommandTests : IDisposable
         Assert.True(exitCode == 0, log);
         foreach (var name in new[] { "desktop-operator.io_desktoppools.yaml", "desktop-operator.io_sessionroutes.yaml" })
         {
-            Assert.Equal(File.ReadAllBytes(Repository.PathOf("crds", name)), File.ReadAllBytes(Path.Combine(output, name)));
+            Assert.Equal(File.ReadAllBytes(RepositoryPaths.PathOf("crds", name)), File.ReadAllBytes(Path.Combine(output, name)));
             Assert.Equal(
-                File.ReadAllBytes(Repository.PathOf("charts", "desktop-operator", "templates", "crd-" + name)),
+                File.ReadAllBytes(RepositoryPaths.PathOf("charts", "desktop-operator", "templates", "crd-" + name)),
                 File.ReadAllBytes(Path.Combine(chart, "templates", "crd-" + name)));
         }
 

@@ -1,3 +1,4 @@
+using DesktopOperator.Testing;
 using DesktopOperator.Api.Tests.Support;
 using DesktopOperator.Api.V1Alpha1;
 using DesktopOperator.Api.Validation;
@@ -10,7 +11,7 @@ public sealed class SampleTests
     public static TheoryData<string> SampleFiles()
     {
         var data = new TheoryData<string>();
-        foreach (var file in Directory.GetFiles(Repository.PathOf("config", "samples"), "*.yaml").Order(StringComparer.Ordinal))
+        foreach (var file in Directory.GetFiles(RepositoryPaths.PathOf("config", "samples"), "*.yaml").Order(StringComparer.Ordinal))
         {
             data.Add(Path.GetFileName(file));
         }
@@ -22,7 +23,7 @@ public sealed class SampleTests
     [MemberData(nameof(SampleFiles))]
     public void Sample_Loads_AndPassesTheCSharpRules(string file)
     {
-        var objects = ResourceYaml.LoadAll(File.ReadAllText(Repository.PathOf("config", "samples", file)), file);
+        var objects = ResourceYaml.LoadAll(File.ReadAllText(RepositoryPaths.PathOf("config", "samples", file)), file);
 
         Assert.NotEmpty(objects);
         foreach (var item in objects)
@@ -56,7 +57,7 @@ public sealed class SampleTests
     }
 
     private static IEnumerable<T> Load<T>() =>
-        Directory.GetFiles(Repository.PathOf("config", "samples"), "*.yaml")
+        Directory.GetFiles(RepositoryPaths.PathOf("config", "samples"), "*.yaml")
             .SelectMany(f => ResourceYaml.LoadAll(File.ReadAllText(f), Path.GetFileName(f)))
             .OfType<T>();
 }

@@ -1,3 +1,4 @@
+using DesktopOperator.Testing;
 namespace DesktopOperator.Api.Tests.Support;
 
 /// <summary>Runs the <c>helm</c> binary from PATH or <c>&lt;repo&gt;/.tools/bin</c> (what <c>.ci/install-tools</c> installs).</summary>
@@ -34,7 +35,7 @@ internal static class Helm
         var candidates = (Environment.GetEnvironmentVariable("PATH") ?? "")
             .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
             .Select(dir => Path.Combine(dir, "helm"))
-            .Append(Repository.PathOf(".tools", "bin", "helm"));
+            .Append(RepositoryPaths.PathOf(".tools", "bin", "helm"));
         return candidates.FirstOrDefault(File.Exists);
     }
 }

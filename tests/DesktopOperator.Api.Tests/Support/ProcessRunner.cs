@@ -1,3 +1,4 @@
+using DesktopOperator.Testing;
 using System.Diagnostics;
 
 namespace DesktopOperator.Api.Tests.Support;
@@ -12,7 +13,7 @@ internal static class ProcessRunner
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            WorkingDirectory = Repository.Root,
+            WorkingDirectory = RepositoryPaths.Root,
         };
         foreach (var argument in arguments)
         {

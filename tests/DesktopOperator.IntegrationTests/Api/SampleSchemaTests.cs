@@ -1,3 +1,4 @@
+using DesktopOperator.Testing;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
@@ -18,11 +19,11 @@ public sealed class SampleSchemaTests
     public static TheoryData<string> Samples()
     {
         var data = new TheoryData<string>();
-        foreach (var file in Directory.GetFiles(Repository.Path("config", "samples"), "*.yaml")
-            .Concat(Directory.GetFiles(Repository.Path("config", "standalone", "pools"), "*.yaml"))
+        foreach (var file in Directory.GetFiles(RepositoryPaths.PathOf("config", "samples"), "*.yaml")
+            .Concat(Directory.GetFiles(RepositoryPaths.PathOf("config", "standalone", "pools"), "*.yaml"))
             .Order(StringComparer.Ordinal))
         {
-            data.Add(Path.GetRelativePath(Repository.Root, file));
+            data.Add(Path.GetRelativePath(RepositoryPaths.Root, file));
         }
 
         return data;
@@ -32,7 +33,7 @@ public sealed class SampleSchemaTests
     [MemberData(nameof(Samples))]
     public void Sample_AgainstGeneratedSchema_IsValidAndHasNoUnknownFields(string relativePath)
     {
-        var text = File.ReadAllText(Repository.Path(relativePath));
+        var text = File.ReadAllText(RepositoryPaths.PathOf(relativePath));
         foreach (var doc in YamlToJson.ConvertAll(text).OfType<JsonObject>())
         {
             var schema = SchemaFor(doc["kind"]!.GetValue<string>());
@@ -55,7 +56,7 @@ public sealed class SampleSchemaTests
     {
         await using var server = await StartAsync();
         using var http = server.CreateClient();
-        foreach (var doc in YamlToJson.ConvertAll(File.ReadAllText(Repository.Path(relativePath))).OfType<JsonObject>())
+        foreach (var doc in YamlToJson.ConvertAll(File.ReadAllText(RepositoryPaths.PathOf(relativePath))).OfType<JsonObject>())
         {
             var expected = doc.DeepClone();
             StructuralSchemaValidator.ApplyDefaultsAndPrune(expected, SchemaFor(doc["kind"]!.GetValue<string>()));
@@ -73,7 +74,7 @@ public sealed class SampleSchemaTests
     [InlineData("""{"staticHosts":[{"name":"h1","address":"10.0.0.1"}]}""", "spec", "spec")]
     public async Task Pool_BreakingACelRule_Gets422OnTheFieldOurValidatorNames(string specPatch, string serverField, string ourField)
     {
-        var pool = YamlToJson.Convert(File.ReadAllText(Repository.Path("config", "samples", "desktoppool-rdp.yaml")))!.AsObject();
+        var pool = YamlToJson.Convert(File.ReadAllText(RepositoryPaths.PathOf("config", "samples", "desktoppool-rdp.yaml")))!.AsObject();
         pool["spec"] = Merge(pool["spec"]!.AsObject(), JsonNode.Parse(specPatch)!.AsObject());
         var ours = ResourceValidator.Validate(ResourceYaml.LoadAll(pool.ToJsonString(), "broken.json").Single());
         await using var server = await StartAsync();
@@ -105,7 +106,7 @@ public sealed class SampleSchemaTests
     {
         var options = new TestApiServerOptions();
         options.Namespaces.Add(Ns);
-        foreach (var crd in Repository.Crds())
+        foreach (var crd in RepositoryPaths.CrdFiles())
         {
             options.CrdFiles.Add(crd);
         }
@@ -123,7 +124,7 @@ public sealed class SampleSchemaTests
 
     private static JsonNode SchemaFor(string kind)
     {
-        foreach (var file in Repository.Crds())
+        foreach (var file in RepositoryPaths.CrdFiles())
         {
             var crd = YamlToJson.Convert(File.ReadAllText(file))!;
             if (crd["spec"]!["names"]!["kind"]!.GetValue<string>() == kind)

@@ -1,3 +1,4 @@
+using DesktopOperator.Testing;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
@@ -131,7 +132,7 @@ public sealed class CrdSchemaRuleTests
     }
 
     private static JsonObject PoolCrd() =>
-        YamlToJson.Convert(File.ReadAllText(Repository.Path("crds", "desktop-operator.io_desktoppools.yaml")))!.AsObject();
+        YamlToJson.Convert(File.ReadAllText(RepositoryPaths.PathOf("crds", "desktop-operator.io_desktoppools.yaml")))!.AsObject();
 
     private static JsonObject Root(JsonObject crd) => crd["spec"]!["versions"]![0]!["schema"]!["openAPIV3Schema"]!.AsObject();
 

@@ -1,3 +1,4 @@
+using DesktopOperator.Testing;
 using DesktopOperator.IntegrationTests.Conformance;
 using DesktopOperator.Kube.Client;
 using DesktopOperator.Kube.Config;
@@ -46,7 +47,7 @@ internal sealed class KubeCluster : IAsyncDisposable
 
         var options = new TestApiServerOptions { BookmarkInterval = TimeSpan.FromMilliseconds(300) };
         options.Namespaces.Add(ns);
-        foreach (var crd in Repository.Crds())
+        foreach (var crd in RepositoryPaths.CrdFiles())
         {
             options.CrdFiles.Add(crd);
         }

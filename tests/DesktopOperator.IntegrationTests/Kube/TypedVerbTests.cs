@@ -1,3 +1,4 @@
+using DesktopOperator.Testing;
 using DesktopOperator.Api.V1Alpha1;
 using DesktopOperator.Kube.Client;
 using k8s;
@@ -66,7 +67,7 @@ public sealed class TypedVerbTests
     public async Task DesktopPool_CreateFromSample_GetsDefaults()
     {
         await using var cluster = await KubeCluster.StartAsync();
-        var pool = DesktopOperator.Api.Yaml.ResourceYaml.Load<DesktopPool>(File.ReadAllText(Repository.Path("config", "samples", "desktoppool-rdp.yaml")), "desktoppool-rdp.yaml");
+        var pool = DesktopOperator.Api.Yaml.ResourceYaml.Load<DesktopPool>(File.ReadAllText(RepositoryPaths.PathOf("config", "samples", "desktoppool-rdp.yaml")), "desktoppool-rdp.yaml");
         pool.Metadata.NamespaceProperty = cluster.Namespace;
 
         var created = await cluster.Client.CreateAsync(pool, Ct);
