@@ -10,13 +10,22 @@ internal static class KubeHttpHandler
 {
     public static SocketsHttpHandler Create(KubeClientSettings config, ICredentialProvider credentials)
     {
-        var handler = new SocketsHttpHandler
-        {
-            ConnectTimeout = TimeSpan.FromSeconds(10),
-            PooledConnectionIdleTimeout = TimeSpan.FromSeconds(90),
-            UseCookies = false,
-            AllowAutoRedirect = false,
-        };
+        var handler = new SocketsHttpHandler();
+        Configure(handler, config, credentials);
+        return handler;
+    }
+
+    /// <summary>
+    /// Sets up <paramref name="handler"/> (ours, or the one KubernetesClient's <c>Kubernetes</c> creates, through
+    /// <c>FirstMessageHandlerSetup</c>): connection limits, trust in the configured CA with the server name checked,
+    /// and the client certificate.
+    /// </summary>
+    public static void Configure(SocketsHttpHandler handler, KubeClientSettings config, ICredentialProvider credentials)
+    {
+        handler.ConnectTimeout = TimeSpan.FromSeconds(10);
+        handler.PooledConnectionIdleTimeout = TimeSpan.FromSeconds(90);
+        handler.UseCookies = false;
+        handler.AllowAutoRedirect = false;
         if (config.SkipTlsVerify)
         {
 #pragma warning disable CA5359 // Accepting any certificate is exactly what kubeconfig insecure-skip-tls-verify asks for.
@@ -56,7 +65,5 @@ internal static class KubeHttpHandler
             // An exec plugin's certificate is known only after it ran (before the first request is sent).
             handler.SslOptions.LocalCertificateSelectionCallback = (_, _, _, _, _) => credentials.ClientCertificate!;
         }
-
-        return handler;
     }
 }

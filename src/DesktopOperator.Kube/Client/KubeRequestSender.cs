@@ -34,11 +34,28 @@ internal sealed partial class KubeRequestSender(
 {
     public async Task<HttpResponseMessage> SendAsync(Func<HttpRequestMessage> build, RequestKind kind, CancellationToken cancellationToken)
     {
+        var response = await SendWithRetriesAsync(build, ownsRequests: true, kind, throwOnFailure: true, cancellationToken).ConfigureAwait(false);
+        return response;
+    }
+
+    /// <summary>
+    /// The same retries and credential refresh for a request built by someone else (KubernetesClient's own
+    /// pipeline): the one message is sent again on a retry (its content must be buffered), and the final answer
+    /// is returned whatever its status, for the caller to turn into its own exception.
+    /// </summary>
+    public Task<HttpResponseMessage> SendOwnedByCallerAsync(HttpRequestMessage request, RequestKind kind, CancellationToken cancellationToken) =>
+        SendWithRetriesAsync(() => request, ownsRequests: false, kind, throwOnFailure: false, cancellationToken);
+
+    private async Task<HttpResponseMessage> SendWithRetriesAsync(
+        Func<HttpRequestMessage> build, bool ownsRequests, RequestKind kind, bool throwOnFailure, CancellationToken cancellationToken)
+    {
         var refreshedCredentials = false;
         for (var attempt = 1; ; attempt++)
         {
             var canRetry = attempt < policy.MaxAttempts;
-            using var request = build();
+            var built = build();
+            using var owned = ownsRequests ? built : null;
+            var request = built;
             await credentials.ApplyAsync(request, cancellationToken).ConfigureAwait(false);
             HttpResponseMessage response;
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -68,19 +85,35 @@ internal sealed partial class KubeRequestSender(
                 return response;
             }
 
-            using (response)
+            if (response.StatusCode == HttpStatusCode.Unauthorized && !refreshedCredentials && credentials.Invalidate())
             {
-                if (response.StatusCode == HttpStatusCode.Unauthorized && !refreshedCredentials && credentials.Invalidate())
+                response.Dispose();
+                refreshedCredentials = true;
+                attempt--;
+                LogCredentialsRefreshed(logger, request.Method, request.RequestUri);
+                continue;
+            }
+
+            var code = (int)response.StatusCode;
+            var retryable = code == 429 || (kind != RequestKind.Write && code >= 500);
+            if (!throwOnFailure)
+            {
+                // The caller reads the body of the final answer, so a retry is decided from the headers alone.
+                var headerWait = KubeApiErrors.RetryAfterFromHeaders(response.Headers.RetryAfter, time);
+                if (!canRetry || !retryable || headerWait > policy.MaxRetryAfter)
                 {
-                    refreshedCredentials = true;
-                    attempt--;
-                    LogCredentialsRefreshed(logger, request.Method, request.RequestUri);
-                    continue;
+                    return response;
                 }
 
+                var why = $"{code} {response.ReasonPhrase}";
+                response.Dispose();
+                await BackoffAsync(request, attempt, headerWait, why, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            using (response)
+            {
                 var error = await KubeApiErrors.FromResponseAsync(response, time, cancellationToken).ConfigureAwait(false);
-                var code = error.StatusCode;
-                var retryable = code == 429 || (kind != RequestKind.Write && code >= 500);
                 var retryAfter = (error as KubeTooManyRequestsException)?.RetryAfter
                     ?? KubeApiErrors.RetryAfterFromHeaders(response.Headers.RetryAfter, time);
                 if (!canRetry || !retryable || retryAfter > policy.MaxRetryAfter)
