@@ -18,28 +18,50 @@ public sealed partial class LeaderElector
         var work = _callbacks.OnStartedLeading is { } start
             ? Task.Run(() => start(leading.Token), CancellationToken.None)
             : Task.CompletedTask;
-        await RenewUntilLostAsync(deadline, leading).ConfigureAwait(false);
-        LogStoppedLeading(_logger, _options.Identity, cancellationToken.IsCancellationRequested ? "shutdown" : "lease lost");
 
+        // A leader whose work failed is not doing its job: stop renewing at once (controller-runtime's manager
+        // stops too), instead of holding the Lease while nothing runs.
+        using var stopOnFault = work.ContinueWith(
+            static (_, state) => CancelQuietly((CancellationTokenSource)state!),
+            leading,
+            CancellationToken.None,
+            TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+        await RenewUntilLostAsync(deadline, leading).ConfigureAwait(false);
+
+        var failure = await WorkFailureAsync(work, leading).ConfigureAwait(false);
+        LogStoppedLeading(_logger, _options.Identity, failure is not null ? "its work failed" : cancellationToken.IsCancellationRequested ? "shutdown" : "lease lost");
+        _callbacks.OnStoppedLeading?.Invoke();
+        if (failure is not null || (cancellationToken.IsCancellationRequested && _options.ReleaseOnCancel))
+        {
+            await ReleaseAsync().ConfigureAwait(false);
+        }
+
+        if (failure is not null)
+        {
+            throw LeaderWorkFailedException.For(_options.Identity, failure);
+        }
+    }
+
+    /// <summary>The exception the leader's work ended with; null when it ended because leadership ended, or cleanly.</summary>
+    private async Task<Exception?> WorkFailureAsync(Task work, CancellationTokenSource leading)
+    {
         try
         {
             await work.ConfigureAwait(false);
+            return null;
         }
-        catch (OperationCanceledException) when (leading.IsCancellationRequested)
+        catch (OperationCanceledException) when (leading.IsCancellationRequested && !work.IsFaulted)
         {
             // The leader's work ended because leadership ended: expected.
+            return null;
         }
-#pragma warning disable CA1031 // The leader's work failing must not stop the election loop; it is logged.
+#pragma warning disable CA1031 // Any failure of the leader's work ends leadership; it is logged and rethrown wrapped.
         catch (Exception e)
 #pragma warning restore CA1031
         {
             LogWorkFailed(_logger, _options.Identity, e);
-        }
-
-        _callbacks.OnStoppedLeading?.Invoke();
-        if (cancellationToken.IsCancellationRequested && _options.ReleaseOnCancel)
-        {
-            await ReleaseAsync().ConfigureAwait(false);
+            return e;
         }
     }
 
