@@ -127,7 +127,7 @@ public sealed partial class LeaderElector
             _observed = await WriteSpecAsync(_observed, released, timeout.Token).ConfigureAwait(false);
             LogReleased(_logger, _options.Identity, _options.LeaseName);
         }
-        catch (Exception e) when (e is KubeApiException or HttpRequestException or OperationCanceledException)
+        catch (Exception e) when (LeaseVerbs.IsAttemptFailure(e) || e is OperationCanceledException)
         {
             LogReleaseFailed(_logger, _options.Identity, e);
         }

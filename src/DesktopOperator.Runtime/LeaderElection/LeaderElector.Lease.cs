@@ -17,14 +17,10 @@ public sealed partial class LeaderElector
         var now = _time.GetUtcNow();
         try
         {
-            V1Lease lease;
-            try
+            var lease = await _leases.ReadAsync(cancellationToken).ConfigureAwait(false);
+            if (lease is null)
             {
-                lease = await _client.GetAsync<V1Lease>(_options.LeaseName, _options.Namespace, cancellationToken).ConfigureAwait(false);
-            }
-            catch (KubeApiException e) when (e.StatusCode == 404)
-            {
-                var created = await _client.CreateAsync(NewLease(now), cancellationToken).ConfigureAwait(false);
+                var created = await _leases.CreateAsync(NewLease(now), cancellationToken).ConfigureAwait(false);
                 Observe(created);
                 return true;
             }
@@ -57,7 +53,7 @@ public sealed partial class LeaderElector
         {
             return false;
         }
-        catch (Exception e) when (e is KubeApiException or HttpRequestException or IOException or TimeoutException)
+        catch (Exception e) when (LeaseVerbs.IsAttemptFailure(e))
         {
             LogAttemptFailed(_logger, _options.Identity, e.Message);
             return false;
@@ -91,8 +87,7 @@ public sealed partial class LeaderElector
             ["metadata"] = new JsonObject { ["resourceVersion"] = read.Metadata.ResourceVersion },
             ["spec"] = JsonSerializer.SerializeToNode(spec, KubeJson.Options),
         };
-        return _client.PatchAsync<V1Lease>(
-            _options.LeaseName, _options.Namespace, new V1Patch(patch.ToJsonString(), V1Patch.PatchType.MergePatch), null, null, cancellationToken);
+        return _leases.MergePatchAsync(patch.ToJsonString(), cancellationToken);
     }
 
     /// <summary>Remembers the Lease; the local observation time restarts only when it changed (new resourceVersion).</summary>

@@ -8,7 +8,7 @@ namespace DesktopOperator.Runtime.LeaderElection;
 
 /// <summary>
 /// Leader election on a <c>coordination.k8s.io/v1</c> Lease (client-go's LeaderElector + LeaseLock).
-/// Every write is a PUT carrying the Lease's resourceVersion, so of two candidates racing for an expired lease
+/// Every write is a merge patch carrying the Lease's resourceVersion, so of two candidates racing for an expired lease
 /// exactly one succeeds (the other gets 409). Expiry is judged on the local clock from when this replica last saw
 /// the Lease change, never from renewTime, so clock skew between replicas does not matter.
 /// The leader's token is cancelled by a timer at (start of the last successful renewal + RenewDeadline); a
@@ -17,7 +17,7 @@ namespace DesktopOperator.Runtime.LeaderElection;
 /// </summary>
 public sealed partial class LeaderElector
 {
-    private readonly IKubernetesClient _client;
+    private readonly LeaseVerbs _leases;
     private readonly LeaderElectionOptions _options;
     private readonly LeaderCallbacks _callbacks;
     private readonly TimeProvider _time;
@@ -28,11 +28,23 @@ public sealed partial class LeaderElector
     private string? _observedHolder;
     private volatile bool _isLeader;
 
+    /// <summary>On KubernetesClient's typed Lease verbs (<c>CoordinationV1</c>).</summary>
+    public LeaderElector(IKubernetes kubernetes, LeaderElectionOptions options, LeaderCallbacks callbacks, TimeProvider? time = null, Random? random = null, ILogger? logger = null)
+        : this(new PackageLeaseVerbs(kubernetes, options?.Namespace ?? "", options?.LeaseName ?? ""), options, callbacks, time, random, logger)
+    {
+    }
+
+    /// <summary>On our <see cref="IKubernetesClient"/>.</summary>
     public LeaderElector(IKubernetesClient client, LeaderElectionOptions options, LeaderCallbacks callbacks, TimeProvider? time = null, Random? random = null, ILogger? logger = null)
+        : this(new ClientLeaseVerbs(client, options?.Namespace ?? "", options?.LeaseName ?? ""), options, callbacks, time, random, logger)
+    {
+    }
+
+    private LeaderElector(LeaseVerbs leases, LeaderElectionOptions? options, LeaderCallbacks callbacks, TimeProvider? time, Random? random, ILogger? logger)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        _client = client;
+        _leases = leases;
         _options = options;
         _callbacks = callbacks;
         _time = time ?? TimeProvider.System;

@@ -47,7 +47,9 @@ public sealed class LeaderWorkFailureTests : IAsyncLifetime
     {
         await using var history = new LeaseHistory(NewClient(), "default", Lease);
         var crash = new TaskCompletionSource();
-        var a = new LeaderElector(NewClient(), Settings with { Identity = "a" }, new LeaderCallbacks
+        // a on the package's typed Lease verbs, b on our client: both write the same Lease the same way.
+        using var kubernetes = KubernetesFactory.Create(new KubeClientSettings { Host = _server.BaseAddress });
+        var a = new LeaderElector(kubernetes, Settings with { Identity = "a" }, new LeaderCallbacks
         {
             OnStartedLeading = async ct =>
             {
