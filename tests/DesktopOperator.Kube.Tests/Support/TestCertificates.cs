@@ -53,6 +53,17 @@ internal sealed class TestCertificates : IDisposable
         return new TestCertificates(ca, server, ecClient, rsaClient);
     }
 
+    /// <summary>A server certificate issued by this CA for <paramref name="dnsName"/> only (not for 127.0.0.1).</summary>
+    public X509Certificate2 IssueServerFor(string dnsName)
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = Leaf("CN=" + dnsName, key, "1.3.6.1.5.5.7.3.1");
+        var san = new SubjectAlternativeNameBuilder();
+        san.AddDnsName(dnsName);
+        request.CertificateExtensions.Add(san.Build());
+        return Issue(request, Ca, key, DateTimeOffset.UtcNow, 9);
+    }
+
     public static string KeyPem(X509Certificate2 certificate) =>
         certificate.GetECDsaPrivateKey() is { } ec ? ec.ExportECPrivateKeyPem() : certificate.GetRSAPrivateKey()!.ExportRSAPrivateKeyPem();
 
