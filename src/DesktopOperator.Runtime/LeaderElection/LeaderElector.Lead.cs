@@ -113,18 +113,26 @@ public sealed partial class LeaderElector
 
         // Shutting down: the caller's token is cancelled, so bound the release by the renew deadline instead.
         using var timeout = new CancellationTokenSource(_options.RenewDeadline, _time);
-        var now = _time.GetUtcNow();
-        var released = new V1LeaseSpec
-        {
-            HolderIdentity = "",
-            LeaseDurationSeconds = 1,
-            AcquireTime = now.UtcDateTime,
-            RenewTime = now.UtcDateTime,
-            LeaseTransitions = _observed.Spec.LeaseTransitions,
-        };
         try
         {
-            _observed = await WriteSpecAsync(_observed, released, timeout.Token).ConfigureAwait(false);
+            // A renewal cut short by the shutdown may still have been applied (a newer resourceVersion than the one
+            // observed): release the Lease as it is now, if it is still ours.
+            var current = await _leases.ReadAsync(timeout.Token).ConfigureAwait(false);
+            if (current?.Spec?.HolderIdentity != _options.Identity)
+            {
+                return;
+            }
+
+            var now = _time.GetUtcNow();
+            var released = new V1LeaseSpec
+            {
+                HolderIdentity = "",
+                LeaseDurationSeconds = 1,
+                AcquireTime = now.UtcDateTime,
+                RenewTime = now.UtcDateTime,
+                LeaseTransitions = current.Spec.LeaseTransitions,
+            };
+            _observed = await WriteSpecAsync(current, released, timeout.Token).ConfigureAwait(false);
             LogReleased(_logger, _options.Identity, _options.LeaseName);
         }
         catch (Exception e) when (LeaseVerbs.IsAttemptFailure(e) || e is OperationCanceledException)
