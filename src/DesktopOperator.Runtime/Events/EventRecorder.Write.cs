@@ -17,21 +17,18 @@ public sealed partial class EventRecorder
                 ["count"] = seen.Count + 1,
                 ["lastTimestamp"] = FormatTime(pending.At),
             };
-            try
+            if (await _events.TryMergePatchAsync(seen.EventName, seen.EventNamespace, patch.ToJsonString(), cancellationToken).ConfigureAwait(false))
             {
-                await _client.PatchAsync<Corev1Event>(seen.EventName, seen.EventNamespace, new V1Patch(patch.ToJsonString(), V1Patch.PatchType.MergePatch), null, null, cancellationToken).ConfigureAwait(false);
                 seen.Count++;
                 seen.LastSeen = pending.At;
                 return;
             }
-            catch (KubeApiException e) when (e.StatusCode == 404)
-            {
-                // The server's event TTL removed it: start a new one below.
-                _seen.Remove(key);
-            }
+
+            // The server's event TTL removed it: start a new one below.
+            _seen.Remove(key);
         }
 
-        var created = await _client.CreateAsync(NewEvent(pending), cancellationToken).ConfigureAwait(false);
+        var created = await _events.CreateAsync(NewEvent(pending), cancellationToken).ConfigureAwait(false);
         Remember(key, new Seen(created.Metadata.Name!, created.Metadata.NamespaceProperty!, 1, pending.At));
     }
 

@@ -22,7 +22,7 @@ public sealed partial class EventRecorder : IEventRecorder
     private static readonly Counter<long> DroppedInstrument =
         RuntimeMeter.Meter.CreateCounter<long>("event_recorder_dropped_total", description: "Events dropped because the recorder's buffer was full or the write failed");
 
-    private readonly IKubernetesClient _client;
+    private readonly EventVerbs _events;
     private readonly EventRecorderOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -31,10 +31,22 @@ public sealed partial class EventRecorder : IEventRecorder
     private long _lastNanos;
     private long _dropped;
 
+    /// <summary>On KubernetesClient's typed verbs (<c>CoreV1</c> Events).</summary>
+    public EventRecorder(IKubernetes kubernetes, EventRecorderOptions options, TimeProvider? time = null, ILogger? logger = null)
+        : this(new PackageEventVerbs(kubernetes), options, time, logger)
+    {
+    }
+
+    /// <summary>On our <see cref="IKubernetesClient"/>.</summary>
     public EventRecorder(IKubernetesClient client, EventRecorderOptions options, TimeProvider? time = null, ILogger? logger = null)
+        : this(new ClientEventVerbs(client), options, time, logger)
+    {
+    }
+
+    private EventRecorder(EventVerbs events, EventRecorderOptions options, TimeProvider? time, ILogger? logger)
     {
         ArgumentNullException.ThrowIfNull(options);
-        _client = client;
+        _events = events;
         _options = options;
         _time = time ?? TimeProvider.System;
         _logger = logger ?? NullLogger.Instance;
@@ -77,7 +89,7 @@ public sealed partial class EventRecorder : IEventRecorder
                 {
                     await WriteAsync(pending, cancellationToken).ConfigureAwait(false);
                 }
-                catch (Exception e) when (e is KubeApiException or HttpRequestException or IOException)
+                catch (Exception e) when (EventVerbs.IsWriteFailure(e))
                 {
                     CountDrop();
                     LogWriteFailed(_logger, pending.Reason, pending.Regarding.Name, e);
