@@ -7,11 +7,13 @@ using DesktopOperator.Benchmarks.Runtime;
 //   dotnet run -c Release --project tests/DesktopOperator.Benchmarks -- --filter '*'
 //   dotnet run -c Release --project tests/DesktopOperator.Benchmarks -- proxy --baseline haproxy --candidate gateway
 //   dotnet run -c Release --project tests/DesktopOperator.Benchmarks -- informer-http [pods] [runs] [--strip-managed-fields]
+//   dotnet run -c Release --project tests/DesktopOperator.Benchmarks -- watch-decode [events] [runs]
 return args switch
 {
     ["proxy", .. var rest] => await ProxyBenchmarkCommand.RunAsync(rest),
     ["proxy-backend", .. var addresses] => await BackendProcess.RunAsync(addresses),
     ["informer-http", .. var rest] => await InformerHttpSyncCommand.RunAsync(rest),
+    ["watch-decode", .. var rest] => await WatchDecodeCommand.RunAsync(rest),
     _ => Run(args),
 };
 
