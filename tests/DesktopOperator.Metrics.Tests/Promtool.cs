@@ -1,16 +1,14 @@
 using System.Diagnostics;
+using DesktopOperator.Testing.Processes;
 
 namespace DesktopOperator.Metrics.Tests;
 
 /// <summary>Runs <c>promtool check metrics</c> on a text; the process is killed by PID if it outlives the timeout.</summary>
 internal static class Promtool
 {
-    public static string? Path { get; } = Find();
-
     public static async Task<(int ExitCode, string Output)> CheckMetricsAsync(string text, TimeSpan timeout)
     {
-        Assert.True(Path is not null, "promtool not found on PATH (Debian package 'prometheus').");
-        var start = new ProcessStartInfo(Path!, ["check", "metrics"])
+        var start = new ProcessStartInfo(ExternalTools.Require("promtool"), ["check", "metrics"])
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
@@ -35,19 +33,5 @@ internal static class Promtool
                 process.Kill(entireProcessTree: true);
             }
         }
-    }
-
-    private static string? Find()
-    {
-        foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(':', StringSplitOptions.RemoveEmptyEntries).Append("/usr/bin"))
-        {
-            var candidate = System.IO.Path.Combine(dir, "promtool");
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        return null;
     }
 }

@@ -1,10 +1,11 @@
 using System.Diagnostics.Metrics;
+using DesktopOperator.Testing.Processes;
 
 namespace DesktopOperator.Metrics.Tests;
 
 public sealed class PromtoolCheckTests
 {
-    [PromtoolFact]
+    [ToolFact("promtool")]
     public async Task CheckMetrics_RealisticOutputWithEveryType_NoErrorsOrLintWarnings()
     {
         using var scope = new MeterScope(maxSeries: 3);
@@ -42,7 +43,7 @@ public sealed class PromtoolCheckTests
     }
 
     // Proves the check above can fail: promtool does lint what we feed it.
-    [PromtoolFact]
+    [ToolFact("promtool")]
     public async Task CheckMetrics_CounterWithoutTotalSuffix_Reported()
     {
         var (exitCode, output) = await Promtool.CheckMetricsAsync("# HELP d x\n# TYPE d counter\nd 1\n", TimeSpan.FromSeconds(30));

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using DesktopOperator.Api.Yaml;
 using DesktopOperator.Api.Tests.Support;
+using DesktopOperator.Testing.Processes;
 
 namespace DesktopOperator.Api.Tests.Chart;
 
@@ -10,14 +11,14 @@ public sealed class ChartTests
 {
     private static readonly string ChartDir = RepositoryPaths.PathOf("charts", "desktop-operator");
 
-    [HelmFact]
+    [ToolFact("helm")]
     public async Task HelmLint_Chart_Passes()
     {
         var (exitCode, output) = await Helm.RunAsync("lint", ChartDir, "--strict");
         Assert.True(exitCode == 0, output);
     }
 
-    [HelmFact]
+    [ToolFact("helm")]
     public async Task HelmTemplate_Defaults_RendersBothCrdsWithKeep()
     {
         var (exitCode, output) = await Helm.RunAsync("template", "desktop-operator", ChartDir);
@@ -29,7 +30,7 @@ public sealed class ChartTests
         Assert.Equal(2, Count(output, "helm.sh/resource-policy: keep"));
     }
 
-    [HelmFact]
+    [ToolFact("helm")]
     public async Task HelmTemplate_KeepOff_OmitsTheAnnotation()
     {
         var (exitCode, output) = await Helm.RunAsync("template", "desktop-operator", ChartDir, "--set", "crds.keep=false");
@@ -39,7 +40,7 @@ public sealed class ChartTests
         Assert.DoesNotContain("resource-policy", output, StringComparison.Ordinal);
     }
 
-    [HelmFact]
+    [ToolFact("helm")]
     public async Task HelmTemplate_KeepOff_RendersExactlyTheCrdsOfTheCrdsFolder()
     {
         var (exitCode, output) = await Helm.RunAsync("template", "desktop-operator", ChartDir, "--set", "crds.keep=false");
@@ -57,7 +58,7 @@ public sealed class ChartTests
         }
     }
 
-    [HelmFact]
+    [ToolFact("helm")]
     public async Task HelmTemplate_CrdsDisabled_RendersNoCrd()
     {
         var (exitCode, output) = await Helm.RunAsync("template", "desktop-operator", ChartDir, "--set", "crds.enabled=false");
@@ -66,7 +67,7 @@ public sealed class ChartTests
         Assert.DoesNotContain("CustomResourceDefinition", output, StringComparison.Ordinal);
     }
 
-    [HelmFact]
+    [ToolFact("helm")]
     public async Task HelmTemplate_UnknownValue_IsRejectedBySchema()
     {
         var (exitCode, output) = await Helm.RunAsync("template", "desktop-operator", ChartDir, "--set", "crds.enable=false");

@@ -7,6 +7,7 @@ using System.Text.Json.Nodes;
 using DesktopOperator.Api.Tests.Support;
 using DesktopOperator.Api.Yaml;
 using DesktopOperator.Testing.ApiServer;
+using DesktopOperator.Testing.Processes;
 
 namespace DesktopOperator.Api.Tests.Crds;
 
@@ -45,7 +46,7 @@ public sealed class CrdInstallTests
         await AssertEstablishedAsync(http, crd["metadata"]!["name"]!.GetValue<string>());
     }
 
-    [HelmFact]
+    [ToolFact("helm")]
     public async Task ChartCrds_ServerSideAppliedAsHelmDoes_AreEstablished()
     {
         var (exitCode, output) = await Helm.RunAsync("template", "desktop-operator", RepositoryPaths.PathOf("charts", "desktop-operator"), "--kube-version", "1.24.0");

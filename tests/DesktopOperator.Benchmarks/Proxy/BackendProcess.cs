@@ -3,6 +3,7 @@ using System.Net;
 using System.Reflection;
 using DesktopOperator.Testing.Desktops;
 using DesktopOperator.Testing.Processes;
+using DesktopOperator.Testing.Waiting;
 
 namespace DesktopOperator.Benchmarks.Proxy;
 
@@ -38,7 +39,7 @@ internal sealed class BackendProcess : IAsyncDisposable
         arguments.AddRange(addresses.Select(a => a.ToString()));
         var process = ChildProcess.Start("backend", self, arguments, HostLogs.CreateDirectory("bench-backend"));
         var port = 0;
-        var ready = await WaitFor.ConditionAsync(
+        var ready = await Eventually.HoldsAsync(
             () => process.HasExited || TryReadPort(process, out port), TimeSpan.FromSeconds(30), cancellationToken);
         if (!ready || process.HasExited)
         {

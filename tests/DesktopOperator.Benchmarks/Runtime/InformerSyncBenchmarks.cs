@@ -1,13 +1,13 @@
 using BenchmarkDotNet.Attributes;
 using DesktopOperator.Runtime.Informers;
-using DesktopOperator.Testing.Fakes;
+using DesktopOperator.Testing.ApiServer;
 
 namespace DesktopOperator.Benchmarks.Runtime;
 
 /// <summary>
-/// Initial sync (paged LIST of 500 → store → handlers → HasSynced) of 10,000 pods: from the in-memory fake, which
-/// serialises each object to JSON and back as a real client would decode it, and from prebuilt pages (the
-/// informer's own cost: paging, store, three indexes, dispatch). The retained size of the synced
+/// Initial sync (paged LIST of 500 → store → handlers → HasSynced) of 10,000 pods: from the test API server over
+/// loopback HTTP with the product's client (the server's encoding, in the same process, is included), and from
+/// prebuilt pages (the informer's own cost: paging, store, three indexes, dispatch). The retained size of the synced
 /// cache is printed once from GlobalSetup (lines starting "// retained").
 /// Run: dotnet run -c Release --project tests/DesktopOperator.Benchmarks -- --filter '*InformerSync*'
 /// </summary>
@@ -16,28 +16,37 @@ namespace DesktopOperator.Benchmarks.Runtime;
 public class InformerSyncBenchmarks
 {
     private const int Pods = 10_000;
-    private InMemoryKubernetesClient _client = null!;
+    private TestApi _api = null!;
     private PrebuiltListClient<BenchPod> _prebuilt = null!;
 
     [GlobalSetup]
     public void Setup()
     {
-        _client = new InMemoryKubernetesClient();
-        _prebuilt = new PrebuiltListClient<BenchPod>([.. Enumerable.Range(0, Pods).Select(BenchPod.Make)]);
-        for (var i = 0; i < Pods; i++)
+        _api = TestApi.StartAsync(o =>
         {
-            _client.CreateAsync(BenchPod.Make(i), CancellationToken.None).GetAwaiter().GetResult();
-        }
+            o.GarbageCollection = false;
+            o.NodeAndDisruptionControllers = false;
+            for (var ns = 0; ns < 10; ns++)
+            {
+                o.Namespaces.Add($"tenant-{ns}");
+            }
+        }).GetAwaiter().GetResult();
+        _prebuilt = new PrebuiltListClient<BenchPod>([.. Enumerable.Range(0, Pods).Select(BenchPod.Make)]);
+        Parallel.ForAsync(0, Pods, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, ct) => await _api.Client.CreateAsync(BenchPod.Make(i), ct))
+            .GetAwaiter().GetResult();
 
         var before = GC.GetTotalMemory(forceFullCollection: true);
-        var informer = SyncAsync(_client).GetAwaiter().GetResult();
+        var informer = SyncAsync(_api.Client).GetAwaiter().GetResult();
         var after = GC.GetTotalMemory(forceFullCollection: true);
         Console.WriteLine($"// retained by the synced {informer.Cache.Count}-pod informer (cache + indexes): {(after - before) / 1024.0 / 1024.0:F1} MiB, {(after - before) / Pods} bytes per pod");
         GC.KeepAlive(informer);
     }
 
-    [Benchmark(Description = "Initial sync of 10,000 pods from the fake (JSON decode included)")]
-    public async Task<int> InitialSyncFromFake() => (await SyncAsync(_client)).Cache.Count;
+    [GlobalCleanup]
+    public void Cleanup() => _api.DisposeAsync().AsTask().GetAwaiter().GetResult();
+
+    [Benchmark(Description = "Initial sync of 10,000 pods from the test API server over HTTP (JSON decode included)")]
+    public async Task<int> InitialSyncFromTestApiServer() => (await SyncAsync(_api.Client)).Cache.Count;
 
     [Benchmark(Description = "Initial sync of 10,000 prebuilt pods (informer only)")]
     public async Task<int> InitialSyncPrebuilt() => (await SyncAsync(_prebuilt)).Cache.Count;

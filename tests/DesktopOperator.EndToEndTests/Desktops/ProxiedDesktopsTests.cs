@@ -3,6 +3,8 @@ using DesktopOperator.Testing.Desktops;
 using DesktopOperator.Testing.Desktops.Clients;
 using DesktopOperator.Testing.Net;
 using DesktopOperator.Testing.Proxies;
+using DesktopOperator.Testing.Waiting;
+using DesktopOperator.Testing.Processes;
 
 namespace DesktopOperator.EndToEndTests.Desktops;
 
@@ -225,7 +227,7 @@ public sealed class ProxiedDesktopsTests
         }
 
         Assert.True(
-            await Testing.Processes.WaitFor.ConditionAsync(() => a.CountLogins("carol") + b.CountLogins("carol") == 3, ClientTimeout, cts.Token),
+            await Testing.Waiting.Eventually.HoldsAsync(() => a.CountLogins("carol") + b.CountLogins("carol") == 3, ClientTimeout, cts.Token),
             a.Describe() + "\n" + b.Describe());
         Assert.Contains(3, new[] { a.CountLogins("carol"), b.CountLogins("carol") });
     }
@@ -252,7 +254,7 @@ public sealed class ProxiedDesktopsTests
         }
 
         Assert.True(
-            await Testing.Processes.WaitFor.ConditionAsync(() => a.Logins().Count + b.Logins().Count == 2 * users.Length, ClientTimeout, cts.Token),
+            await Testing.Waiting.Eventually.HoldsAsync(() => a.Logins().Count + b.Logins().Count == 2 * users.Length, ClientTimeout, cts.Token),
             a.Describe() + "\n" + b.Describe());
         Assert.All(users, user => Assert.Contains(2, new[] { a.CountLogins(user), b.CountLogins(user) }));
         Assert.NotEmpty(a.Logins());

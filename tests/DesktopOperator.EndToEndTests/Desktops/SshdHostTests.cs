@@ -2,6 +2,7 @@ using DesktopOperator.Testing.Desktops;
 using DesktopOperator.Testing.Desktops.Clients;
 using DesktopOperator.Testing.Net;
 using DesktopOperator.Testing.Processes;
+using DesktopOperator.Testing.Waiting;
 
 namespace DesktopOperator.EndToEndTests.Desktops;
 
@@ -43,7 +44,7 @@ public sealed class SshdHostTests
         var host = await SshdHost.StartAsync(new SshdHostOptions("ssh-c", LoopbackPorts.Address(13)), cts.Token);
         var session = SshClient.RunAsync(host.Endpoint, host.ClientKey, SshdHost.User, "sleep 60", TimeSpan.FromSeconds(45), cts.Token);
         Assert.True(
-            await WaitFor.ConditionAsync(
+            await Eventually.HoldsAsync(
                 () => File.ReadAllText(Path.Combine(host.Directory, "sshd.stderr.log")).Contains("Starting session:", StringComparison.Ordinal),
                 ClientTimeout,
                 cts.Token),

@@ -4,6 +4,7 @@ using System.Text;
 using DesktopOperator.Testing.Desktops;
 using DesktopOperator.Testing.Desktops.Clients;
 using DesktopOperator.Testing.Net;
+using DesktopOperator.Testing.Processes;
 
 namespace DesktopOperator.EndToEndTests.Desktops;
 

@@ -5,6 +5,7 @@ using DesktopOperator.Gateway.Health.Probes;
 using DesktopOperator.Testing.Desktops;
 using DesktopOperator.Testing.Desktops.Clients;
 using DesktopOperator.Testing.Net;
+using DesktopOperator.Testing.Processes;
 
 namespace DesktopOperator.EndToEndTests.Health;
 

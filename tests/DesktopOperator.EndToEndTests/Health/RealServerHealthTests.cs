@@ -8,6 +8,7 @@ using DesktopOperator.Testing.Desktops;
 using DesktopOperator.Testing.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
+using DesktopOperator.Testing.Processes;
 
 namespace DesktopOperator.EndToEndTests.Health;
 

@@ -1,4 +1,5 @@
 using DesktopOperator.Testing.Processes;
+using DesktopOperator.Testing.Waiting;
 
 namespace DesktopOperator.EndToEndTests.Processes;
 
@@ -31,7 +32,7 @@ public sealed class ProcessRunnerTests
 
             Assert.True(result.TimedOut);
             Assert.Equal(-1, result.ExitCode);
-            Assert.True(await WaitFor.ConditionAsync(() => !ProcessSignals.IsAlive(sleeper), TimeSpan.FromSeconds(10), cts.Token));
+            Assert.True(await Eventually.HoldsAsync(() => !ProcessSignals.IsAlive(sleeper), TimeSpan.FromSeconds(10), cts.Token));
         }
         finally
         {
@@ -47,7 +48,7 @@ public sealed class ProcessRunnerTests
         try
         {
             var child = ChildProcess.Start("sleeper", "/bin/sh", ["-c", "echo started; exec sleep 300"], folder);
-            Assert.True(await WaitFor.ConditionAsync(() => child.ReadOutput().Contains("started", StringComparison.Ordinal), TimeSpan.FromSeconds(10), cts.Token));
+            Assert.True(await Eventually.HoldsAsync(() => child.ReadOutput().Contains("started", StringComparison.Ordinal), TimeSpan.FromSeconds(10), cts.Token));
             var pid = child.Id;
 
             await child.DisposeAsync();

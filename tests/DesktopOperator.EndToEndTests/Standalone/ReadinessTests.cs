@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using DesktopOperator.Testing.Net;
 using DesktopOperator.Testing.Processes;
 using DesktopOperator.Testing.Proxies;
+using DesktopOperator.Testing.Waiting;
 
 namespace DesktopOperator.EndToEndTests.Standalone;
 
@@ -29,7 +30,7 @@ public sealed class ReadinessTests
         Assert.Contains("every manifest was rejected: broken.yaml", body, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, (await GetAsync(new Uri(admin, "/healthz")))?.Status);
         Assert.True(
-            await WaitFor.ConditionAsync(() => gateway.ReadOutput().Contains("0 pools loaded, 1 file rejected: broken.yaml", StringComparison.Ordinal), StartTimeout, CancellationToken.None),
+            await Eventually.HoldsAsync(() => gateway.ReadOutput().Contains("0 pools loaded, 1 file rejected: broken.yaml", StringComparison.Ordinal), StartTimeout, CancellationToken.None),
             gateway.ReadOutput());
         Assert.DoesNotContain("no problems", gateway.ReadOutput(), StringComparison.Ordinal);
     }
@@ -46,7 +47,7 @@ public sealed class ReadinessTests
 
         Assert.True(status == HttpStatusCode.OK, body);
         Assert.True(
-            await WaitFor.ConditionAsync(() => gateway.ReadOutput().Contains("1 pool loaded, 1 file rejected: broken.yaml", StringComparison.Ordinal), StartTimeout, CancellationToken.None),
+            await Eventually.HoldsAsync(() => gateway.ReadOutput().Contains("1 pool loaded, 1 file rejected: broken.yaml", StringComparison.Ordinal), StartTimeout, CancellationToken.None),
             gateway.ReadOutput());
     }
 
@@ -66,7 +67,7 @@ public sealed class ReadinessTests
         Assert.True(status == HttpStatusCode.ServiceUnavailable, body);
         Assert.Contains($"not every pool is served: default/{GatewayProxy.PoolName}: spec.protocols[vnc].gatewayPort: cannot listen on 127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}", body, StringComparison.Ordinal);
         Assert.True(
-            await WaitFor.ConditionAsync(() => gateway.ReadOutput().Contains("1 pool loaded, 1 problem: ", StringComparison.Ordinal), StartTimeout, CancellationToken.None),
+            await Eventually.HoldsAsync(() => gateway.ReadOutput().Contains("1 pool loaded, 1 problem: ", StringComparison.Ordinal), StartTimeout, CancellationToken.None),
             gateway.ReadOutput());
     }
 

@@ -6,6 +6,7 @@ using DesktopOperator.Testing.Desktops.Clients;
 using DesktopOperator.Testing.Net;
 using DesktopOperator.Testing.Processes;
 using DesktopOperator.Testing.Proxies;
+using DesktopOperator.Testing.Waiting;
 
 namespace DesktopOperator.EndToEndTests.Standalone;
 
@@ -43,7 +44,7 @@ public sealed class StandaloneGatewayTests
             await using var held = await RfbClient.ConnectAsync(gatewayPort, ClientTimeout, cts.Token, Client(0), Password);
             first = held.ServerInit.DesktopName;
             Assert.True(
-                await WaitFor.ConditionAsync(() => RouteHosts(folders.State).Contains(first), ConfigTimeout, cts.Token),
+                await Eventually.HoldsAsync(() => RouteHosts(folders.State).Contains(first), ConfigTimeout, cts.Token),
                 gateway.Describe());
             Assert.True(await gateway.StopAsync(TimeSpan.FromSeconds(10)) == 0, gateway.Describe());
             await Assert.ThrowsAsync<EndOfStreamException>(() => held.RequestFrameAsync(cts.Token));

@@ -1,4 +1,5 @@
 using DesktopOperator.Gateway.Sessions;
+using DesktopOperator.Testing.Waiting;
 using static DesktopOperator.Gateway.Tests.Routing.TestPools;
 
 namespace DesktopOperator.Gateway.Tests.Sessions;
@@ -37,20 +38,10 @@ public sealed class SessionTrackerStressTests
         await Task.WhenAll([.. connections, sweeper]).WaitAsync(TimeSpan.FromSeconds(60));
 
         // Writes that queued behind a sweep finish on the thread pool: wait for the level they converge to.
-        await EventuallyAsync(() => harness.Route("alice") is { Phase: RoutePhase.Active, ActiveConnections: 1 });
+        await Eventually.WaitAsync(() => harness.Route("alice") is { Phase: RoutePhase.Active, ActiveConnections: 1 }, "alice's route active with one connection");
         Assert.False(routeLost, "the route vanished while a connection was open");
         anchor.Dispose();
-        await EventuallyAsync(() => harness.Route("alice") is { Phase: RoutePhase.Disconnected, ActiveConnections: 0 });
+        await Eventually.WaitAsync(() => harness.Route("alice") is { Phase: RoutePhase.Disconnected, ActiveConnections: 0 }, "alice's route disconnected");
         Assert.Equal(0, harness.Tracker.ConnectionsOf(Key, "alice"));
-    }
-
-    private static async Task EventuallyAsync(Func<bool> condition)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        while (!condition())
-        {
-            await Task.Yield();
-            Assert.False(timeout.IsCancellationRequested, "condition not reached within 10 s");
-        }
     }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using DesktopOperator.IntegrationTests.Conformance;
 using DesktopOperator.Testing.Kubelet;
+using DesktopOperator.Testing.Waiting;
 using static DesktopOperator.IntegrationTests.Conformance.KubeJson;
 
 namespace DesktopOperator.IntegrationTests.ApiServer;

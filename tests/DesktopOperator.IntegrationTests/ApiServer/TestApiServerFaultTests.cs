@@ -1,6 +1,7 @@
 using System.Net;
 using DesktopOperator.Testing.ApiServer;
 using DesktopOperator.Testing.Time;
+using DesktopOperator.Testing.Waiting;
 using static DesktopOperator.IntegrationTests.Conformance.KubeJson;
 
 namespace DesktopOperator.IntegrationTests.ApiServer;
@@ -45,7 +46,7 @@ public sealed class TestApiServerFaultTests
         await using var f = await ServerFixture.StartOnClockAsync(clock);
         f.Server.Faults.Latency = TimeSpan.FromSeconds(5);
         var request = f.Client.GetAsync(Widgets);
-        await Conformance.Eventually.TrueAsync(() => Task.FromResult(clock.ActiveTimers > 0), "the delay is armed", CancellationToken.None);
+        await Eventually.TrueAsync(() => Task.FromResult(clock.ActiveTimers > 0), "the delay is armed", CancellationToken.None);
         Assert.False(request.IsCompleted);
         clock.Advance(TimeSpan.FromSeconds(5));
         using var response = await request;

@@ -1,5 +1,6 @@
 using System.Net;
 using DesktopOperator.IntegrationTests.Conformance;
+using DesktopOperator.Testing.Waiting;
 using static DesktopOperator.IntegrationTests.Conformance.KubeJson;
 
 namespace DesktopOperator.IntegrationTests.ApiServer;

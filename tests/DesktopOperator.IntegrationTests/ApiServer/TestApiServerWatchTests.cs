@@ -1,5 +1,6 @@
 using System.Net;
 using DesktopOperator.Testing.Time;
+using DesktopOperator.Testing.Waiting;
 using static DesktopOperator.IntegrationTests.Conformance.KubeJson;
 
 namespace DesktopOperator.IntegrationTests.ApiServer;
@@ -77,7 +78,7 @@ public sealed class TestApiServerWatchTests
         var clock = new ManualTimeProvider();
         await using var f = await ServerFixture.StartOnClockAsync(clock, o => o.Namespaces.Add("elsewhere"));
         var watch = Conformance.WatchChecks.ReadAsync(f.Client, $"{Widgets}?watch=1&allowWatchBookmarks=true&resourceVersion={f.Server.CurrentResourceVersion}", 1, TimeSpan.FromSeconds(10), CancellationToken.None);
-        await Conformance.Eventually.TrueAsync(() => Task.FromResult(clock.ActiveTimers > 0), "the watch arms its timer", CancellationToken.None);
+        await Eventually.TrueAsync(() => Task.FromResult(clock.ActiveTimers > 0), "the watch arms its timer", CancellationToken.None);
 
         // A widget changing in another namespace: the watch sees no event, but its bookmark may now move on.
         await SendAsync(f.Client, HttpMethod.Post, "apis/example.test/v1/namespaces/elsewhere/widgets", Widget("other"), CancellationToken.None);
@@ -94,9 +95,9 @@ public sealed class TestApiServerWatchTests
         var clock = new ManualTimeProvider();
         await using var f = await ServerFixture.StartOnClockAsync(clock);
         var watch = Conformance.WatchChecks.ReadAsync(f.Client, $"{Widgets}?watch=1&allowWatchBookmarks=true&timeoutSeconds=8&resourceVersion={f.Server.CurrentResourceVersion}", 10, TimeSpan.FromSeconds(10), CancellationToken.None);
-        await Conformance.Eventually.TrueAsync(() => Task.FromResult(clock.ActiveTimers > 0), "the watch arms its timer", CancellationToken.None);
+        await Eventually.TrueAsync(() => Task.FromResult(clock.ActiveTimers > 0), "the watch arms its timer", CancellationToken.None);
         clock.Advance(TimeSpan.FromSeconds(7));
-        await Conformance.Eventually.TrueAsync(() => Task.FromResult(clock.ActiveTimers > 0), "the watch re-arms its timer for the deadline", CancellationToken.None);
+        await Eventually.TrueAsync(() => Task.FromResult(clock.ActiveTimers > 0), "the watch re-arms its timer for the deadline", CancellationToken.None);
         clock.Advance(TimeSpan.FromSeconds(1));
         Assert.Empty(await watch);
     }
@@ -107,7 +108,7 @@ public sealed class TestApiServerWatchTests
         var clock = new ManualTimeProvider();
         await using var f = await ServerFixture.StartOnClockAsync(clock);
         var watch = Conformance.WatchChecks.ReadAsync(f.Client, $"{Widgets}?watch=1&timeoutSeconds=30&resourceVersion=0", 10, TimeSpan.FromSeconds(10), CancellationToken.None);
-        await Conformance.Eventually.TrueAsync(() => Task.FromResult(clock.ActiveTimers > 0), "the watch arms its timer", CancellationToken.None);
+        await Eventually.TrueAsync(() => Task.FromResult(clock.ActiveTimers > 0), "the watch arms its timer", CancellationToken.None);
         clock.Advance(TimeSpan.FromSeconds(30));
         Assert.Empty(await watch);
     }

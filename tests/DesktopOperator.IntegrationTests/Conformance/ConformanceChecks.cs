@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using DesktopOperator.Testing.Waiting;
 using static DesktopOperator.IntegrationTests.Conformance.KubeJson;
 
 namespace DesktopOperator.IntegrationTests.Conformance;

@@ -1,3 +1,5 @@
+using DesktopOperator.Testing.Waiting;
+
 namespace DesktopOperator.IntegrationTests.Conformance;
 
 /// <summary>

@@ -1,6 +1,7 @@
 using DesktopOperator.Testing;
 using DesktopOperator.Api.V1Alpha1;
 using DesktopOperator.Kube.Client;
+using DesktopOperator.Testing.Waiting;
 using k8s;
 using k8s.Models;
 
@@ -200,8 +201,8 @@ public sealed class TypedVerbTests
         await cluster.Client.DeleteAsync<SessionRoute>("owner", ns, new DeleteOptions { PreconditionUid = owner.Metadata.Uid, PropagationPolicy = "Background" }, Ct);
         await cluster.Client.DeleteAsync<SessionRoute>("orphan-owner", ns, new DeleteOptions { PropagationPolicy = "Orphan" }, Ct);
 
-        await Conformance.Eventually.TrueAsync(async () => !await ExistsAsync(cluster, "child"), "the background GC deletes the dependent", Ct);
-        await Conformance.Eventually.TrueAsync(
+        await Eventually.TrueAsync(async () => !await ExistsAsync(cluster, "child"), "the background GC deletes the dependent", Ct);
+        await Eventually.TrueAsync(
             async () => !await ExistsAsync(cluster, "orphan-owner", route: true)
                 && (await cluster.Client.GetAsync<V1Pod>("orphan", ns, Ct)).Metadata.OwnerReferences is null or { Count: 0 },
             "the orphaned dependent loses its owner reference",

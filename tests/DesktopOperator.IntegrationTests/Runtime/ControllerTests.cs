@@ -4,7 +4,7 @@ using DesktopOperator.Kube.Client;
 using DesktopOperator.Runtime;
 using DesktopOperator.Runtime.Controllers;
 using DesktopOperator.Runtime.Informers;
-using Eventually = DesktopOperator.IntegrationTests.Conformance.Eventually;
+using DesktopOperator.Testing.Waiting;
 using k8s;
 using k8s.Models;
 

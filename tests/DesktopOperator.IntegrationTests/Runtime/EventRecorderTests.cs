@@ -1,7 +1,7 @@
 using DesktopOperator.IntegrationTests.Kube;
 using DesktopOperator.Kube.Client;
 using DesktopOperator.Runtime.Events;
-using Eventually = DesktopOperator.IntegrationTests.Conformance.Eventually;
+using DesktopOperator.Testing.Waiting;
 using k8s;
 using k8s.Models;
 

@@ -2,7 +2,7 @@ using DesktopOperator.IntegrationTests.Kube;
 using DesktopOperator.Kube.Client;
 using DesktopOperator.Runtime.Informers;
 using DesktopOperator.Testing.ApiServer;
-using Eventually = DesktopOperator.IntegrationTests.Conformance.Eventually;
+using DesktopOperator.Testing.Waiting;
 using k8s;
 using k8s.Models;
 

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using DesktopOperator.IntegrationTests.Kube;
 using DesktopOperator.Runtime.LeaderElection;
-using Eventually = DesktopOperator.IntegrationTests.Conformance.Eventually;
+using DesktopOperator.Testing.Waiting;
 using k8s;
 using k8s.Models;
 

@@ -2,23 +2,24 @@ using DesktopOperator.Runtime.Controllers;
 using DesktopOperator.Runtime.Informers;
 using DesktopOperator.Runtime.Queues;
 using DesktopOperator.Runtime.Tests.Support;
-using DesktopOperator.Testing.Fakes;
+using DesktopOperator.Kube.Client;
 using DesktopOperator.Testing.Waiting;
 
 namespace DesktopOperator.Runtime.Tests.Controllers;
 
-/// <summary>The whole loop: fake API → informer → enqueue handler → controller → reconciler reading the cache.</summary>
-public sealed class ControllerWithInformerTests
+/// <summary>The whole loop: test API server → informer → enqueue handler → controller → reconciler reading the cache.</summary>
+public sealed class ControllerWithInformerTests(WidgetApiFixture fixture) : IClassFixture<WidgetApiFixture>
 {
     private static readonly CancellationToken None = CancellationToken.None;
 
     [Fact]
     public async Task Reconcile_WritesStatusOnly_DoesNotTriggerItselfButSpecChangeDoes()
     {
-        var client = new InMemoryKubernetesClient();
-        await client.CreateAsync(Widget.Make("a", replicas: 1), None);
+        var client = fixture.Api.Client;
+        var ns = fixture.Api.NewNamespace();
+        await client.CreateAsync(Widget.Make("a", ns, replicas: 1), None);
         var factory = new SharedInformerFactory(client);
-        var widgets = factory.GetInformer<Widget>();
+        var widgets = factory.GetInformer(new InformerOptions<Widget> { Namespace = ns });
         var reconciler = new StatusWriter(client, widgets.Cache);
         var name = $"widget-{Guid.NewGuid():N}";
         using var controller = new Controller(new ControllerOptions { Name = name, RateLimiter = new ItemExponentialFailureRateLimiter<ObjectKey>() }, reconciler, [widgets]);
@@ -35,13 +36,13 @@ public sealed class ControllerWithInformerTests
         Assert.Equal(0, controller.Queue.Count);
         Assert.Equal([1L], reconciler.Generations);
 
-        var current = await client.GetAsync<Widget>("a", "default", None);
+        var current = await client.GetAsync<Widget>("a", ns, None);
         current.Spec.Replicas = 3;
         await client.ReplaceAsync(current, None);
 
         await Eventually.WaitAsync(() => ControllerMetrics.For(name).Total(ReconcileOutcome.Success) == 2, "the reconcile of the spec change");
         Assert.Equal([1L, 2L], reconciler.Generations);
-        var stored = await client.GetAsync<Widget>("a", "default", None);
+        var stored = await client.GetAsync<Widget>("a", ns, None);
         Assert.Equal(2, stored.Status!.ObservedGeneration);
 
         await stop.CancelAsync();
@@ -50,7 +51,7 @@ public sealed class ControllerWithInformerTests
     }
 
     /// <summary>Level-based: reads the object from the cache, writes observedGeneration through /status when it differs.</summary>
-    private sealed class StatusWriter(InMemoryKubernetesClient client, ICache<Widget> cache) : IReconciler
+    private sealed class StatusWriter(KubernetesClient client, ICache<Widget> cache) : IReconciler
     {
         public List<long> Generations { get; } = [];
 

@@ -1,6 +1,7 @@
 using DesktopOperator.Runtime.Events;
 using DesktopOperator.Runtime.Tests.Support;
-using DesktopOperator.Testing.Fakes;
+using DesktopOperator.Kube.Client;
+using DesktopOperator.Testing.ApiServer;
 using DesktopOperator.Testing.Time;
 using DesktopOperator.Testing.Waiting;
 using k8s;
@@ -8,20 +9,24 @@ using k8s.Models;
 
 namespace DesktopOperator.Runtime.Tests.Events;
 
-public sealed class EventRecorderTests : IAsyncDisposable
+public sealed class EventRecorderTests : IAsyncDisposable, IClassFixture<WidgetApiFixture>
 {
     private readonly ManualTimeProvider _time = new();
-    private readonly InMemoryKubernetesClient _client;
+    private readonly TestApi _api;
+    private readonly KubernetesClient _client;
+    private readonly string _ns;
     private readonly EventRecorder _recorder;
     private readonly CancellationTokenSource _stop = new();
     private readonly Widget _widget;
     private Task? _run;
 
-    public EventRecorderTests()
+    public EventRecorderTests(WidgetApiFixture fixture)
     {
-        _client = new InMemoryKubernetesClient(_time);
+        _api = fixture.Api;
+        _client = _api.Client;
+        _ns = _api.NewNamespace();
         _recorder = new EventRecorder(_client, new EventRecorderOptions { Component = "desktop-operator", Instance = "pod-0", Capacity = 3 }, _time);
-        _widget = Widget.Make("w1", "s13");
+        _widget = Widget.Make("w1", _ns);
         _widget.Metadata.Uid = "uid-w1";
     }
 
@@ -44,7 +49,7 @@ public sealed class EventRecorderTests : IAsyncDisposable
         Assert.Equal("example.test/v1", recorded.InvolvedObject.ApiVersion);
         Assert.Equal("uid-w1", recorded.InvolvedObject.Uid);
         Assert.Equal("desktop-operator", recorded.Source!.Component);
-        Assert.Equal("s13", recorded.Metadata.NamespaceProperty);
+        Assert.Equal(_ns, recorded.Metadata.NamespaceProperty);
     }
 
     [Fact]
@@ -68,7 +73,7 @@ public sealed class EventRecorderTests : IAsyncDisposable
         Start();
         _recorder.Record(_widget, EventTypes.Warning, "Failed", "boom");
         var first = (await WaitForEventsAsync(e => e.Count == 1))[0];
-        await _client.DeleteAsync<Corev1Event>(first.Metadata.Name!, "s13", null, CancellationToken.None);
+        await _client.DeleteAsync<Corev1Event>(first.Metadata.Name!, _ns, null, CancellationToken.None);
 
         _recorder.Record(_widget, EventTypes.Warning, "Failed", "boom");
 
@@ -90,12 +95,12 @@ public sealed class EventRecorderTests : IAsyncDisposable
     [Fact]
     public async Task Record_WriteFails_LoggedDroppedAndLaterEventsStillWritten()
     {
-        _client.Fault = call => call.Verb == "create" ? InMemoryKubernetesClient.Error(500, "InternalError", "etcd down") : null;
+        _api.Faults.FailFraction(1.0, r => r.Method == "POST" && r.Path == $"/api/v1/namespaces/{_ns}/events", 500);
         Start();
         _recorder.Record(_widget, EventTypes.Normal, "Lost", "lost");
         await Eventually.WaitAsync(() => _recorder.Dropped == 1, "the failed write counted");
 
-        _client.Fault = null;
+        _api.Faults.Clear();
         _recorder.Record(_widget, EventTypes.Normal, "Kept", "kept");
 
         var events = await WaitForEventsAsync(e => e.Count == 1);
@@ -121,7 +126,7 @@ public sealed class EventRecorderTests : IAsyncDisposable
         await Eventually.WaitAsync(
             () =>
             {
-                events = _client.ListAsync<Corev1Event>("s13", null, CancellationToken.None).Result.Items;
+                events = _client.ListAsync<Corev1Event>(_ns, null, CancellationToken.None).Result.Items;
                 return condition(events);
             },
             "the expected events");

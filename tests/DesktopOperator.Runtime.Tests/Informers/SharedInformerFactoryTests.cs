@@ -1,22 +1,24 @@
 using DesktopOperator.Runtime.Informers;
 using DesktopOperator.Runtime.Tests.Support;
-using DesktopOperator.Testing.Fakes;
 
 namespace DesktopOperator.Runtime.Tests.Informers;
 
-public sealed class SharedInformerFactoryTests
+public sealed class SharedInformerFactoryTests(WidgetApiFixture fixture) : IClassFixture<WidgetApiFixture>
 {
     [Fact]
     public async Task GetInformer_SameTypeAndScope_OneSharedInformerThatSyncs()
     {
-        var client = new InMemoryKubernetesClient();
-        await client.CreateAsync(Widget.Make("a", "ns1"), CancellationToken.None);
-        await client.CreateAsync(Widget.Make("b", "ns2"), CancellationToken.None);
+        // The only test of its class: the cluster-wide informer sees the fixture's server alone.
+        var client = fixture.Api.Client;
+        var ns1 = fixture.Api.NewNamespace();
+        var ns2 = fixture.Api.NewNamespace();
+        await client.CreateAsync(Widget.Make("a", ns1), CancellationToken.None);
+        await client.CreateAsync(Widget.Make("b", ns2), CancellationToken.None);
         var factory = new SharedInformerFactory(client);
 
         var first = factory.GetInformer<Widget>();
         var second = factory.GetInformer<Widget>();
-        var scoped = factory.GetInformer(new InformerOptions<Widget> { Namespace = "ns1" });
+        var scoped = factory.GetInformer(new InformerOptions<Widget> { Namespace = ns1 });
 
         Assert.Same(first, second);
         Assert.NotSame(first, scoped);
@@ -24,7 +26,7 @@ public sealed class SharedInformerFactoryTests
         using var stop = new CancellationTokenSource();
         await factory.StartAsync(stop.Token);
         await factory.WaitForCacheSyncAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
-        var late = factory.GetInformer(new InformerOptions<Widget> { Namespace = "ns2" });
+        var late = factory.GetInformer(new InformerOptions<Widget> { Namespace = ns2 });
         await late.WaitForSyncAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
 
         Assert.True(factory.HasSynced);

@@ -1,6 +1,7 @@
 using DesktopOperator.Runtime.LeaderElection;
 using DesktopOperator.Runtime.Tests.Support;
-using DesktopOperator.Testing.Fakes;
+using DesktopOperator.Kube.Client;
+using DesktopOperator.Testing.ApiServer;
 using DesktopOperator.Testing.Time;
 using DesktopOperator.Testing.Waiting;
 using Xunit.Abstractions;
@@ -10,10 +11,10 @@ using k8s.Models;
 namespace DesktopOperator.Runtime.Tests.LeaderElection;
 
 /// <summary>
-/// Two replicas against one fake API server on a manual clock. Time moves in 100 ms steps; after each step the
+/// Two replicas (clients with tokens of their own, so a fault can cut one off) against the test API server, electing on a manual clock. Time moves in 100 ms steps; after each step the
 /// test waits until both electors are parked on their timers again, then checks that never both lead.
 /// </summary>
-public sealed class LeaderElectorTests : IAsyncDisposable
+public sealed class LeaderElectorTests : IAsyncDisposable, IClassFixture<WidgetApiFixture>
 {
     private static readonly TimeSpan Step = TimeSpan.FromMilliseconds(100);
 
@@ -21,18 +22,20 @@ public sealed class LeaderElectorTests : IAsyncDisposable
     private static readonly TimeSpan CandidateRetry = TimeSpan.FromSeconds(3.2);
 
     private readonly ManualTimeProvider _time = new();
-    private readonly InMemoryKubernetesClient _server;
+    private readonly TestApi _api;
+    private readonly string _ns;
     private readonly Replica _a;
     private readonly Replica _b;
 
     private readonly ITestOutputHelper _output;
 
-    public LeaderElectorTests(ITestOutputHelper output)
+    public LeaderElectorTests(WidgetApiFixture fixture, ITestOutputHelper output)
     {
         _output = output;
-        _server = new InMemoryKubernetesClient(_time);
-        _a = new Replica("a", _server, _time);
-        _b = new Replica("b", _server.CreateSibling(), _time);
+        _api = fixture.Api;
+        _ns = _api.NewNamespace();
+        _a = new Replica("a", _api.NewClient(token: _ns + "-a"), _ns, _time);
+        _b = new Replica("b", _api.NewClient(token: _ns + "-b"), _ns, _time);
     }
 
     [Fact]
@@ -47,7 +50,7 @@ public sealed class LeaderElectorTests : IAsyncDisposable
 
         Assert.True(leader.Elector.IsLeader);
         Assert.Equal(1, _a.TimesStarted + _b.TimesStarted);
-        var lease = await _server.GetAsync<V1Lease>("operator-leader", "ops", CancellationToken.None);
+        var lease = await _api.Client.GetAsync<V1Lease>("operator-leader", _ns, CancellationToken.None);
         Assert.Equal(leader.Elector.Identity, lease.Spec!.HolderIdentity);
         Assert.Equal(0, lease.Spec.LeaseTransitions);
     }
@@ -61,7 +64,7 @@ public sealed class LeaderElectorTests : IAsyncDisposable
         await StepAsync(TimeSpan.FromSeconds(5));
         Assert.True(_a.Elector.IsLeader);
 
-        _a.Client.Fault = _ => new HttpRequestException("network unreachable");
+        _api.Faults.FailFraction(1.0, r => r.Authorization == $"Bearer {_ns}-a", 503);
         var cutOff = _time.GetUtcNow();
         var aStopped = (DateTimeOffset?)null;
         while (!_b.Elector.IsLeader)
@@ -85,7 +88,7 @@ public sealed class LeaderElectorTests : IAsyncDisposable
         // changes only when it polls: at most one candidate retry before and one after.
         Assert.True(takeover <= TimeSpan.FromSeconds(15) + (2 * CandidateRetry), $"takeover took {takeover}");
         Assert.True(takeover >= TimeSpan.FromSeconds(15) - TimeSpan.FromSeconds(2), $"takeover after {takeover} is before the lease could expire");
-        var lease = await _b.Client.GetAsync<V1Lease>("operator-leader", "ops", CancellationToken.None);
+        var lease = await _b.Client.GetAsync<V1Lease>("operator-leader", _ns, CancellationToken.None);
         Assert.Equal("b", lease.Spec!.HolderIdentity);
         Assert.Equal(1, lease.Spec.LeaseTransitions);
         Assert.Equal(["a", "b"], _b.NewLeaders);
@@ -100,7 +103,7 @@ public sealed class LeaderElectorTests : IAsyncDisposable
         await StepAsync(TimeSpan.FromSeconds(5));
 
         await _a.StopAsync();
-        var released = await _server.GetAsync<V1Lease>("operator-leader", "ops", CancellationToken.None);
+        var released = await _api.Client.GetAsync<V1Lease>("operator-leader", _ns, CancellationToken.None);
         Assert.Equal("", released.Spec!.HolderIdentity);
         Assert.Equal(1, _a.TimesStopped);
 
@@ -116,6 +119,7 @@ public sealed class LeaderElectorTests : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        _api.Faults.Clear();
         await _a.StopAsync();
         await _b.StopAsync();
     }
@@ -139,12 +143,12 @@ public sealed class LeaderElectorTests : IAsyncDisposable
         private int _stopped;
         private volatile bool _leading;
 
-        public Replica(string identity, InMemoryKubernetesClient client, TimeProvider time)
+        public Replica(string identity, KubernetesClient client, string ns, TimeProvider time)
         {
             Client = client;
             Elector = new LeaderElector(
                 client,
-                new LeaderElectionOptions { Namespace = "ops", LeaseName = "operator-leader", Identity = identity },
+                new LeaderElectionOptions { Namespace = ns, LeaseName = "operator-leader", Identity = identity },
                 new LeaderCallbacks
                 {
                     OnStartedLeading = async ct =>
@@ -161,7 +165,7 @@ public sealed class LeaderElectorTests : IAsyncDisposable
                 new FixedRandom(0.5));
         }
 
-        public InMemoryKubernetesClient Client { get; }
+        public KubernetesClient Client { get; }
 
         public System.Collections.Concurrent.ConcurrentQueue<string> NewLeaders { get; } = new();
 

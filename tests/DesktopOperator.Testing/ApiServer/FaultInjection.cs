@@ -8,11 +8,12 @@ public sealed class FaultInjection
 {
     private readonly Lock _gate = new();
     private CancellationTokenSource _dropWatches = new();
+    private CancellationTokenSource _expireWatches = new();
     private int _failCount;
     private double _failFraction;
     private int _failStatus;
     private TimeSpan? _retryAfter;
-    private Func<string, string, bool>? _match;
+    private Func<RecordedRequest, bool>? _match;
     private Random _random = new(1);
 
     /// <summary>Delay added before every request is handled.</summary>
@@ -35,11 +36,26 @@ public sealed class FaultInjection
         }
     }
 
+    internal CancellationToken WatchExpireToken
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _expireWatches.Token;
+            }
+        }
+    }
+
     /// <summary>
     /// Answers the next <paramref name="count"/> matching requests with <paramref name="statusCode"/> (429 adds
     /// <c>Retry-After</c>). <paramref name="match"/> sees (method, path) and defaults to every request.
     /// </summary>
-    public void FailNext(int count, int statusCode = 429, TimeSpan? retryAfter = null, Func<string, string, bool>? match = null)
+    public void FailNext(int count, int statusCode = 429, TimeSpan? retryAfter = null, Func<string, string, bool>? match = null) =>
+        FailNext(count, OnMethodAndPath(match), statusCode, retryAfter);
+
+    /// <summary>As above, with a match that sees the whole request (query, credentials), e.g. <c>r =&gt; r.IsWatch</c>.</summary>
+    public void FailNext(int count, Func<RecordedRequest, bool>? match, int statusCode = 500, TimeSpan? retryAfter = null)
     {
         lock (_gate)
         {
@@ -48,7 +64,11 @@ public sealed class FaultInjection
     }
 
     /// <summary>Answers each matching request with <paramref name="statusCode"/> with probability <paramref name="fraction"/>.</summary>
-    public void FailFraction(double fraction, int statusCode = 500, TimeSpan? retryAfter = null, Func<string, string, bool>? match = null, int seed = 1)
+    public void FailFraction(double fraction, int statusCode = 500, TimeSpan? retryAfter = null, Func<string, string, bool>? match = null, int seed = 1) =>
+        FailFraction(fraction, OnMethodAndPath(match), statusCode, retryAfter, seed);
+
+    /// <summary>As above, with a match that sees the whole request (query, credentials), e.g. <c>r =&gt; r.IsWatch</c>.</summary>
+    public void FailFraction(double fraction, Func<RecordedRequest, bool>? match, int statusCode = 500, TimeSpan? retryAfter = null, int seed = 1)
     {
         lock (_gate)
         {
@@ -64,6 +84,23 @@ public sealed class FaultInjection
         {
             old = _dropWatches;
             _dropWatches = new CancellationTokenSource();
+        }
+
+        old.Cancel();
+        old.Dispose();
+    }
+
+    /// <summary>
+    /// Ends every open watch with an ERROR event carrying a 410 Expired Status, as the real server does when the
+    /// resourceVersion a watch stands on is compacted away under it; the stream then ends cleanly.
+    /// </summary>
+    public void ExpireWatches()
+    {
+        CancellationTokenSource old;
+        lock (_gate)
+        {
+            old = _expireWatches;
+            _expireWatches = new CancellationTokenSource();
         }
 
         old.Cancel();
@@ -91,11 +128,11 @@ public sealed class FaultInjection
         }
     }
 
-    internal (int Status, TimeSpan? RetryAfter)? NextFailure(string method, string path)
+    internal (int Status, TimeSpan? RetryAfter)? NextFailure(RecordedRequest request)
     {
         lock (_gate)
         {
-            if (_match is not null && !_match(method, path))
+            if (_match is not null && !_match(request))
             {
                 return null;
             }
@@ -110,4 +147,7 @@ public sealed class FaultInjection
             return (_failStatus, _retryAfter ?? (_failStatus == 429 ? TimeSpan.FromSeconds(1) : null));
         }
     }
+
+    private static Func<RecordedRequest, bool>? OnMethodAndPath(Func<string, string, bool>? match) =>
+        match is null ? null : r => match(r.Method, r.Path);
 }

@@ -29,7 +29,8 @@ internal sealed class RequestPipeline(ServerState state, ObjectHandlers objects,
             await Task.Delay(faults.Latency, state.Time, ct).ConfigureAwait(false);
         }
 
-        if (faults.NextFailure(http.Request.Method, http.Request.Path.Value ?? "/") is { } failure)
+        var recorded = new RecordedRequest(http.Request.Method, http.Request.Path.Value ?? "/", http.Request.QueryString.Value ?? string.Empty, http.Request.Headers.Authorization.Count > 0 ? http.Request.Headers.Authorization.ToString() : null);
+        if (faults.NextFailure(recorded) is { } failure)
         {
             if (failure.RetryAfter is { } retry)
             {
@@ -44,9 +45,12 @@ internal sealed class RequestPipeline(ServerState state, ObjectHandlers objects,
             return;
         }
 
+        // Taken before the request is recorded: a test that sees the watch in the log can drop or expire it.
+        var watchFaults = (faults.WatchDropToken, faults.WatchExpireToken);
+        state.Requests.Add(recorded);
         try
         {
-            await RouteAsync(http, ct).ConfigureAwait(false);
+            await RouteAsync(http, watchFaults, ct).ConfigureAwait(false);
         }
         catch (ApiError e)
         {
@@ -67,9 +71,13 @@ internal sealed class RequestPipeline(ServerState state, ObjectHandlers objects,
                 await WriteStatusAsync(http, new ApiError(500, StatusBodies.Failure(500, "InternalError", $"test api server bug: {e}", null)), ct).ConfigureAwait(false);
             }
         }
+        finally
+        {
+            recorded.Finish();
+        }
     }
 
-    private async Task RouteAsync(HttpContext http, CancellationToken ct)
+    private async Task RouteAsync(HttpContext http, (CancellationToken Drop, CancellationToken Expire) watchFaults, CancellationToken ct)
     {
         var request = http.Request;
         var path = request.Path.Value ?? "/";
@@ -99,7 +107,7 @@ internal sealed class RequestPipeline(ServerState state, ObjectHandlers objects,
                 var options = ListOptions.From(api.Type, Query);
                 if (options.Watch || api.LegacyWatch)
                 {
-                    await watches.ServeAsync(http, api, options, ct).ConfigureAwait(false);
+                    await watches.ServeAsync(http, api, options, watchFaults, ct).ConfigureAwait(false);
                 }
                 else
                 {

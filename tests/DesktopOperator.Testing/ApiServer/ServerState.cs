@@ -17,6 +17,8 @@ internal sealed class ServerState(TestApiServerOptions options)
 
     public FaultInjection Faults { get; } = new();
 
+    public RequestLog Requests { get; } = new();
+
     public string NowText() => Time.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
     public string NewUid()

@@ -42,6 +42,9 @@ public sealed class TestApiServer : IAsyncDisposable
 
     public FaultInjection Faults => _state.Faults;
 
+    /// <summary>The requests served so far (not those a fault or outage answered).</summary>
+    public RequestLog Requests => _state.Requests;
+
     /// <summary>The newest resourceVersion handed out.</summary>
     public long CurrentResourceVersion => _state.Store.CurrentRv;
 

@@ -11,11 +11,11 @@ namespace DesktopOperator.Testing.ApiServer;
 /// history; a future N: silence until the store gets there. Selector transitions become ADDED/DELETED (a DELETED for an
 /// object leaving the selection carries its state before the change, with the change's resourceVersion). BOOKMARKs come every
 /// <see cref="TestApiServerOptions.BookmarkInterval"/> and once shortly before <c>timeoutSeconds</c> (which ends the
-/// stream cleanly), but only once the resource type changed after the watch's start: bookmarks are best effort. A fault-injected drop aborts the connection.
+/// stream cleanly), but only once the resource type changed after the watch's start: bookmarks are best effort. A fault-injected drop aborts the connection; an injected expiry sends one ERROR 410 and ends the stream.
 /// </summary>
 internal sealed class WatchHandler(ServerState state)
 {
-    public async Task ServeAsync(HttpContext http, ApiPath path, ListOptions options, CancellationToken ct)
+    public async Task ServeAsync(HttpContext http, ApiPath path, ListOptions options, (CancellationToken Drop, CancellationToken Expire) faults, CancellationToken ct)
     {
         var type = path.Type;
         if (path.Name is not null)
@@ -75,8 +75,6 @@ internal sealed class WatchHandler(ServerState state)
 
         using (sub)
         {
-            // Taken before the headers go out, so a drop requested as soon as a client sees them still counts.
-            var drop = state.Faults.WatchDropToken;
             await http.Response.StartAsync(ct).ConfigureAwait(false);
 
             // Kestrel holds the headers of a chunked response until the first body write unless flushed: clients
@@ -87,11 +85,11 @@ internal sealed class WatchHandler(ServerState state)
                 await WriteAsync(http, t, ObjectHandlers.View(type, o), ct).ConfigureAwait(false);
             }
 
-            await PumpAsync(http, type, sub, prefix, options, new WatchPosition(from ?? 0, startRv, typeRv), drop, ct).ConfigureAwait(false);
+            await PumpAsync(http, type, sub, prefix, options, new WatchPosition(from ?? 0, startRv, typeRv), faults, ct).ConfigureAwait(false);
         }
     }
 
-    private async Task PumpAsync(HttpContext http, ResourceType type, WatchSubscription sub, string prefix, ListOptions options, WatchPosition position, CancellationToken drop, CancellationToken ct)
+    private async Task PumpAsync(HttpContext http, ResourceType type, WatchSubscription sub, string prefix, ListOptions options, WatchPosition position, (CancellationToken Drop, CancellationToken Expire) faults, CancellationToken ct)
     {
         var typeRv = position.TypeRv;
         var time = state.Time;
@@ -141,14 +139,15 @@ internal sealed class WatchHandler(ServerState state)
             }
 
             using var timer = new CancellationTokenSource(Max(wake - now, TimeSpan.FromMilliseconds(1)), time);
-            using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, timer.Token, drop);
+            var (drop, expire) = faults;
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, timer.Token, drop, expire);
             bool ready;
             try
             {
                 ready = await sub.Reader.WaitToReadAsync(linked.Token).ConfigureAwait(false);
             }
 
-            catch (OperationCanceledException) when (timer.IsCancellationRequested && !ct.IsCancellationRequested && !drop.IsCancellationRequested)
+            catch (OperationCanceledException) when (timer.IsCancellationRequested && !ct.IsCancellationRequested && !drop.IsCancellationRequested && !expire.IsCancellationRequested)
             {
                 continue;
             }
@@ -156,6 +155,12 @@ internal sealed class WatchHandler(ServerState state)
             {
                 // Reset the connection mid-stream: the client sees a broken chunked body, as when the server dies.
                 http.Abort();
+                return;
+            }
+            catch (OperationCanceledException) when (expire.IsCancellationRequested && !ct.IsCancellationRequested)
+            {
+                var gone = StatusBodies.Gone($"too old resource version: {typeRv}");
+                await WriteAsync(http, "ERROR", gone.Status, ct).ConfigureAwait(false);
                 return;
             }
 

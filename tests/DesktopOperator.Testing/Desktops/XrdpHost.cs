@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.RegularExpressions;
 using DesktopOperator.Testing.Net;
 using DesktopOperator.Testing.Processes;
+using DesktopOperator.Testing.Waiting;
 
 namespace DesktopOperator.Testing.Desktops;
 
@@ -55,7 +56,7 @@ public sealed partial class XrdpHost : IAsyncDisposable
             var ini = XrdpConfig.Write(directory, options.HostName, endpoint, desktop.Endpoint);
             var process = ChildProcess.Start("xrdp", xrdp, ["--nodaemon", "--config", ini], directory);
             // Ready when xrdp says it listens (its log) and the port accepts; RDP clients speak first, so no banner.
-            var ready = await WaitFor.ConditionAsync(
+            var ready = await Eventually.HoldsAsync(
                 () => process.HasExited || ChildProcess.ReadShared(Path.Combine(directory, "xrdp.log")).Contains($"listening to port {port}", StringComparison.Ordinal),
                 options.StartTimeout,
                 cancellationToken)
@@ -93,11 +94,11 @@ public sealed partial class XrdpHost : IAsyncDisposable
     /// connected is sure to cause one. Use <see cref="WaitForLoginsAsync"/> for +auth-only clients.
     /// </summary>
     public Task<bool> WaitForVncSessionsAsync(int count, TimeSpan timeout, CancellationToken cancellationToken) =>
-        WaitFor.ConditionAsync(() => CountVncSessions() >= count, timeout, cancellationToken);
+        Eventually.HoldsAsync(() => CountVncSessions() >= count, timeout, cancellationToken);
 
     /// <summary>Waits until <paramref name="user"/> has logged in at least <paramref name="count"/> times.</summary>
     public Task<bool> WaitForLoginsAsync(string user, int count, TimeSpan timeout, CancellationToken cancellationToken) =>
-        WaitFor.ConditionAsync(() => CountLogins(user) >= count, timeout, cancellationToken);
+        Eventually.HoldsAsync(() => CountLogins(user) >= count, timeout, cancellationToken);
 
     public string Describe() =>
         $"xrdp '{HostName}' on {Endpoint} (pid {ProcessId}) -> Xvnc {Desktop.Endpoint}; " + HostLogs.Describe(Directory)

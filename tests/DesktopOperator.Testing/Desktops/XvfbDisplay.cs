@@ -1,4 +1,5 @@
 using DesktopOperator.Testing.Processes;
+using DesktopOperator.Testing.Waiting;
 
 namespace DesktopOperator.Testing.Desktops;
 
@@ -34,7 +35,7 @@ public sealed class XvfbDisplay : IAsyncDisposable
             var display = XDisplayNumbers.Next();
             var process = ChildProcess.Start(
                 "xvfb", xvfb, [$":{display}", "-screen", "0", "1024x768x24", "-nolisten", "tcp"], HostLogs.CreateDirectory("xvfb"));
-            var ready = await WaitFor.ConditionAsync(
+            var ready = await Eventually.HoldsAsync(
                 () => process.HasExited || File.Exists($"/tmp/.X11-unix/X{display}"), TimeSpan.FromSeconds(15), cancellationToken);
             if (ready && !process.HasExited)
             {

@@ -1,8 +1,9 @@
 namespace DesktopOperator.Testing.Processes;
 
 /// <summary>
-/// Finds the Debian tools the end-to-end fixtures drive (Xvnc, sshd, xrdp, xfreerdp, haproxy, ...). A missing tool
-/// is reported with the package that carries it, so a skipped or failed test says what to install.
+/// Finds the tools tests drive (Xvnc, sshd, xrdp, xfreerdp, haproxy, promtool, helm, ...) on PATH, in the sbin
+/// folders and in <c>&lt;repo&gt;/.tools/bin</c> (helm and kubectl from <c>.ci/install-tools</c>). A missing tool is reported
+/// with the package that carries it, so a skipped or failed test says what to install.
 /// </summary>
 public static class ExternalTools
 {
@@ -22,6 +23,9 @@ public static class ExternalTools
         ["haproxy"] = "haproxy",
         ["socat"] = "socat",
         ["setsid"] = "util-linux",
+        ["promtool"] = "prometheus",
+        ["helm"] = "none: .ci/install-tools unpacks it into <repo>/.tools/bin",
+        ["kubectl"] = "none: .ci/install-tools unpacks it into <repo>/.tools/bin",
     };
 
     /// <summary>True when the environment says this is CI (<c>CI=true</c>): there a missing tool fails instead of skipping.</summary>
@@ -31,7 +35,7 @@ public static class ExternalTools
     public static string? Find(string name)
     {
         var path = Environment.GetEnvironmentVariable("PATH") ?? string.Empty;
-        foreach (var dir in path.Split(':', StringSplitOptions.RemoveEmptyEntries).Concat(ExtraDirectories))
+        foreach (var dir in path.Split(':', StringSplitOptions.RemoveEmptyEntries).Concat(ExtraDirectories).Append(RepositoryPaths.PathOf(".tools", "bin")))
         {
             var candidate = Path.Combine(dir, name);
             if (File.Exists(candidate))

@@ -2,13 +2,24 @@ using System.Diagnostics;
 
 namespace DesktopOperator.Testing.Waiting;
 
-/// <summary>Waits for a condition with a deadline instead of sleeping a guessed time.</summary>
+/// <summary>
+/// The one way tests wait: poll a condition with a deadline instead of sleeping a guessed time. <see cref="WaitAsync"/>
+/// and <see cref="TrueAsync"/> throw <see cref="TimeoutException"/> naming what was awaited; <see cref="HoldsAsync"/>
+/// answers whether the condition came true in time (for callers that report their own failure).
+/// </summary>
 public static class Eventually
 {
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(10);
 
+    /// <summary>For conditions that make requests: a real cluster may answer slowly.</summary>
+    public static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(20);
+
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(20);
+
+    /// <summary>Waits for a cheap in-memory condition (polled every 2 ms).</summary>
     public static async Task WaitAsync(Func<bool> condition, string what, TimeSpan? timeout = null)
     {
+        ArgumentNullException.ThrowIfNull(condition);
         var limit = timeout ?? DefaultTimeout;
         var clock = Stopwatch.StartNew();
         while (!condition())
@@ -18,7 +29,47 @@ public static class Eventually
                 throw new TimeoutException($"timed out waiting for: {what}");
             }
 
-            await Task.Delay(2);
+            await Task.Delay(2).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Waits for an asynchronous condition (e.g. a GET), polled every 20 ms, for <see cref="RequestTimeout"/> by default.</summary>
+    public static async Task TrueAsync(Func<Task<bool>> condition, string what, CancellationToken cancellationToken, TimeSpan? timeout = null)
+    {
+        ArgumentNullException.ThrowIfNull(condition);
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(timeout ?? RequestTimeout);
+        while (!await condition().ConfigureAwait(false))
+        {
+            try
+            {
+                await Task.Delay(PollInterval, limit.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (limit.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                throw new TimeoutException($"timed out waiting for: {what}");
+            }
+        }
+    }
+
+    /// <summary>True once <paramref name="condition"/> holds; false when <paramref name="timeout"/> passes first.</summary>
+    public static async Task<bool> HoldsAsync(Func<bool> condition, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(condition);
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(timeout);
+        try
+        {
+            while (!condition())
+            {
+                await Task.Delay(PollInterval, limit.Token).ConfigureAwait(false);
+            }
+
+            return true;
+        }
+        catch (OperationCanceledException) when (limit.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            return condition();
         }
     }
 }

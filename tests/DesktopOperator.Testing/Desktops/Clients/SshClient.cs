@@ -1,5 +1,6 @@
 using System.Net;
 using DesktopOperator.Testing.Processes;
+using DesktopOperator.Testing.Waiting;
 
 namespace DesktopOperator.Testing.Desktops.Clients;
 
@@ -27,7 +28,7 @@ public static class SshClient
         var session = ChildProcess.Start(
             "ssh-session", ExternalTools.Require("ssh"), Arguments(server, key, user, command, timeout, source: null), logDirectory);
         string? servedBy = null;
-        var named = await WaitFor.ConditionAsync(
+        var named = await Eventually.HoldsAsync(
             () => (servedBy = FirstLine(ChildProcess.ReadShared(session.StdoutPath))) is not null || session.HasExited,
             timeout,
             cancellationToken);

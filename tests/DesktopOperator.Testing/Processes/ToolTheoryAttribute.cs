@@ -1,15 +1,15 @@
-using DesktopOperator.Testing.Processes;
+using Xunit;
 
-namespace DesktopOperator.EndToEndTests;
+namespace DesktopOperator.Testing.Processes;
 
 /// <summary>
-/// A fact that needs external tools (Debian packages). When one is missing the test is skipped with a message naming
+/// A theory that needs external tools (Debian packages, helm/kubectl in .tools/bin). When one is missing the test is skipped with a message naming
 /// the package, except under CI (<c>CI=true</c>), where it runs and fails on the missing tool instead.
 /// </summary>
 [AttributeUsage(AttributeTargets.Method, AllowMultiple = false)]
-public sealed class ToolFactAttribute : FactAttribute
+public sealed class ToolTheoryAttribute : TheoryAttribute
 {
-    public ToolFactAttribute(params string[] tools)
+    public ToolTheoryAttribute(params string[] tools)
     {
         Tools = tools;
         var missing = ExternalTools.Missing(tools);

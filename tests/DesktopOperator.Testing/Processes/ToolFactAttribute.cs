@@ -1,15 +1,16 @@
-using DesktopOperator.Testing.Processes;
+using Xunit;
 
-namespace DesktopOperator.EndToEndTests;
+namespace DesktopOperator.Testing.Processes;
 
 /// <summary>
-/// A theory that needs external tools (Debian packages). When one is missing the test is skipped with a message naming
+/// The one tool-gated fact of every test project: it needs external tools (Debian packages; helm and kubectl from
+/// .tools/bin). When one is missing the test is skipped with a message naming
 /// the package, except under CI (<c>CI=true</c>), where it runs and fails on the missing tool instead.
 /// </summary>
 [AttributeUsage(AttributeTargets.Method, AllowMultiple = false)]
-public sealed class ToolTheoryAttribute : TheoryAttribute
+public sealed class ToolFactAttribute : FactAttribute
 {
-    public ToolTheoryAttribute(params string[] tools)
+    public ToolFactAttribute(params string[] tools)
     {
         Tools = tools;
         var missing = ExternalTools.Missing(tools);

@@ -1,0 +1,31 @@
+namespace DesktopOperator.Testing.ApiServer;
+
+/// <summary>
+/// One request a <see cref="TestApiServer"/> served (faults and outages answer before this point, so a refused request
+/// is not recorded). <see cref="Finished"/> turns true when the server is done with it: for a watch, when the stream ends.
+/// </summary>
+public sealed class RecordedRequest(string method, string path, string query, string? authorization)
+{
+    private volatile bool _finished;
+
+    public string Method { get; } = method;
+
+    /// <summary>The path without the query, e.g. <c>/apis/example.test/v1/namespaces/n1/widgets</c>.</summary>
+    public string Path { get; } = path;
+
+    /// <summary>The query string with its leading <c>?</c>, or empty.</summary>
+    public string Query { get; } = query;
+
+    /// <summary>The <c>Authorization</c> header as sent, or null.</summary>
+    public string? Authorization { get; } = authorization;
+
+    /// <summary>A GET with <c>watch=true</c> (or <c>watch=1</c>).</summary>
+    public bool IsWatch => Method == "GET" && (Query.Contains("watch=true", StringComparison.Ordinal) || Query.Contains("watch=1", StringComparison.Ordinal));
+
+    /// <summary>A GET of a collection that is not a watch.</summary>
+    public bool IsList(string collectionPath) => Method == "GET" && !IsWatch && Path == collectionPath;
+
+    public bool Finished => _finished;
+
+    internal void Finish() => _finished = true;
+}
