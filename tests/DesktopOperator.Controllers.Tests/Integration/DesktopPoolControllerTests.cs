@@ -1,0 +1,108 @@
+using System.Diagnostics;
+using DesktopOperator.Api.V1Alpha1;
+using DesktopOperator.Controllers.Pools;
+using DesktopOperator.Kube.Client;
+using k8s.Models;
+
+namespace DesktopOperator.Controllers.Tests.Integration;
+
+/// <summary>The DesktopPool controller against the test API server with a simulated kubelet working through the API.</summary>
+public sealed class DesktopPoolControllerTests
+{
+    private static readonly CancellationToken Ct = CancellationToken.None;
+
+    [Fact]
+    public async Task NewPool_CreatesDesiredHosts_OwnedLabelledSpreadProbed_StatusReady()
+    {
+        await using var cluster = await PoolCluster.StartAsync();
+        var pool = await cluster.Client.CreateAsync(PoolCluster.Pool("desk", min: 2), Ct);
+
+        var hosts = await WaitForAsync(() => cluster.HostsAsync("desk"), h => h.Count == 2 && h.All(HostViews.IsReady), "two ready hosts");
+        var status = await WaitForAsync(() => GetPoolAsync(cluster, "desk"), p => p.Status?.ReadyHosts == 2, "status with two ready hosts");
+
+        foreach (var pod in hosts)
+        {
+            Assert.StartsWith("desk-", pod.Metadata.Name, StringComparison.Ordinal);
+            Assert.Equal(TemplateHash.Compute(pool.Spec.Template!), pod.Metadata.Labels[HostLabels.TemplateHash]);
+            var owner = Assert.Single(pod.Metadata.OwnerReferences);
+            Assert.True(owner.Controller);
+            Assert.Equal(pool.Metadata.Uid, owner.Uid);
+            Assert.Equal(HostPodBuilder.HostnameTopologyKey, Assert.Single(pod.Spec.TopologySpreadConstraints).TopologyKey);
+            Assert.Equal("3389", pod.Spec.Containers[0].ReadinessProbe.TcpSocket.Port.Value);
+        }
+
+        Assert.Equal(1, status.Status!.ObservedGeneration);
+        Assert.Equal(2, status.Status.TotalHosts);
+        Assert.Equal(2, status.Status.FreeSlots);
+        var ready = Assert.Single(status.Status.Conditions!, c => c.Type == ConditionTypes.Ready);
+        Assert.Equal(("True", ConditionReasons.HostsReady), (ready.Status, ready.Reason));
+    }
+
+    [Fact]
+    public async Task RouteBoundToHost_HostLabelledBusy_AndPoolScalesUpToKeepTheBuffer()
+    {
+        await using var cluster = await PoolCluster.StartAsync();
+        await cluster.Client.CreateAsync(PoolCluster.Pool("desk", min: 1, buffer: 1), Ct);
+        var first = (await WaitForAsync(() => cluster.HostsAsync("desk"), h => h.Count == 1 && h.All(HostViews.IsReady), "one ready host"))[0];
+
+        await BindRouteAsync(cluster, "alice", "desk", first.Metadata.Name);
+
+        var hosts = await WaitForAsync(() => cluster.HostsAsync("desk"), h => h.Count == 2, "a second host for the buffer");
+        var busy = hosts.Single(h => h.Metadata.Name == first.Metadata.Name);
+        await WaitForAsync(
+            async () => await cluster.Client.GetAsync<V1Pod>(first.Metadata.Name, PoolCluster.Namespace, Ct),
+            p => p.Metadata.Labels.TryGetValue(HostLabels.Busy, out var v) && v == HostLabels.TrueValue,
+            "the busy label on the host with the route");
+        Assert.Equal(2, hosts.Count);
+    }
+
+    [Fact]
+    public async Task StaticPool_GetsNoPods_StatusListsItsHosts()
+    {
+        await using var cluster = await PoolCluster.StartAsync();
+        var pool = PoolCluster.Pool("static");
+        pool.Spec.Template = null;
+        pool.Spec.StaticHosts = [new StaticHost { Name = "ts-1", Address = "10.0.0.1" }];
+        await cluster.Client.CreateAsync(pool, Ct);
+
+        var status = await WaitForAsync(() => GetPoolAsync(cluster, "static"), p => p.Status?.ObservedGeneration == 1, "the static pool's status");
+
+        Assert.Equal(1, status.Status!.TotalHosts);
+        Assert.Empty(await cluster.HostsAsync("static"));
+    }
+
+    internal static async Task BindRouteAsync(PoolCluster cluster, string user, string pool, string host)
+    {
+        var route = new SessionRoute
+        {
+            Metadata = new V1ObjectMeta { Name = $"{pool}-{user}", NamespaceProperty = PoolCluster.Namespace },
+            Spec = new SessionRouteSpec { Pool = pool, User = user },
+        };
+        await cluster.Client.CreateAsync(route, Ct);
+        var body = "{\"status\":{\"phase\":\"Active\",\"host\":\"" + host + "\",\"activeConnections\":1}}";
+        await cluster.Client.PatchAsync<SessionRoute>(route.Metadata.Name, PoolCluster.Namespace, new V1Patch(body, V1Patch.PatchType.MergePatch), null, "status", Ct);
+    }
+
+    private static Task<DesktopPool> GetPoolAsync(PoolCluster cluster, string name) => cluster.Client.GetAsync<DesktopPool>(name, PoolCluster.Namespace, Ct);
+
+    /// <summary>Polls an API read until the condition holds (bounded), returning the last value read.</summary>
+    internal static async Task<T> WaitForAsync<T>(Func<Task<T>> read, Func<T, bool> condition, string what)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            var value = await read();
+            if (condition(value))
+            {
+                return value;
+            }
+
+            if (clock.Elapsed > TimeSpan.FromSeconds(20))
+            {
+                throw new TimeoutException($"timed out waiting for: {what}");
+            }
+
+            await Task.Delay(20);
+        }
+    }
+}
