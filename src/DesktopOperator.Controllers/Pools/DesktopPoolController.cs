@@ -32,11 +32,13 @@ internal static class DesktopPoolController
         var pods = factory.GetInformer(new InformerOptions<V1Pod> { Namespace = namespaceName, LabelSelector = HostLabels.ManagedSelector });
         var routes = factory.GetInformer(new InformerOptions<SessionRoute> { Namespace = namespaceName, Indexers = PoolCaches.RouteIndexers });
         var nodes = factory.GetInformer(new InformerOptions<V1Node>());
-        var caches = new PoolCaches(pools.Cache, pods.Cache, routes.Cache, nodes.Cache);
+        var budgets = factory.GetInformer(new InformerOptions<V1PodDisruptionBudget> { Namespace = namespaceName, LabelSelector = HostLabels.ManagedSelector });
+        var caches = new PoolCaches(pools.Cache, pods.Cache, routes.Cache, nodes.Cache, budgets.Cache);
         var reconciler = new DesktopPoolReconciler(caches, client, events, options, time, loggers.CreateLogger<DesktopPoolReconciler>());
-        var controller = new Controller(new ControllerOptions { Name = Name, Workers = 2 }, reconciler, [pools, pods, routes, nodes], time, loggers.CreateLogger<Controller>());
+        var controller = new Controller(new ControllerOptions { Name = Name, Workers = 2 }, reconciler, [pools, pods, routes, nodes, budgets], time, loggers.CreateLogger<Controller>());
         pools.AddEventHandler(EnqueueHandlers.ForObject<DesktopPool>(controller.Queue));
         pods.AddEventHandler(EnqueueHandlers.ForControllerOwner<V1Pod>(controller.Queue, ApiGroup.Group, DesktopPool.KindName));
+        budgets.AddEventHandler(EnqueueHandlers.ForControllerOwner<V1PodDisruptionBudget>(controller.Queue, ApiGroup.Group, DesktopPool.KindName));
         routes.AddEventHandler(new ResourceEventHandler<SessionRoute>
         {
             Added = (r, _) => EnqueuePool(controller, r),

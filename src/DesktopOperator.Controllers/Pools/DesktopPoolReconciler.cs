@@ -47,6 +47,18 @@ internal sealed partial class DesktopPoolReconciler(
             return ReconcileResult.Done;
         }
 
+        if (!caches.HasBudget(pool))
+        {
+            try
+            {
+                await client.CreateAsync(BusyHostBudget.Build(pool), cancellationToken).ConfigureAwait(false);
+            }
+            catch (KubeAlreadyExistsException)
+            {
+                // Created by an earlier pass; the cache has not seen it yet.
+            }
+        }
+
         var hash = TemplateHash.Compute(pool.Spec.Template);
         var pods = caches.Hosts(pool);
         var views = pods.Select(p => (Host: HostViews.From(p, hash, routes, caches.NodeCordoned), Address: p.Status?.PodIP)).ToList();

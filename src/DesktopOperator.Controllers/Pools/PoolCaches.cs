@@ -6,7 +6,7 @@ using k8s.Models;
 namespace DesktopOperator.Controllers.Pools;
 
 /// <summary>The informer caches the pool reconciler reads: pools, their host pods, their routes and the nodes.</summary>
-internal sealed class PoolCaches(ICache<DesktopPool> pools, ICache<V1Pod> pods, ICache<SessionRoute> routes, ICache<V1Node>? nodes)
+internal sealed class PoolCaches(ICache<DesktopPool> pools, ICache<V1Pod> pods, ICache<SessionRoute> routes, ICache<V1Node>? nodes, ICache<V1PodDisruptionBudget>? budgets)
 {
     /// <summary>Index of SessionRoutes by <c>namespace/spec.pool</c>.</summary>
     public const string RoutesByPool = "pool";
@@ -29,6 +29,10 @@ internal sealed class PoolCaches(ICache<DesktopPool> pools, ICache<V1Pod> pods, 
 
     public IReadOnlyList<SessionRoute> Routes(DesktopPool pool) =>
         routes.ByIndex(RoutesByPool, PoolKey(pool.Metadata.NamespaceProperty, pool.Metadata.Name));
+
+    /// <summary>Whether the pool's busy-host budget is in the cache (true when budgets are not watched: nothing to do).</summary>
+    public bool HasBudget(DesktopPool pool) =>
+        budgets is null || budgets.GetByKey(new ObjectKey(pool.Metadata.NamespaceProperty, BusyHostBudget.NameFor(pool.Metadata.Name))) is not null;
 
     public bool NodeCordoned(string node) => nodes?.GetByKey(new ObjectKey(null, node))?.Spec?.Unschedulable == true;
 

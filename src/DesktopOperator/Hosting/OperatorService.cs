@@ -17,7 +17,7 @@ internal sealed class OperatorService(OperatorSettings settings, KubernetesClien
 
     public string? NotReadyReason => _synced ? null : "the informer caches have not synced yet";
 
-    public bool IsLeader => _elector?.IsLeader ?? !settings.LeaderElect || _synced;
+    public bool IsLeader => _elector is { } elector ? elector.IsLeader : !settings.LeaderElect && _synced;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

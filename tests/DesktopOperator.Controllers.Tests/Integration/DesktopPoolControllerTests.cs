@@ -57,6 +57,41 @@ public sealed class DesktopPoolControllerTests
     }
 
     [Fact]
+    public async Task NodeDrain_BusyHostEvictionRefusedByBudget_EmptyHostEvictedAndReplaced()
+    {
+        await using var cluster = await PoolCluster.StartAsync();
+        await cluster.Client.CreateAsync(PoolCluster.Pool("desk", min: 2, buffer: 0), Ct);
+        var hosts = await WaitForAsync(() => cluster.HostsAsync("desk"), h => h.Count == 2 && h.All(HostViews.IsReady), "two ready hosts");
+        var (busy, empty) = (hosts[0].Metadata.Name, hosts[1].Metadata.Name);
+        await BindRouteAsync(cluster, "alice", "desk", busy);
+        await WaitForAsync(
+            () => cluster.Client.GetAsync<V1Pod>(busy, PoolCluster.Namespace, Ct),
+            p => p.Metadata.Labels.ContainsKey(HostLabels.Busy), "the busy label");
+        var budget = await WaitForAsync(
+            () => cluster.Client.GetAsync<V1PodDisruptionBudget>(BusyHostBudget.NameFor("desk"), PoolCluster.Namespace, Ct),
+            b => b.Status?.ExpectedPods == 1 && b.Status.CurrentHealthy == 1, "the budget selects the one busy host");
+        Assert.Equal(0, budget.Status.DisruptionsAllowed);
+        Assert.DoesNotContain(budget.Status.Conditions, c => c.Reason == "SyncFailed");
+
+        using var http = cluster.Server.CreateClient();
+        var refused = await EvictAsync(http, busy);
+        var evicted = await EvictAsync(http, empty);
+
+        Assert.Equal(System.Net.HttpStatusCode.TooManyRequests, refused.StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.Created, evicted.StatusCode);
+        await WaitForAsync(
+            () => cluster.HostsAsync("desk"),
+            h => h.Count == 2 && h.Any(p => p.Metadata.Name == busy) && h.All(p => p.Metadata.Name != empty) && h.All(HostViews.IsReady),
+            "the evicted empty host is replaced, the busy one stays");
+    }
+
+    private static Task<HttpResponseMessage> EvictAsync(HttpClient http, string pod)
+    {
+        var body = "{\"apiVersion\":\"policy/v1\",\"kind\":\"Eviction\",\"metadata\":{\"name\":\"" + pod + "\",\"namespace\":\"" + PoolCluster.Namespace + "\"}}";
+        return http.PostAsync($"api/v1/namespaces/{PoolCluster.Namespace}/pods/{pod}/eviction", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+    }
+
+    [Fact]
     public async Task StaticPool_GetsNoPods_StatusListsItsHosts()
     {
         await using var cluster = await PoolCluster.StartAsync();
