@@ -104,12 +104,12 @@ internal static class ScalePlanner
         var empty = current.Where(h => h.BoundRoutes == 0).ToList();
         foreach (var host in empty)
         {
-            requeue.At(IdleSince(host) + settings.ScaleDownDelay);
+            requeue.At(IdleSince(host, now) + settings.ScaleDownDelay);
         }
 
         return empty
-            .Where(h => IdleSince(h) + settings.ScaleDownDelay <= now)
-            .OrderBy(h => h.Ready).ThenBy(IdleSince).ThenBy(h => h.Name, StringComparer.Ordinal)
+            .Where(h => IdleSince(h, now) + settings.ScaleDownDelay <= now)
+            .OrderBy(h => h.Ready).ThenBy(h => IdleSince(h, now)).ThenBy(h => h.Name, StringComparer.Ordinal)
             .Take(surplus)
             .Select(h => new HostAction(h.Name, DrainReason.ScaleDown));
     }
@@ -139,5 +139,9 @@ internal static class ScalePlanner
         }
     }
 
-    private static DateTimeOffset IdleSince(HostView host) => host.IdleSince ?? host.CreatedAt;
+    /// <summary>
+    /// A host still labelled busy lost its last route just now (this pass records it): its delay starts now, not at
+    /// its creation.
+    /// </summary>
+    private static DateTimeOffset IdleSince(HostView host, DateTimeOffset now) => host.LabelledBusy ? now : host.IdleSince ?? host.CreatedAt;
 }

@@ -92,6 +92,26 @@ public sealed class DesktopPoolControllerTests
     }
 
     [Fact]
+    public async Task SessionEnds_SurplusEmptyHostDrainsAfterDelayAndIsDeleted_BusyHostKept()
+    {
+        await using var cluster = await PoolCluster.StartAsync();
+        await cluster.Client.CreateAsync(PoolCluster.Pool("desk", min: 1, buffer: 1, scaleDownDelay: "1s"), Ct);
+        var first = (await WaitForAsync(() => cluster.HostsAsync("desk"), h => h.Count == 1 && h.All(HostViews.IsReady), "one ready host"))[0].Metadata.Name;
+        await BindRouteAsync(cluster, "alice", "desk", first);
+        var two = await WaitForAsync(() => cluster.HostsAsync("desk"), h => h.Count == 2 && h.All(HostViews.IsReady), "a second host for the buffer");
+        await BindRouteAsync(cluster, "bob", "desk", two.Single(h => h.Metadata.Name != first).Metadata.Name);
+        await WaitForAsync(() => cluster.HostsAsync("desk"), h => h.Count == 3 && h.All(HostViews.IsReady), "a third host for the buffer");
+
+        await cluster.Client.DeleteAsync<SessionRoute>("desk-bob", PoolCluster.Namespace, null, Ct);
+
+        var left = await WaitForAsync(() => cluster.HostsAsync("desk"), h => h.Count == 2, "two hosts left after the scale-down delay");
+        Assert.Contains(left, h => h.Metadata.Name == first);
+        var events = await cluster.Client.ListAsync<Corev1Event>(PoolCluster.Namespace, null, Ct);
+        Assert.Contains(events.Items, e => e.Reason == "HostDraining" && e.Message.Contains("ScaleDown", StringComparison.Ordinal));
+        Assert.Contains(events.Items, e => e.Reason == "HostDeleted" && e.Message.Contains("Drained", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task StaticPool_GetsNoPods_StatusListsItsHosts()
     {
         await using var cluster = await PoolCluster.StartAsync();

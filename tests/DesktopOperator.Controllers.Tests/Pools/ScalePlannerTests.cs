@@ -53,6 +53,18 @@ public sealed class ScalePlannerTests
     }
 
     [Fact]
+    public void Plan_HostJustLostItsLastRoute_DelayStartsNowNotAtCreation()
+    {
+        var justIdle = Host("a") with { LabelledBusy = true, IdleSince = null };
+
+        var plan = ScalePlanner.Plan(Settings(min: 0, buffer: 0), [justIdle], 0, Now);
+
+        Assert.Empty(plan.Drain);
+        Assert.Equal(["a"], plan.MarkIdle);
+        Assert.Equal(TimeSpan.FromMinutes(5), plan.RequeueAfter);
+    }
+
+    [Fact]
     public void Plan_SurplusOnlyBusyHosts_NothingDrained()
     {
         var plan = ScalePlanner.Plan(Settings(buffer: 0, min: 0), [Host("a", routes: 1), Host("b", routes: 1)], 0, Now);
