@@ -4,6 +4,7 @@ using DesktopOperator.Commands;
 var root = new RootCommand("desktop-operator: a Kubernetes operator and gateway for remote-desktop session hosts.");
 root.Subcommands.Add(CrdsCommand.Create());
 root.Subcommands.Add(StandaloneCommand.Create());
+root.Subcommands.Add(OperatorCommand.Create());
 var parse = root.Parse(args);
 if (parse.Errors.Count > 0)
 {

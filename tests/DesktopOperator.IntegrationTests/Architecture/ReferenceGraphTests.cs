@@ -12,6 +12,7 @@ public sealed class ReferenceGraphTests
         ["DesktopOperator.Runtime"] = ["DesktopOperator.Kube"],
         ["DesktopOperator.Api"] = ["DesktopOperator.Kube"],
         ["DesktopOperator.Gateway"] = ["DesktopOperator.Kube", "DesktopOperator.Api", "DesktopOperator.Runtime"],
+        ["DesktopOperator.Controllers"] = ["DesktopOperator.Kube", "DesktopOperator.Api", "DesktopOperator.Runtime"],
     };
 
     public static TheoryData<string> Assemblies() => new(Allowed.Keys);

@@ -1,0 +1,39 @@
+using DesktopOperator.Api.V1Alpha1;
+using DesktopOperator.Kube.Client;
+
+namespace DesktopOperator.Commands;
+
+/// <summary>One read of DesktopPools before the operator starts, so that "no API access" is one clear line, not a retry loop.</summary>
+internal static class ApiAccess
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>Null when the API server answers and serves DesktopPools; else why not.</summary>
+    public static async Task<string?> CheckAsync(KubernetesClient client, string? namespaceName, CancellationToken cancellationToken)
+    {
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(Timeout);
+        var server = client.BaseUri.ToString().TrimEnd('/');
+        try
+        {
+            await client.ListAsync<DesktopPool>(namespaceName, new ListOptions { Limit = 1 }, limit.Token).ConfigureAwait(false);
+            return null;
+        }
+        catch (KubeNotFoundException)
+        {
+            return $"the API server at {server} does not serve desktoppools.{ApiGroup.Group}: install the CRDs first (kubectl apply -f crds/)";
+        }
+        catch (KubeApiException e)
+        {
+            return $"the API server at {server} refused to list DesktopPools: {e.Message}";
+        }
+        catch (HttpRequestException e)
+        {
+            return $"cannot reach the API server at {server}: {e.Message}";
+        }
+        catch (OperationCanceledException) when (limit.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            return $"the API server at {server} did not answer within {Timeout.TotalSeconds:0} s";
+        }
+    }
+}

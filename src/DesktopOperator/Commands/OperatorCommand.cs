@@ -1,0 +1,94 @@
+using System.CommandLine;
+using DesktopOperator.Api.V1Alpha1;
+using DesktopOperator.Controllers.Pools;
+using DesktopOperator.Hosting;
+using DesktopOperator.Kube.Client;
+using DesktopOperator.Kube.Config;
+using Microsoft.AspNetCore.Connections;
+
+namespace DesktopOperator.Commands;
+
+/// <summary>
+/// <c>desktop-operator operator</c>: the controllers against a Kubernetes API server. Bad options end it before anything
+/// starts (one line, exit code 2); no API access at start (or no CRDs) ends it with one line and exit code 1.
+/// </summary>
+internal static class OperatorCommand
+{
+    public static Command Create()
+    {
+        var kubeconfig = new Option<FileInfo?>("--kubeconfig") { Description = "Kubeconfig file; default $KUBECONFIG, then ~/.kube/config, then the in-cluster service account.", HelpName = "FILE" };
+        var ns = new Option<string?>("--namespace") { Description = "Watch only this namespace (default: all namespaces).", HelpName = "NAME" };
+        var leaderElect = new Option<bool>("--leader-elect") { Description = "Run the controllers only while holding the Lease (for two or more replicas).", DefaultValueFactory = _ => true };
+        var leaseNamespace = new Option<string?>("--leader-election-namespace") { Description = "Namespace of the Lease (default: --namespace, the pod's namespace, or default).", HelpName = "NAME" };
+        var leaseName = new Option<string>("--leader-election-id") { Description = "Name of the Lease.", HelpName = "NAME", DefaultValueFactory = _ => "desktop-operator" };
+        var http = CommandOptions.HttpUrl("--http", "URL of the HTTP endpoint for /metrics, /healthz and /readyz.", "http://0.0.0.0:8081");
+        var surge = CommandOptions.Limit("--max-surge", "New-template hosts beyond the desired count during a rolling update (0 means 1).");
+        var maxDrain = new Option<string?>("--max-drain-time") { Description = "Delete a draining host that still has sessions after this long (announced by an event). Default: wait for its last session.", HelpName = "DURATION" };
+        var json = new Option<bool>("--json-logs") { Description = "Write logs as JSON lines." };
+        var command = new Command("operator", "Run the DesktopPool controller against a Kubernetes API server.")
+        {
+            kubeconfig, ns, leaderElect, leaseNamespace, leaseName, http, surge, maxDrain, json,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            TimeSpan? drainTime = null;
+            if (parse.GetValue(maxDrain) is { } text)
+            {
+                if (!Api.Durations.Duration.TryParse(text, out var parsed) || parsed <= TimeSpan.Zero)
+                {
+                    await Console.Error.WriteLineAsync($"--max-drain-time: '{text}' is not a duration more than 0 such as 30m or 2h");
+                    return ExitCodes.Usage;
+                }
+
+                drainTime = parsed;
+            }
+
+            KubeClientSettings kube;
+            try
+            {
+                kube = parse.GetValue(kubeconfig) is { } file ? KubeClientSettings.BuildConfigFromConfigFile(file.FullName) : KubeClientSettings.BuildDefaultConfig();
+            }
+            catch (KubeConfigException e)
+            {
+                await Console.Error.WriteLineAsync($"desktop-operator operator: cannot load the Kubernetes configuration: {e.Message}");
+                return ExitCodes.Failure;
+            }
+
+            var watched = parse.GetValue(ns);
+            var settings = new OperatorSettings
+            {
+                Kube = kube,
+                Namespace = watched,
+                LeaderElect = parse.GetValue(leaderElect),
+                LeaseNamespace = parse.GetValue(leaseNamespace) ?? watched ?? kube.Namespace ?? "default",
+                LeaseName = parse.GetValue(leaseName)!,
+                Identity = $"{Environment.MachineName}_{Guid.NewGuid():N}",
+                HttpUrl = parse.GetValue(http)!,
+                JsonLogs = parse.GetValue(json),
+                Pools = new PoolReconcilerOptions { MaxSurge = Math.Max(1, parse.GetValue(surge)), MaxDrainTime = drainTime },
+            };
+            using var client = new KubernetesClient(kube, retryPolicy: KubeRetryPolicy.Default with { MaxAttempts = 1 });
+            if (await ApiAccess.CheckAsync(client, watched, ct) is { } problem)
+            {
+                await Console.Error.WriteLineAsync($"desktop-operator operator: {problem}");
+                return ExitCodes.Failure;
+            }
+
+            using var running = new KubernetesClient(kube);
+            await using var app = OperatorHost.Build(settings, running);
+            try
+            {
+                await app.StartAsync(ct);
+            }
+            catch (IOException e) when (e.InnerException is AddressInUseException)
+            {
+                await Console.Error.WriteLineAsync($"--http: cannot listen on {settings.HttpUrl}: the address is already in use");
+                return ExitCodes.Failure;
+            }
+
+            await app.WaitForShutdownAsync(ct);
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+}
