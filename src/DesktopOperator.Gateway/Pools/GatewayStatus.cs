@@ -1,3 +1,4 @@
+using DesktopOperator.Api.V1Alpha1;
 using DesktopOperator.Gateway.Health;
 using DesktopOperator.Gateway.Routing;
 using DesktopOperator.Gateway.Sessions;
@@ -18,7 +19,7 @@ internal sealed record GatewayStatus(IReadOnlyList<PoolStatusView> Pools, IReadO
                 h.Address,
                 health.GetHealth(pool.Key, h.Name).ToString(),
                 h.Draining,
-                poolRoutes.Count(r => r.Host == h.Name && r.Phase == RoutePhase.Active),
+                poolRoutes.Count(r => r.Host == h.Name && r.Phase == SessionRoutePhase.Active),
                 poolRoutes.Count(r => r.Host == h.Name && RoutingEngine.HoldsSlot(r.Phase)),
                 pool.SessionsPerHost)).ToList();
             var phases = poolRoutes.GroupBy(r => r.Phase).ToDictionary(g => g.Key.ToString(), g => g.Count());

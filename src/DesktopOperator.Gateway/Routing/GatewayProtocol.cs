@@ -1,3 +1,4 @@
+using DesktopOperator.Api.V1Alpha1;
 namespace DesktopOperator.Gateway.Routing;
 
 /// <summary>One protocol a pool exposes: its name (what a listener and a request refer to), kind and the host's port.</summary>

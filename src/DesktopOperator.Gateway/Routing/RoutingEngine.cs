@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Net;
 using System.Net.Sockets;
+using DesktopOperator.Api.V1Alpha1;
 using DesktopOperator.Gateway.Balancing;
 using DesktopOperator.Gateway.Health;
 using DesktopOperator.Gateway.Sessions;
@@ -76,13 +77,13 @@ internal static class RoutingEngine
     /// The route key of a request: the user when the pool keys by user and the protocol carried one, otherwise the
     /// client address (IPv4-mapped IPv6 addresses folded to IPv4, so dual-stack listeners agree).
     /// </summary>
-    public static (AffinityKeyKind Kind, string Key) AffinityKeyOf(GatewayPool pool, RouteRequest request)
+    public static (AffinityKey Kind, string Key) AffinityKeyOf(GatewayPool pool, RouteRequest request)
     {
         ArgumentNullException.ThrowIfNull(pool);
         ArgumentNullException.ThrowIfNull(request);
-        if (pool.AffinityKey == AffinityKeyKind.User && !string.IsNullOrEmpty(request.User))
+        if (pool.AffinityKey == AffinityKey.User && !string.IsNullOrEmpty(request.User))
         {
-            return (AffinityKeyKind.User, request.User);
+            return (AffinityKey.User, request.User);
         }
 
         var address = request.ClientAddress;
@@ -91,12 +92,12 @@ internal static class RoutingEngine
             address = address.MapToIPv4();
         }
 
-        return (AffinityKeyKind.SourceIP, address.ToString());
+        return (AffinityKey.SourceIP, address.ToString());
     }
 
     /// <summary>Routes in these phases hold a slot on their host.</summary>
-    public static bool HoldsSlot(RoutePhase phase) =>
-        phase is RoutePhase.Bound or RoutePhase.Active or RoutePhase.Disconnected;
+    public static bool HoldsSlot(SessionRoutePhase phase) =>
+        phase is SessionRoutePhase.Bound or SessionRoutePhase.Active or SessionRoutePhase.Disconnected;
 
     private static RoutingDecision Decide(in DecisionInput input, IReadOnlyList<RouteRecord> routes, Span<int> sessions, Span<int> candidates)
     {
@@ -116,7 +117,7 @@ internal static class RoutingEngine
                 existing = route;
             }
 
-            if (request.User is not null && route.KeyKind == AffinityKeyKind.User
+            if (request.User is not null && route.KeyKind == AffinityKey.User
                 && string.Equals(route.Key, request.User, StringComparison.Ordinal))
             {
                 userConnections += route.ActiveConnections;
@@ -239,7 +240,7 @@ internal static class RoutingEngine
         }
     }
 
-    private static RoutingDecision Full(in DecisionInput input, string why) => input.Pool.WhenFull == WhenFull.Queue
+    private static RoutingDecision Full(in DecisionInput input, string why) => input.Pool.WhenFull == FullPoolAction.Queue
         ? new(RoutingResult.Queued, $"queued: {why}", RouteKey: input.Key)
         : new(RoutingResult.RejectedFull, why, RouteKey: input.Key);
 

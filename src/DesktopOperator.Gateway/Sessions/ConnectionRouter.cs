@@ -1,3 +1,4 @@
+using DesktopOperator.Api.V1Alpha1;
 using DesktopOperator.Gateway.Balancing;
 using DesktopOperator.Gateway.Health;
 using DesktopOperator.Gateway.Routing;
@@ -85,7 +86,7 @@ internal sealed partial class ConnectionRouter : IConnectionRouter, IDisposable
             throw new ArgumentException("only a Routed decision with a host and route key starts a session", nameof(decision));
         }
 
-        var kind = _pools.Find(request.Pool) is { } pool ? RoutingEngine.AffinityKeyOf(pool, request).Kind : AffinityKeyKind.SourceIP;
+        var kind = _pools.Find(request.Pool) is { } pool ? RoutingEngine.AffinityKeyOf(pool, request).Kind : AffinityKey.SourceIP;
         return _sessions.Begin(request.Pool, key, kind, request.Protocol, host.Name);
     }
 
@@ -123,7 +124,7 @@ internal sealed partial class ConnectionRouter : IConnectionRouter, IDisposable
         var current = _routes.Find(pool.Key, key);
         if (current is null)
         {
-            var created = new RouteRecord(pool.Key, key, kind, request.Protocol, host, pinned, RoutePhase.Bound, now, now, 0);
+            var created = new RouteRecord(pool.Key, key, kind, request.Protocol, host, pinned, SessionRoutePhase.Bound, now, now, 0);
             current = await _routes.CreateAsync(created, cancellationToken).ConfigureAwait(false);
             if (current == created)
             {
@@ -153,7 +154,7 @@ internal sealed partial class ConnectionRouter : IConnectionRouter, IDisposable
         RoutingDecision decision,
         RouteRecord current,
         IReadOnlyCollection<string> excludedHosts,
-        AffinityKeyKind kind,
+        AffinityKey kind,
         DateTimeOffset now,
         CancellationToken cancellationToken)
     {
@@ -187,7 +188,7 @@ internal sealed partial class ConnectionRouter : IConnectionRouter, IDisposable
             KeyKind = kind,
             Protocol = request.Protocol,
             Pinned = pinned,
-            Phase = current.ActiveConnections > 0 && current.Phase == RoutePhase.Active ? RoutePhase.Active : RoutePhase.Bound,
+            Phase = current.ActiveConnections > 0 && current.Phase == SessionRoutePhase.Active ? SessionRoutePhase.Active : SessionRoutePhase.Bound,
             BoundAt = now,
             LastSeen = now,
         };

@@ -1,3 +1,4 @@
+using DesktopOperator.Api.V1Alpha1;
 using DesktopOperator.Gateway.Routing;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -116,22 +117,22 @@ internal sealed partial class RouteExpiry(
         if (route.Host is { } host && RoutingEngine.HoldsSlot(route.Phase) && pool.IndexOf(host) < 0)
         {
             LogRouteFailed(pool.Key, route.Key, host);
-            await routes.UpdateAsync(route with { Phase = RoutePhase.Failed, LastSeen = now }, cancellationToken).ConfigureAwait(false);
+            await routes.UpdateAsync(route with { Phase = SessionRoutePhase.Failed, LastSeen = now }, cancellationToken).ConfigureAwait(false);
             return true;
         }
 
-        var disconnected = route.Phase is RoutePhase.Bound or RoutePhase.Disconnected
-            || (SoleGateway && route.Phase == RoutePhase.Active);
+        var disconnected = route.Phase is SessionRoutePhase.Bound or SessionRoutePhase.Disconnected
+            || (SoleGateway && route.Phase == SessionRoutePhase.Active);
         if (disconnected && connections == 0 && idle >= pool.ResumeFor)
         {
             LogRouteExpired(pool.Key, route.Key, route.Host, idle);
-            await routes.UpdateAsync(route with { Phase = RoutePhase.Expired, ActiveConnections = 0 }, cancellationToken).ConfigureAwait(false);
+            await routes.UpdateAsync(route with { Phase = SessionRoutePhase.Expired, ActiveConnections = 0 }, cancellationToken).ConfigureAwait(false);
             await routes.DeleteAsync(pool.Key, route.Key, cancellationToken).ConfigureAwait(false);
             return true;
         }
 
-        if ((route.Phase == RoutePhase.Failed && idle >= pool.ResumeFor) || route.Phase == RoutePhase.Expired
-            || (route.Phase == RoutePhase.Pending && idle >= PendingTimeout))
+        if ((route.Phase == SessionRoutePhase.Failed && idle >= pool.ResumeFor) || route.Phase == SessionRoutePhase.Expired
+            || (route.Phase == SessionRoutePhase.Pending && idle >= PendingTimeout))
         {
             await routes.DeleteAsync(pool.Key, route.Key, cancellationToken).ConfigureAwait(false);
             return true;

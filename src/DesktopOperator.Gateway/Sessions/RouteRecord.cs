@@ -1,3 +1,4 @@
+using DesktopOperator.Api.V1Alpha1;
 namespace DesktopOperator.Gateway.Sessions;
 
 /// <summary>
@@ -6,18 +7,18 @@ namespace DesktopOperator.Gateway.Sessions;
 /// Identity is (<see cref="Pool"/>, <see cref="Key"/>).
 /// </summary>
 /// <param name="Pool">The pool key, <c>namespace/name</c>.</param>
-/// <param name="Key">The affinity key: the user, or the client address for <see cref="AffinityKeyKind.SourceIP"/>.</param>
+/// <param name="Key">The affinity key: the user, or the client address for <see cref="AffinityKey.SourceIP"/>.</param>
 /// <param name="Host">The host name within the pool; null while Pending.</param>
 /// <param name="Pinned">The host was chosen by the user or an admin (<c>spec.host</c>), not by balancing.</param>
 /// <param name="ActiveConnections">Connections open through all gateway replicas that report here.</param>
 internal sealed record RouteRecord(
     string Pool,
     string Key,
-    AffinityKeyKind KeyKind,
+    AffinityKey KeyKind,
     string Protocol,
     string? Host,
     bool Pinned,
-    RoutePhase Phase,
+    SessionRoutePhase Phase,
     DateTimeOffset BoundAt,
     DateTimeOffset LastSeen,
     int ActiveConnections);

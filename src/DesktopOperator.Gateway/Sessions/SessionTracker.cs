@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using DesktopOperator.Api.V1Alpha1;
 using Microsoft.Extensions.Logging;
 
 namespace DesktopOperator.Gateway.Sessions;
@@ -20,7 +21,7 @@ internal sealed partial class SessionTracker(IRouteStore store, TimeProvider tim
     private readonly CancellationTokenSource _stopping = new();
 
     /// <summary>A connection to <paramref name="host"/> opened on route (pool, key); dispose the result when it closes.</summary>
-    public IDisposable Begin(string pool, string key, AffinityKeyKind kind, string protocol, string host)
+    public IDisposable Begin(string pool, string key, AffinityKey kind, string protocol, string host)
     {
         var id = (pool, key);
         while (true)
@@ -121,7 +122,7 @@ internal sealed partial class SessionTracker(IRouteStore store, TimeProvider tim
         {
             int connections;
             string host, protocol;
-            AffinityKeyKind kind;
+            AffinityKey kind;
             lock (counter)
             {
                 // Cleared as the level is read: any later change queues a write of its own.
@@ -138,7 +139,7 @@ internal sealed partial class SessionTracker(IRouteStore store, TimeProvider tim
                     // Expired or deleted under a live connection: the connection still holds its slot.
                     LogRouteRestored(id.Pool, id.Key, host);
                     await store.CreateAsync(
-                        new RouteRecord(id.Pool, id.Key, kind, protocol, host, false, RoutePhase.Active, now, now, connections),
+                        new RouteRecord(id.Pool, id.Key, kind, protocol, host, false, SessionRoutePhase.Active, now, now, connections),
                         cancellationToken).ConfigureAwait(false);
                 }
 
@@ -147,9 +148,9 @@ internal sealed partial class SessionTracker(IRouteStore store, TimeProvider tim
 
             var phase = (connections, stored.Phase) switch
             {
-                (_, RoutePhase.Failed) => RoutePhase.Failed,
-                ( > 0, _) => RoutePhase.Active,
-                (_, RoutePhase.Active or RoutePhase.Bound) => RoutePhase.Disconnected,
+                (_, SessionRoutePhase.Failed) => SessionRoutePhase.Failed,
+                ( > 0, _) => SessionRoutePhase.Active,
+                (_, SessionRoutePhase.Active or SessionRoutePhase.Bound) => SessionRoutePhase.Disconnected,
                 _ => stored.Phase,
             };
             await store.UpdateAsync(stored with { Phase = phase, ActiveConnections = connections, LastSeen = now }, cancellationToken)
@@ -194,7 +195,7 @@ internal sealed partial class SessionTracker(IRouteStore store, TimeProvider tim
 
         public string Protocol { get; set; } = "";
 
-        public AffinityKeyKind Kind { get; set; }
+        public AffinityKey Kind { get; set; }
     }
 
     private sealed class Lease(SessionTracker owner, (string Pool, string Key) id, Counter counter) : IDisposable

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using DesktopOperator.Api.V1Alpha1;
 using DesktopOperator.Gateway.Sessions;
 using Microsoft.Extensions.Logging;
 
@@ -177,9 +178,9 @@ internal sealed partial class FileRouteStore : IRouteStore, IDisposable
             {
                 // Connections counted by a previous process are gone with it: the session is now disconnected and
                 // its resume window starts at this start-up.
-                if (route.ActiveConnections > 0 || route.Phase == RoutePhase.Active)
+                if (route.ActiveConnections > 0 || route.Phase == SessionRoutePhase.Active)
                 {
-                    route = route with { ActiveConnections = 0, Phase = RoutePhase.Disconnected, LastSeen = now };
+                    route = route with { ActiveConnections = 0, Phase = SessionRoutePhase.Disconnected, LastSeen = now };
                 }
 
                 _routes[(route.Pool, route.Key)] = route;

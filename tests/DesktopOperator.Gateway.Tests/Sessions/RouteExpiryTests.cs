@@ -1,3 +1,4 @@
+using DesktopOperator.Api.V1Alpha1;
 using DesktopOperator.Gateway.Routing;
 using DesktopOperator.Gateway.Sessions;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -24,7 +25,7 @@ public sealed class RouteExpiryTests
 
         Assert.Equal(1, changed);
         Assert.Null(harness.Route("alice"));
-        Assert.Equal([RoutePhase.Bound, RoutePhase.Active, RoutePhase.Disconnected, RoutePhase.Expired, null], phases);
+        Assert.Equal([SessionRoutePhase.Bound, SessionRoutePhase.Active, SessionRoutePhase.Disconnected, SessionRoutePhase.Expired, null], phases);
         Assert.Equal(RoutingResult.Routed, (await harness.RouteAsync(Request("bob"))).Result);
     }
 
@@ -38,7 +39,7 @@ public sealed class RouteExpiryTests
         harness.Time.Advance(ResumeFor - TimeSpan.FromSeconds(1));
 
         Assert.Equal(0, await harness.Expiry.SweepAsync(CancellationToken.None));
-        Assert.Equal(RoutePhase.Disconnected, harness.Route("alice")?.Phase);
+        Assert.Equal(SessionRoutePhase.Disconnected, harness.Route("alice")?.Phase);
     }
 
     [Fact]
@@ -51,7 +52,7 @@ public sealed class RouteExpiryTests
         harness.Time.Advance(ResumeFor * 10);
 
         Assert.Equal(0, await harness.Expiry.SweepAsync(CancellationToken.None));
-        Assert.Equal(RoutePhase.Active, harness.Route("alice")?.Phase);
+        Assert.Equal(SessionRoutePhase.Active, harness.Route("alice")?.Phase);
     }
 
     [Fact]
@@ -70,7 +71,7 @@ public sealed class RouteExpiryTests
     public async Task SweepAsync_LeftoverActiveRouteOfEarlierRun_ExpiresWhenSoleGateway()
     {
         using var harness = new RouterHarness(Pool());
-        await harness.Store.CreateAsync(Route("alice", "h1", RoutePhase.Active, 3), CancellationToken.None);
+        await harness.Store.CreateAsync(Route("alice", "h1", SessionRoutePhase.Active, 3), CancellationToken.None);
         harness.Time.Advance(ResumeFor);
 
         await harness.Expiry.SweepAsync(CancellationToken.None);
@@ -86,21 +87,21 @@ public sealed class RouteExpiryTests
         {
             SoleGateway = false,
         };
-        await harness.Store.CreateAsync(Route("alice", "h1", RoutePhase.Active, 3), CancellationToken.None);
+        await harness.Store.CreateAsync(Route("alice", "h1", SessionRoutePhase.Active, 3), CancellationToken.None);
         harness.Time.Advance(ResumeFor * 2);
 
         Assert.Equal(0, await expiry.SweepAsync(CancellationToken.None));
-        Assert.Equal(RoutePhase.Active, harness.Route("alice")?.Phase);
+        Assert.Equal(SessionRoutePhase.Active, harness.Route("alice")?.Phase);
     }
 
     [Fact]
     public async Task SweepAsync_FailedRoute_DeletedAfterResumeFor()
     {
         using var harness = new RouterHarness(Pool());
-        await harness.Store.CreateAsync(Route("alice", "gone", RoutePhase.Disconnected, 0), CancellationToken.None);
+        await harness.Store.CreateAsync(Route("alice", "gone", SessionRoutePhase.Disconnected, 0), CancellationToken.None);
 
         await harness.Expiry.SweepAsync(CancellationToken.None);
-        Assert.Equal(RoutePhase.Failed, harness.Route("alice")?.Phase);
+        Assert.Equal(SessionRoutePhase.Failed, harness.Route("alice")?.Phase);
         harness.Time.Advance(ResumeFor);
         await harness.Expiry.SweepAsync(CancellationToken.None);
 
@@ -135,11 +136,11 @@ public sealed class RouteExpiryTests
     public async Task ExecuteAsync_HostRemovedFromPool_RouteFailedWithoutWaitingForInterval()
     {
         using var harness = new RouterHarness(Pool(hosts: 2));
-        await harness.Store.CreateAsync(Route("alice", "h2", RoutePhase.Disconnected, 0), CancellationToken.None);
+        await harness.Store.CreateAsync(Route("alice", "h2", SessionRoutePhase.Disconnected, 0), CancellationToken.None);
         var failed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         harness.Store.Changed += (_, _) =>
         {
-            if (harness.Route("alice")?.Phase == RoutePhase.Failed)
+            if (harness.Route("alice")?.Phase == SessionRoutePhase.Failed)
             {
                 failed.TrySetResult();
             }
@@ -152,12 +153,12 @@ public sealed class RouteExpiryTests
 
         await failed.Task.WaitAsync(TimeSpan.FromSeconds(10));
         await harness.Expiry.StopAsync(CancellationToken.None);
-        Assert.Equal(RoutePhase.Failed, harness.Route("alice")?.Phase);
+        Assert.Equal(SessionRoutePhase.Failed, harness.Route("alice")?.Phase);
     }
 
-    private static List<RoutePhase?> RecordPhases(RouterHarness harness, string key)
+    private static List<SessionRoutePhase?> RecordPhases(RouterHarness harness, string key)
     {
-        var phases = new List<RoutePhase?>();
+        var phases = new List<SessionRoutePhase?>();
         harness.Store.Changed += (_, _) =>
         {
             var phase = harness.Route(key)?.Phase;
