@@ -2,6 +2,7 @@ using DesktopOperator.Api.Durations;
 using DesktopOperator.Api.V1Alpha1;
 using DesktopOperator.Gateway.Balancing;
 using DesktopOperator.Gateway.Health;
+using DesktopOperator.Gateway.Model;
 using DesktopOperator.Gateway.Routing;
 using DesktopOperator.Gateway.Tcp;
 using DesktopOperator.Gateway.Tcp.Vnc;

@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using DesktopOperator.Api.V1Alpha1;
 using DesktopOperator.Gateway.Balancing;
 using DesktopOperator.Gateway.Health;
+using DesktopOperator.Gateway.Model;
 using DesktopOperator.Gateway.Sessions;
 
 namespace DesktopOperator.Gateway.Routing;

@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using DesktopOperator.Api.V1Alpha1;
+using DesktopOperator.Gateway.Model;
 using DesktopOperator.Gateway.Sessions;
 
 namespace DesktopOperator.Gateway.Routing;

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using DesktopOperator.Gateway.Model;
 
 namespace DesktopOperator.Gateway.Sessions;
 

@@ -1,4 +1,5 @@
 using DesktopOperator.Api.V1Alpha1;
+using DesktopOperator.Gateway.Model;
 using DesktopOperator.Gateway.Routing;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;

@@ -1,4 +1,5 @@
 using DesktopOperator.Api.V1Alpha1;
+using DesktopOperator.Gateway.Model;
 namespace DesktopOperator.Gateway.Sessions;
 
 /// <summary>

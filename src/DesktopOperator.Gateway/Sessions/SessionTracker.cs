@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using DesktopOperator.Api.V1Alpha1;
+using DesktopOperator.Gateway.Model;
 using Microsoft.Extensions.Logging;
 
 namespace DesktopOperator.Gateway.Sessions;

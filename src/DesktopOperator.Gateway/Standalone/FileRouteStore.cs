@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using DesktopOperator.Api.V1Alpha1;
+using DesktopOperator.Gateway.Model;
 using DesktopOperator.Gateway.Sessions;
 using Microsoft.Extensions.Logging;
 

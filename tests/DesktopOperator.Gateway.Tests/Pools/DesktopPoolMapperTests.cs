@@ -1,8 +1,9 @@
 using DesktopOperator.Api.V1Alpha1;
+using DesktopOperator.Gateway.Balancing;
 using DesktopOperator.Gateway.Health;
+using DesktopOperator.Gateway.Model;
 using DesktopOperator.Gateway.Pools;
 using DesktopOperator.Gateway.Routing;
-using DesktopOperator.Gateway.Balancing;
 using DesktopOperator.Gateway.Standalone;
 using DesktopOperator.Gateway.Tcp;
 using DesktopOperator.Gateway.Tcp.Vnc;

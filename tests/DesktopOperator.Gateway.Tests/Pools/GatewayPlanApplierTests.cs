@@ -5,6 +5,7 @@ using DesktopOperator.Api.V1Alpha1;
 using DesktopOperator.Gateway.Balancing;
 using DesktopOperator.Gateway.Health;
 using DesktopOperator.Gateway.Health.Probes;
+using DesktopOperator.Gateway.Model;
 using DesktopOperator.Gateway.Pools;
 using DesktopOperator.Gateway.Routing;
 using DesktopOperator.Gateway.Sessions;

@@ -2,6 +2,7 @@ using System.Net;
 using DesktopOperator.Api.V1Alpha1;
 using DesktopOperator.Gateway.Balancing;
 using DesktopOperator.Gateway.Health;
+using DesktopOperator.Gateway.Model;
 using DesktopOperator.Gateway.Routing;
 using DesktopOperator.Gateway.Sessions;
 using static DesktopOperator.Gateway.Tests.Routing.TestPools;

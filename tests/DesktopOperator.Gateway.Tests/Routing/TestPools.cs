@@ -1,6 +1,7 @@
 using System.Net;
 using DesktopOperator.Api.V1Alpha1;
 using DesktopOperator.Gateway.Balancing;
+using DesktopOperator.Gateway.Model;
 using DesktopOperator.Gateway.Routing;
 using DesktopOperator.Gateway.Sessions;
 

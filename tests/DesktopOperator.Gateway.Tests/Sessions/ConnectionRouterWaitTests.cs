@@ -1,5 +1,6 @@
 using DesktopOperator.Api.V1Alpha1;
 using DesktopOperator.Gateway.Health;
+using DesktopOperator.Gateway.Model;
 using DesktopOperator.Gateway.Routing;
 using static DesktopOperator.Gateway.Tests.Routing.TestPools;
 
@@ -79,5 +80,5 @@ public sealed class ConnectionRouterWaitTests
         Assert.Equal(RoutingResult.Routed, (await harness.RouteAsync(Request("bob"))).Result);
     }
 
-    private static TimeSpan ConnectionRouterRecheck => DesktopOperator.Gateway.Sessions.ConnectionRouter.QueueRecheckInterval;
+    private static TimeSpan ConnectionRouterRecheck => DesktopOperator.Gateway.Routing.ConnectionRouter.QueueRecheckInterval;
 }

@@ -1,4 +1,5 @@
 using DesktopOperator.Api.V1Alpha1;
+using DesktopOperator.Gateway.Model;
 using DesktopOperator.Gateway.Routing;
 using DesktopOperator.Gateway.Sessions;
 using Microsoft.Extensions.Logging.Abstractions;

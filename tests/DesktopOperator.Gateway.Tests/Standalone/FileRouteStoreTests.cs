@@ -1,5 +1,6 @@
 using System.Text.Json;
 using DesktopOperator.Api.V1Alpha1;
+using DesktopOperator.Gateway.Model;
 using DesktopOperator.Gateway.Sessions;
 using DesktopOperator.Gateway.Standalone;
 using DesktopOperator.Testing.Time;

@@ -3,12 +3,12 @@ using DesktopOperator.Api.V1Alpha1;
 using DesktopOperator.Gateway.Balancing;
 using DesktopOperator.Gateway.Sessions;
 
-namespace DesktopOperator.Gateway.Routing;
+namespace DesktopOperator.Gateway.Model;
 
 /// <summary>
 /// The routing engine's immutable view of one pool (mapped from a DesktopPool or a standalone manifest). Lookups the
 /// engine needs per decision (host by name, host hash) are built once when <see cref="Hosts"/> is set, so a pool is
-/// cheap to route for and must not be mutated: a change is a new instance swapped into <see cref="PoolRegistry"/>.
+/// cheap to route for and must not be mutated: a change is a new instance swapped into <see cref="Routing.PoolRegistry"/>.
 /// </summary>
 internal sealed class GatewayPool
 {

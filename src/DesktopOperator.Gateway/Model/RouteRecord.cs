@@ -1,9 +1,9 @@
 using DesktopOperator.Api.V1Alpha1;
-namespace DesktopOperator.Gateway.Sessions;
+namespace DesktopOperator.Gateway.Model;
 
 /// <summary>
 /// One user session's durable binding to a host: the gateway's view of a SessionRoute (Kubernetes mode) or of a
-/// route file (standalone mode). Immutable: a change is a new record passed to <see cref="IRouteStore.UpdateAsync"/>.
+/// route file (standalone mode). Immutable: a change is a new record passed to <see cref="Sessions.IRouteStore.UpdateAsync"/>.
 /// Identity is (<see cref="Pool"/>, <see cref="Key"/>).
 /// </summary>
 /// <param name="Pool">The pool key, <c>namespace/name</c>.</param>

@@ -1,10 +1,12 @@
 using DesktopOperator.Api.V1Alpha1;
 using DesktopOperator.Gateway.Balancing;
 using DesktopOperator.Gateway.Health;
+using DesktopOperator.Gateway.Model;
 using DesktopOperator.Gateway.Routing;
+using DesktopOperator.Gateway.Sessions;
 using Microsoft.Extensions.Logging;
 
-namespace DesktopOperator.Gateway.Sessions;
+namespace DesktopOperator.Gateway.Routing;
 
 /// <summary>
 /// The routing layer behind every front end: decides with <see cref="RoutingEngine"/> over the current pool snapshot,
