@@ -11,6 +11,9 @@ internal interface IRouteStore
 
     IReadOnlyList<RouteRecord> List(string pool);
 
+    /// <summary>The pools that have at least one route, including pools the gateway no longer serves.</summary>
+    IReadOnlyCollection<string> PoolsWithRoutes();
+
     /// <summary>
     /// Stores <paramref name="route"/> unless a route with the same (pool, key) exists; returns the stored one
     /// (the winner when two writers race), so the caller adopts it.

@@ -70,6 +70,8 @@ internal sealed partial class FileRouteStore : IRouteStore, IDisposable
         return result;
     }
 
+    public IReadOnlyCollection<string> PoolsWithRoutes() => _routes.Keys.Select(id => id.Pool).ToHashSet(StringComparer.Ordinal);
+
     public async ValueTask<RouteRecord> CreateAsync(RouteRecord route, CancellationToken cancellationToken)
     {
         await _writeGate.WaitAsync(cancellationToken);

@@ -196,6 +196,8 @@ public sealed class ConnectionRouterTests
 
         public IReadOnlyList<RouteRecord> List(string pool) => _inner.List(pool);
 
+        public IReadOnlyCollection<string> PoolsWithRoutes() => _inner.PoolsWithRoutes();
+
         public async ValueTask<RouteRecord> CreateAsync(RouteRecord route, CancellationToken cancellationToken)
         {
             if (Interlocked.Increment(ref _arrived) < parties)

@@ -157,6 +157,79 @@ public sealed class RouteExpiryTests
         Assert.Equal(SessionRoutePhase.Failed, harness.Route("alice")?.Phase);
     }
 
+    [Fact]
+    public async Task SweepAsync_PoolDeleted_RoutesKeptForResumeForThenDeleted()
+    {
+        using var harness = new RouterHarness(Pool(hosts: 2));
+        var alice = await harness.RouteAsync(Request("alice"));
+        harness.Router.BeginSession(Request("alice"), alice).Dispose();
+        await harness.Expiry.SweepAsync(CancellationToken.None);
+
+        harness.Pools.Update([]);
+        harness.Time.Advance(ResumeFor - TimeSpan.FromSeconds(1));
+        Assert.Equal(0, await harness.Expiry.SweepAsync(CancellationToken.None));
+        Assert.Equal(SessionRoutePhase.Disconnected, harness.Route("alice")?.Phase);
+
+        harness.Time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(1, await harness.Expiry.SweepAsync(CancellationToken.None));
+        Assert.Null(harness.Route("alice"));
+        Assert.Empty(harness.Store.PoolsWithRoutes());
+    }
+
+    [Fact]
+    public async Task SweepAsync_PoolDeletedUnderALiveConnection_KeptUntilResumeForAfterItCloses()
+    {
+        using var harness = new RouterHarness(Pool());
+        var alice = await harness.RouteAsync(Request("alice"));
+        var session = harness.Router.BeginSession(Request("alice"), alice);
+        await harness.Expiry.SweepAsync(CancellationToken.None); // the sweep learns the pool's resumeFor
+        harness.Pools.Update([]);
+
+        harness.Time.Advance(ResumeFor * 3);
+        Assert.Equal(0, await harness.Expiry.SweepAsync(CancellationToken.None));
+        session.Dispose();
+        await Eventually.WaitAsync(() => harness.Route("alice")?.Phase == SessionRoutePhase.Disconnected, "the route disconnected");
+        harness.Time.Advance(ResumeFor - TimeSpan.FromSeconds(1));
+        Assert.Equal(0, await harness.Expiry.SweepAsync(CancellationToken.None));
+
+        harness.Time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(1, await harness.Expiry.SweepAsync(CancellationToken.None));
+        Assert.Null(harness.Route("alice"));
+    }
+
+    [Fact]
+    public async Task SweepAsync_PoolPutBackWithinResumeFor_UserReturnsToTheSameHost()
+    {
+        var pool = Pool(hosts: 3);
+        using var harness = new RouterHarness(pool);
+        var first = await harness.RouteAsync(Request("alice"));
+        harness.Router.BeginSession(Request("alice"), first).Dispose();
+        await harness.Expiry.SweepAsync(CancellationToken.None);
+
+        harness.Pools.Update([]);
+        harness.Time.Advance(ResumeFor / 2);
+        await harness.Expiry.SweepAsync(CancellationToken.None);
+        harness.Pools.Update([pool]);
+        var again = await harness.RouteAsync(Request("alice"));
+
+        Assert.Equal((RoutingResult.Routed, false, first.Host), (again.Result, again.NewRoute, again.Host));
+    }
+
+    [Fact]
+    public async Task SweepAsync_RoutesOfAPoolNeverSeen_KeptForTheApiDefaultResumeFor()
+    {
+        using var harness = new RouterHarness(Pool());
+        await harness.Store.CreateAsync(Route("alice", "h1", SessionRoutePhase.Disconnected, 0) with { Pool = "other/pool" }, CancellationToken.None);
+
+        harness.Time.Advance(RouteExpiry.UnknownPoolResumeFor - TimeSpan.FromSeconds(1));
+        Assert.Equal(0, await harness.Expiry.SweepAsync(CancellationToken.None));
+        harness.Time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(1, await harness.Expiry.SweepAsync(CancellationToken.None));
+
+        Assert.Null(harness.Store.Find("other/pool", "alice"));
+        Assert.Equal(TimeSpan.FromHours(8), RouteExpiry.UnknownPoolResumeFor);
+    }
+
     private static List<SessionRoutePhase?> RecordPhases(RouterHarness harness, string key)
     {
         var phases = new List<SessionRoutePhase?>();

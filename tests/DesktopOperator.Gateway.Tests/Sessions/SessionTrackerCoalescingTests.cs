@@ -57,6 +57,8 @@ public sealed class SessionTrackerCoalescingTests
 
         public IReadOnlyList<RouteRecord> List(string pool) => _inner.List(pool);
 
+        public IReadOnlyCollection<string> PoolsWithRoutes() => _inner.PoolsWithRoutes();
+
         public ValueTask<RouteRecord> CreateAsync(RouteRecord route, CancellationToken cancellationToken) => _inner.CreateAsync(route, cancellationToken);
 
         public async ValueTask UpdateAsync(RouteRecord route, CancellationToken cancellationToken)
