@@ -1,3 +1,4 @@
+using DesktopOperator.Api.Routes;
 using DesktopOperator.Api.V1Alpha1;
 using DesktopOperator.Gateway.Balancing;
 using DesktopOperator.Gateway.Health;
@@ -166,7 +167,7 @@ internal sealed partial class ConnectionRouter : IConnectionRouter, IDisposable
 
         // Another writer made this key's route after we decided (a racing connection, another replica): follow it
         // while its host serves us, unless the user asked for a different host.
-        if (current is { Host: { } winner } && RoutingEngine.HoldsSlot(current.Phase) && (!pinned || winner == host)
+        if (current is { Host: { } winner } && RouteLifecycle.HoldsSlot(current.Phase) && (!pinned || winner == host)
             && HostUsabilityRules.Check(pool, pool.IndexOf(winner), _health, excludedHosts, newSession: false) == HostUsability.Usable)
         {
             if (winner == host)
@@ -190,7 +191,7 @@ internal sealed partial class ConnectionRouter : IConnectionRouter, IDisposable
             KeyKind = kind,
             Protocol = request.Protocol,
             Pinned = pinned,
-            Phase = current.ActiveConnections > 0 && current.Phase == SessionRoutePhase.Active ? SessionRoutePhase.Active : SessionRoutePhase.Bound,
+            Phase = RouteLifecycle.AfterMove(current.Phase, current.ActiveConnections),
             BoundAt = now,
             LastSeen = now,
         };

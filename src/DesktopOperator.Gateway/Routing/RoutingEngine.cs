@@ -1,6 +1,5 @@
 using System.Buffers;
-using System.Net;
-using System.Net.Sockets;
+using DesktopOperator.Api.Routes;
 using DesktopOperator.Api.V1Alpha1;
 using DesktopOperator.Gateway.Balancing;
 using DesktopOperator.Gateway.Health;
@@ -82,23 +81,8 @@ internal static class RoutingEngine
     {
         ArgumentNullException.ThrowIfNull(pool);
         ArgumentNullException.ThrowIfNull(request);
-        if (pool.AffinityKey == AffinityKey.User && !string.IsNullOrEmpty(request.User))
-        {
-            return (AffinityKey.User, request.User);
-        }
-
-        var address = request.ClientAddress;
-        if (address.AddressFamily == AddressFamily.InterNetworkV6 && address.IsIPv4MappedToIPv6)
-        {
-            address = address.MapToIPv4();
-        }
-
-        return (AffinityKey.SourceIP, address.ToString());
+        return RouteLifecycle.AffinityKeyOf(pool.AffinityKey, request.User, request.ClientAddress);
     }
-
-    /// <summary>Routes in these phases hold a slot on their host.</summary>
-    public static bool HoldsSlot(SessionRoutePhase phase) =>
-        phase is SessionRoutePhase.Bound or SessionRoutePhase.Active or SessionRoutePhase.Disconnected;
 
     private static RoutingDecision Decide(in DecisionInput input, IReadOnlyList<RouteRecord> routes, Span<int> sessions, Span<int> candidates)
     {
@@ -132,7 +116,7 @@ internal static class RoutingEngine
                 RouteKey: input.Key);
         }
 
-        var liveHost = existing is { Host: { } h } && HoldsSlot(existing.Phase) ? h : null;
+        var liveHost = existing is { Host: { } h } && RouteLifecycle.HoldsSlot(existing.Phase) ? h : null;
         if (request.RequestedHost is { } requested)
         {
             return DecideRequested(input, routes, requested, liveHost, sessions);
@@ -151,7 +135,7 @@ internal static class RoutingEngine
             }
 
             var why = $"host '{liveHost}' {HostUsabilityRules.Describe(usability)}";
-            if (existing!.Pinned)
+            if (!RouteLifecycle.MayMove(existing!.Pinned))
             {
                 // A pinned route is the user's or an admin's explicit choice: never move it silently.
                 return new(RoutingResult.RejectedNoHealthyHost, $"pinned {why}", RouteKey: input.Key);
@@ -230,7 +214,7 @@ internal static class RoutingEngine
         for (var i = 0; i < routes.Count; i++)
         {
             var route = routes[i];
-            if (HoldsSlot(route.Phase) && route.Host is not null)
+            if (RouteLifecycle.HoldsSlot(route.Phase) && route.Host is not null)
             {
                 var host = pool.IndexOf(route.Host);
                 if (host >= 0)

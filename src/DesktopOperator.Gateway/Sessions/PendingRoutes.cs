@@ -1,3 +1,4 @@
+using DesktopOperator.Api.Routes;
 using DesktopOperator.Api.V1Alpha1;
 using DesktopOperator.Gateway.Model;
 using DesktopOperator.Gateway.Routing;
@@ -66,8 +67,6 @@ internal sealed class PendingRoutes(IRouteStore routes, SessionTracker sessions,
         }
     }
 
-    // Live routes keep their host (a queued request for another host does not give it up); Expired or Failed routes
-    // become Pending; Pending ones only get their LastSeen refreshed now and then.
     private static bool NeedsWrite(RouteRecord route, DateTimeOffset now) =>
-        !RoutingEngine.HoldsSlot(route.Phase) && (route.Phase != SessionRoutePhase.Pending || now - route.LastSeen >= RefreshInterval);
+        RouteLifecycle.NeedsPendingWrite(route.Phase, route.LastSeen, now, RefreshInterval);
 }

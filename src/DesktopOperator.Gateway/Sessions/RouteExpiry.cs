@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using DesktopOperator.Api.Routes;
 using DesktopOperator.Api.V1Alpha1;
 using DesktopOperator.Gateway.Model;
 using DesktopOperator.Gateway.Routing;
@@ -19,7 +20,8 @@ namespace DesktopOperator.Gateway.Sessions;
 /// and they have been idle for the pool's last known <c>resumeFor</c>, so a pool put back within that time finds its
 /// users' routes again.
 /// With <see cref="SoleGateway"/> (standalone mode, one gateway) an Active route with no connection here is a
-/// leftover of a previous run and is treated as Disconnected since its LastSeen.
+/// leftover of a previous run (or an edited file) and is adopted: Disconnected since now. The rules themselves are
+/// <see cref="RouteLifecycle"/>'s.
 /// </summary>
 internal sealed partial class RouteExpiry(
     IPoolSnapshotSource pools, IRouteStore routes, SessionTracker sessions, TimeProvider time, ILogger<RouteExpiry> logger)
@@ -97,7 +99,7 @@ internal sealed partial class RouteExpiry(
     private async ValueTask<bool> SweepGoneAsync(TimeSpan resumeFor, RouteRecord route, CancellationToken cancellationToken)
     {
         var idle = time.GetUtcNow() - route.LastSeen;
-        if (sessions.ConnectionsOf(route.Pool, route.Key) > 0 || idle < resumeFor)
+        if (RouteLifecycle.SweepGonePool(sessions.ConnectionsOf(route.Pool, route.Key), idle, resumeFor) == RouteSweep.Keep)
         {
             return false;
         }
@@ -159,31 +161,29 @@ internal sealed partial class RouteExpiry(
     {
         var now = time.GetUtcNow();
         var idle = now - route.LastSeen;
-        var connections = sessions.ConnectionsOf(pool.Key, route.Key);
-        if (route.Host is { } host && RoutingEngine.HoldsSlot(route.Phase) && pool.IndexOf(host) < 0)
+        var input = new RouteSweepInput(
+            route.Phase, route.Host is not null, route.Host is { } h && pool.IndexOf(h) >= 0, sessions.ConnectionsOf(pool.Key, route.Key), idle);
+        switch (RouteLifecycle.Sweep(input, pool.ResumeFor, PendingTimeout, SoleGateway))
         {
-            LogRouteFailed(pool.Key, route.Key, host);
-            await routes.UpdateAsync(route with { Phase = SessionRoutePhase.Failed, LastSeen = now }, cancellationToken).ConfigureAwait(false);
-            return true;
+            case RouteSweep.Fail:
+                LogRouteFailed(pool.Key, route.Key, route.Host!);
+                await routes.UpdateAsync(route with { Phase = SessionRoutePhase.Failed, LastSeen = now }, cancellationToken).ConfigureAwait(false);
+                return true;
+            case RouteSweep.Adopt:
+                LogRouteAdopted(pool.Key, route.Key, route.Host);
+                await routes.UpdateAsync(route with { Phase = SessionRoutePhase.Disconnected, ActiveConnections = 0, LastSeen = now }, cancellationToken)
+                    .ConfigureAwait(false);
+                return true;
+            case RouteSweep.Expire:
+                LogRouteExpired(pool.Key, route.Key, route.Host, idle);
+                await routes.UpdateAsync(route with { Phase = SessionRoutePhase.Expired, ActiveConnections = 0 }, cancellationToken).ConfigureAwait(false);
+                await routes.DeleteAsync(pool.Key, route.Key, cancellationToken).ConfigureAwait(false);
+                return true;
+            case RouteSweep.Delete:
+                await routes.DeleteAsync(pool.Key, route.Key, cancellationToken).ConfigureAwait(false);
+                return true;
+            default:
+                return false;
         }
-
-        var disconnected = route.Phase is SessionRoutePhase.Bound or SessionRoutePhase.Disconnected
-            || (SoleGateway && route.Phase == SessionRoutePhase.Active);
-        if (disconnected && connections == 0 && idle >= pool.ResumeFor)
-        {
-            LogRouteExpired(pool.Key, route.Key, route.Host, idle);
-            await routes.UpdateAsync(route with { Phase = SessionRoutePhase.Expired, ActiveConnections = 0 }, cancellationToken).ConfigureAwait(false);
-            await routes.DeleteAsync(pool.Key, route.Key, cancellationToken).ConfigureAwait(false);
-            return true;
-        }
-
-        if ((route.Phase == SessionRoutePhase.Failed && idle >= pool.ResumeFor) || route.Phase == SessionRoutePhase.Expired
-            || (route.Phase == SessionRoutePhase.Pending && idle >= PendingTimeout))
-        {
-            await routes.DeleteAsync(pool.Key, route.Key, cancellationToken).ConfigureAwait(false);
-            return true;
-        }
-
-        return false;
     }
 }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using DesktopOperator.Api.Routes;
 using DesktopOperator.Api.V1Alpha1;
 using DesktopOperator.Gateway.Model;
 using Microsoft.Extensions.Logging;
@@ -147,13 +148,7 @@ internal sealed partial class SessionTracker(IRouteStore store, TimeProvider tim
                 return;
             }
 
-            var phase = (connections, stored.Phase) switch
-            {
-                (_, SessionRoutePhase.Failed) => SessionRoutePhase.Failed,
-                ( > 0, _) => SessionRoutePhase.Active,
-                (_, SessionRoutePhase.Active or SessionRoutePhase.Bound) => SessionRoutePhase.Disconnected,
-                _ => stored.Phase,
-            };
+            var phase = RouteLifecycle.AfterConnections(stored.Phase, connections);
             await store.UpdateAsync(stored with { Phase = phase, ActiveConnections = connections, LastSeen = now }, cancellationToken)
                 .ConfigureAwait(false);
         }

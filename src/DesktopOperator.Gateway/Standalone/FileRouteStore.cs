@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using DesktopOperator.Api.Routes;
 using DesktopOperator.Api.V1Alpha1;
 using DesktopOperator.Gateway.Model;
 using DesktopOperator.Gateway.Sessions;
@@ -181,7 +182,7 @@ internal sealed partial class FileRouteStore : IRouteStore, IDisposable
             {
                 // Connections counted by a previous process are gone with it: the session is now disconnected and
                 // its resume window starts at this start-up.
-                if (route.ActiveConnections > 0 || route.Phase == SessionRoutePhase.Active)
+                if (RouteLifecycle.AdoptOnRestart(route.Phase, route.ActiveConnections))
                 {
                     route = route with { ActiveConnections = 0, Phase = SessionRoutePhase.Disconnected, LastSeen = now };
                 }

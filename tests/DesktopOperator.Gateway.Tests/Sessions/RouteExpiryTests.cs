@@ -69,12 +69,17 @@ public sealed class RouteExpiryTests
     }
 
     [Fact]
-    public async Task SweepAsync_LeftoverActiveRouteOfEarlierRun_ExpiresWhenSoleGateway()
+    public async Task SweepAsync_LeftoverActiveRouteOfEarlierRun_DisconnectedSinceNowThenExpiresWhenSoleGateway()
     {
         using var harness = new RouterHarness(Pool());
         await harness.Store.CreateAsync(Route("alice", "h1", SessionRoutePhase.Active, 3), CancellationToken.None);
-        harness.Time.Advance(ResumeFor);
+        harness.Time.Advance(ResumeFor * 2);
 
+        // Its LastSeen is when its connection opened: the user may have been connected until the restart.
+        Assert.Equal(1, await harness.Expiry.SweepAsync(CancellationToken.None));
+        var adopted = harness.Route("alice");
+        Assert.Equal((SessionRoutePhase.Disconnected, 0, harness.Time.GetUtcNow(), "h1"), (adopted?.Phase, adopted?.ActiveConnections, adopted?.LastSeen, adopted?.Host));
+        harness.Time.Advance(ResumeFor);
         await harness.Expiry.SweepAsync(CancellationToken.None);
 
         Assert.Null(harness.Route("alice"));
