@@ -1,3 +1,4 @@
+using DesktopOperator.Gateway.Model;
 using DesktopOperator.Gateway.Routing;
 
 namespace DesktopOperator.Gateway.Balancing;

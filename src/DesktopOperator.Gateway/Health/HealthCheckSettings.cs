@@ -11,13 +11,13 @@ internal sealed record HealthCheckSettings
 
     public static HealthCheckSettings Default { get; } = new();
 
-    public HealthCheckKind Kind { get; init; } = HealthCheckKind.Tcp;
+    public ProbeKind Kind { get; init; } = ProbeKind.Tcp;
 
-    /// <summary>Request path of an <see cref="HealthCheckKind.Http"/> check; 2xx and 3xx answers pass.</summary>
+    /// <summary>Request path of an <see cref="ProbeKind.Http"/> check; 2xx and 3xx answers pass.</summary>
     public string HttpPath { get; init; } = "/";
 
     /// <summary>
-    /// Required by a <see cref="HealthCheckKind.Vnc"/> check: the security it completes. Without one the check could
+    /// Required by a <see cref="ProbeKind.Vnc"/> check: the security it completes. Without one the check could
     /// only hang up before authentication, which VNC servers count as a failed login (use the TCP check instead).
     /// </summary>
     public VncCheckSecurity? VncSecurity { get; init; }
@@ -55,17 +55,17 @@ internal sealed record HealthCheckSettings
             throw new ArgumentException($"rise and fall must be at least 1, got {Rise} and {Fall}.", Rise < 1 ? nameof(Rise) : nameof(Fall));
         }
 
-        if (Kind == HealthCheckKind.Http && (!HttpPath.StartsWith('/') || HttpPath.AsSpan().IndexOfAny("\r\n ") >= 0))
+        if (Kind == ProbeKind.Http && (!HttpPath.StartsWith('/') || HttpPath.AsSpan().IndexOfAny("\r\n ") >= 0))
         {
             throw new ArgumentException($"httpPath must start with '/' and hold no spaces or line breaks, got '{HttpPath}'.", nameof(HttpPath));
         }
 
-        if (Kind == HealthCheckKind.Vnc && VncSecurity is null)
+        if (Kind == ProbeKind.Vnc && VncSecurity is null)
         {
             throw new ArgumentException("a VNC protocol check needs vnc.security (None or VncAuth): hanging up before authentication counts as a failed login on the server.", nameof(VncSecurity));
         }
 
-        if (Kind == HealthCheckKind.Vnc && VncSecurity == VncCheckSecurity.VncAuth && string.IsNullOrWhiteSpace(VncPasswordFile))
+        if (Kind == ProbeKind.Vnc && VncSecurity == VncCheckSecurity.VncAuth && string.IsNullOrWhiteSpace(VncPasswordFile))
         {
             throw new ArgumentException("vnc.security VncAuth needs vnc.passwordFile (a vncpasswd -f file).", nameof(VncPasswordFile));
         }

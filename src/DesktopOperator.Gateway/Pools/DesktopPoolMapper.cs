@@ -1,20 +1,19 @@
 using DesktopOperator.Api.Durations;
 using DesktopOperator.Api.V1Alpha1;
+using DesktopOperator.Gateway.Balancing;
 using DesktopOperator.Gateway.Health;
+using DesktopOperator.Gateway.Model;
 using DesktopOperator.Gateway.Routing;
-using DesktopOperator.Gateway.Sessions;
 using DesktopOperator.Gateway.Tcp;
 using DesktopOperator.Gateway.Tcp.Vnc;
-using ApiHealthCheckKind = DesktopOperator.Api.V1Alpha1.HealthCheckKind;
-using ApiProtocolKind = DesktopOperator.Api.V1Alpha1.ProtocolKind;
-using HealthCheckKind = DesktopOperator.Gateway.Health.HealthCheckKind;
-using ProtocolKind = DesktopOperator.Gateway.Routing.ProtocolKind;
 
 namespace DesktopOperator.Gateway.Pools;
 
 /// <summary>
 /// Pure translation of a validated DesktopPool into what the routing engine, the health monitor and the TCP
 /// listeners take. Hosts come from the caller: static hosts in standalone mode, pods in Kubernetes mode.
+/// Every enum mapping names each API value and throws for any other, so a value added to the API cannot fall
+/// through to a default silently (a test enumerates them all).
 /// </summary>
 internal static class DesktopPoolMapper
 {
@@ -34,13 +33,13 @@ internal static class DesktopPoolMapper
         return new GatewayPool
         {
             Key = KeyOf(pool),
-            Protocols = spec.Protocols.Select(p => new GatewayProtocol(p.Name, ToRoutingKind(p.Kind), p.Port)).ToList(),
+            Protocols = spec.Protocols.Select(p => new GatewayProtocol(p.Name, p.Kind, p.Port)).ToList(),
             Hosts = hosts,
             SessionsPerHost = spec.Capacity.SessionsPerHost,
-            Strategy = spec.Balancing.Strategy.ToString(),
-            AffinityKey = spec.Affinity.Key == AffinityKey.SourceIP ? AffinityKeyKind.SourceIP : AffinityKeyKind.User,
+            Strategy = StrategyName(spec.Balancing.Strategy),
+            AffinityKey = spec.Affinity.Key,
             ResumeFor = Duration.Parse(spec.Affinity.ResumeFor),
-            WhenFull = spec.Sessions.WhenFull == FullPoolAction.Reject ? WhenFull.Reject : WhenFull.Queue,
+            WhenFull = spec.Sessions.WhenFull,
             AllowedUsers = spec.Access.Users?.ToList() ?? [],
             AllowedGroups = spec.Access.Groups?.ToList() ?? [],
         };
@@ -51,17 +50,12 @@ internal static class DesktopPoolMapper
     {
         var check = pool.Spec.HealthCheck;
         var protocol = pool.Spec.Protocols.FirstOrDefault(p => p.Name == check.Protocol) ?? pool.Spec.Protocols[0];
-        var kind = check.Kind switch
-        {
-            ApiHealthCheckKind.Http => HealthCheckKind.Http,
-            ApiHealthCheckKind.Protocol => ProtocolCheck(protocol.Kind),
-            _ => HealthCheckKind.Tcp,
-        };
+        var kind = ProbeOf(check.Kind, protocol.Kind);
         var settings = new HealthCheckSettings
         {
             // Validation requires healthCheck.vnc for a VNC protocol check; should one slip through, connect and reset.
-            Kind = kind == HealthCheckKind.Vnc && check.Vnc is null ? HealthCheckKind.Tcp : kind,
-            VncSecurity = check.Vnc?.Security == VncSecurity.None ? VncCheckSecurity.None : VncCheckSecurity.VncAuth,
+            Kind = kind == ProbeKind.Vnc && check.Vnc is null ? ProbeKind.Tcp : kind,
+            VncSecurity = check.Vnc is { } vnc ? ToCheckSecurity(vnc.Security) : VncCheckSecurity.VncAuth,
             VncPasswordFile = check.Vnc?.PasswordFile,
             HttpPath = check.Path,
             Interval = Duration.Parse(check.Interval),
@@ -79,14 +73,14 @@ internal static class DesktopPoolMapper
         TimeSpan? idle = pool.Spec.Sessions.IdleTimeout is { } text ? Duration.Parse(text) : null;
         foreach (var protocol in pool.Spec.Protocols)
         {
-            if (protocol.Kind == ApiProtocolKind.Http || protocol.GatewayPort is not { } port)
+            if (protocol.Kind == ProtocolKind.Http || protocol.GatewayPort is not { } port)
             {
                 continue;
             }
 
             var settings = new TcpProxyListenerSettings(key, protocol.Name, ToTcpKind(protocol.Kind), protocol.ProxyProtocol == ProxyProtocolMode.V2)
             {
-                ClientLockout = protocol.Kind == ApiProtocolKind.Vnc ? ToClientLockout(protocol.ClientLockout ?? new()) : null,
+                ClientLockout = protocol.Kind == ProtocolKind.Vnc ? ToClientLockout(protocol.ClientLockout ?? new()) : null,
             };
             yield return new TcpListenerPlan($"{key}/{protocol.Name}", port, settings, idle);
         }
@@ -95,29 +89,52 @@ internal static class DesktopPoolMapper
     private static VncClientLockoutSettings? ToClientLockout(ClientLockoutSpec spec) =>
         spec.MaxFailures == 0 ? null : new(spec.MaxFailures, Duration.Parse(spec.Window), Duration.Parse(spec.Backoff));
 
-    private static HealthCheckKind ProtocolCheck(ApiProtocolKind kind) => kind switch
+    /// <summary>The balancing policy's name (<see cref="BalancingStrategyNames"/>) for a strategy.</summary>
+    public static string StrategyName(BalancingStrategy strategy) => strategy switch
     {
-        ApiProtocolKind.Rdp => HealthCheckKind.Rdp,
-        ApiProtocolKind.Vnc => HealthCheckKind.Vnc,
-        ApiProtocolKind.Ssh => HealthCheckKind.Ssh,
-        ApiProtocolKind.Http => HealthCheckKind.Http,
-        _ => HealthCheckKind.Tcp,
+        BalancingStrategy.LeastSessions => BalancingStrategyNames.LeastSessions,
+        BalancingStrategy.RoundRobin => BalancingStrategyNames.RoundRobin,
+        BalancingStrategy.Random => BalancingStrategyNames.Random,
+        BalancingStrategy.SourceHash => BalancingStrategyNames.SourceHash,
+        _ => throw Unknown("spec.balancing.strategy", strategy),
     };
 
-    private static ProtocolKind ToRoutingKind(ApiProtocolKind kind) => kind switch
+    /// <summary>The probe a pool's check runs: <c>Protocol</c> speaks the checked protocol's greeting.</summary>
+    public static ProbeKind ProbeOf(HealthCheckKind check, ProtocolKind protocol) => check switch
     {
-        ApiProtocolKind.Rdp => ProtocolKind.Rdp,
-        ApiProtocolKind.Vnc => ProtocolKind.Vnc,
-        ApiProtocolKind.Ssh => ProtocolKind.Ssh,
-        ApiProtocolKind.Http => ProtocolKind.Http,
-        _ => ProtocolKind.Tcp,
+        HealthCheckKind.Tcp => ProbeKind.Tcp,
+        HealthCheckKind.Http => ProbeKind.Http,
+        HealthCheckKind.Protocol => protocol switch
+        {
+            ProtocolKind.Rdp => ProbeKind.Rdp,
+            ProtocolKind.Vnc => ProbeKind.Vnc,
+            ProtocolKind.Ssh => ProbeKind.Ssh,
+            ProtocolKind.Http => ProbeKind.Http,
+            ProtocolKind.Tcp => ProbeKind.Tcp,
+            _ => throw Unknown("spec.protocols[].kind", protocol),
+        },
+        _ => throw Unknown("spec.healthCheck.kind", check),
     };
 
-    private static TcpProtocolKind ToTcpKind(ApiProtocolKind kind) => kind switch
+    public static VncCheckSecurity ToCheckSecurity(VncSecurity security) => security switch
     {
-        ApiProtocolKind.Rdp => TcpProtocolKind.Rdp,
-        ApiProtocolKind.Vnc => TcpProtocolKind.Vnc,
-        ApiProtocolKind.Ssh => TcpProtocolKind.Ssh,
-        _ => TcpProtocolKind.Tcp,
+        VncSecurity.None => VncCheckSecurity.None,
+        VncSecurity.VncAuth => VncCheckSecurity.VncAuth,
+        _ => throw Unknown("spec.healthCheck.vnc.security", security),
     };
+
+    /// <summary>How the TCP proxy treats a protocol; Http is served by the HTTP proxy and has no TCP listener.</summary>
+    public static TcpProtocolKind ToTcpKind(ProtocolKind kind) => kind switch
+    {
+        ProtocolKind.Rdp => TcpProtocolKind.Rdp,
+        ProtocolKind.Vnc => TcpProtocolKind.Vnc,
+        ProtocolKind.Ssh => TcpProtocolKind.Ssh,
+        ProtocolKind.Tcp => TcpProtocolKind.Tcp,
+        ProtocolKind.Http => throw new ArgumentException("spec.protocols[].kind: Http is served by the HTTP proxy, not a TCP listener", nameof(kind)),
+        _ => throw Unknown("spec.protocols[].kind", kind),
+    };
+
+    private static ArgumentOutOfRangeException Unknown<T>(string field, T value)
+        where T : struct, Enum =>
+        new(field, value, $"{field}: '{value}' is not a value this gateway knows ({string.Join(", ", Enum.GetNames<T>())})");
 }

@@ -1,5 +1,6 @@
 using DesktopOperator.Api.V1Alpha1;
 using DesktopOperator.Gateway.Health;
+using DesktopOperator.Gateway.Model;
 using DesktopOperator.Gateway.Routing;
 
 namespace DesktopOperator.Gateway.Pools;

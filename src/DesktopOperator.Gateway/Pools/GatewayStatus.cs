@@ -1,3 +1,5 @@
+using DesktopOperator.Api.Routes;
+using DesktopOperator.Api.V1Alpha1;
 using DesktopOperator.Gateway.Health;
 using DesktopOperator.Gateway.Routing;
 using DesktopOperator.Gateway.Sessions;
@@ -18,8 +20,8 @@ internal sealed record GatewayStatus(IReadOnlyList<PoolStatusView> Pools, IReadO
                 h.Address,
                 health.GetHealth(pool.Key, h.Name).ToString(),
                 h.Draining,
-                poolRoutes.Count(r => r.Host == h.Name && r.Phase == RoutePhase.Active),
-                poolRoutes.Count(r => r.Host == h.Name && RoutingEngine.HoldsSlot(r.Phase)),
+                poolRoutes.Count(r => r.Host == h.Name && r.Phase == SessionRoutePhase.Active),
+                poolRoutes.Count(r => r.Host == h.Name && RouteLifecycle.HoldsSlot(r.Phase)),
                 pool.SessionsPerHost)).ToList();
             var phases = poolRoutes.GroupBy(r => r.Phase).ToDictionary(g => g.Key.ToString(), g => g.Count());
             var queue = RouteQueue.Of(poolRoutes).Select((r, i) => new QueuedRouteView(i + 1, r.Key, r.BoundAt)).ToList();

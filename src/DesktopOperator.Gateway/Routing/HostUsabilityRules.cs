@@ -1,4 +1,5 @@
 using DesktopOperator.Gateway.Health;
+using DesktopOperator.Gateway.Model;
 
 namespace DesktopOperator.Gateway.Routing;
 

@@ -1,3 +1,4 @@
+using DesktopOperator.Gateway.Model;
 namespace DesktopOperator.Gateway.Routing;
 
 /// <summary>

@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using DesktopOperator.Gateway.Model;
 
 namespace DesktopOperator.Gateway.Routing;
 

@@ -1,8 +1,9 @@
 using System.Buffers;
-using System.Net;
-using System.Net.Sockets;
+using DesktopOperator.Api.Routes;
+using DesktopOperator.Api.V1Alpha1;
 using DesktopOperator.Gateway.Balancing;
 using DesktopOperator.Gateway.Health;
+using DesktopOperator.Gateway.Model;
 using DesktopOperator.Gateway.Sessions;
 
 namespace DesktopOperator.Gateway.Routing;
@@ -76,27 +77,12 @@ internal static class RoutingEngine
     /// The route key of a request: the user when the pool keys by user and the protocol carried one, otherwise the
     /// client address (IPv4-mapped IPv6 addresses folded to IPv4, so dual-stack listeners agree).
     /// </summary>
-    public static (AffinityKeyKind Kind, string Key) AffinityKeyOf(GatewayPool pool, RouteRequest request)
+    public static (AffinityKey Kind, string Key) AffinityKeyOf(GatewayPool pool, RouteRequest request)
     {
         ArgumentNullException.ThrowIfNull(pool);
         ArgumentNullException.ThrowIfNull(request);
-        if (pool.AffinityKey == AffinityKeyKind.User && !string.IsNullOrEmpty(request.User))
-        {
-            return (AffinityKeyKind.User, request.User);
-        }
-
-        var address = request.ClientAddress;
-        if (address.AddressFamily == AddressFamily.InterNetworkV6 && address.IsIPv4MappedToIPv6)
-        {
-            address = address.MapToIPv4();
-        }
-
-        return (AffinityKeyKind.SourceIP, address.ToString());
+        return RouteLifecycle.AffinityKeyOf(pool.AffinityKey, request.User, request.ClientAddress);
     }
-
-    /// <summary>Routes in these phases hold a slot on their host.</summary>
-    public static bool HoldsSlot(RoutePhase phase) =>
-        phase is RoutePhase.Bound or RoutePhase.Active or RoutePhase.Disconnected;
 
     private static RoutingDecision Decide(in DecisionInput input, IReadOnlyList<RouteRecord> routes, Span<int> sessions, Span<int> candidates)
     {
@@ -116,7 +102,7 @@ internal static class RoutingEngine
                 existing = route;
             }
 
-            if (request.User is not null && route.KeyKind == AffinityKeyKind.User
+            if (request.User is not null && route.KeyKind == AffinityKey.User
                 && string.Equals(route.Key, request.User, StringComparison.Ordinal))
             {
                 userConnections += route.ActiveConnections;
@@ -130,7 +116,7 @@ internal static class RoutingEngine
                 RouteKey: input.Key);
         }
 
-        var liveHost = existing is { Host: { } h } && HoldsSlot(existing.Phase) ? h : null;
+        var liveHost = existing is { Host: { } h } && RouteLifecycle.HoldsSlot(existing.Phase) ? h : null;
         if (request.RequestedHost is { } requested)
         {
             return DecideRequested(input, routes, requested, liveHost, sessions);
@@ -149,7 +135,7 @@ internal static class RoutingEngine
             }
 
             var why = $"host '{liveHost}' {HostUsabilityRules.Describe(usability)}";
-            if (existing!.Pinned)
+            if (!RouteLifecycle.MayMove(existing!.Pinned))
             {
                 // A pinned route is the user's or an admin's explicit choice: never move it silently.
                 return new(RoutingResult.RejectedNoHealthyHost, $"pinned {why}", RouteKey: input.Key);
@@ -228,7 +214,7 @@ internal static class RoutingEngine
         for (var i = 0; i < routes.Count; i++)
         {
             var route = routes[i];
-            if (HoldsSlot(route.Phase) && route.Host is not null)
+            if (RouteLifecycle.HoldsSlot(route.Phase) && route.Host is not null)
             {
                 var host = pool.IndexOf(route.Host);
                 if (host >= 0)
@@ -239,7 +225,7 @@ internal static class RoutingEngine
         }
     }
 
-    private static RoutingDecision Full(in DecisionInput input, string why) => input.Pool.WhenFull == WhenFull.Queue
+    private static RoutingDecision Full(in DecisionInput input, string why) => input.Pool.WhenFull == FullPoolAction.Queue
         ? new(RoutingResult.Queued, $"queued: {why}", RouteKey: input.Key)
         : new(RoutingResult.RejectedFull, why, RouteKey: input.Key);
 

@@ -1,4 +1,6 @@
 using System.Diagnostics.Metrics;
+using DesktopOperator.Api.V1Alpha1;
+using DesktopOperator.Gateway.Model;
 using DesktopOperator.Gateway.Sessions;
 
 namespace DesktopOperator.Gateway.Routing;
@@ -13,8 +15,8 @@ internal sealed class RoutingMetrics : IDisposable
     public const string MeterName = "DesktopOperator.Gateway";
 
     private static readonly string[] ResultNames = Enum.GetNames<RoutingResult>();
-    private static readonly RoutePhase[] Phases = Enum.GetValues<RoutePhase>();
-    private static readonly string[] PhaseNames = Enum.GetNames<RoutePhase>();
+    private static readonly SessionRoutePhase[] Phases = Enum.GetValues<SessionRoutePhase>();
+    private static readonly string[] PhaseNames = Enum.GetNames<SessionRoutePhase>();
 
     private readonly IPoolSnapshotSource _pools;
     private readonly IRouteStore _routes;
@@ -88,7 +90,7 @@ internal sealed class RoutingMetrics : IDisposable
             long active = 0;
             for (var i = 0; i < routes.Count; i++)
             {
-                if (routes[i].Phase == RoutePhase.Active)
+                if (routes[i].Phase == SessionRoutePhase.Active)
                 {
                     active++;
                 }

@@ -1,3 +1,4 @@
+using DesktopOperator.Gateway.Model;
 namespace DesktopOperator.Gateway.Sessions;
 
 /// <summary>
@@ -9,6 +10,9 @@ internal interface IRouteStore
     RouteRecord? Find(string pool, string key);
 
     IReadOnlyList<RouteRecord> List(string pool);
+
+    /// <summary>The pools that have at least one route, including pools the gateway no longer serves.</summary>
+    IReadOnlyCollection<string> PoolsWithRoutes();
 
     /// <summary>
     /// Stores <paramref name="route"/> unless a route with the same (pool, key) exists; returns the stored one

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using DesktopOperator.Gateway.Model;
 
 namespace DesktopOperator.Gateway.Sessions;
 
@@ -20,6 +21,9 @@ internal sealed class InMemoryRouteStore : IRouteStore
 
     public IReadOnlyList<RouteRecord> List(string pool) =>
         Volatile.Read(ref _pools).TryGetValue(pool, out var routes) ? routes.List : [];
+
+    public IReadOnlyCollection<string> PoolsWithRoutes() =>
+        [.. Volatile.Read(ref _pools).Where(p => p.Value.ByKey.Count > 0).Select(p => p.Key)];
 
     public ValueTask<RouteRecord> CreateAsync(RouteRecord route, CancellationToken cancellationToken)
     {

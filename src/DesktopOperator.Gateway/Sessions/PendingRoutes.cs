@@ -1,3 +1,6 @@
+using DesktopOperator.Api.Routes;
+using DesktopOperator.Api.V1Alpha1;
+using DesktopOperator.Gateway.Model;
 using DesktopOperator.Gateway.Routing;
 
 namespace DesktopOperator.Gateway.Sessions;
@@ -23,7 +26,7 @@ internal sealed class PendingRoutes(IRouteStore routes, SessionTracker sessions,
         if (current is null)
         {
             await routes.CreateAsync(
-                new RouteRecord(pool.Key, key, kind, request.Protocol, null, false, RoutePhase.Pending, now, now, 0),
+                new RouteRecord(pool.Key, key, kind, request.Protocol, null, false, SessionRoutePhase.Pending, now, now, 0),
                 cancellationToken).ConfigureAwait(false);
             return true;
         }
@@ -40,14 +43,14 @@ internal sealed class PendingRoutes(IRouteStore routes, SessionTracker sessions,
             current = routes.Find(pool.Key, key);
             if (current is not null && NeedsWrite(current, now))
             {
-                var startsWaiting = current.Phase != RoutePhase.Pending;
+                var startsWaiting = current.Phase != SessionRoutePhase.Pending;
                 var pending = current with
                 {
                     KeyKind = kind,
                     Protocol = request.Protocol,
                     Host = null,
                     Pinned = false,
-                    Phase = RoutePhase.Pending,
+                    Phase = SessionRoutePhase.Pending,
                     BoundAt = startsWaiting ? now : current.BoundAt, // a refresh keeps when the wait began
                     LastSeen = now,
                     ActiveConnections = 0,
@@ -64,8 +67,6 @@ internal sealed class PendingRoutes(IRouteStore routes, SessionTracker sessions,
         }
     }
 
-    // Live routes keep their host (a queued request for another host does not give it up); Expired or Failed routes
-    // become Pending; Pending ones only get their LastSeen refreshed now and then.
     private static bool NeedsWrite(RouteRecord route, DateTimeOffset now) =>
-        !RoutingEngine.HoldsSlot(route.Phase) && (route.Phase != RoutePhase.Pending || now - route.LastSeen >= RefreshInterval);
+        RouteLifecycle.NeedsPendingWrite(route.Phase, route.LastSeen, now, RefreshInterval);
 }

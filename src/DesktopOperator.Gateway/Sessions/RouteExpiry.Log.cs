@@ -12,4 +12,10 @@ internal sealed partial class RouteExpiry
 
     [LoggerMessage(EventId = 3723, Level = LogLevel.Error, Message = "Route expiry sweep failed; retrying at the next interval")]
     private partial void LogSweepFailed(Exception exception);
+
+    [LoggerMessage(EventId = 3724, Level = LogLevel.Information, Message = "Route {Pool}/{Key} deleted: its pool is gone and it was idle for {Idle} (host {Host})")]
+    private partial void LogGonePoolRouteDeleted(string pool, string key, string? host, TimeSpan idle);
+
+    [LoggerMessage(EventId = 3725, Level = LogLevel.Information, Message = "Route {Pool}/{Key} was Active with no connection (earlier run): Disconnected from now on, host {Host} kept")]
+    private partial void LogRouteAdopted(string pool, string key, string? host);
 }

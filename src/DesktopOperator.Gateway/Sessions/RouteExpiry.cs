@@ -1,3 +1,7 @@
+using System.Collections.Concurrent;
+using DesktopOperator.Api.Routes;
+using DesktopOperator.Api.V1Alpha1;
+using DesktopOperator.Gateway.Model;
 using DesktopOperator.Gateway.Routing;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -12,8 +16,12 @@ namespace DesktopOperator.Gateway.Sessions;
 /// that long to be seen on the status page); Pending routes not refreshed for <see cref="PendingTimeout"/> are
 /// deleted. Each route is read, decided and written under the route's lock in
 /// <see cref="SessionTracker"/>, so a connection that begins meanwhile is never expired under it.
+/// Routes of a pool that is gone (its manifest or DesktopPool deleted) are deleted once no connection here holds them
+/// and they have been idle for the pool's last known <c>resumeFor</c>, so a pool put back within that time finds its
+/// users' routes again.
 /// With <see cref="SoleGateway"/> (standalone mode, one gateway) an Active route with no connection here is a
-/// leftover of a previous run and is treated as Disconnected since its LastSeen.
+/// leftover of a previous run (or an edited file) and is adopted: Disconnected since now. The rules themselves are
+/// <see cref="RouteLifecycle"/>'s.
 /// </summary>
 internal sealed partial class RouteExpiry(
     IPoolSnapshotSource pools, IRouteStore routes, SessionTracker sessions, TimeProvider time, ILogger<RouteExpiry> logger)
@@ -22,6 +30,7 @@ internal sealed partial class RouteExpiry(
     public TimeSpan Interval { get; init; } = TimeSpan.FromSeconds(10);
 
     private readonly ChangeSignal _poolsChanged = new();
+    private readonly ConcurrentDictionary<string, TimeSpan> _resumeFor = new(StringComparer.Ordinal);
 
     public bool SoleGateway { get; init; } = true;
 
@@ -31,33 +40,73 @@ internal sealed partial class RouteExpiry(
     /// </summary>
     public static readonly TimeSpan PendingTimeout = PendingRoutes.RefreshInterval * 3;
 
+    /// <summary>
+    /// The <c>resumeFor</c> of a gone pool this process never saw (deleted while the gateway was down): the API's
+    /// default <c>spec.affinity.resumeFor</c>.
+    /// </summary>
+    public static readonly TimeSpan UnknownPoolResumeFor = TimeSpan.FromHours(8);
+
     /// <summary>One pass over all pools; returns how many routes it changed or deleted.</summary>
     public async Task<int> SweepAsync(CancellationToken cancellationToken)
     {
         var changed = 0;
         foreach (var pool in pools.Pools)
         {
-            var snapshot = routes.List(pool.Key);
-            for (var i = 0; i < snapshot.Count; i++)
+            _resumeFor[pool.Key] = pool.ResumeFor;
+            changed += await SweepPoolAsync(pool.Key, (route, ct) => SweepAsync(pool, route, ct), cancellationToken).ConfigureAwait(false);
+        }
+
+        foreach (var gone in routes.PoolsWithRoutes())
+        {
+            if (pools.Find(gone) is null)
             {
-                var gate = sessions.LockOf(pool.Key, snapshot[i].Key);
-                await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-                try
-                {
-                    // Re-read under the lock: the snapshot may be stale by now.
-                    if (routes.Find(pool.Key, snapshot[i].Key) is { } route && await SweepAsync(pool, route, cancellationToken).ConfigureAwait(false))
-                    {
-                        changed++;
-                    }
-                }
-                finally
-                {
-                    gate.Release();
-                }
+                var resumeFor = _resumeFor.GetValueOrDefault(gone, UnknownPoolResumeFor);
+                changed += await SweepPoolAsync(gone, (route, ct) => SweepGoneAsync(resumeFor, route, ct), cancellationToken).ConfigureAwait(false);
             }
         }
 
         return changed;
+    }
+
+    /// <summary>Applies <paramref name="sweep"/> to each route of <paramref name="pool"/>, read again under the route's lock.</summary>
+    private async Task<int> SweepPoolAsync(
+        string pool, Func<RouteRecord, CancellationToken, ValueTask<bool>> sweep, CancellationToken cancellationToken)
+    {
+        var changed = 0;
+        var snapshot = routes.List(pool);
+        for (var i = 0; i < snapshot.Count; i++)
+        {
+            var gate = sessions.LockOf(pool, snapshot[i].Key);
+            await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                // Re-read under the lock: the snapshot may be stale by now.
+                if (routes.Find(pool, snapshot[i].Key) is { } route && await sweep(route, cancellationToken).ConfigureAwait(false))
+                {
+                    changed++;
+                }
+            }
+            finally
+            {
+                gate.Release();
+            }
+        }
+
+        return changed;
+    }
+
+    /// <summary>A route of a pool that is gone: deleted once no connection here holds it and it was idle for <paramref name="resumeFor"/>.</summary>
+    private async ValueTask<bool> SweepGoneAsync(TimeSpan resumeFor, RouteRecord route, CancellationToken cancellationToken)
+    {
+        var idle = time.GetUtcNow() - route.LastSeen;
+        if (RouteLifecycle.SweepGonePool(sessions.ConnectionsOf(route.Pool, route.Key), idle, resumeFor) == RouteSweep.Keep)
+        {
+            return false;
+        }
+
+        LogGonePoolRouteDeleted(route.Pool, route.Key, route.Host, idle);
+        await routes.DeleteAsync(route.Pool, route.Key, cancellationToken).ConfigureAwait(false);
+        return true;
     }
 
     /// <summary>Sweeps at start, every <see cref="Interval"/>, and right after a pool change (hosts removed → Failed at once).</summary>
@@ -112,31 +161,29 @@ internal sealed partial class RouteExpiry(
     {
         var now = time.GetUtcNow();
         var idle = now - route.LastSeen;
-        var connections = sessions.ConnectionsOf(pool.Key, route.Key);
-        if (route.Host is { } host && RoutingEngine.HoldsSlot(route.Phase) && pool.IndexOf(host) < 0)
+        var input = new RouteSweepInput(
+            route.Phase, route.Host is not null, route.Host is { } h && pool.IndexOf(h) >= 0, sessions.ConnectionsOf(pool.Key, route.Key), idle);
+        switch (RouteLifecycle.Sweep(input, pool.ResumeFor, PendingTimeout, SoleGateway))
         {
-            LogRouteFailed(pool.Key, route.Key, host);
-            await routes.UpdateAsync(route with { Phase = RoutePhase.Failed, LastSeen = now }, cancellationToken).ConfigureAwait(false);
-            return true;
+            case RouteSweep.Fail:
+                LogRouteFailed(pool.Key, route.Key, route.Host!);
+                await routes.UpdateAsync(route with { Phase = SessionRoutePhase.Failed, LastSeen = now }, cancellationToken).ConfigureAwait(false);
+                return true;
+            case RouteSweep.Adopt:
+                LogRouteAdopted(pool.Key, route.Key, route.Host);
+                await routes.UpdateAsync(route with { Phase = SessionRoutePhase.Disconnected, ActiveConnections = 0, LastSeen = now }, cancellationToken)
+                    .ConfigureAwait(false);
+                return true;
+            case RouteSweep.Expire:
+                LogRouteExpired(pool.Key, route.Key, route.Host, idle);
+                await routes.UpdateAsync(route with { Phase = SessionRoutePhase.Expired, ActiveConnections = 0 }, cancellationToken).ConfigureAwait(false);
+                await routes.DeleteAsync(pool.Key, route.Key, cancellationToken).ConfigureAwait(false);
+                return true;
+            case RouteSweep.Delete:
+                await routes.DeleteAsync(pool.Key, route.Key, cancellationToken).ConfigureAwait(false);
+                return true;
+            default:
+                return false;
         }
-
-        var disconnected = route.Phase is RoutePhase.Bound or RoutePhase.Disconnected
-            || (SoleGateway && route.Phase == RoutePhase.Active);
-        if (disconnected && connections == 0 && idle >= pool.ResumeFor)
-        {
-            LogRouteExpired(pool.Key, route.Key, route.Host, idle);
-            await routes.UpdateAsync(route with { Phase = RoutePhase.Expired, ActiveConnections = 0 }, cancellationToken).ConfigureAwait(false);
-            await routes.DeleteAsync(pool.Key, route.Key, cancellationToken).ConfigureAwait(false);
-            return true;
-        }
-
-        if ((route.Phase == RoutePhase.Failed && idle >= pool.ResumeFor) || route.Phase == RoutePhase.Expired
-            || (route.Phase == RoutePhase.Pending && idle >= PendingTimeout))
-        {
-            await routes.DeleteAsync(pool.Key, route.Key, cancellationToken).ConfigureAwait(false);
-            return true;
-        }
-
-        return false;
     }
 }

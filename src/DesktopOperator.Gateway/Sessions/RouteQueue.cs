@@ -1,3 +1,5 @@
+using DesktopOperator.Api.V1Alpha1;
+using DesktopOperator.Gateway.Model;
 namespace DesktopOperator.Gateway.Sessions;
 
 /// <summary>
@@ -8,7 +10,7 @@ namespace DesktopOperator.Gateway.Sessions;
 internal static class RouteQueue
 {
     public static IReadOnlyList<RouteRecord> Of(IEnumerable<RouteRecord> poolRoutes) =>
-        [.. poolRoutes.Where(r => r.Phase == RoutePhase.Pending).OrderBy(r => r.BoundAt).ThenBy(r => r.Key, StringComparer.Ordinal)];
+        [.. poolRoutes.Where(r => r.Phase == SessionRoutePhase.Pending).OrderBy(r => r.BoundAt).ThenBy(r => r.Key, StringComparer.Ordinal)];
 
     /// <summary>1-based position of <paramref name="key"/> in the line, or 0 when it is not waiting.</summary>
     public static int PositionOf(IEnumerable<RouteRecord> poolRoutes, string key)

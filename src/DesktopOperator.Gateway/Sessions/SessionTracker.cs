@@ -1,4 +1,7 @@
 using System.Collections.Concurrent;
+using DesktopOperator.Api.Routes;
+using DesktopOperator.Api.V1Alpha1;
+using DesktopOperator.Gateway.Model;
 using Microsoft.Extensions.Logging;
 
 namespace DesktopOperator.Gateway.Sessions;
@@ -20,7 +23,7 @@ internal sealed partial class SessionTracker(IRouteStore store, TimeProvider tim
     private readonly CancellationTokenSource _stopping = new();
 
     /// <summary>A connection to <paramref name="host"/> opened on route (pool, key); dispose the result when it closes.</summary>
-    public IDisposable Begin(string pool, string key, AffinityKeyKind kind, string protocol, string host)
+    public IDisposable Begin(string pool, string key, AffinityKey kind, string protocol, string host)
     {
         var id = (pool, key);
         while (true)
@@ -121,7 +124,7 @@ internal sealed partial class SessionTracker(IRouteStore store, TimeProvider tim
         {
             int connections;
             string host, protocol;
-            AffinityKeyKind kind;
+            AffinityKey kind;
             lock (counter)
             {
                 // Cleared as the level is read: any later change queues a write of its own.
@@ -138,20 +141,14 @@ internal sealed partial class SessionTracker(IRouteStore store, TimeProvider tim
                     // Expired or deleted under a live connection: the connection still holds its slot.
                     LogRouteRestored(id.Pool, id.Key, host);
                     await store.CreateAsync(
-                        new RouteRecord(id.Pool, id.Key, kind, protocol, host, false, RoutePhase.Active, now, now, connections),
+                        new RouteRecord(id.Pool, id.Key, kind, protocol, host, false, SessionRoutePhase.Active, now, now, connections),
                         cancellationToken).ConfigureAwait(false);
                 }
 
                 return;
             }
 
-            var phase = (connections, stored.Phase) switch
-            {
-                (_, RoutePhase.Failed) => RoutePhase.Failed,
-                ( > 0, _) => RoutePhase.Active,
-                (_, RoutePhase.Active or RoutePhase.Bound) => RoutePhase.Disconnected,
-                _ => stored.Phase,
-            };
+            var phase = RouteLifecycle.AfterConnections(stored.Phase, connections);
             await store.UpdateAsync(stored with { Phase = phase, ActiveConnections = connections, LastSeen = now }, cancellationToken)
                 .ConfigureAwait(false);
         }
@@ -194,7 +191,7 @@ internal sealed partial class SessionTracker(IRouteStore store, TimeProvider tim
 
         public string Protocol { get; set; } = "";
 
-        public AffinityKeyKind Kind { get; set; }
+        public AffinityKey Kind { get; set; }
     }
 
     private sealed class Lease(SessionTracker owner, (string Pool, string Key) id, Counter counter) : IDisposable

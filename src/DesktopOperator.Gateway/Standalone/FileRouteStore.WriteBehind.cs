@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using DesktopOperator.Gateway.Model;
 using DesktopOperator.Gateway.Sessions;
 
 namespace DesktopOperator.Gateway.Standalone;

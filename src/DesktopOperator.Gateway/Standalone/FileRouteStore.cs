@@ -1,6 +1,9 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using DesktopOperator.Api.Routes;
+using DesktopOperator.Api.V1Alpha1;
+using DesktopOperator.Gateway.Model;
 using DesktopOperator.Gateway.Sessions;
 using Microsoft.Extensions.Logging;
 
@@ -67,6 +70,8 @@ internal sealed partial class FileRouteStore : IRouteStore, IDisposable
 
         return result;
     }
+
+    public IReadOnlyCollection<string> PoolsWithRoutes() => _routes.Keys.Select(id => id.Pool).ToHashSet(StringComparer.Ordinal);
 
     public async ValueTask<RouteRecord> CreateAsync(RouteRecord route, CancellationToken cancellationToken)
     {
@@ -177,9 +182,9 @@ internal sealed partial class FileRouteStore : IRouteStore, IDisposable
             {
                 // Connections counted by a previous process are gone with it: the session is now disconnected and
                 // its resume window starts at this start-up.
-                if (route.ActiveConnections > 0 || route.Phase == RoutePhase.Active)
+                if (RouteLifecycle.AdoptOnRestart(route.Phase, route.ActiveConnections))
                 {
-                    route = route with { ActiveConnections = 0, Phase = RoutePhase.Disconnected, LastSeen = now };
+                    route = route with { ActiveConnections = 0, Phase = SessionRoutePhase.Disconnected, LastSeen = now };
                 }
 
                 _routes[(route.Pool, route.Key)] = route;

@@ -1,3 +1,5 @@
+using DesktopOperator.Api.V1Alpha1;
+using DesktopOperator.Gateway.Model;
 using DesktopOperator.Gateway.Sessions;
 
 namespace DesktopOperator.Gateway.Standalone;
@@ -11,7 +13,7 @@ internal sealed class RouteFile
 
     public string Key { get; set; } = "";
 
-    public AffinityKeyKind KeyKind { get; set; }
+    public AffinityKey KeyKind { get; set; }
 
     public string Protocol { get; set; } = "";
 
@@ -19,7 +21,7 @@ internal sealed class RouteFile
 
     public bool Pinned { get; set; }
 
-    public RoutePhase Phase { get; set; }
+    public SessionRoutePhase Phase { get; set; }
 
     public DateTimeOffset BoundAt { get; set; }
 

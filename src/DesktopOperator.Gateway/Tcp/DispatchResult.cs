@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using DesktopOperator.Gateway.Model;
 using DesktopOperator.Gateway.Routing;
 
 namespace DesktopOperator.Gateway.Tcp;

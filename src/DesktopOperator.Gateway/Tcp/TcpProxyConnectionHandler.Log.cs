@@ -1,4 +1,5 @@
 using System.Net;
+using DesktopOperator.Gateway.Model;
 using DesktopOperator.Gateway.Routing;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Logging;

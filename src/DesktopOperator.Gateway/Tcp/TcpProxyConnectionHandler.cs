@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using DesktopOperator.Gateway.Model;
 using DesktopOperator.Gateway.Routing;
 using DesktopOperator.Gateway.Tcp.Rdp;
 using DesktopOperator.Gateway.Tcp.Vnc;

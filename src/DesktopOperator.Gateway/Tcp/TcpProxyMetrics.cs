@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using DesktopOperator.Gateway.Model;
 using DesktopOperator.Gateway.Routing;
 
 namespace DesktopOperator.Gateway.Tcp;

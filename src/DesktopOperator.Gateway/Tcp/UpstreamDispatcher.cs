@@ -1,6 +1,7 @@
 using System.IO.Pipelines;
 using System.Net;
 using System.Net.Sockets;
+using DesktopOperator.Gateway.Model;
 using DesktopOperator.Gateway.Routing;
 using Microsoft.Extensions.Logging;
 

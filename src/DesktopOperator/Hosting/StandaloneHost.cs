@@ -1,7 +1,6 @@
-using System.Diagnostics.Metrics;
 using System.Net;
+using DesktopOperator.Gateway;
 using DesktopOperator.Gateway.Health;
-using DesktopOperator.Gateway.Health.Probes;
 using DesktopOperator.Gateway.Pools;
 using DesktopOperator.Gateway.Routing;
 using DesktopOperator.Gateway.Sessions;
@@ -49,36 +48,8 @@ internal static class StandaloneHost
             builder.Logging.AddJsonConsole();
         }
 
-        var services = builder.Services;
-        services.AddSingleton(standalone);
-        services.AddSingleton(proxy);
-        services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(new PrometheusMetricsExporter(new PrometheusExporterOptions()));
-        services.AddSingleton<IRouteStore>(sp => new FileRouteStore(
-            standalone.StateFolder, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<FileRouteStore>>()));
-        services.AddSingleton(sp => new HostHealthMonitor(
-            HealthProbes.Create,
-            sp.GetRequiredService<TimeProvider>(),
-            Random.Shared.NextDouble,
-            sp.GetRequiredService<IMeterFactory>(),
-            sp.GetRequiredService<ILogger<HostHealthMonitor>>()));
-        services.AddSingleton<IHostHealthView>(sp => sp.GetRequiredService<HostHealthMonitor>());
-        services.AddGatewayRouting(soleGateway: true);
-        services.AddSingleton(sp => new TcpProxyMetrics(sp.GetRequiredService<IMeterFactory>().Create(TcpProxyMetrics.MeterName)));
-        services.AddSingleton(sp => new TcpListenerManager(
-            sp.GetRequiredService<IConnectionListenerFactory>(), sp.GetRequiredService<ILogger<TcpListenerManager>>()));
-        services.AddSingleton(sp => new GatewayPlanApplier(
-            sp.GetRequiredService<PoolRegistry>(),
-            sp.GetRequiredService<HostHealthMonitor>(),
-            sp.GetRequiredService<TcpListenerManager>(),
-            sp.GetRequiredService<IConnectionRouter>(),
-            sp.GetRequiredService<TcpProxyMetrics>(),
-            proxy,
-            listenAddress,
-            sp.GetRequiredService<ILoggerFactory>(),
-            sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton<StandaloneGatewayService>();
-        services.AddHostedService(sp => sp.GetRequiredService<StandaloneGatewayService>());
+        builder.Services.AddSingleton(new PrometheusMetricsExporter(new PrometheusExporterOptions()));
+        builder.Services.AddStandaloneGateway(standalone, proxy, listenAddress);
 
         var app = builder.Build();
         // Created now, not at the first scrape: measurements are only seen once the exporter listens.

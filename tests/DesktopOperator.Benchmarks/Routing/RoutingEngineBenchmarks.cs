@@ -1,7 +1,9 @@
 using System.Net;
 using BenchmarkDotNet.Attributes;
+using DesktopOperator.Api.V1Alpha1;
 using DesktopOperator.Gateway.Balancing;
 using DesktopOperator.Gateway.Health;
+using DesktopOperator.Gateway.Model;
 using DesktopOperator.Gateway.Routing;
 using DesktopOperator.Gateway.Sessions;
 
@@ -43,7 +45,7 @@ public class RoutingEngineBenchmarks
         };
         var now = DateTimeOffset.UnixEpoch;
         _routes = [.. Enumerable.Range(0, Routes).Select(i =>
-            new RouteRecord("bench/pool", $"user{i}", AffinityKeyKind.User, "rdp", $"host-{i % Hosts}", false, RoutePhase.Active, now, now, 1))];
+            new RouteRecord("bench/pool", $"user{i}", AffinityKey.User, "rdp", $"host-{i % Hosts}", false, SessionRoutePhase.Active, now, now, 1))];
         _returning = _request with { User = $"user{Routes / 2}" };
     }
 

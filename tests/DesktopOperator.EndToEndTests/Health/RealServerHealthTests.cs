@@ -72,8 +72,8 @@ public sealed class RealServerHealthTests
 
         monitor.UpdateTargets(
         [
-            new HealthTarget("e2e-vnc", "vnc-1", xvnc.Endpoint.Address.ToString(), xvnc.Endpoint.Port, fast with { Kind = HealthCheckKind.Vnc, VncSecurity = VncCheckSecurity.VncAuth, VncPasswordFile = xvnc.PasswordFile }),
-            new HealthTarget("e2e-ssh", "ssh-1", sshd.Endpoint.Address.ToString(), sshd.Endpoint.Port, fast with { Kind = HealthCheckKind.Ssh }),
+            new HealthTarget("e2e-vnc", "vnc-1", xvnc.Endpoint.Address.ToString(), xvnc.Endpoint.Port, fast with { Kind = ProbeKind.Vnc, VncSecurity = VncCheckSecurity.VncAuth, VncPasswordFile = xvnc.PasswordFile }),
+            new HealthTarget("e2e-ssh", "ssh-1", sshd.Endpoint.Address.ToString(), sshd.Endpoint.Port, fast with { Kind = ProbeKind.Ssh }),
         ]);
         await Task.WhenAll(vncHealthy, sshHealthy).WaitAsync(WaitLimit);
 

@@ -1,4 +1,6 @@
+using DesktopOperator.Api.V1Alpha1;
 using DesktopOperator.Gateway.Balancing;
+using DesktopOperator.Gateway.Model;
 using DesktopOperator.Gateway.Routing;
 
 namespace DesktopOperator.Gateway.Tests.Balancing;

@@ -1,6 +1,7 @@
-using Xunit.Abstractions;
 using DesktopOperator.Gateway.Balancing;
+using DesktopOperator.Gateway.Model;
 using DesktopOperator.Gateway.Routing;
+using Xunit.Abstractions;
 using static DesktopOperator.Gateway.Tests.Balancing.PolicyHarness;
 
 namespace DesktopOperator.Gateway.Tests.Balancing;

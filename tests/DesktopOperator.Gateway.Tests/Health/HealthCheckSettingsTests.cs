@@ -10,7 +10,7 @@ public sealed class HealthCheckSettingsTests
     {
         var settings = HealthCheckSettings.Default;
 
-        Assert.Equal((HealthCheckKind.Tcp, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(1), 2, 3), (settings.Kind, settings.Interval, settings.Timeout, settings.Rise, settings.Fall));
+        Assert.Equal((ProbeKind.Tcp, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(1), 2, 3), (settings.Kind, settings.Interval, settings.Timeout, settings.Rise, settings.Fall));
         settings.Validate();
     }
 
@@ -26,7 +26,7 @@ public sealed class HealthCheckSettingsTests
     {
         var settings = new HealthCheckSettings
         {
-            Kind = HealthCheckKind.Http,
+            Kind = ProbeKind.Http,
             Interval = TimeSpan.FromMilliseconds(intervalMs),
             Timeout = TimeSpan.FromMilliseconds(timeoutMs),
             Rise = rise,
@@ -44,5 +44,5 @@ public sealed class HealthCheckSettingsTests
     [InlineData("Ssh", HealthProbeNames.Ssh)]
     [InlineData("Rdp", HealthProbeNames.Rdp)]
     public void HealthProbes_Create_ProbeOfKind(string kind, string name) =>
-        Assert.Equal(name, HealthProbes.Create(new HealthCheckSettings { Kind = Enum.Parse<HealthCheckKind>(kind) }).Name);
+        Assert.Equal(name, HealthProbes.Create(new HealthCheckSettings { Kind = Enum.Parse<ProbeKind>(kind) }).Name);
 }

@@ -13,7 +13,7 @@ public sealed class HostHealthMonitorLoopbackTests
     [Fact]
     public async Task KilledHost_UnhealthyAfterFallChecks_BackAfterRiseChecks()
     {
-        var settings = new HealthCheckSettings { Kind = HealthCheckKind.Vnc, VncSecurity = VncCheckSecurity.None, Interval = TimeSpan.FromMilliseconds(30), Timeout = TimeSpan.FromSeconds(2), Rise = 2, Fall = 3 };
+        var settings = new HealthCheckSettings { Kind = ProbeKind.Vnc, VncSecurity = VncCheckSecurity.None, Interval = TimeSpan.FromMilliseconds(30), Timeout = TimeSpan.FromSeconds(2), Rise = 2, Fall = 3 };
         var banner = new FakeRfbServer("RFB 003.008\n").HandleAsync;
         var host = new LoopbackServer(banner);
         var port = host.Port;
@@ -49,7 +49,7 @@ public sealed class HostHealthMonitorLoopbackTests
     [Fact]
     public async Task SilentHost_ChecksTimeOut_Unhealthy()
     {
-        var settings = new HealthCheckSettings { Kind = HealthCheckKind.Ssh, Interval = TimeSpan.FromMilliseconds(20), Timeout = TimeSpan.FromMilliseconds(100), Rise = 1, Fall = 2 };
+        var settings = new HealthCheckSettings { Kind = ProbeKind.Ssh, Interval = TimeSpan.FromMilliseconds(20), Timeout = TimeSpan.FromMilliseconds(100), Rise = 1, Fall = 2 };
         await using var host = new LoopbackServer(LoopbackServer.Silent);
         var probe = new RecordingProbe(HealthProbes.Create(settings));
         using var meters = new TestMeterFactory();

@@ -1,13 +1,12 @@
 using DesktopOperator.Api.V1Alpha1;
+using DesktopOperator.Gateway.Balancing;
 using DesktopOperator.Gateway.Health;
+using DesktopOperator.Gateway.Model;
 using DesktopOperator.Gateway.Pools;
 using DesktopOperator.Gateway.Routing;
-using DesktopOperator.Gateway.Sessions;
 using DesktopOperator.Gateway.Standalone;
 using DesktopOperator.Gateway.Tcp;
 using DesktopOperator.Gateway.Tcp.Vnc;
-using HealthCheckKind = DesktopOperator.Gateway.Health.HealthCheckKind;
-using ProtocolKind = DesktopOperator.Gateway.Routing.ProtocolKind;
 
 namespace DesktopOperator.Gateway.Tests.Pools;
 
@@ -27,10 +26,10 @@ public sealed class DesktopPoolMapperTests : IDisposable
         Assert.Equal("default/vnc", mapped.Key);
         Assert.Equal([new GatewayHost("host-a", "127.0.0.11"), new GatewayHost("host-b", "127.0.0.12", Weight: 3)], mapped.Hosts);
         Assert.Equal([new GatewayProtocol("vnc", ProtocolKind.Vnc, 5901)], mapped.Protocols);
-        Assert.Equal(AffinityKeyKind.SourceIP, mapped.AffinityKey);
+        Assert.Equal(AffinityKey.SourceIP, mapped.AffinityKey);
         Assert.Equal(TimeSpan.FromHours(2), mapped.ResumeFor);
         Assert.Equal("LeastSessions", mapped.Strategy);
-        Assert.Equal(WhenFull.Queue, mapped.WhenFull);
+        Assert.Equal(FullPoolAction.Queue, mapped.WhenFull);
         Assert.Equal(1, mapped.SessionsPerHost);
         Assert.Equal(0, mapped.MaxSessionsPerUser);
     }
@@ -43,7 +42,7 @@ public sealed class DesktopPoolMapperTests : IDisposable
         var targets = DesktopPoolMapper.HealthTargets(pool, DesktopPoolMapper.StaticHosts(pool)).ToList();
 
         Assert.Equal(["host-a", "host-b"], targets.Select(t => t.Host));
-        Assert.All(targets, t => Assert.Equal(("default/vnc", 5901, HealthCheckKind.Vnc, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(1), 2, 3),
+        Assert.All(targets, t => Assert.Equal(("default/vnc", 5901, ProbeKind.Vnc, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(1), 2, 3),
             (t.Pool, t.Port, t.Settings.Kind, t.Settings.Interval, t.Settings.Timeout, t.Settings.Rise, t.Settings.Fall)));
         Assert.All(targets, t => Assert.Equal((VncCheckSecurity.VncAuth, "/etc/vnc/passwd"), (t.Settings.VncSecurity, t.Settings.VncPasswordFile)));
         Assert.All(targets, t => t.Settings.Validate());
@@ -56,7 +55,7 @@ public sealed class DesktopPoolMapperTests : IDisposable
 
         var targets = DesktopPoolMapper.HealthTargets(pool, DesktopPoolMapper.StaticHosts(pool)).ToList();
 
-        Assert.All(targets, t => Assert.Equal(HealthCheckKind.Tcp, t.Settings.Kind));
+        Assert.All(targets, t => Assert.Equal(ProbeKind.Tcp, t.Settings.Kind));
     }
 
     [Fact]
@@ -128,6 +127,41 @@ public sealed class DesktopPoolMapperTests : IDisposable
 
         Assert.Equal(5900, Assert.Single(plan.Listeners).Port);
         Assert.Contains("defined twice", Assert.Single(plan.Errors), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void EnumMappings_EveryApiValue_MapsToItsOwnCounterpart()
+    {
+        // Every value the API defines goes through every mapping: a value added to the API fails here, not at run time.
+        Assert.Equal(Enum.GetNames<BalancingStrategy>(), Enum.GetValues<BalancingStrategy>().Select(DesktopPoolMapper.StrategyName));
+        Assert.All(Enum.GetValues<BalancingStrategy>(), s => Assert.Equal(DesktopPoolMapper.StrategyName(s), LoadBalancingPolicies.Get(DesktopPoolMapper.StrategyName(s)).Name));
+        Assert.Equal(Enum.GetNames<VncSecurity>(), Enum.GetValues<VncSecurity>().Select(s => DesktopPoolMapper.ToCheckSecurity(s).ToString()));
+        Assert.All(Enum.GetValues<ProtocolKind>(), kind =>
+        {
+            Assert.Equal(ProbeKind.Tcp, DesktopPoolMapper.ProbeOf(HealthCheckKind.Tcp, kind));
+            Assert.Equal(ProbeKind.Http, DesktopPoolMapper.ProbeOf(HealthCheckKind.Http, kind));
+            Assert.Equal(kind.ToString(), DesktopPoolMapper.ProbeOf(HealthCheckKind.Protocol, kind).ToString());
+            if (kind == ProtocolKind.Http)
+            {
+                Assert.Throws<ArgumentException>(() => DesktopPoolMapper.ToTcpKind(kind));
+            }
+            else
+            {
+                Assert.Equal(kind.ToString(), DesktopPoolMapper.ToTcpKind(kind).ToString());
+            }
+        });
+        Assert.Equal(3, Enum.GetValues<HealthCheckKind>().Length);
+    }
+
+    [Fact]
+    public void EnumMappings_UnknownValue_ThrowsNamingTheField()
+    {
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => DesktopPoolMapper.StrategyName((BalancingStrategy)42));
+        Assert.StartsWith("spec.balancing.strategy: '42' is not a value this gateway knows (LeastSessions, RoundRobin, Random, SourceHash)", e.Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentOutOfRangeException>(() => DesktopPoolMapper.ProbeOf((HealthCheckKind)42, ProtocolKind.Tcp));
+        Assert.Throws<ArgumentOutOfRangeException>(() => DesktopPoolMapper.ProbeOf(HealthCheckKind.Protocol, (ProtocolKind)42));
+        Assert.Throws<ArgumentOutOfRangeException>(() => DesktopPoolMapper.ToCheckSecurity((VncSecurity)42));
+        Assert.Throws<ArgumentOutOfRangeException>(() => DesktopPoolMapper.ToTcpKind((ProtocolKind)42));
     }
 
     private DesktopPool Load(string manifest)

@@ -1,9 +1,11 @@
 using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Sockets;
+using DesktopOperator.Api.V1Alpha1;
 using DesktopOperator.Gateway.Balancing;
 using DesktopOperator.Gateway.Health;
 using DesktopOperator.Gateway.Health.Probes;
+using DesktopOperator.Gateway.Model;
 using DesktopOperator.Gateway.Pools;
 using DesktopOperator.Gateway.Routing;
 using DesktopOperator.Gateway.Sessions;

@@ -1,3 +1,5 @@
+using DesktopOperator.Api.V1Alpha1;
+using DesktopOperator.Gateway.Model;
 using DesktopOperator.Gateway.Routing;
 
 namespace DesktopOperator.Gateway.Tests.Routing;

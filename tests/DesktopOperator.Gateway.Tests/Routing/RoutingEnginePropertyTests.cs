@@ -1,4 +1,6 @@
+using DesktopOperator.Api.V1Alpha1;
 using DesktopOperator.Gateway.Balancing;
+using DesktopOperator.Gateway.Model;
 using DesktopOperator.Gateway.Routing;
 using DesktopOperator.Gateway.Sessions;
 
@@ -117,7 +119,7 @@ public sealed class RoutingEnginePropertyTests
                 var decision = RoutingEngine.Decide(pool, [.. routes.Values], health, request, [], state);
                 if (decision is { Result: RoutingResult.Routed, NewRoute: true, Host: { } target, RouteKey: { } key })
                 {
-                    routes[key] = TestPools.Route(key, target.Name, RoutePhase.Bound, 0);
+                    routes[key] = TestPools.Route(key, target.Name, SessionRoutePhase.Bound, 0);
                 }
 
                 // Some sessions end for good: their slots free up.

@@ -1,6 +1,8 @@
 using System.Net;
+using DesktopOperator.Api.V1Alpha1;
 using DesktopOperator.Gateway.Balancing;
 using DesktopOperator.Gateway.Health;
+using DesktopOperator.Gateway.Model;
 using DesktopOperator.Gateway.Routing;
 using DesktopOperator.Gateway.Sessions;
 using static DesktopOperator.Gateway.Tests.Routing.TestPools;
@@ -82,21 +84,21 @@ public sealed class RoutingEngineTests
     [Fact]
     public void AffinityKeyOf_UserPoolWithUser_User()
     {
-        Assert.Equal((AffinityKeyKind.User, "alice"), RoutingEngine.AffinityKeyOf(Pool(), Request("alice")));
+        Assert.Equal((AffinityKey.User, "alice"), RoutingEngine.AffinityKeyOf(Pool(), Request("alice")));
     }
 
     [Fact]
     public void AffinityKeyOf_UserPoolWithoutUser_ClientAddress()
     {
-        Assert.Equal((AffinityKeyKind.SourceIP, "192.0.2.7"), RoutingEngine.AffinityKeyOf(Pool(), Request(null, "192.0.2.7")));
+        Assert.Equal((AffinityKey.SourceIP, "192.0.2.7"), RoutingEngine.AffinityKeyOf(Pool(), Request(null, "192.0.2.7")));
     }
 
     [Fact]
     public void AffinityKeyOf_SourceIpPoolWithUser_ClientAddress()
     {
-        var pool = Pool(affinity: AffinityKeyKind.SourceIP);
+        var pool = Pool(affinity: AffinityKey.SourceIP);
 
-        Assert.Equal((AffinityKeyKind.SourceIP, "192.0.2.7"), RoutingEngine.AffinityKeyOf(pool, Request("alice", "192.0.2.7")));
+        Assert.Equal((AffinityKey.SourceIP, "192.0.2.7"), RoutingEngine.AffinityKeyOf(pool, Request("alice", "192.0.2.7")));
     }
 
     [Fact]
@@ -108,12 +110,12 @@ public sealed class RoutingEngineTests
     }
 
     [Theory]
-    [InlineData(RoutePhase.Bound)]
-    [InlineData(RoutePhase.Active)]
-    [InlineData(RoutePhase.Disconnected)]
+    [InlineData(SessionRoutePhase.Bound)]
+    [InlineData(SessionRoutePhase.Active)]
+    [InlineData(SessionRoutePhase.Disconnected)]
     public void Decide_LiveRoute_ItsHostAndNoNewRoute(object phaseValue)
     {
-        var phase = (RoutePhase)phaseValue;
+        var phase = (SessionRoutePhase)phaseValue;
         RouteRecord[] routes = [Route("alice", "h3", phase), .. OnHost("h1", 1)];
 
         var decision = Decide(Pool(), routes, Request("alice"));
@@ -129,7 +131,7 @@ public sealed class RoutingEngineTests
     {
         var pool = Pool([new GatewayHost("h1", "10.0.0.1"), new GatewayHost("h2", "10.0.0.2", Draining: true)]);
 
-        var decision = Decide(pool, [Route("alice", "h2", RoutePhase.Disconnected, 0)], Request("alice"));
+        var decision = Decide(pool, [Route("alice", "h2", SessionRoutePhase.Disconnected, 0)], Request("alice"));
 
         Assert.Equal("h2", decision.Host?.Name);
         Assert.False(decision.NewRoute);
@@ -172,13 +174,13 @@ public sealed class RoutingEngineTests
     }
 
     [Theory]
-    [InlineData(RoutePhase.Expired)]
-    [InlineData(RoutePhase.Failed)]
-    [InlineData(RoutePhase.Pending)]
+    [InlineData(SessionRoutePhase.Expired)]
+    [InlineData(SessionRoutePhase.Failed)]
+    [InlineData(SessionRoutePhase.Pending)]
     public void Decide_RouteWithoutSlot_NewRoute(object phaseValue)
     {
-        var phase = (RoutePhase)phaseValue;
-        var decision = Decide(Pool(), [Route("alice", phase == RoutePhase.Pending ? null : "h1", phase, 0)], Request("alice"));
+        var phase = (SessionRoutePhase)phaseValue;
+        var decision = Decide(Pool(), [Route("alice", phase == SessionRoutePhase.Pending ? null : "h1", phase, 0)], Request("alice"));
 
         Assert.Equal(RoutingResult.Routed, decision.Result);
         Assert.True(decision.NewRoute);
@@ -240,11 +242,11 @@ public sealed class RoutingEngineTests
     }
 
     [Theory]
-    [InlineData(WhenFull.Queue, RoutingResult.Queued)]
-    [InlineData(WhenFull.Reject, RoutingResult.RejectedFull)]
+    [InlineData(FullPoolAction.Queue, RoutingResult.Queued)]
+    [InlineData(FullPoolAction.Reject, RoutingResult.RejectedFull)]
     public void Decide_RequestedHostFull_PerWhenFull(object whenFullValue, object expected)
     {
-        var whenFull = (WhenFull)whenFullValue;
+        var whenFull = (FullPoolAction)whenFullValue;
         var decision = Decide(Pool(sessionsPerHost: 2, whenFull: whenFull), [.. OnHost("h1", 2)], Request(requestedHost: "h1"));
 
         Assert.Equal(expected, decision.Result);
@@ -301,11 +303,11 @@ public sealed class RoutingEngineTests
     }
 
     [Theory]
-    [InlineData(WhenFull.Queue, RoutingResult.Queued)]
-    [InlineData(WhenFull.Reject, RoutingResult.RejectedFull)]
+    [InlineData(FullPoolAction.Queue, RoutingResult.Queued)]
+    [InlineData(FullPoolAction.Reject, RoutingResult.RejectedFull)]
     public void Decide_AllUsableHostsFull_PerWhenFull(object whenFullValue, object expected)
     {
-        var whenFull = (WhenFull)whenFullValue;
+        var whenFull = (FullPoolAction)whenFullValue;
         _health.Set(Key, "h3", HostHealth.Unhealthy);
 
         var decision = Decide(Pool(sessionsPerHost: 1, whenFull: whenFull), [.. OnHost("h1", 1), .. OnHost("h2", 1)], Request());
@@ -337,7 +339,7 @@ public sealed class RoutingEngineTests
     {
         RouteRecord[] routes =
         [
-            Route("a", "h1", RoutePhase.Expired, 0), Route("b", "h1", RoutePhase.Failed, 0), Route("c", null, RoutePhase.Pending, 0),
+            Route("a", "h1", SessionRoutePhase.Expired, 0), Route("b", "h1", SessionRoutePhase.Failed, 0), Route("c", null, SessionRoutePhase.Pending, 0),
         ];
 
         var decision = Decide(Pool(hosts: 1, sessionsPerHost: 1), routes, Request());
@@ -348,7 +350,7 @@ public sealed class RoutingEngineTests
     [Fact]
     public void Decide_DisconnectedAndBoundRoutes_HoldSlots()
     {
-        RouteRecord[] routes = [Route("a", "h1", RoutePhase.Disconnected, 0), Route("b", "h1", RoutePhase.Bound, 0)];
+        RouteRecord[] routes = [Route("a", "h1", SessionRoutePhase.Disconnected, 0), Route("b", "h1", SessionRoutePhase.Bound, 0)];
 
         var decision = Decide(Pool(hosts: 1, sessionsPerHost: 2), routes, Request());
 

@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using DesktopOperator.Api.V1Alpha1;
 using DesktopOperator.Gateway.Routing;
 using DesktopOperator.Gateway.Sessions;
 using DesktopOperator.Gateway.Tests.Sessions;
@@ -39,7 +40,7 @@ public sealed class RoutingMetricsTests
         collector.Listener.RecordObservableInstruments();
 
         var routes = collector.Measurements.Where(m => m.Name == "gateway_routes").ToDictionary(m => m.Tags["phase"], m => m.Value);
-        Assert.Equal(Enum.GetNames<RoutePhase>().Length, routes.Count);
+        Assert.Equal(Enum.GetNames<SessionRoutePhase>().Length, routes.Count);
         Assert.Equal((1, 1, 1, 0), (routes["Active"], routes["Disconnected"], routes["Bound"], routes["Expired"]));
         Assert.Equal(1, collector.Measurements.Single(m => m.Name == "gateway_sessions_active").Value);
     }

@@ -1,4 +1,6 @@
+using DesktopOperator.Api.V1Alpha1;
 using DesktopOperator.Gateway.Health;
+using DesktopOperator.Gateway.Model;
 using DesktopOperator.Gateway.Routing;
 using DesktopOperator.Gateway.Sessions;
 
@@ -20,16 +22,16 @@ internal sealed record Scenario(GatewayPool Pool, IReadOnlyList<RouteRecord> Rou
         UsableForExisting(host) && Pool.Hosts.First(h => h.Name == host) is { Draining: false, Weight: > 0 };
 
     public int SessionsOn(string host) =>
-        Routes.Count(r => r.Host == host && r.Phase is RoutePhase.Bound or RoutePhase.Active or RoutePhase.Disconnected);
+        Routes.Count(r => r.Host == host && r.Phase is SessionRoutePhase.Bound or SessionRoutePhase.Active or SessionRoutePhase.Disconnected);
 
     public bool Fits(string host) => UsableForNew(host) && SessionsOn(host) < Pool.SessionsPerHost;
 
     public string Key => RoutingEngine.AffinityKeyOf(Pool, Request).Key;
 
     public RouteRecord? LiveRoute => Routes.FirstOrDefault(r =>
-        r.Key == Key && r.Host is not null && r.Phase is RoutePhase.Bound or RoutePhase.Active or RoutePhase.Disconnected);
+        r.Key == Key && r.Host is not null && r.Phase is SessionRoutePhase.Bound or SessionRoutePhase.Active or SessionRoutePhase.Disconnected);
 
     public bool UserAtLimit =>
         Pool.MaxSessionsPerUser > 0 && Request.User is { } user
-        && Routes.Where(r => r.KeyKind == AffinityKeyKind.User && r.Key == user).Sum(r => r.ActiveConnections) >= Pool.MaxSessionsPerUser;
+        && Routes.Where(r => r.KeyKind == AffinityKey.User && r.Key == user).Sum(r => r.ActiveConnections) >= Pool.MaxSessionsPerUser;
 }

@@ -1,6 +1,8 @@
 using System.Net;
+using DesktopOperator.Api.V1Alpha1;
 using DesktopOperator.Gateway.Balancing;
 using DesktopOperator.Gateway.Health;
+using DesktopOperator.Gateway.Model;
 using DesktopOperator.Gateway.Routing;
 using DesktopOperator.Gateway.Sessions;
 
@@ -32,11 +34,11 @@ internal static class ScenarioGenerator
         var routeCount = rng.Next(0, 25);
         for (var i = 0; i < routeCount; i++)
         {
-            var (kind, key) = rng.Next(3) == 0 ? (AffinityKeyKind.SourceIP, Pick(rng, Addresses)) : (AffinityKeyKind.User, Pick(rng, Users));
-            var phase = (RoutePhase)rng.Next(6);
-            var host = phase == RoutePhase.Pending ? null : NextHostName(rng, pool);
+            var (kind, key) = rng.Next(3) == 0 ? (AffinityKey.SourceIP, Pick(rng, Addresses)) : (AffinityKey.User, Pick(rng, Users));
+            var phase = (SessionRoutePhase)rng.Next(6);
+            var host = phase == SessionRoutePhase.Pending ? null : NextHostName(rng, pool);
             routes[key] = new RouteRecord(pool.Key, key, kind, "rdp", host, rng.Next(10) == 0, phase,
-                TestPools.T0, TestPools.T0, phase == RoutePhase.Active ? rng.Next(1, 3) : 0);
+                TestPools.T0, TestPools.T0, phase == SessionRoutePhase.Active ? rng.Next(1, 3) : 0);
         }
 
         var excluded = pool.Hosts.Where(_ => rng.Next(6) == 0).Select(h => h.Name).ToArray();
@@ -55,8 +57,8 @@ internal static class ScenarioGenerator
             Hosts = [.. hosts],
             SessionsPerHost = rng.Next(1, 5),
             Strategy = Pick(rng, Strategies),
-            WhenFull = (WhenFull)rng.Next(2),
-            AffinityKey = (AffinityKeyKind)rng.Next(2),
+            WhenFull = (FullPoolAction)rng.Next(2),
+            AffinityKey = (AffinityKey)rng.Next(2),
             MaxSessionsPerUser = rng.Next(4) == 0 ? rng.Next(1, 3) : 0,
         };
     }

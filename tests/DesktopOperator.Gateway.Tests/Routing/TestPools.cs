@@ -1,5 +1,7 @@
 using System.Net;
+using DesktopOperator.Api.V1Alpha1;
 using DesktopOperator.Gateway.Balancing;
+using DesktopOperator.Gateway.Model;
 using DesktopOperator.Gateway.Routing;
 using DesktopOperator.Gateway.Sessions;
 
@@ -15,16 +17,16 @@ internal static class TestPools
         int hosts = 3,
         int sessionsPerHost = 10,
         string strategy = BalancingStrategyNames.LeastSessions,
-        WhenFull whenFull = WhenFull.Reject,
-        AffinityKeyKind affinity = AffinityKeyKind.User) =>
+        FullPoolAction whenFull = FullPoolAction.Reject,
+        AffinityKey affinity = AffinityKey.User) =>
         Pool([.. Enumerable.Range(1, hosts).Select(i => new GatewayHost($"h{i}", $"10.0.0.{i}"))], sessionsPerHost, strategy, whenFull, affinity);
 
     public static GatewayPool Pool(
         IReadOnlyList<GatewayHost> hosts,
         int sessionsPerHost = 10,
         string strategy = BalancingStrategyNames.LeastSessions,
-        WhenFull whenFull = WhenFull.Reject,
-        AffinityKeyKind affinity = AffinityKeyKind.User) => new()
+        FullPoolAction whenFull = FullPoolAction.Reject,
+        AffinityKey affinity = AffinityKey.User) => new()
         {
             Key = Key,
             Protocols = [new GatewayProtocol("rdp", ProtocolKind.Rdp, 3389), new GatewayProtocol("ssh", ProtocolKind.Ssh, 22)],
@@ -39,11 +41,11 @@ internal static class TestPools
         new(Key, protocol, user, IPAddress.Parse(client), requestedHost);
 
     public static RouteRecord Route(
-        string key, string? host, RoutePhase phase = RoutePhase.Active, int connections = 1, bool pinned = false,
-        AffinityKeyKind kind = AffinityKeyKind.User) =>
+        string key, string? host, SessionRoutePhase phase = SessionRoutePhase.Active, int connections = 1, bool pinned = false,
+        AffinityKey kind = AffinityKey.User) =>
         new(Key, key, kind, "rdp", host, pinned, phase, T0, T0, connections);
 
     /// <summary>n routes of distinct users on <paramref name="host"/>.</summary>
-    public static IEnumerable<RouteRecord> OnHost(string host, int n, RoutePhase phase = RoutePhase.Active) =>
+    public static IEnumerable<RouteRecord> OnHost(string host, int n, SessionRoutePhase phase = SessionRoutePhase.Active) =>
         Enumerable.Range(0, n).Select(i => Route($"{host}-user{i}", host, phase));
 }

@@ -1,5 +1,7 @@
+using DesktopOperator.Api.V1Alpha1;
 using DesktopOperator.Gateway.Balancing;
 using DesktopOperator.Gateway.Health;
+using DesktopOperator.Gateway.Model;
 using DesktopOperator.Gateway.Routing;
 using DesktopOperator.Gateway.Sessions;
 using static DesktopOperator.Gateway.Tests.Routing.TestPools;
@@ -20,7 +22,7 @@ public sealed class ConnectionRouterTests
         Assert.True(decision.NewRoute);
         var route = harness.Route("alice");
         Assert.NotNull(route);
-        Assert.Equal((decision.Host!.Name, RoutePhase.Bound, AffinityKeyKind.User, false, 0), (route.Host, route.Phase, route.KeyKind, route.Pinned, route.ActiveConnections));
+        Assert.Equal((decision.Host!.Name, SessionRoutePhase.Bound, AffinityKey.User, false, 0), (route.Host, route.Phase, route.KeyKind, route.Pinned, route.ActiveConnections));
         Assert.Equal(T0, route.BoundAt);
     }
 
@@ -79,16 +81,16 @@ public sealed class ConnectionRouterTests
         var one = harness.Router.BeginSession(request, decision);
         harness.Time.Advance(TimeSpan.FromMinutes(1));
         var two = harness.Router.BeginSession(request, decision);
-        Assert.Equal((RoutePhase.Active, 2), (harness.Route("alice")!.Phase, harness.Route("alice")!.ActiveConnections));
+        Assert.Equal((SessionRoutePhase.Active, 2), (harness.Route("alice")!.Phase, harness.Route("alice")!.ActiveConnections));
 
         one.Dispose();
         one.Dispose();
-        Assert.Equal((RoutePhase.Active, 1), (harness.Route("alice")!.Phase, harness.Route("alice")!.ActiveConnections));
+        Assert.Equal((SessionRoutePhase.Active, 1), (harness.Route("alice")!.Phase, harness.Route("alice")!.ActiveConnections));
 
         harness.Time.Advance(TimeSpan.FromMinutes(5));
         two.Dispose();
         var route = harness.Route("alice")!;
-        Assert.Equal((RoutePhase.Disconnected, 0), (route.Phase, route.ActiveConnections));
+        Assert.Equal((SessionRoutePhase.Disconnected, 0), (route.Phase, route.ActiveConnections));
         Assert.Equal(T0 + TimeSpan.FromMinutes(6), route.LastSeen);
     }
 
@@ -114,7 +116,7 @@ public sealed class ConnectionRouterTests
 
         Assert.Equal(first.Host, again.Host);
         Assert.False(again.NewRoute);
-        Assert.Equal(RoutePhase.Disconnected, harness.Route("alice")?.Phase);
+        Assert.Equal(SessionRoutePhase.Disconnected, harness.Route("alice")?.Phase);
     }
 
     [Fact]
@@ -127,13 +129,13 @@ public sealed class ConnectionRouterTests
 
         harness.Pools.Update([Pool(remaining)]);
         await harness.Expiry.SweepAsync(CancellationToken.None);
-        Assert.Equal(RoutePhase.Failed, harness.Route("alice")?.Phase);
+        Assert.Equal(SessionRoutePhase.Failed, harness.Route("alice")?.Phase);
         var again = await harness.RouteAsync(Request("alice"));
 
         Assert.Equal(remaining[0].Name, again.Host?.Name);
         Assert.True(again.NewRoute);
         var route = Assert.Single(harness.Store.List(Key));
-        Assert.Equal((remaining[0].Name, RoutePhase.Bound), (route.Host, route.Phase));
+        Assert.Equal((remaining[0].Name, SessionRoutePhase.Bound), (route.Host, route.Phase));
     }
 
     [Fact]
@@ -174,7 +176,7 @@ public sealed class ConnectionRouterTests
         using var second = harness.Router.BeginSession(Request("alice"), decision);
 
         var route = harness.Route("alice");
-        Assert.Equal((decision.Host!.Name, RoutePhase.Active, 2), (route?.Host, route?.Phase, route?.ActiveConnections));
+        Assert.Equal((decision.Host!.Name, SessionRoutePhase.Active, 2), (route?.Host, route?.Phase, route?.ActiveConnections));
     }
 
     /// <summary>Holds every CreateAsync until <paramref name="parties"/> of them arrived, then lets the last one in first.</summary>
@@ -193,6 +195,8 @@ public sealed class ConnectionRouterTests
         public RouteRecord? Find(string pool, string key) => _inner.Find(pool, key);
 
         public IReadOnlyList<RouteRecord> List(string pool) => _inner.List(pool);
+
+        public IReadOnlyCollection<string> PoolsWithRoutes() => _inner.PoolsWithRoutes();
 
         public async ValueTask<RouteRecord> CreateAsync(RouteRecord route, CancellationToken cancellationToken)
         {

@@ -1,4 +1,6 @@
+using DesktopOperator.Api.V1Alpha1;
 using DesktopOperator.Gateway.Health;
+using DesktopOperator.Gateway.Model;
 using DesktopOperator.Gateway.Routing;
 using static DesktopOperator.Gateway.Tests.Routing.TestPools;
 
@@ -59,7 +61,7 @@ public sealed class ConnectionRouterWaitTests
     [Fact]
     public async Task RouteAsync_QueuedUntilSessionExpires_ThenRouted()
     {
-        using var harness = new RouterHarness(Pool(hosts: 1, sessionsPerHost: 1, whenFull: WhenFull.Queue));
+        using var harness = new RouterHarness(Pool(hosts: 1, sessionsPerHost: 1, whenFull: FullPoolAction.Queue));
         var alice = await harness.RouteAsync(Request("alice"));
         var session = harness.Router.BeginSession(Request("alice"), alice);
 
@@ -78,5 +80,5 @@ public sealed class ConnectionRouterWaitTests
         Assert.Equal(RoutingResult.Routed, (await harness.RouteAsync(Request("bob"))).Result);
     }
 
-    private static TimeSpan ConnectionRouterRecheck => DesktopOperator.Gateway.Sessions.ConnectionRouter.QueueRecheckInterval;
+    private static TimeSpan ConnectionRouterRecheck => DesktopOperator.Gateway.Routing.ConnectionRouter.QueueRecheckInterval;
 }

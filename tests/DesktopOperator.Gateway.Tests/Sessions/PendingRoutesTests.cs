@@ -1,3 +1,5 @@
+using DesktopOperator.Api.V1Alpha1;
+using DesktopOperator.Gateway.Model;
 using DesktopOperator.Gateway.Routing;
 using DesktopOperator.Gateway.Sessions;
 using static DesktopOperator.Gateway.Tests.Routing.TestPools;
@@ -9,17 +11,17 @@ public sealed class PendingRoutesTests
     [Fact]
     public async Task RouteAsync_Queued_PendingRouteThenBoundWhenSlotFrees()
     {
-        using var harness = new RouterHarness(Pool(hosts: 1, sessionsPerHost: 1, whenFull: WhenFull.Queue));
+        using var harness = new RouterHarness(Pool(hosts: 1, sessionsPerHost: 1, whenFull: FullPoolAction.Queue));
         var alice = await harness.RouteAsync(Request("alice"));
 
         Assert.Equal(RoutingResult.Queued, (await harness.RouteAsync(Request("bob"))).Result);
-        Assert.Equal((RoutePhase.Pending, null), (harness.Route("bob")?.Phase, harness.Route("bob")?.Host));
+        Assert.Equal((SessionRoutePhase.Pending, null), (harness.Route("bob")?.Phase, harness.Route("bob")?.Host));
 
         await harness.Store.DeleteAsync(Key, "alice", CancellationToken.None);
         var bob = await harness.RouteAsync(Request("bob"));
 
         Assert.Equal(RoutingResult.Routed, bob.Result);
-        Assert.Equal((RoutePhase.Bound, "h1"), (harness.Route("bob")?.Phase, harness.Route("bob")?.Host));
+        Assert.Equal((SessionRoutePhase.Bound, "h1"), (harness.Route("bob")?.Phase, harness.Route("bob")?.Host));
         Assert.Single(harness.Store.List(Key));
         Assert.NotNull(alice.Host);
     }
@@ -27,7 +29,7 @@ public sealed class PendingRoutesTests
     [Fact]
     public async Task RouteQueue_WaitingRoutes_InArrivalOrderAndRefreshKeepsWhenTheWaitBegan()
     {
-        using var harness = new RouterHarness(Pool(hosts: 1, sessionsPerHost: 1, whenFull: WhenFull.Queue));
+        using var harness = new RouterHarness(Pool(hosts: 1, sessionsPerHost: 1, whenFull: FullPoolAction.Queue));
         await harness.RouteAsync(Request("alice"));
         await harness.RouteAsync(Request("carol"));
         var carolSince = harness.Time.GetUtcNow();
@@ -49,7 +51,7 @@ public sealed class PendingRoutesTests
     [Fact]
     public async Task SweepAsync_PendingNotRefreshed_Deleted()
     {
-        using var harness = new RouterHarness(Pool(hosts: 1, sessionsPerHost: 1, whenFull: WhenFull.Queue));
+        using var harness = new RouterHarness(Pool(hosts: 1, sessionsPerHost: 1, whenFull: FullPoolAction.Queue));
         await harness.RouteAsync(Request("alice"));
         await harness.RouteAsync(Request("bob"));
 
@@ -63,7 +65,7 @@ public sealed class PendingRoutesTests
     [Fact]
     public async Task SweepAsync_PendingClientStillAsking_Kept()
     {
-        using var harness = new RouterHarness(Pool(hosts: 1, sessionsPerHost: 1, whenFull: WhenFull.Queue));
+        using var harness = new RouterHarness(Pool(hosts: 1, sessionsPerHost: 1, whenFull: FullPoolAction.Queue));
         await harness.RouteAsync(Request("alice"));
         var writes = 0;
         harness.Store.Changed += (_, _) => writes++;
@@ -72,7 +74,7 @@ public sealed class PendingRoutesTests
         {
             Assert.Equal(RoutingResult.Queued, (await harness.RouteAsync(Request("bob"))).Result);
             await harness.Expiry.SweepAsync(CancellationToken.None);
-            Assert.Equal(RoutePhase.Pending, harness.Route("bob")?.Phase);
+            Assert.Equal(SessionRoutePhase.Pending, harness.Route("bob")?.Phase);
             harness.Time.Advance(ConnectionRouter.QueueRecheckInterval);
         }
 
@@ -83,14 +85,14 @@ public sealed class PendingRoutesTests
     [Fact]
     public async Task RouteAsync_QueuedForRequestedHostWithLiveRoute_RouteKept()
     {
-        using var harness = new RouterHarness(Pool(hosts: 2, sessionsPerHost: 1, whenFull: WhenFull.Queue));
+        using var harness = new RouterHarness(Pool(hosts: 2, sessionsPerHost: 1, whenFull: FullPoolAction.Queue));
         var alice = await harness.RouteAsync(Request("alice", requestedHost: "h1"));
         await harness.RouteAsync(Request("bob", requestedHost: "h2"));
 
         var moved = await harness.RouteAsync(Request("bob", requestedHost: "h1"));
 
         Assert.Equal(RoutingResult.Queued, moved.Result);
-        Assert.Equal((RoutePhase.Bound, "h2"), (harness.Route("bob")?.Phase, harness.Route("bob")?.Host));
+        Assert.Equal((SessionRoutePhase.Bound, "h2"), (harness.Route("bob")?.Phase, harness.Route("bob")?.Host));
         Assert.Equal("h1", alice.Host?.Name);
     }
 }

@@ -1,3 +1,5 @@
+using DesktopOperator.Api.V1Alpha1;
+using DesktopOperator.Gateway.Model;
 using DesktopOperator.Gateway.Routing;
 using DesktopOperator.Gateway.Sessions;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -24,7 +26,7 @@ public sealed class RouteExpiryTests
 
         Assert.Equal(1, changed);
         Assert.Null(harness.Route("alice"));
-        Assert.Equal([RoutePhase.Bound, RoutePhase.Active, RoutePhase.Disconnected, RoutePhase.Expired, null], phases);
+        Assert.Equal([SessionRoutePhase.Bound, SessionRoutePhase.Active, SessionRoutePhase.Disconnected, SessionRoutePhase.Expired, null], phases);
         Assert.Equal(RoutingResult.Routed, (await harness.RouteAsync(Request("bob"))).Result);
     }
 
@@ -38,7 +40,7 @@ public sealed class RouteExpiryTests
         harness.Time.Advance(ResumeFor - TimeSpan.FromSeconds(1));
 
         Assert.Equal(0, await harness.Expiry.SweepAsync(CancellationToken.None));
-        Assert.Equal(RoutePhase.Disconnected, harness.Route("alice")?.Phase);
+        Assert.Equal(SessionRoutePhase.Disconnected, harness.Route("alice")?.Phase);
     }
 
     [Fact]
@@ -51,7 +53,7 @@ public sealed class RouteExpiryTests
         harness.Time.Advance(ResumeFor * 10);
 
         Assert.Equal(0, await harness.Expiry.SweepAsync(CancellationToken.None));
-        Assert.Equal(RoutePhase.Active, harness.Route("alice")?.Phase);
+        Assert.Equal(SessionRoutePhase.Active, harness.Route("alice")?.Phase);
     }
 
     [Fact]
@@ -67,12 +69,17 @@ public sealed class RouteExpiryTests
     }
 
     [Fact]
-    public async Task SweepAsync_LeftoverActiveRouteOfEarlierRun_ExpiresWhenSoleGateway()
+    public async Task SweepAsync_LeftoverActiveRouteOfEarlierRun_DisconnectedSinceNowThenExpiresWhenSoleGateway()
     {
         using var harness = new RouterHarness(Pool());
-        await harness.Store.CreateAsync(Route("alice", "h1", RoutePhase.Active, 3), CancellationToken.None);
-        harness.Time.Advance(ResumeFor);
+        await harness.Store.CreateAsync(Route("alice", "h1", SessionRoutePhase.Active, 3), CancellationToken.None);
+        harness.Time.Advance(ResumeFor * 2);
 
+        // Its LastSeen is when its connection opened: the user may have been connected until the restart.
+        Assert.Equal(1, await harness.Expiry.SweepAsync(CancellationToken.None));
+        var adopted = harness.Route("alice");
+        Assert.Equal((SessionRoutePhase.Disconnected, 0, harness.Time.GetUtcNow(), "h1"), (adopted?.Phase, adopted?.ActiveConnections, adopted?.LastSeen, adopted?.Host));
+        harness.Time.Advance(ResumeFor);
         await harness.Expiry.SweepAsync(CancellationToken.None);
 
         Assert.Null(harness.Route("alice"));
@@ -86,21 +93,21 @@ public sealed class RouteExpiryTests
         {
             SoleGateway = false,
         };
-        await harness.Store.CreateAsync(Route("alice", "h1", RoutePhase.Active, 3), CancellationToken.None);
+        await harness.Store.CreateAsync(Route("alice", "h1", SessionRoutePhase.Active, 3), CancellationToken.None);
         harness.Time.Advance(ResumeFor * 2);
 
         Assert.Equal(0, await expiry.SweepAsync(CancellationToken.None));
-        Assert.Equal(RoutePhase.Active, harness.Route("alice")?.Phase);
+        Assert.Equal(SessionRoutePhase.Active, harness.Route("alice")?.Phase);
     }
 
     [Fact]
     public async Task SweepAsync_FailedRoute_DeletedAfterResumeFor()
     {
         using var harness = new RouterHarness(Pool());
-        await harness.Store.CreateAsync(Route("alice", "gone", RoutePhase.Disconnected, 0), CancellationToken.None);
+        await harness.Store.CreateAsync(Route("alice", "gone", SessionRoutePhase.Disconnected, 0), CancellationToken.None);
 
         await harness.Expiry.SweepAsync(CancellationToken.None);
-        Assert.Equal(RoutePhase.Failed, harness.Route("alice")?.Phase);
+        Assert.Equal(SessionRoutePhase.Failed, harness.Route("alice")?.Phase);
         harness.Time.Advance(ResumeFor);
         await harness.Expiry.SweepAsync(CancellationToken.None);
 
@@ -135,11 +142,11 @@ public sealed class RouteExpiryTests
     public async Task ExecuteAsync_HostRemovedFromPool_RouteFailedWithoutWaitingForInterval()
     {
         using var harness = new RouterHarness(Pool(hosts: 2));
-        await harness.Store.CreateAsync(Route("alice", "h2", RoutePhase.Disconnected, 0), CancellationToken.None);
+        await harness.Store.CreateAsync(Route("alice", "h2", SessionRoutePhase.Disconnected, 0), CancellationToken.None);
         var failed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         harness.Store.Changed += (_, _) =>
         {
-            if (harness.Route("alice")?.Phase == RoutePhase.Failed)
+            if (harness.Route("alice")?.Phase == SessionRoutePhase.Failed)
             {
                 failed.TrySetResult();
             }
@@ -152,12 +159,85 @@ public sealed class RouteExpiryTests
 
         await failed.Task.WaitAsync(TimeSpan.FromSeconds(10));
         await harness.Expiry.StopAsync(CancellationToken.None);
-        Assert.Equal(RoutePhase.Failed, harness.Route("alice")?.Phase);
+        Assert.Equal(SessionRoutePhase.Failed, harness.Route("alice")?.Phase);
     }
 
-    private static List<RoutePhase?> RecordPhases(RouterHarness harness, string key)
+    [Fact]
+    public async Task SweepAsync_PoolDeleted_RoutesKeptForResumeForThenDeleted()
     {
-        var phases = new List<RoutePhase?>();
+        using var harness = new RouterHarness(Pool(hosts: 2));
+        var alice = await harness.RouteAsync(Request("alice"));
+        harness.Router.BeginSession(Request("alice"), alice).Dispose();
+        await harness.Expiry.SweepAsync(CancellationToken.None);
+
+        harness.Pools.Update([]);
+        harness.Time.Advance(ResumeFor - TimeSpan.FromSeconds(1));
+        Assert.Equal(0, await harness.Expiry.SweepAsync(CancellationToken.None));
+        Assert.Equal(SessionRoutePhase.Disconnected, harness.Route("alice")?.Phase);
+
+        harness.Time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(1, await harness.Expiry.SweepAsync(CancellationToken.None));
+        Assert.Null(harness.Route("alice"));
+        Assert.Empty(harness.Store.PoolsWithRoutes());
+    }
+
+    [Fact]
+    public async Task SweepAsync_PoolDeletedUnderALiveConnection_KeptUntilResumeForAfterItCloses()
+    {
+        using var harness = new RouterHarness(Pool());
+        var alice = await harness.RouteAsync(Request("alice"));
+        var session = harness.Router.BeginSession(Request("alice"), alice);
+        await harness.Expiry.SweepAsync(CancellationToken.None); // the sweep learns the pool's resumeFor
+        harness.Pools.Update([]);
+
+        harness.Time.Advance(ResumeFor * 3);
+        Assert.Equal(0, await harness.Expiry.SweepAsync(CancellationToken.None));
+        session.Dispose();
+        await Eventually.WaitAsync(() => harness.Route("alice")?.Phase == SessionRoutePhase.Disconnected, "the route disconnected");
+        harness.Time.Advance(ResumeFor - TimeSpan.FromSeconds(1));
+        Assert.Equal(0, await harness.Expiry.SweepAsync(CancellationToken.None));
+
+        harness.Time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(1, await harness.Expiry.SweepAsync(CancellationToken.None));
+        Assert.Null(harness.Route("alice"));
+    }
+
+    [Fact]
+    public async Task SweepAsync_PoolPutBackWithinResumeFor_UserReturnsToTheSameHost()
+    {
+        var pool = Pool(hosts: 3);
+        using var harness = new RouterHarness(pool);
+        var first = await harness.RouteAsync(Request("alice"));
+        harness.Router.BeginSession(Request("alice"), first).Dispose();
+        await harness.Expiry.SweepAsync(CancellationToken.None);
+
+        harness.Pools.Update([]);
+        harness.Time.Advance(ResumeFor / 2);
+        await harness.Expiry.SweepAsync(CancellationToken.None);
+        harness.Pools.Update([pool]);
+        var again = await harness.RouteAsync(Request("alice"));
+
+        Assert.Equal((RoutingResult.Routed, false, first.Host), (again.Result, again.NewRoute, again.Host));
+    }
+
+    [Fact]
+    public async Task SweepAsync_RoutesOfAPoolNeverSeen_KeptForTheApiDefaultResumeFor()
+    {
+        using var harness = new RouterHarness(Pool());
+        await harness.Store.CreateAsync(Route("alice", "h1", SessionRoutePhase.Disconnected, 0) with { Pool = "other/pool" }, CancellationToken.None);
+
+        harness.Time.Advance(RouteExpiry.UnknownPoolResumeFor - TimeSpan.FromSeconds(1));
+        Assert.Equal(0, await harness.Expiry.SweepAsync(CancellationToken.None));
+        harness.Time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(1, await harness.Expiry.SweepAsync(CancellationToken.None));
+
+        Assert.Null(harness.Store.Find("other/pool", "alice"));
+        Assert.Equal(TimeSpan.FromHours(8), RouteExpiry.UnknownPoolResumeFor);
+    }
+
+    private static List<SessionRoutePhase?> RecordPhases(RouterHarness harness, string key)
+    {
+        var phases = new List<SessionRoutePhase?>();
         harness.Store.Changed += (_, _) =>
         {
             var phase = harness.Route(key)?.Phase;

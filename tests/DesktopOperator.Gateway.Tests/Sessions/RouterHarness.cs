@@ -1,4 +1,5 @@
 using DesktopOperator.Gateway.Balancing;
+using DesktopOperator.Gateway.Model;
 using DesktopOperator.Gateway.Routing;
 using DesktopOperator.Gateway.Sessions;
 using DesktopOperator.Gateway.Tests.Routing;

@@ -1,6 +1,8 @@
+using DesktopOperator.Api.V1Alpha1;
+using DesktopOperator.Gateway.Model;
 using DesktopOperator.Gateway.Sessions;
-using Microsoft.Extensions.Logging.Abstractions;
 using DesktopOperator.Testing.Waiting;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace DesktopOperator.Gateway.Tests.Sessions;
 
@@ -14,20 +16,20 @@ public sealed class SessionTrackerCoalescingTests
     {
         var store = new SlowStore();
         var now = DateTimeOffset.UnixEpoch;
-        await store.CreateAsync(new RouteRecord(Pool, Key, AffinityKeyKind.SourceIP, "vnc", "host-a", false, RoutePhase.Bound, now, now, 0), CancellationToken.None);
+        await store.CreateAsync(new RouteRecord(Pool, Key, AffinityKey.SourceIP, "vnc", "host-a", false, SessionRoutePhase.Bound, now, now, 0), CancellationToken.None);
         using var tracker = new SessionTracker(store, TimeProvider.System, NullLogger<SessionTracker>.Instance);
 
-        using var first = tracker.Begin(Pool, Key, AffinityKeyKind.SourceIP, "vnc", "host-a");
+        using var first = tracker.Begin(Pool, Key, AffinityKey.SourceIP, "vnc", "host-a");
         Assert.True(await store.WriteStarted.Task.WaitAsync(TimeSpan.FromSeconds(10)));
         for (var i = 0; i < 200; i++)
         {
-            tracker.Begin(Pool, Key, AffinityKeyKind.SourceIP, "vnc", "host-a").Dispose();
+            tracker.Begin(Pool, Key, AffinityKey.SourceIP, "vnc", "host-a").Dispose();
         }
 
-        using var last = tracker.Begin(Pool, Key, AffinityKeyKind.SourceIP, "vnc", "host-a");
+        using var last = tracker.Begin(Pool, Key, AffinityKey.SourceIP, "vnc", "host-a");
         store.Release.SetResult();
 
-        await Eventually.WaitAsync(() => store.Find(Pool, Key) is { Phase: RoutePhase.Active, ActiveConnections: 2 }, "the route at level 2");
+        await Eventually.WaitAsync(() => store.Find(Pool, Key) is { Phase: SessionRoutePhase.Active, ActiveConnections: 2 }, "the route at level 2");
 
         // The slow write (level 1), then one write of the level after the burst (2) — not one per open and close.
         Assert.Equal(2, store.Updates);
@@ -54,6 +56,8 @@ public sealed class SessionTrackerCoalescingTests
         public RouteRecord? Find(string pool, string key) => _inner.Find(pool, key);
 
         public IReadOnlyList<RouteRecord> List(string pool) => _inner.List(pool);
+
+        public IReadOnlyCollection<string> PoolsWithRoutes() => _inner.PoolsWithRoutes();
 
         public ValueTask<RouteRecord> CreateAsync(RouteRecord route, CancellationToken cancellationToken) => _inner.CreateAsync(route, cancellationToken);
 

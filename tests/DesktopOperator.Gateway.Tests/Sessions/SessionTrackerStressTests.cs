@@ -1,3 +1,4 @@
+using DesktopOperator.Api.V1Alpha1;
 using DesktopOperator.Gateway.Sessions;
 using DesktopOperator.Testing.Waiting;
 using static DesktopOperator.Gateway.Tests.Routing.TestPools;
@@ -38,10 +39,10 @@ public sealed class SessionTrackerStressTests
         await Task.WhenAll([.. connections, sweeper]).WaitAsync(TimeSpan.FromSeconds(60));
 
         // Writes that queued behind a sweep finish on the thread pool: wait for the level they converge to.
-        await Eventually.WaitAsync(() => harness.Route("alice") is { Phase: RoutePhase.Active, ActiveConnections: 1 }, "alice's route active with one connection");
+        await Eventually.WaitAsync(() => harness.Route("alice") is { Phase: SessionRoutePhase.Active, ActiveConnections: 1 }, "alice's route active with one connection");
         Assert.False(routeLost, "the route vanished while a connection was open");
         anchor.Dispose();
-        await Eventually.WaitAsync(() => harness.Route("alice") is { Phase: RoutePhase.Disconnected, ActiveConnections: 0 }, "alice's route disconnected");
+        await Eventually.WaitAsync(() => harness.Route("alice") is { Phase: SessionRoutePhase.Disconnected, ActiveConnections: 0 }, "alice's route disconnected");
         Assert.Equal(0, harness.Tracker.ConnectionsOf(Key, "alice"));
     }
 }

@@ -1,4 +1,6 @@
 using System.Text.Json;
+using DesktopOperator.Api.V1Alpha1;
+using DesktopOperator.Gateway.Model;
 using DesktopOperator.Gateway.Sessions;
 using DesktopOperator.Gateway.Standalone;
 using DesktopOperator.Testing.Time;
@@ -67,16 +69,16 @@ public sealed class FileRouteStoreTests : IDisposable
     {
         using (var store = Open())
         {
-            await store.CreateAsync(Route("alice", "host-a") with { Phase = RoutePhase.Active, ActiveConnections = 2 }, CancellationToken.None);
-            await store.CreateAsync(Route("carol", "host-b") with { Phase = RoutePhase.Disconnected }, CancellationToken.None);
+            await store.CreateAsync(Route("alice", "host-a") with { Phase = SessionRoutePhase.Active, ActiveConnections = 2 }, CancellationToken.None);
+            await store.CreateAsync(Route("carol", "host-b") with { Phase = SessionRoutePhase.Disconnected }, CancellationToken.None);
         }
 
         _time.Advance(TimeSpan.FromMinutes(5));
         using var reopened = Open();
 
         var alice = reopened.Find("default/vnc", "alice")!;
-        Assert.Equal(("host-a", RoutePhase.Disconnected, 0, Start.AddMinutes(5)), (alice.Host, alice.Phase, alice.ActiveConnections, alice.LastSeen));
-        Assert.Equal(Route("carol", "host-b") with { Phase = RoutePhase.Disconnected }, reopened.Find("default/vnc", "carol"));
+        Assert.Equal(("host-a", SessionRoutePhase.Disconnected, 0, Start.AddMinutes(5)), (alice.Host, alice.Phase, alice.ActiveConnections, alice.LastSeen));
+        Assert.Equal(Route("carol", "host-b") with { Phase = SessionRoutePhase.Disconnected }, reopened.Find("default/vnc", "carol"));
         Assert.Equal(2, reopened.List("default/vnc").Count);
     }
 
@@ -102,10 +104,10 @@ public sealed class FileRouteStoreTests : IDisposable
     {
         using var store = Open();
         await store.CreateAsync(Route("alice", "host-a"), CancellationToken.None);
-        await store.UpdateAsync(Route("alice", "host-a") with { Phase = RoutePhase.Active, ActiveConnections = 1 }, CancellationToken.None);
+        await store.UpdateAsync(Route("alice", "host-a") with { Phase = SessionRoutePhase.Active, ActiveConnections = 1 }, CancellationToken.None);
         await store.FlushAsync(CancellationToken.None);
 
-        Assert.Equal(RoutePhase.Active, store.Find("default/vnc", "alice")!.Phase);
+        Assert.Equal(SessionRoutePhase.Active, store.Find("default/vnc", "alice")!.Phase);
         Assert.Single(Directory.GetFiles(_folder, "*", SearchOption.AllDirectories));
 
         await store.DeleteAsync("default/vnc", "alice", CancellationToken.None);
@@ -140,11 +142,11 @@ public sealed class FileRouteStoreTests : IDisposable
         var path = Assert.Single(Directory.GetFiles(_folder));
 
         // The first update is written at once (behind the caller), the next ones wait out the interval together.
-        await store.UpdateAsync(Route("alice", "host-a") with { Phase = RoutePhase.Active, ActiveConnections = 1 }, CancellationToken.None);
+        await store.UpdateAsync(Route("alice", "host-a") with { Phase = SessionRoutePhase.Active, ActiveConnections = 1 }, CancellationToken.None);
         await Eventually.WaitAsync(() => ReadConnections(path) == 1, "the first update in the file");
         for (var connections = 2; connections <= 5; connections++)
         {
-            await store.UpdateAsync(Route("alice", "host-a") with { Phase = RoutePhase.Active, ActiveConnections = connections }, CancellationToken.None);
+            await store.UpdateAsync(Route("alice", "host-a") with { Phase = SessionRoutePhase.Active, ActiveConnections = connections }, CancellationToken.None);
             Assert.Equal(connections, store.Find("default/vnc", "alice")!.ActiveConnections);
         }
 
@@ -160,13 +162,13 @@ public sealed class FileRouteStoreTests : IDisposable
         using (var store = Open())
         {
             await store.CreateAsync(Route("alice", "host-a"), CancellationToken.None);
-            await store.UpdateAsync(Route("alice", "host-a") with { Phase = RoutePhase.Disconnected }, CancellationToken.None);
-            await store.UpdateAsync(Route("alice", "host-a") with { Phase = RoutePhase.Disconnected, LastSeen = Start.AddSeconds(3) }, CancellationToken.None);
+            await store.UpdateAsync(Route("alice", "host-a") with { Phase = SessionRoutePhase.Disconnected }, CancellationToken.None);
+            await store.UpdateAsync(Route("alice", "host-a") with { Phase = SessionRoutePhase.Disconnected, LastSeen = Start.AddSeconds(3) }, CancellationToken.None);
         }
 
         using var reopened = Open();
 
-        Assert.Equal(Route("alice", "host-a") with { Phase = RoutePhase.Disconnected, LastSeen = Start.AddSeconds(3) }, reopened.Find("default/vnc", "alice"));
+        Assert.Equal(Route("alice", "host-a") with { Phase = SessionRoutePhase.Disconnected, LastSeen = Start.AddSeconds(3) }, reopened.Find("default/vnc", "alice"));
         Assert.Empty(Directory.GetFiles(_folder, ".*"));
     }
 
@@ -194,5 +196,5 @@ public sealed class FileRouteStoreTests : IDisposable
     private FileRouteStore Open() => new(_folder, _time, NullLogger<FileRouteStore>.Instance);
 
     private static RouteRecord Route(string key, string host) =>
-        new("default/vnc", key, AffinityKeyKind.User, "vnc", host, false, RoutePhase.Bound, Start, Start, 0);
+        new("default/vnc", key, AffinityKey.User, "vnc", host, false, SessionRoutePhase.Bound, Start, Start, 0);
 }

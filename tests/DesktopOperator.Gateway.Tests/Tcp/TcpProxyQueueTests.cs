@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using System.Text;
+using DesktopOperator.Gateway.Model;
 using DesktopOperator.Gateway.Routing;
 using DesktopOperator.Gateway.Tcp;
 

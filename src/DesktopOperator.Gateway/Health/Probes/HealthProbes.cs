@@ -9,12 +9,12 @@ internal static class HealthProbes
 
     public static IHealthProbe Create(HealthCheckSettings settings) => settings.Kind switch
     {
-        HealthCheckKind.Tcp => Tcp,
-        HealthCheckKind.Http => new HttpGetProbe(settings.HttpPath),
+        ProbeKind.Tcp => Tcp,
+        ProbeKind.Http => new HttpGetProbe(settings.HttpPath),
         // Without a declared security a VNC check would hang up before authentication: Validate rejects that.
-        HealthCheckKind.Vnc => new VncBannerProbe(settings.VncSecurity ?? VncCheckSecurity.None, settings.VncPasswordFile),
-        HealthCheckKind.Ssh => Ssh,
-        HealthCheckKind.Rdp => Rdp,
+        ProbeKind.Vnc => new VncBannerProbe(settings.VncSecurity ?? VncCheckSecurity.None, settings.VncPasswordFile),
+        ProbeKind.Ssh => Ssh,
+        ProbeKind.Rdp => Rdp,
         _ => throw new ArgumentOutOfRangeException(nameof(settings), settings.Kind, "unknown health check kind"),
     };
 }

@@ -1,4 +1,4 @@
-namespace DesktopOperator.Gateway.Routing;
+namespace DesktopOperator.Gateway.Model;
 
 /// <summary>What the routing engine decided; also the <c>result</c> label of the routing-decision metric.</summary>
 internal enum RoutingResult

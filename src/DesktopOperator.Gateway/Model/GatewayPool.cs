@@ -1,13 +1,14 @@
 using System.Collections.Frozen;
+using DesktopOperator.Api.V1Alpha1;
 using DesktopOperator.Gateway.Balancing;
 using DesktopOperator.Gateway.Sessions;
 
-namespace DesktopOperator.Gateway.Routing;
+namespace DesktopOperator.Gateway.Model;
 
 /// <summary>
 /// The routing engine's immutable view of one pool (mapped from a DesktopPool or a standalone manifest). Lookups the
 /// engine needs per decision (host by name, host hash) are built once when <see cref="Hosts"/> is set, so a pool is
-/// cheap to route for and must not be mutated: a change is a new instance swapped into <see cref="PoolRegistry"/>.
+/// cheap to route for and must not be mutated: a change is a new instance swapped into <see cref="Routing.PoolRegistry"/>.
 /// </summary>
 internal sealed class GatewayPool
 {
@@ -64,8 +65,8 @@ internal sealed class GatewayPool
     /// <summary>A <see cref="BalancingStrategyNames"/> value; an unknown name falls back to the default strategy.</summary>
     public string Strategy { get; init; } = BalancingStrategyNames.LeastSessions;
 
-    /// <summary>The preferred affinity key; <see cref="AffinityKeyKind.User"/> falls back to the source address when a protocol carries no user.</summary>
-    public AffinityKeyKind AffinityKey { get; init; } = AffinityKeyKind.User;
+    /// <summary>The preferred affinity key; <see cref="AffinityKey.User"/> falls back to the source address when a protocol carries no user.</summary>
+    public AffinityKey AffinityKey { get; init; } = AffinityKey.User;
 
     /// <summary>How long a Disconnected route keeps its host.</summary>
     public TimeSpan ResumeFor { get; init; } = TimeSpan.FromHours(1);
@@ -76,7 +77,7 @@ internal sealed class GatewayPool
     /// </summary>
     public int MaxSessionsPerUser { get; init; }
 
-    public WhenFull WhenFull { get; init; } = WhenFull.Queue;
+    public FullPoolAction WhenFull { get; init; } = FullPoolAction.Queue;
 
     /// <summary>Users admitted (ordinal, case-insensitive); with <see cref="AllowedGroups"/> both empty, everyone is.</summary>
     public IReadOnlyCollection<string> AllowedUsers

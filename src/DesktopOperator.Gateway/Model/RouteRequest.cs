@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace DesktopOperator.Gateway.Routing;
+namespace DesktopOperator.Gateway.Model;
 
 /// <summary>
 /// One client connection (or HTTP request) asking for a host.

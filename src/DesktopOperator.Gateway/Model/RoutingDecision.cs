@@ -1,4 +1,4 @@
-namespace DesktopOperator.Gateway.Routing;
+namespace DesktopOperator.Gateway.Model;
 
 /// <summary>
 /// The routing engine's answer, with a short human-readable <see cref="Reason"/> (logged and shown on the status

@@ -1,23 +1,24 @@
-namespace DesktopOperator.Gateway.Sessions;
+using DesktopOperator.Api.V1Alpha1;
+namespace DesktopOperator.Gateway.Model;
 
 /// <summary>
 /// One user session's durable binding to a host: the gateway's view of a SessionRoute (Kubernetes mode) or of a
-/// route file (standalone mode). Immutable: a change is a new record passed to <see cref="IRouteStore.UpdateAsync"/>.
+/// route file (standalone mode). Immutable: a change is a new record passed to <see cref="Sessions.IRouteStore.UpdateAsync"/>.
 /// Identity is (<see cref="Pool"/>, <see cref="Key"/>).
 /// </summary>
 /// <param name="Pool">The pool key, <c>namespace/name</c>.</param>
-/// <param name="Key">The affinity key: the user, or the client address for <see cref="AffinityKeyKind.SourceIP"/>.</param>
+/// <param name="Key">The affinity key: the user, or the client address for <see cref="AffinityKey.SourceIP"/>.</param>
 /// <param name="Host">The host name within the pool; null while Pending.</param>
 /// <param name="Pinned">The host was chosen by the user or an admin (<c>spec.host</c>), not by balancing.</param>
 /// <param name="ActiveConnections">Connections open through all gateway replicas that report here.</param>
 internal sealed record RouteRecord(
     string Pool,
     string Key,
-    AffinityKeyKind KeyKind,
+    AffinityKey KeyKind,
     string Protocol,
     string? Host,
     bool Pinned,
-    RoutePhase Phase,
+    SessionRoutePhase Phase,
     DateTimeOffset BoundAt,
     DateTimeOffset LastSeen,
     int ActiveConnections);

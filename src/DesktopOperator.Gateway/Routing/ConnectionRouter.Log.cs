@@ -1,7 +1,8 @@
+using DesktopOperator.Gateway.Model;
 using DesktopOperator.Gateway.Routing;
 using Microsoft.Extensions.Logging;
 
-namespace DesktopOperator.Gateway.Sessions;
+namespace DesktopOperator.Gateway.Routing;
 
 internal sealed partial class ConnectionRouter
 {

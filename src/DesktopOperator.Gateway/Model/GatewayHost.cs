@@ -1,4 +1,4 @@
-namespace DesktopOperator.Gateway.Routing;
+namespace DesktopOperator.Gateway.Model;
 
 /// <summary>
 /// One session host of a pool as the routing engine sees it.

@@ -1,9 +1,13 @@
+using DesktopOperator.Api.Routes;
+using DesktopOperator.Api.V1Alpha1;
 using DesktopOperator.Gateway.Balancing;
 using DesktopOperator.Gateway.Health;
+using DesktopOperator.Gateway.Model;
 using DesktopOperator.Gateway.Routing;
+using DesktopOperator.Gateway.Sessions;
 using Microsoft.Extensions.Logging;
 
-namespace DesktopOperator.Gateway.Sessions;
+namespace DesktopOperator.Gateway.Routing;
 
 /// <summary>
 /// The routing layer behind every front end: decides with <see cref="RoutingEngine"/> over the current pool snapshot,
@@ -85,7 +89,7 @@ internal sealed partial class ConnectionRouter : IConnectionRouter, IDisposable
             throw new ArgumentException("only a Routed decision with a host and route key starts a session", nameof(decision));
         }
 
-        var kind = _pools.Find(request.Pool) is { } pool ? RoutingEngine.AffinityKeyOf(pool, request).Kind : AffinityKeyKind.SourceIP;
+        var kind = _pools.Find(request.Pool) is { } pool ? RoutingEngine.AffinityKeyOf(pool, request).Kind : AffinityKey.SourceIP;
         return _sessions.Begin(request.Pool, key, kind, request.Protocol, host.Name);
     }
 
@@ -123,7 +127,7 @@ internal sealed partial class ConnectionRouter : IConnectionRouter, IDisposable
         var current = _routes.Find(pool.Key, key);
         if (current is null)
         {
-            var created = new RouteRecord(pool.Key, key, kind, request.Protocol, host, pinned, RoutePhase.Bound, now, now, 0);
+            var created = new RouteRecord(pool.Key, key, kind, request.Protocol, host, pinned, SessionRoutePhase.Bound, now, now, 0);
             current = await _routes.CreateAsync(created, cancellationToken).ConfigureAwait(false);
             if (current == created)
             {
@@ -153,7 +157,7 @@ internal sealed partial class ConnectionRouter : IConnectionRouter, IDisposable
         RoutingDecision decision,
         RouteRecord current,
         IReadOnlyCollection<string> excludedHosts,
-        AffinityKeyKind kind,
+        AffinityKey kind,
         DateTimeOffset now,
         CancellationToken cancellationToken)
     {
@@ -163,7 +167,7 @@ internal sealed partial class ConnectionRouter : IConnectionRouter, IDisposable
 
         // Another writer made this key's route after we decided (a racing connection, another replica): follow it
         // while its host serves us, unless the user asked for a different host.
-        if (current is { Host: { } winner } && RoutingEngine.HoldsSlot(current.Phase) && (!pinned || winner == host)
+        if (current is { Host: { } winner } && RouteLifecycle.HoldsSlot(current.Phase) && (!pinned || winner == host)
             && HostUsabilityRules.Check(pool, pool.IndexOf(winner), _health, excludedHosts, newSession: false) == HostUsability.Usable)
         {
             if (winner == host)
@@ -187,7 +191,7 @@ internal sealed partial class ConnectionRouter : IConnectionRouter, IDisposable
             KeyKind = kind,
             Protocol = request.Protocol,
             Pinned = pinned,
-            Phase = current.ActiveConnections > 0 && current.Phase == RoutePhase.Active ? RoutePhase.Active : RoutePhase.Bound,
+            Phase = RouteLifecycle.AfterMove(current.Phase, current.ActiveConnections),
             BoundAt = now,
             LastSeen = now,
         };

@@ -1,7 +1,7 @@
 namespace DesktopOperator.Gateway.Health;
 
-/// <summary>What an active check proves about a host (pool <c>spec.healthCheck.kind</c>).</summary>
-internal enum HealthCheckKind
+/// <summary>What an active check proves about a host: the probe run, derived from the pool's <c>spec.healthCheck.kind</c> and the checked protocol's kind.</summary>
+internal enum ProbeKind
 {
     /// <summary>A TCP connect succeeds.</summary>
     Tcp,

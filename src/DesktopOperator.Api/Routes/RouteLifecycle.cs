@@ -1,0 +1,119 @@
+using System.Net;
+using System.Net.Sockets;
+using DesktopOperator.Api.V1Alpha1;
+
+namespace DesktopOperator.Api.Routes;
+
+/// <summary>
+/// Every rule of a session route's life, in one place and pure (API types and clock values in, decisions out), so the
+/// gateway, its route stores and the SessionRoute controller apply the same ones:
+/// Pending → Bound → Active ⇄ Disconnected → Expired, or Failed.
+/// <list type="bullet">
+/// <item>Bound, Active and Disconnected routes hold a slot on their host (<see cref="HoldsSlot"/>).</item>
+/// <item>A route's key is the user, or the client address (<see cref="AffinityKeyOf"/>).</item>
+/// <item>Connections counted on a route decide Active / Disconnected (<see cref="AfterConnections"/>).</item>
+/// <item>A route moved to a new host is Bound, or stays Active while it has connections (<see cref="AfterMove"/>).</item>
+/// <item>A pinned route is never moved silently (<see cref="MayMove"/>).</item>
+/// <item>Expiry, host gone, abandoned queue entries and gone pools (<see cref="Sweep"/>, <see cref="SweepGonePool"/>).</item>
+/// <item>Restart: connections counted by an earlier process are gone with it; the route is Disconnected since the
+/// restart (<see cref="AdoptOnRestart"/>), not since its stored last-seen time, which is only written at connect and
+/// disconnect and so may be far older than the moment the user was last connected.</item>
+/// </list>
+/// </summary>
+public static class RouteLifecycle
+{
+    /// <summary>Routes in these phases hold a slot on their host.</summary>
+    public static bool HoldsSlot(SessionRoutePhase phase) =>
+        phase is SessionRoutePhase.Bound or SessionRoutePhase.Active or SessionRoutePhase.Disconnected;
+
+    /// <summary>
+    /// The route key of a connection: the user when the pool keys by user and the protocol carried one, otherwise the
+    /// client address (IPv4-mapped IPv6 addresses folded to IPv4, so dual-stack listeners agree).
+    /// </summary>
+    public static (AffinityKey Kind, string Key) AffinityKeyOf(AffinityKey preferred, string? user, IPAddress client)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        if (preferred == AffinityKey.User && !string.IsNullOrEmpty(user))
+        {
+            return (AffinityKey.User, user);
+        }
+
+        if (client.AddressFamily == AddressFamily.InterNetworkV6 && client.IsIPv4MappedToIPv6)
+        {
+            client = client.MapToIPv4();
+        }
+
+        return (AffinityKey.SourceIP, client.ToString());
+    }
+
+    /// <summary>
+    /// The phase after the route's connection count became <paramref name="connections"/> (connect or disconnect):
+    /// Active while any is open; a Bound or Active route with none is Disconnected; Failed stays Failed.
+    /// </summary>
+    public static SessionRoutePhase AfterConnections(SessionRoutePhase stored, int connections) => (connections, stored) switch
+    {
+        (_, SessionRoutePhase.Failed) => SessionRoutePhase.Failed,
+        ( > 0, _) => SessionRoutePhase.Active,
+        (_, SessionRoutePhase.Active or SessionRoutePhase.Bound) => SessionRoutePhase.Disconnected,
+        _ => stored,
+    };
+
+    /// <summary>The phase of a route given a new host (moved, or a Pending/Expired/Failed one filled): Bound, or Active while connections run.</summary>
+    public static SessionRoutePhase AfterMove(SessionRoutePhase current, int activeConnections) =>
+        current == SessionRoutePhase.Active && activeConnections > 0 ? SessionRoutePhase.Active : SessionRoutePhase.Bound;
+
+    /// <summary>A pinned route (<c>spec.host</c>: the user's or an admin's choice) is never moved to another host silently.</summary>
+    public static bool MayMove(bool pinned) => !pinned;
+
+    /// <summary>
+    /// Whether a route that started to wait (or still waits) for a slot must be written as Pending now: live routes
+    /// keep their host; Expired or Failed ones become Pending; a Pending one is refreshed every <paramref name="refreshInterval"/>.
+    /// </summary>
+    public static bool NeedsPendingWrite(SessionRoutePhase phase, DateTimeOffset lastSeen, DateTimeOffset now, TimeSpan refreshInterval) =>
+        !HoldsSlot(phase) && (phase != SessionRoutePhase.Pending || now - lastSeen >= refreshInterval);
+
+    /// <summary>
+    /// Whether a route read back after a restart must be adopted: connections counted by the previous process are
+    /// gone with it, so the route is Disconnected, with no connections, since <c>now</c>.
+    /// </summary>
+    public static bool AdoptOnRestart(SessionRoutePhase phase, int activeConnections) =>
+        activeConnections > 0 || phase == SessionRoutePhase.Active;
+
+    /// <summary>
+    /// What a sweep does with a route of a pool that exists, in this order: a live route whose host left the pool
+    /// fails; with <paramref name="soleGateway"/> (no other process counts connections on this store, standalone mode)
+    /// an Active route no connection here holds is adopted; a Bound or Disconnected one idle for
+    /// <paramref name="resumeFor"/> expires; Failed ones idle for <paramref name="resumeFor"/>, Expired ones, and Pending
+    /// ones idle for <paramref name="pendingTimeout"/> (the client gave up) are deleted.
+    /// </summary>
+    public static RouteSweep Sweep(in RouteSweepInput route, TimeSpan resumeFor, TimeSpan pendingTimeout, bool soleGateway)
+    {
+        var phase = route.Phase;
+        if (route.HasHost && !route.HostInPool && HoldsSlot(phase))
+        {
+            return RouteSweep.Fail;
+        }
+
+        if (soleGateway && phase == SessionRoutePhase.Active && route.ConnectionsHere == 0)
+        {
+            return RouteSweep.Adopt;
+        }
+
+        if (phase is SessionRoutePhase.Bound or SessionRoutePhase.Disconnected && route.ConnectionsHere == 0 && route.Idle >= resumeFor)
+        {
+            return RouteSweep.Expire;
+        }
+
+        return (phase == SessionRoutePhase.Failed && route.Idle >= resumeFor) || phase == SessionRoutePhase.Expired
+            || (phase == SessionRoutePhase.Pending && route.Idle >= pendingTimeout)
+            ? RouteSweep.Delete
+            : RouteSweep.Keep;
+    }
+
+    /// <summary>
+    /// A route of a pool that is gone (deleted): deleted once no connection here holds it and it was idle for the
+    /// pool's last known <paramref name="resumeFor"/>, so a pool put back in time finds its users' routes again.
+    /// </summary>
+    public static RouteSweep SweepGonePool(int connectionsHere, TimeSpan idle, TimeSpan resumeFor) =>
+        connectionsHere == 0 && idle >= resumeFor ? RouteSweep.Delete : RouteSweep.Keep;
+}

@@ -1,0 +1,74 @@
+using System.Diagnostics.Metrics;
+using System.Net;
+using DesktopOperator.Gateway.Health;
+using DesktopOperator.Gateway.Health.Probes;
+using DesktopOperator.Gateway.Pools;
+using DesktopOperator.Gateway.Routing;
+using DesktopOperator.Gateway.Sessions;
+using DesktopOperator.Gateway.Standalone;
+using DesktopOperator.Gateway.Tcp;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+
+namespace DesktopOperator.Gateway;
+
+/// <summary>The gateway's composition, for every mode: the host program calls one of these and wires nothing itself.</summary>
+internal static class GatewayServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the gateway as singletons: health monitor (also as <see cref="IHostHealthView"/>), the routing layer
+    /// (<c>AddGatewayRouting</c>), TCP proxy metrics and listeners, and the
+    /// <see cref="GatewayPlanApplier"/> that puts pools into force. The caller provides the <see cref="IRouteStore"/>
+    /// (or a mode method below does), logging, metrics (<see cref="IMeterFactory"/>) and an
+    /// <see cref="IConnectionListenerFactory"/> (Kestrel's socket transport). <paramref name="soleGateway"/>: see
+    /// <see cref="RouteExpiry.SoleGateway"/>.
+    /// </summary>
+    public static IServiceCollection AddGateway(this IServiceCollection services, TcpProxyOptions proxy, IPAddress listenAddress, bool soleGateway)
+    {
+        ArgumentNullException.ThrowIfNull(proxy);
+        ArgumentNullException.ThrowIfNull(listenAddress);
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(proxy);
+        services.TryAddSingleton(sp => new HostHealthMonitor(
+            HealthProbes.Create,
+            sp.GetRequiredService<TimeProvider>(),
+            Random.Shared.NextDouble,
+            sp.GetRequiredService<IMeterFactory>(),
+            sp.GetRequiredService<ILogger<HostHealthMonitor>>()));
+        services.TryAddSingleton<IHostHealthView>(sp => sp.GetRequiredService<HostHealthMonitor>());
+        services.AddGatewayRouting(soleGateway);
+        services.TryAddSingleton(sp => new TcpProxyMetrics(sp.GetRequiredService<IMeterFactory>().Create(TcpProxyMetrics.MeterName)));
+        services.TryAddSingleton(sp => new TcpListenerManager(
+            sp.GetRequiredService<IConnectionListenerFactory>(), sp.GetRequiredService<ILogger<TcpListenerManager>>()));
+        services.TryAddSingleton(sp => new GatewayPlanApplier(
+            sp.GetRequiredService<PoolRegistry>(),
+            sp.GetRequiredService<HostHealthMonitor>(),
+            sp.GetRequiredService<TcpListenerManager>(),
+            sp.GetRequiredService<IConnectionRouter>(),
+            sp.GetRequiredService<TcpProxyMetrics>(),
+            proxy,
+            listenAddress,
+            sp.GetRequiredService<ILoggerFactory>(),
+            sp.GetRequiredService<TimeProvider>()));
+        return services;
+    }
+
+    /// <summary>
+    /// Standalone mode: <see cref="AddGateway"/> as the sole gateway over a <see cref="FileRouteStore"/> in the state
+    /// folder, driven by <see cref="StandaloneGatewayService"/> (hosted) from the manifest folder.
+    /// </summary>
+    public static IServiceCollection AddStandaloneGateway(
+        this IServiceCollection services, StandaloneOptions standalone, TcpProxyOptions proxy, IPAddress listenAddress)
+    {
+        ArgumentNullException.ThrowIfNull(standalone);
+        services.TryAddSingleton(standalone);
+        services.TryAddSingleton<IRouteStore>(sp => new FileRouteStore(
+            standalone.StateFolder, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<FileRouteStore>>()));
+        services.AddGateway(proxy, listenAddress, soleGateway: true);
+        services.TryAddSingleton<StandaloneGatewayService>();
+        services.AddHostedService(sp => sp.GetRequiredService<StandaloneGatewayService>());
+        return services;
+    }
+}

@@ -1,0 +1,41 @@
+using System.Net;
+using DesktopOperator.Gateway.Health;
+using DesktopOperator.Gateway.Pools;
+using DesktopOperator.Gateway.Routing;
+using DesktopOperator.Gateway.Sessions;
+using DesktopOperator.Gateway.Standalone;
+using DesktopOperator.Gateway.Tcp;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace DesktopOperator.Gateway.Tests;
+
+public sealed class GatewayServiceCollectionExtensionsTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("gateway-di-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    [Fact]
+    public async Task AddStandaloneGateway_ResolvesEveryPartOverTheFileStore()
+    {
+        var standalone = new StandaloneOptions { ManifestFolder = Path.Combine(_folder, "pools"), StateFolder = Path.Combine(_folder, "state") };
+        var services = new ServiceCollection()
+            .AddLogging()
+            .AddMetrics()
+            .AddSingleton<IConnectionListenerFactory>(new SocketTransportFactory(Options.Create(new SocketTransportOptions()), NullLoggerFactory.Instance))
+            .AddStandaloneGateway(standalone, new TcpProxyOptions(), IPAddress.Loopback);
+        await using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+
+        Assert.IsType<FileRouteStore>(provider.GetRequiredService<IRouteStore>());
+        Assert.Same(provider.GetRequiredService<HostHealthMonitor>(), provider.GetRequiredService<IHostHealthView>());
+        Assert.IsType<ConnectionRouter>(provider.GetRequiredService<IConnectionRouter>());
+        Assert.NotNull(provider.GetRequiredService<GatewayPlanApplier>());
+        Assert.True(provider.GetRequiredService<RouteExpiry>().SoleGateway);
+        Assert.Equal([typeof(RouteExpiry), typeof(StandaloneGatewayService)], provider.GetServices<IHostedService>().Select(s => s.GetType()));
+    }
+}
