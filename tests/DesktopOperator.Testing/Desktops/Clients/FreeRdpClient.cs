@@ -4,8 +4,8 @@ using DesktopOperator.Testing.Processes;
 namespace DesktopOperator.Testing.Desktops.Clients;
 
 /// <summary>
-/// The real RDP client FreeRDP 2 (<c>xfreerdp</c>) in <c>+auth-only</c> mode: it connects, logs in and exits without
-/// opening a window, but still needs an X display (<see cref="XvfbDisplay"/>). Its X.224 Connection Request
+/// The real RDP client FreeRDP 2 (<c>xfreerdp</c>): in <c>+auth-only</c> mode it connects, logs in and exits without
+/// opening a window, but still needs an X display (<see cref="XvfbDisplay"/>); <see cref="StartSession"/> stays. Its X.224 Connection Request
 /// carries <c>Cookie: mstshash=USER\r\n</c> (the /u: value) followed by an RDP_NEG_REQ; the certificate is ignored.
 /// </summary>
 public static class FreeRdpClient
@@ -30,6 +30,18 @@ public static class FreeRdpClient
             new Dictionary<string, string> { ["DISPLAY"] = display.Name, ["HOME"] = FreeRdpHome() });
         return new FreeRdpResult(result);
     }
+
+    /// <summary>
+    /// A full session (no <c>+auth-only</c>): xfreerdp logs in and shows the remote desktop in a window on
+    /// <paramref name="display"/> until the returned process is disposed, which disconnects it (killed by PID).
+    /// </summary>
+    public static ChildProcess StartSession(XvfbDisplay display, IPEndPoint server, string user, string password, string logDirectory) =>
+        ChildProcess.Start(
+            "xfreerdp",
+            ExternalTools.Require("xfreerdp"),
+            [$"/v:{server.Address}:{server.Port}", $"/u:{user}", $"/p:{password}", "/cert:ignore", "/size:800x600"],
+            logDirectory,
+            new Dictionary<string, string> { ["DISPLAY"] = display.Name, ["HOME"] = FreeRdpHome() });
 
     private static string FreeRdpHome()
     {
