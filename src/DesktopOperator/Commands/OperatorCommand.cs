@@ -74,8 +74,7 @@ internal static class OperatorCommand
                 return ExitCodes.Failure;
             }
 
-            using var running = new KubernetesClient(kube);
-            await using var app = OperatorHost.Build(settings, running);
+            await using var app = OperatorHost.Build(settings);
             try
             {
                 await app.StartAsync(ct);
@@ -87,7 +86,7 @@ internal static class OperatorCommand
             }
 
             await app.WaitForShutdownAsync(ct);
-            return ExitCodes.Success;
+            return app.Services.GetRequiredService<OperatorService>().Failure is null ? ExitCodes.Success : ExitCodes.Failure;
         });
         return command;
     }

@@ -1,5 +1,5 @@
 using System.Diagnostics.Metrics;
-using DesktopOperator.Kube.Client;
+using DesktopOperator.Kube;
 using DesktopOperator.Metrics;
 using Microsoft.Extensions.Configuration.Memory;
 
@@ -17,7 +17,7 @@ internal static class OperatorHost
         ["Logging:LogLevel:Microsoft.Extensions.Hosting.Internal.Host"] = "Critical",
     };
 
-    public static WebApplication Build(OperatorSettings settings, KubernetesClient client)
+    public static WebApplication Build(OperatorSettings settings)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = LoggingDefaults });
@@ -29,8 +29,8 @@ internal static class OperatorHost
 
         var services = builder.Services;
         services.AddSingleton(settings);
-        services.AddSingleton(client);
         services.AddSingleton(TimeProvider.System);
+        services.AddKubernetesClients(settings.Kube);
         services.AddSingleton(new PrometheusMetricsExporter(new PrometheusExporterOptions()));
         services.AddSingleton<OperatorService>();
         services.AddHostedService(sp => sp.GetRequiredService<OperatorService>());

@@ -3,15 +3,25 @@ using DesktopOperator.Kube.Client;
 using DesktopOperator.Runtime.Events;
 using DesktopOperator.Runtime.Informers;
 using DesktopOperator.Runtime.LeaderElection;
+using k8s;
 
 namespace DesktopOperator.Hosting;
 
 /// <summary>
 /// Starts the shared informers and the event recorder on every replica, and runs the controllers only while this
-/// replica leads (or always, with leader election off). Ready once the caches have synced.
+/// replica leads (or always, with leader election off). Ready once the caches have synced. When the controllers fail,
+/// the replica stops leading (the elector releases the Lease), records <see cref="Failure"/> and stops the process,
+/// which then exits non-zero, as controller-runtime's manager does: a leader that renews but does nothing helps no one.
 /// </summary>
-internal sealed class OperatorService(OperatorSettings settings, KubernetesClient client, TimeProvider time, ILoggerFactory loggers) : BackgroundService
+internal sealed partial class OperatorService(
+    OperatorSettings settings,
+    IKubernetesClient client,
+    IKubernetes kubernetes,
+    IHostApplicationLifetime lifetime,
+    TimeProvider time,
+    ILoggerFactory loggers) : BackgroundService
 {
+    private readonly ILogger _logger = loggers.CreateLogger<OperatorService>();
     private volatile bool _synced;
     private LeaderElector? _elector;
 
@@ -19,10 +29,13 @@ internal sealed class OperatorService(OperatorSettings settings, KubernetesClien
 
     public bool IsLeader => _elector is { } elector ? elector.IsLeader : !settings.LeaderElect && _synced;
 
+    /// <summary>Why the controllers stopped, when they failed; null while running or after a clean stop.</summary>
+    public Exception? Failure { get; private set; }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var factory = new SharedInformerFactory(client, time, loggerFactory: loggers);
-        var recorder = new EventRecorder(client, new EventRecorderOptions { Component = "desktop-operator", Instance = settings.Identity }, time, loggers.CreateLogger<EventRecorder>());
+        var recorder = new EventRecorder(kubernetes, new EventRecorderOptions { Component = "desktop-operator", Instance = settings.Identity }, time, loggers.CreateLogger<EventRecorder>());
         using var controller = DesktopPoolController.Create(factory, client, recorder, settings.Namespace, settings.Pools, time, loggers);
         await factory.StartAsync(stoppingToken).ConfigureAwait(false);
         var events = recorder.RunAsync(stoppingToken);
@@ -33,7 +46,7 @@ internal sealed class OperatorService(OperatorSettings settings, KubernetesClien
             if (settings.LeaderElect)
             {
                 _elector = new LeaderElector(
-                    client,
+                    kubernetes,
                     new LeaderElectionOptions { Namespace = settings.LeaseNamespace, LeaseName = settings.LeaseName, Identity = settings.Identity },
                     new LeaderCallbacks { OnStartedLeading = controller.RunAsync },
                     time,
@@ -49,8 +62,17 @@ internal sealed class OperatorService(OperatorSettings settings, KubernetesClien
         {
             // Stopping.
         }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            Failure = e;
+            LogControllersFailed(_logger, e);
+            lifetime.StopApplication();
+        }
 
         await events.ConfigureAwait(false);
         await factory.WhenStoppedAsync().ConfigureAwait(false);
     }
+
+    [LoggerMessage(EventId = 3800, Level = LogLevel.Critical, Message = "The controllers failed; this replica stops leading and exits")]
+    private static partial void LogControllersFailed(ILogger logger, Exception exception);
 }

@@ -1,3 +1,4 @@
+using DesktopOperator.Testing.Waiting;
 using System.Net;
 using DesktopOperator.Testing.Desktops;
 using DesktopOperator.Testing.Desktops.Clients;
@@ -31,7 +32,7 @@ public sealed class RdpSessionTests
         await using (var first = FreeRdpClient.StartSession(display, proxy.EndPoint, account.Name, account.Password, host.Directory))
         {
             Assert.True(
-                await WaitFor.ConditionAsync(() => XrdpSessionHost.SessionServers(account).Count == 1 && host.CountDesktopsJoined() == 1, SessionWait, cts.Token),
+                await Eventually.HoldsAsync(() => XrdpSessionHost.SessionServers(account).Count == 1 && host.CountDesktopsJoined() == 1, SessionWait, cts.Token),
                 "no desktop for the user: " + first.ReadOutput() + "\n" + Why());
             session = XrdpSessionHost.SessionServers(account)[0];
             Assert.False(first.HasExited, "xfreerdp left the session: " + first.ReadOutput());
@@ -46,7 +47,7 @@ public sealed class RdpSessionTests
         await using (var second = FreeRdpClient.StartSession(display, proxy.EndPoint, account.Name, account.Password, host.Directory))
         {
             Assert.True(
-                await WaitFor.ConditionAsync(() => host.CountReconnections(account.Name) == 1 && host.CountDesktopsJoined() == 2, SessionWait, cts.Token),
+                await Eventually.HoldsAsync(() => host.CountReconnections(account.Name) == 1 && host.CountDesktopsJoined() == 2, SessionWait, cts.Token),
                 "no reconnection: " + second.ReadOutput() + "\n" + Why());
             Assert.Equal([session], XrdpSessionHost.SessionServers(account));
             Assert.Equal(displayNumber, XrdpSessionHost.DisplayOf(session));

@@ -8,7 +8,7 @@ using DesktopOperator.Testing.Kubelet;
 using DesktopOperator.Testing.Net;
 using DesktopOperator.Testing.Processes;
 using DesktopOperator.Testing.Proxies;
-using Eventually = DesktopOperator.IntegrationTests.Conformance.Eventually;
+using DesktopOperator.Testing.Waiting;
 using k8s.Models;
 
 namespace DesktopOperator.IntegrationTests.Controllers;

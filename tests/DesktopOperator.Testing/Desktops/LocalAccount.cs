@@ -1,3 +1,4 @@
+using DesktopOperator.Testing.Waiting;
 using System.Security.Cryptography;
 using DesktopOperator.Testing.Processes;
 
@@ -79,7 +80,7 @@ public sealed class LocalAccount : IAsyncDisposable
             ProcessSignals.Signal(pid, ProcessSignals.SigKill);
         }
 
-        await WaitFor.ConditionAsync(() => ProcessIds().Count == 0, TimeSpan.FromSeconds(10), CancellationToken.None);
+        await Eventually.HoldsAsync(() => ProcessIds().Count == 0, TimeSpan.FromSeconds(10), CancellationToken.None);
         await ProcessRunner.RunAsync(ExternalTools.Require("userdel"), ["-r", "-f", Name], ToolTimeout, CancellationToken.None);
     }
 

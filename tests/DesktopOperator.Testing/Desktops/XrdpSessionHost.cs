@@ -1,3 +1,4 @@
+using DesktopOperator.Testing.Waiting;
 using System.Globalization;
 using System.Net;
 using System.Text.RegularExpressions;
@@ -63,7 +64,7 @@ public sealed partial class XrdpSessionHost : IAsyncDisposable
         var endpoint = new IPEndPoint(options.Address, port);
         var ini = XrdpConfig.WriteForSesman(directory, options.HostName, endpoint, options.Address);
         var process = ChildProcess.Start("xrdp", xrdp, ["--nodaemon", "--config", ini], directory);
-        var ready = await WaitFor.ConditionAsync(
+        var ready = await Eventually.HoldsAsync(
             () => process.HasExited || ChildProcess.ReadShared(Path.Combine(directory, "xrdp.log")).Contains($"listening to port {port}", StringComparison.Ordinal),
             options.StartTimeout,
             cancellationToken)

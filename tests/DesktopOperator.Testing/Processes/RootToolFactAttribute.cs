@@ -1,7 +1,7 @@
+using Xunit;
 using DesktopOperator.Testing.Desktops;
-using DesktopOperator.Testing.Processes;
 
-namespace DesktopOperator.EndToEndTests;
+namespace DesktopOperator.Testing.Processes;
 
 /// <summary>
 /// A <see cref="ToolFactAttribute"/> that also needs root (it creates local accounts): skipped with that reason when
