@@ -221,6 +221,13 @@ internal sealed partial class FileRouteStore : IRouteStore, IDisposable
 
     private bool ReloadUnderGate(string path)
     {
+        // Asked again under the gate: an event raised while this process was still writing the file (before it
+        // remembered the write) would otherwise read back an older state of our own over a newer update.
+        if (IsOwnWrite(path))
+        {
+            return false;
+        }
+
         if (!File.Exists(path))
         {
             foreach (var (known, _) in _routes)
