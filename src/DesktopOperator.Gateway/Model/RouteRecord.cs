@@ -4,7 +4,7 @@ namespace DesktopOperator.Gateway.Model;
 /// <summary>
 /// One user session's durable binding to a host: the gateway's view of a SessionRoute (Kubernetes mode) or of a
 /// route file (standalone mode). Immutable: a change is a new record passed to <see cref="Sessions.IRouteStore.UpdateAsync"/>.
-/// Identity is (<see cref="Pool"/>, <see cref="Key"/>).
+/// Identity is (<see cref="Pool"/>, <see cref="Key"/>); <see cref="Version"/> says which state of it this is.
 /// </summary>
 /// <param name="Pool">The pool key, <c>namespace/name</c>.</param>
 /// <param name="Key">The affinity key: the user, or the client address for <see cref="AffinityKey.SourceIP"/>.</param>
@@ -21,4 +21,12 @@ internal sealed record RouteRecord(
     SessionRoutePhase Phase,
     DateTimeOffset BoundAt,
     DateTimeOffset LastSeen,
-    int ActiveConnections);
+    int ActiveConnections)
+{
+    /// <summary>
+    /// Which stored state of the route this is, set by the store on every write (like <c>resourceVersion</c>): opaque,
+    /// only compared for equality. An update or delete passes the version it read and fails with
+    /// <see cref="Sessions.RouteConflictException"/> when the route changed since. Empty on a record not stored yet.
+    /// </summary>
+    public string Version { get; init; } = "";
+}

@@ -14,7 +14,8 @@ namespace DesktopOperator.Gateway.Routing;
 /// the pool's routes and host health, then makes the decision durable. A new route is created in the store; when
 /// another writer created the same (pool, key) first, its host is adopted while usable, so two racing connections
 /// (or replicas) of one user land together. A route whose host became unusable (failed connect, unhealthy, removed)
-/// is moved rather than duplicated. Thread-safe; deciding never waits, storing waits on the store only.
+/// is moved rather than duplicated. Writes are conditional on the route's version and retried through
+/// <see cref="RouteRetry"/>. Thread-safe; deciding never waits, storing waits on the store only.
 /// </summary>
 internal sealed partial class ConnectionRouter : IConnectionRouter, IDisposable
 {
@@ -47,7 +48,7 @@ internal sealed partial class ConnectionRouter : IConnectionRouter, IDisposable
     {
         (_pools, _routes, _health, _sessions, _balancing, _metrics, _time, _logger) =
             (pools, routes, health, sessions, balancing, metrics, time, logger);
-        _pending = new PendingRoutes(routes, sessions, time);
+        _pending = new PendingRoutes(routes, time);
         _pools.Changed += OnChanged;
         _routes.Changed += OnChanged;
         _health.HealthChanged += OnHealthChanged;
@@ -117,38 +118,33 @@ internal sealed partial class ConnectionRouter : IConnectionRouter, IDisposable
         _health.HealthChanged -= OnHealthChanged;
     }
 
-    private async ValueTask<RoutingDecision> StoreAsync(
+    private ValueTask<RoutingDecision> StoreAsync(
+        GatewayPool pool, RouteRequest request, RoutingDecision decision, IReadOnlyCollection<string> excludedHosts, CancellationToken cancellationToken) =>
+        RouteRetry.OnConflictAsync(ct => TryStoreAsync(pool, request, decision, excludedHosts, ct), cancellationToken);
+
+    /// <summary>One attempt: creates the route, or decides between adopting and moving on the route as stored now.</summary>
+    private async ValueTask<RoutingDecision> TryStoreAsync(
         GatewayPool pool, RouteRequest request, RoutingDecision decision, IReadOnlyCollection<string> excludedHosts, CancellationToken cancellationToken)
     {
         var (kind, key) = RoutingEngine.AffinityKeyOf(pool, request);
         var host = decision.Host!.Name;
-        var pinned = request.RequestedHost is not null;
         var now = _time.GetUtcNow();
         var current = _routes.Find(pool.Key, key);
         if (current is null)
         {
-            var created = new RouteRecord(pool.Key, key, kind, request.Protocol, host, pinned, SessionRoutePhase.Bound, now, now, 0);
-            current = await _routes.CreateAsync(created, cancellationToken).ConfigureAwait(false);
-            if (current == created)
+            var created = await _routes.CreateAsync(
+                new RouteRecord(pool.Key, key, kind, request.Protocol, host, request.RequestedHost is not null, SessionRoutePhase.Bound, now, now, 0),
+                cancellationToken).ConfigureAwait(false);
+            if (created.Created)
             {
                 LogRouteCreated(pool.Key, key, host, decision.Reason);
                 return decision;
             }
+
+            current = created.Route;
         }
 
-        // Decide between adopting and moving on the route as it is now, under the lock connection counting uses, so
-        // a session write cannot land between our read and our write.
-        var gate = _sessions.LockOf(pool.Key, key);
-        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            current = _routes.Find(pool.Key, key) ?? current;
-            return await AdoptOrMoveAsync(pool, request, decision, current, excludedHosts, kind, now, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            gate.Release();
-        }
+        return await AdoptOrMoveAsync(pool, request, decision, current, excludedHosts, kind, now, cancellationToken).ConfigureAwait(false);
     }
 
     private async ValueTask<RoutingDecision> AdoptOrMoveAsync(
@@ -184,7 +180,9 @@ internal sealed partial class ConnectionRouter : IConnectionRouter, IDisposable
             };
         }
 
-        // Move the route (its host failed, was removed, or the user picked another) or fill a Pending/Expired one.
+        // Move the route (its host failed, was removed, or the user picked another) or fill a Pending/Expired one, on
+        // the version decided on: a write that came between (a session count, another replica) makes this conflict
+        // and decide again.
         var moved = current with
         {
             Host = host,

@@ -11,24 +11,33 @@ namespace DesktopOperator.Gateway.Sessions;
 /// <see cref="ConnectionRouter.QueueRecheckInterval"/>; the route's LastSeen is refreshed at most every
 /// <see cref="RefreshInterval"/> (not per re-ask: each refresh is a store write), and <see cref="RouteExpiry"/>
 /// deletes a Pending route not refreshed for <see cref="RouteExpiry.PendingTimeout"/> (the client gave up).
-/// The next Routed decision for the key turns the route Bound. A live route is never turned Pending.
+/// The next Routed decision for the key turns the route Bound. A live route is never turned Pending. Writes are
+/// conditional on the version the decision read (<see cref="RouteRetry"/>).
 /// </summary>
-internal sealed class PendingRoutes(IRouteStore routes, SessionTracker sessions, TimeProvider time)
+internal sealed class PendingRoutes(IRouteStore routes, TimeProvider time)
 {
     public static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(20);
 
     /// <summary>Records the wait; true when the route starts waiting now (it was not Pending before).</summary>
-    public async ValueTask<bool> RecordAsync(GatewayPool pool, RouteRequest request, CancellationToken cancellationToken)
+    public ValueTask<bool> RecordAsync(GatewayPool pool, RouteRequest request, CancellationToken cancellationToken) =>
+        RouteRetry.OnConflictAsync(ct => TryRecordAsync(pool, request, ct), cancellationToken);
+
+    private async ValueTask<bool> TryRecordAsync(GatewayPool pool, RouteRequest request, CancellationToken cancellationToken)
     {
         var (kind, key) = RoutingEngine.AffinityKeyOf(pool, request);
         var now = time.GetUtcNow();
         var current = routes.Find(pool.Key, key);
         if (current is null)
         {
-            await routes.CreateAsync(
+            var created = await routes.CreateAsync(
                 new RouteRecord(pool.Key, key, kind, request.Protocol, null, false, SessionRoutePhase.Pending, now, now, 0),
                 cancellationToken).ConfigureAwait(false);
-            return true;
+            if (created.Created)
+            {
+                return true;
+            }
+
+            current = created.Route;
         }
 
         if (!NeedsWrite(current, now))
@@ -36,35 +45,20 @@ internal sealed class PendingRoutes(IRouteStore routes, SessionTracker sessions,
             return false;
         }
 
-        var gate = sessions.LockOf(pool.Key, key);
-        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+        var startsWaiting = current.Phase != SessionRoutePhase.Pending;
+        var pending = current with
         {
-            current = routes.Find(pool.Key, key);
-            if (current is not null && NeedsWrite(current, now))
-            {
-                var startsWaiting = current.Phase != SessionRoutePhase.Pending;
-                var pending = current with
-                {
-                    KeyKind = kind,
-                    Protocol = request.Protocol,
-                    Host = null,
-                    Pinned = false,
-                    Phase = SessionRoutePhase.Pending,
-                    BoundAt = startsWaiting ? now : current.BoundAt, // a refresh keeps when the wait began
-                    LastSeen = now,
-                    ActiveConnections = 0,
-                };
-                await routes.UpdateAsync(pending, cancellationToken).ConfigureAwait(false);
-                return startsWaiting;
-            }
-
-            return false;
-        }
-        finally
-        {
-            gate.Release();
-        }
+            KeyKind = kind,
+            Protocol = request.Protocol,
+            Host = null,
+            Pinned = false,
+            Phase = SessionRoutePhase.Pending,
+            BoundAt = startsWaiting ? now : current.BoundAt, // a refresh keeps when the wait began
+            LastSeen = now,
+            ActiveConnections = 0,
+        };
+        await routes.UpdateAsync(pending, cancellationToken).ConfigureAwait(false);
+        return startsWaiting;
     }
 
     private static bool NeedsWrite(RouteRecord route, DateTimeOffset now) =>

@@ -14,8 +14,8 @@ namespace DesktopOperator.Gateway.Sessions;
 /// Disconnected route with no open connection here whose LastSeen is older than the pool's <c>resumeFor</c> becomes
 /// Expired and is deleted, which frees its host slot; Failed routes are deleted after another <c>resumeFor</c> (kept
 /// that long to be seen on the status page); Pending routes not refreshed for <see cref="PendingTimeout"/> are
-/// deleted. Each route is read, decided and written under the route's lock in
-/// <see cref="SessionTracker"/>, so a connection that begins meanwhile is never expired under it.
+/// deleted. Each route is read, decided and written on the version read (retried on conflict): a connection that
+/// begins meanwhile writes its count first (the sweep conflicts and sees it) or finds its route gone and puts it back.
 /// Routes of a pool that is gone (its manifest or DesktopPool deleted) are deleted once no connection here holds them
 /// and they have been idle for the pool's last known <c>resumeFor</c>, so a pool put back within that time finds its
 /// users' routes again.
@@ -68,7 +68,10 @@ internal sealed partial class RouteExpiry(
         return changed;
     }
 
-    /// <summary>Applies <paramref name="sweep"/> to each route of <paramref name="pool"/>, read again under the route's lock.</summary>
+    /// <summary>
+    /// Applies <paramref name="sweep"/> to each route of <paramref name="pool"/>, read again per attempt: the snapshot
+    /// may be stale by now, and a write that lands between the read and ours makes ours conflict and decide again.
+    /// </summary>
     private async Task<int> SweepPoolAsync(
         string pool, Func<RouteRecord, CancellationToken, ValueTask<bool>> sweep, CancellationToken cancellationToken)
     {
@@ -76,19 +79,12 @@ internal sealed partial class RouteExpiry(
         var snapshot = routes.List(pool);
         for (var i = 0; i < snapshot.Count; i++)
         {
-            var gate = sessions.LockOf(pool, snapshot[i].Key);
-            await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-            try
+            var key = snapshot[i].Key;
+            var done = await RouteRetry.OnConflictAsync(
+                ct => routes.Find(pool, key) is { } route ? sweep(route, ct) : ValueTask.FromResult(false), cancellationToken).ConfigureAwait(false);
+            if (done)
             {
-                // Re-read under the lock: the snapshot may be stale by now.
-                if (routes.Find(pool, snapshot[i].Key) is { } route && await sweep(route, cancellationToken).ConfigureAwait(false))
-                {
-                    changed++;
-                }
-            }
-            finally
-            {
-                gate.Release();
+                changed++;
             }
         }
 
@@ -105,7 +101,7 @@ internal sealed partial class RouteExpiry(
         }
 
         LogGonePoolRouteDeleted(route.Pool, route.Key, route.Host, idle);
-        await routes.DeleteAsync(route.Pool, route.Key, cancellationToken).ConfigureAwait(false);
+        await routes.DeleteAsync(route, cancellationToken).ConfigureAwait(false);
         return true;
     }
 
@@ -176,11 +172,12 @@ internal sealed partial class RouteExpiry(
                 return true;
             case RouteSweep.Expire:
                 LogRouteExpired(pool.Key, route.Key, route.Host, idle);
-                await routes.UpdateAsync(route with { Phase = SessionRoutePhase.Expired, ActiveConnections = 0 }, cancellationToken).ConfigureAwait(false);
-                await routes.DeleteAsync(pool.Key, route.Key, cancellationToken).ConfigureAwait(false);
+                var expired = await routes.UpdateAsync(route with { Phase = SessionRoutePhase.Expired, ActiveConnections = 0 }, cancellationToken)
+                    .ConfigureAwait(false);
+                await routes.DeleteAsync(expired, cancellationToken).ConfigureAwait(false);
                 return true;
             case RouteSweep.Delete:
-                await routes.DeleteAsync(pool.Key, route.Key, cancellationToken).ConfigureAwait(false);
+                await routes.DeleteAsync(route, cancellationToken).ConfigureAwait(false);
                 return true;
             default:
                 return false;

@@ -8,17 +8,16 @@ namespace DesktopOperator.Gateway.Sessions;
 
 /// <summary>
 /// Counts this gateway's open connections per route and writes what they imply into the route store: Active with
-/// the count while any is open, Disconnected (LastSeen = when the last one closed) after. Writes are level-based: each
-/// one reads the current count under the route's lock and writes that, so reordered or coalesced writes still end on
-/// the latest state, and a route deleted under a live connection is put back. With a synchronous store (in memory)
+/// the count while any is open, Disconnected (LastSeen = when the last one closed) after. Writes are level-based and
+/// conditional: each one reads the stored route, then the current count, and writes that on the route's version
+/// (retried on conflict), so reordered or coalesced writes still end on the latest state, a concurrent writer (the
+/// router, the expiry sweep) is never overwritten blindly, and a route deleted under a live connection is put back. With a synchronous store (in memory)
 /// the write is done when <see cref="Begin"/> or the lease's Dispose returns. Thread-safe.
 /// The count is this process's: with several gateway replicas sharing a store, each would need its own share of the
 /// route (not done yet; standalone mode runs one gateway).
 /// </summary>
 internal sealed partial class SessionTracker(IRouteStore store, TimeProvider time, ILogger<SessionTracker> logger) : IDisposable
 {
-    private const int Stripes = 64;
-    private readonly SemaphoreSlim[] _locks = CreateLocks();
     private readonly ConcurrentDictionary<(string Pool, string Key), Counter> _counters = new();
     private readonly CancellationTokenSource _stopping = new();
 
@@ -62,13 +61,6 @@ internal sealed partial class SessionTracker(IRouteStore store, TimeProvider tim
         }
     }
 
-    /// <summary>
-    /// The lock every write of route (pool, key) through this process takes, so a sweep's read-decide-write does not
-    /// interleave with a connection's. Striped: unrelated routes may share one; hold it briefly.
-    /// </summary>
-    public SemaphoreSlim LockOf(string pool, string key) =>
-        _locks[(int)((uint)HashCode.Combine(StringComparer.Ordinal.GetHashCode(pool), StringComparer.Ordinal.GetHashCode(key)) % Stripes)];
-
     public void Dispose()
     {
         _stopping.Cancel();
@@ -90,19 +82,21 @@ internal sealed partial class SessionTracker(IRouteStore store, TimeProvider tim
         Persist(id, counter);
     }
 
-    // One queued write per counter at a time: the write reads the count when it runs (level-based), so changes made
-    // while it waits are carried by it. Without this a burst of connections on one route (many clients behind one
-    // address) queued one store write per open and close, each holding a task until the route's lock came free.
+    // One write per counter in flight: a change while it runs marks the counter dirty, and the writer writes again
+    // when it is done, reading the count then (level-based), so any number of changes meanwhile cost one more write.
+    // Without this a burst of connections on one route (many clients behind one address) wrote once per open and
+    // close, each write conflicting with the others.
     private void Persist((string Pool, string Key) id, Counter counter)
     {
         lock (counter)
         {
-            if (counter.WriteQueued)
+            counter.Dirty = true;
+            if (counter.Writing)
             {
                 return;
             }
 
-            counter.WriteQueued = true;
+            counter.Writing = true;
         }
 
         _ = PersistAsync(id, counter, _stopping.Token);
@@ -110,72 +104,89 @@ internal sealed partial class SessionTracker(IRouteStore store, TimeProvider tim
 
     private async Task PersistAsync((string Pool, string Key) id, Counter counter, CancellationToken cancellationToken)
     {
-        var gate = LockOf(id.Pool, id.Key);
         try
         {
-            await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            return;
-        }
-
-        try
-        {
-            int connections;
-            string host, protocol;
-            AffinityKey kind;
-            lock (counter)
+            while (true)
             {
-                // Cleared as the level is read: any later change queues a write of its own.
-                counter.WriteQueued = false;
-                (connections, host, protocol, kind) = (counter.Connections, counter.Host, counter.Protocol, counter.Kind);
-            }
-
-            var now = time.GetUtcNow();
-            var stored = store.Find(id.Pool, id.Key);
-            if (stored is null)
-            {
-                if (connections > 0)
+                await RouteRetry.OnConflictAsync(ct => WriteLevelAsync(id, counter, ct), cancellationToken).ConfigureAwait(false);
+                lock (counter)
                 {
-                    // Expired or deleted under a live connection: the connection still holds its slot.
-                    LogRouteRestored(id.Pool, id.Key, host);
-                    await store.CreateAsync(
-                        new RouteRecord(id.Pool, id.Key, kind, protocol, host, false, SessionRoutePhase.Active, now, now, connections),
-                        cancellationToken).ConfigureAwait(false);
+                    if (!counter.Dirty)
+                    {
+                        counter.Writing = false;
+                        return;
+                    }
                 }
-
-                return;
             }
-
-            var phase = RouteLifecycle.AfterConnections(stored.Phase, connections);
-            await store.UpdateAsync(stored with { Phase = phase, ActiveConnections = connections, LastSeen = now }, cancellationToken)
-                .ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
         }
-#pragma warning disable CA1031 // A failed store write must not escape a fire-and-forget task; the next write retries the level.
+#pragma warning disable CA1031 // A failed store write must not escape a fire-and-forget task; the next change writes the level again.
         catch (Exception ex)
 #pragma warning restore CA1031
         {
             LogPersistFailed(ex, id.Pool, id.Key);
         }
-        finally
+
+        lock (counter)
         {
-            gate.Release();
+            counter.Writing = false;
         }
     }
 
-    private static SemaphoreSlim[] CreateLocks()
+    /// <summary>
+    /// One attempt: reads the stored route, then the level, then writes it conditionally on the version read. The route
+    /// is read before the level, so a write that commits read a level at least as new as any write before it.
+    /// </summary>
+    private async ValueTask<bool> WriteLevelAsync((string Pool, string Key) id, Counter counter, CancellationToken cancellationToken)
     {
-        var locks = new SemaphoreSlim[Stripes];
-        for (var i = 0; i < locks.Length; i++)
+        var stored = store.Find(id.Pool, id.Key);
+        lock (counter)
         {
-            locks[i] = new SemaphoreSlim(1, 1);
+            // Cleared as the level is read: a later change makes the writer write again.
+            counter.Dirty = false;
         }
 
-        return locks;
+        var (connections, host, protocol, kind) = LevelOf(id, counter);
+        var now = time.GetUtcNow();
+        if (stored is null)
+        {
+            if (connections == 0)
+            {
+                return false;
+            }
+
+            // Expired or deleted under a live connection: the connection still holds its slot.
+            var created = await store.CreateAsync(
+                new RouteRecord(id.Pool, id.Key, kind, protocol, host, false, SessionRoutePhase.Active, now, now, connections),
+                cancellationToken).ConfigureAwait(false);
+            if (!created.Created)
+            {
+                throw new RouteConflictException(id.Pool, id.Key, "");
+            }
+
+            LogRouteRestored(id.Pool, id.Key, host);
+            return true;
+        }
+
+        var phase = RouteLifecycle.AfterConnections(stored.Phase, connections);
+        await store.UpdateAsync(stored with { Phase = phase, ActiveConnections = connections, LastSeen = now }, cancellationToken)
+            .ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>
+    /// The route's level now: its live counter's (a counter retired by a last close may have been replaced by a new
+    /// one for the next connection), else <paramref name="counter"/>'s.
+    /// </summary>
+    private (int Connections, string Host, string Protocol, AffinityKey Kind) LevelOf((string Pool, string Key) id, Counter counter)
+    {
+        var live = _counters.TryGetValue(id, out var current) ? current : counter;
+        lock (live)
+        {
+            return (live.Retired ? 0 : live.Connections, live.Host, live.Protocol, live.Kind);
+        }
     }
 
     private sealed class Counter
@@ -184,8 +195,11 @@ internal sealed partial class SessionTracker(IRouteStore store, TimeProvider tim
 
         public bool Retired { get; set; }
 
-        /// <summary>A write of this counter's level waits for the route's lock (or runs but has not read it yet).</summary>
-        public bool WriteQueued { get; set; }
+        /// <summary>A write of this counter's level runs.</summary>
+        public bool Writing { get; set; }
+
+        /// <summary>The level changed since the running write read it.</summary>
+        public bool Dirty { get; set; }
 
         public string Host { get; set; } = "";
 

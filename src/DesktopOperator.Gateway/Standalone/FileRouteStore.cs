@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using DesktopOperator.Api.Routes;
@@ -14,7 +15,9 @@ namespace DesktopOperator.Gateway.Standalone;
 /// <para>
 /// Writes are atomic (a temporary file in the same folder, flushed, then renamed over the old one) and serialised
 /// by one gate, so a reader never sees half a file and the last write wins. A corrupt file is reported and skipped,
-/// never deleted. Files changed by someone else (an admin's edit) are picked up through a watcher. One gateway
+/// never deleted. Files changed by someone else (an admin's edit) are picked up through a watcher. Reads and the
+/// version check of a write go to an in-memory index (no scan of the folder per call); versions are a counter.
+/// One gateway
 /// process owns a state folder: two processes sharing one would not see each other's connection counts.
 /// </para>
 /// </summary>
@@ -32,6 +35,7 @@ internal sealed partial class FileRouteStore : IRouteStore, IDisposable
     private readonly ConcurrentDictionary<(string Pool, string Key), RouteRecord> _routes = new();
     private readonly SemaphoreSlim _writeGate = new(1, 1);
     private readonly FileSystemWatcher _watcher;
+    private long _version;
 
     public FileRouteStore(string directory, TimeProvider time, ILogger<FileRouteStore> logger)
     {
@@ -73,18 +77,21 @@ internal sealed partial class FileRouteStore : IRouteStore, IDisposable
 
     public IReadOnlyCollection<string> PoolsWithRoutes() => _routes.Keys.Select(id => id.Pool).ToHashSet(StringComparer.Ordinal);
 
-    public async ValueTask<RouteRecord> CreateAsync(RouteRecord route, CancellationToken cancellationToken)
+    public async ValueTask<RouteCreation> CreateAsync(RouteRecord route, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(route);
+        RouteRecord stored;
         await _writeGate.WaitAsync(cancellationToken);
         try
         {
             if (_routes.TryGetValue((route.Pool, route.Key), out var existing))
             {
-                return existing;
+                return new RouteCreation(existing, Created: false);
             }
 
-            await WriteFileAsync(route, cancellationToken);
-            _routes[(route.Pool, route.Key)] = route;
+            stored = Versioned(route);
+            await WriteFileAsync(stored, cancellationToken);
+            _routes[(route.Pool, route.Key)] = stored;
         }
         finally
         {
@@ -92,27 +99,49 @@ internal sealed partial class FileRouteStore : IRouteStore, IDisposable
         }
 
         Changed?.Invoke(this, EventArgs.Empty);
-        return route;
+        return new RouteCreation(stored, Created: true);
     }
 
-    /// <summary>The route is updated at once; its file follows behind (see FileRouteStore.WriteBehind.cs).</summary>
-    public ValueTask UpdateAsync(RouteRecord route, CancellationToken cancellationToken)
+    /// <summary>
+    /// The route is updated at once (compare-and-swap on the index); its file follows behind (see
+    /// FileRouteStore.WriteBehind.cs).
+    /// </summary>
+    public ValueTask<RouteRecord> UpdateAsync(RouteRecord route, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(route);
         cancellationToken.ThrowIfCancellationRequested();
-        _routes[(route.Pool, route.Key)] = route;
-        WriteBehind((route.Pool, route.Key));
+        var id = (route.Pool, route.Key);
+        var stored = Versioned(route);
+        if (!_routes.TryGetValue(id, out var current) || current.Version != route.Version || !_routes.TryUpdate(id, stored, current))
+        {
+            throw new RouteConflictException(route.Pool, route.Key, route.Version);
+        }
+
+        WriteBehind(id);
         Changed?.Invoke(this, EventArgs.Empty);
-        return ValueTask.CompletedTask;
+        return ValueTask.FromResult(stored);
     }
 
-    public async ValueTask DeleteAsync(string pool, string key, CancellationToken cancellationToken)
+    public async ValueTask DeleteAsync(RouteRecord route, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(route);
+        var id = (route.Pool, route.Key);
         await _writeGate.WaitAsync(cancellationToken);
         try
         {
-            File.Delete(PathFor(pool, key));
-            _routes.TryRemove((pool, key), out _);
+            if (!_routes.TryGetValue(id, out var current))
+            {
+                return;
+            }
+
+            // Removed from the index first, by compare-and-swap: an update racing this delete either lands before
+            // (and the delete conflicts) or finds the route gone (and conflicts itself).
+            if (current.Version != route.Version || !_routes.TryRemove(new KeyValuePair<(string, string), RouteRecord>(id, current)))
+            {
+                throw new RouteConflictException(route.Pool, route.Key, route.Version);
+            }
+
+            File.Delete(PathFor(route.Pool, route.Key));
         }
         finally
         {
@@ -142,6 +171,10 @@ internal sealed partial class FileRouteStore : IRouteStore, IDisposable
 
         // _stopping is not disposed either: a write-behind task may still be registering on its token.
     }
+
+    /// <summary>The route stamped with a new version (a counter of this process; files do not keep it).</summary>
+    private RouteRecord Versioned(RouteRecord route) =>
+        route with { Version = Interlocked.Increment(ref _version).ToString(CultureInfo.InvariantCulture) };
 
     private string PathFor(string pool, string key) => Path.Combine(_directory, RouteFileNames.For(pool, key));
 
@@ -187,7 +220,7 @@ internal sealed partial class FileRouteStore : IRouteStore, IDisposable
                     route = route with { ActiveConnections = 0, Phase = SessionRoutePhase.Disconnected, LastSeen = now };
                 }
 
-                _routes[(route.Pool, route.Key)] = route;
+                _routes[(route.Pool, route.Key)] = Versioned(route);
             }
         }
 
@@ -247,12 +280,13 @@ internal sealed partial class FileRouteStore : IRouteStore, IDisposable
         }
 
         var id = (route.Pool, route.Key);
-        if (_routes.TryGetValue(id, out var current) && current == route)
+        if (_routes.TryGetValue(id, out var current) && current == route with { Version = current.Version })
         {
             return false;
         }
 
-        _routes[id] = route;
+        // A new version: a writer that read the route before this edit conflicts and decides again on the edit.
+        _routes[id] = Versioned(route);
         return true;
     }
 

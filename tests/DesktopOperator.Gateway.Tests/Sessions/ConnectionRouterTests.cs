@@ -172,7 +172,7 @@ public sealed class ConnectionRouterTests
         var decision = await harness.RouteAsync(Request("alice"));
         using var first = harness.Router.BeginSession(Request("alice"), decision);
 
-        await harness.Store.DeleteAsync(Key, "alice", CancellationToken.None);
+        await harness.Store.DeleteAsync(harness.Route("alice")!, CancellationToken.None);
         using var second = harness.Router.BeginSession(Request("alice"), decision);
 
         var route = harness.Route("alice");
@@ -198,7 +198,7 @@ public sealed class ConnectionRouterTests
 
         public IReadOnlyCollection<string> PoolsWithRoutes() => _inner.PoolsWithRoutes();
 
-        public async ValueTask<RouteRecord> CreateAsync(RouteRecord route, CancellationToken cancellationToken)
+        public async ValueTask<RouteCreation> CreateAsync(RouteRecord route, CancellationToken cancellationToken)
         {
             if (Interlocked.Increment(ref _arrived) < parties)
             {
@@ -214,8 +214,8 @@ public sealed class ConnectionRouterTests
             return await _inner.CreateAsync(route, cancellationToken);
         }
 
-        public ValueTask UpdateAsync(RouteRecord route, CancellationToken cancellationToken) => _inner.UpdateAsync(route, cancellationToken);
+        public ValueTask<RouteRecord> UpdateAsync(RouteRecord route, CancellationToken cancellationToken) => _inner.UpdateAsync(route, cancellationToken);
 
-        public ValueTask DeleteAsync(string pool, string key, CancellationToken cancellationToken) => _inner.DeleteAsync(pool, key, cancellationToken);
+        public ValueTask DeleteAsync(RouteRecord route, CancellationToken cancellationToken) => _inner.DeleteAsync(route, cancellationToken);
     }
 }

@@ -10,12 +10,12 @@ public sealed class InMemoryRouteStoreTests
     [Fact]
     public async Task CreateAsync_KeyExists_ReturnsExistingUnchanged()
     {
-        var first = Route("alice", "h1");
-        await _store.CreateAsync(first, CancellationToken.None);
+        var first = await _store.CreateAsync(Route("alice", "h1"), CancellationToken.None);
 
         var second = await _store.CreateAsync(Route("alice", "h2"), CancellationToken.None);
 
-        Assert.Same(first, second);
+        Assert.True(first.Created);
+        Assert.Equal(new RouteCreation(first.Route, Created: false), second);
         Assert.Equal("h1", _store.Find(Key, "alice")?.Host);
     }
 
@@ -34,7 +34,8 @@ public sealed class InMemoryRouteStoreTests
         var results = await Task.WhenAll(racers).WaitAsync(TimeSpan.FromSeconds(10));
 
         var winner = Assert.Single(_store.List(Key));
-        Assert.All(results, r => Assert.Same(winner, r));
+        Assert.All(results, r => Assert.Same(winner, r.Route));
+        Assert.Single(results, r => r.Created);
     }
 
     [Fact]
@@ -42,13 +43,13 @@ public sealed class InMemoryRouteStoreTests
     {
         var changes = 0;
         _store.Changed += (_, _) => changes++;
-        await _store.CreateAsync(Route("alice", "h1"), CancellationToken.None);
-        await _store.CreateAsync(Route("bob", "h1"), CancellationToken.None);
+        var (alice, _) = await _store.CreateAsync(Route("alice", "h1"), CancellationToken.None);
+        var (bob, _) = await _store.CreateAsync(Route("bob", "h1"), CancellationToken.None);
         var before = _store.List(Key);
 
-        await _store.UpdateAsync(Route("alice", "h2"), CancellationToken.None);
-        await _store.DeleteAsync(Key, "bob", CancellationToken.None);
-        await _store.DeleteAsync(Key, "nobody", CancellationToken.None);
+        await _store.UpdateAsync(alice with { Host = "h2" }, CancellationToken.None);
+        await _store.DeleteAsync(bob, CancellationToken.None);
+        await _store.DeleteAsync(Route("nobody", "h1"), CancellationToken.None);
 
         Assert.Equal(2, before.Count);
         var route = Assert.Single(_store.List(Key));

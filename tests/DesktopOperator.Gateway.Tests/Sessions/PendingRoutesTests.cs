@@ -17,7 +17,7 @@ public sealed class PendingRoutesTests
         Assert.Equal(RoutingResult.Queued, (await harness.RouteAsync(Request("bob"))).Result);
         Assert.Equal((SessionRoutePhase.Pending, null), (harness.Route("bob")?.Phase, harness.Route("bob")?.Host));
 
-        await harness.Store.DeleteAsync(Key, "alice", CancellationToken.None);
+        await harness.Store.DeleteAsync(harness.Route("alice")!, CancellationToken.None);
         var bob = await harness.RouteAsync(Request("bob"));
 
         Assert.Equal(RoutingResult.Routed, bob.Result);

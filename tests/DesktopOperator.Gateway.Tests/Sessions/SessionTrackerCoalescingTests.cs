@@ -59,9 +59,9 @@ public sealed class SessionTrackerCoalescingTests
 
         public IReadOnlyCollection<string> PoolsWithRoutes() => _inner.PoolsWithRoutes();
 
-        public ValueTask<RouteRecord> CreateAsync(RouteRecord route, CancellationToken cancellationToken) => _inner.CreateAsync(route, cancellationToken);
+        public ValueTask<RouteCreation> CreateAsync(RouteRecord route, CancellationToken cancellationToken) => _inner.CreateAsync(route, cancellationToken);
 
-        public async ValueTask UpdateAsync(RouteRecord route, CancellationToken cancellationToken)
+        public async ValueTask<RouteRecord> UpdateAsync(RouteRecord route, CancellationToken cancellationToken)
         {
             if (Interlocked.Increment(ref _updates) == 1)
             {
@@ -69,9 +69,9 @@ public sealed class SessionTrackerCoalescingTests
                 await Release.Task.WaitAsync(cancellationToken);
             }
 
-            await _inner.UpdateAsync(route, cancellationToken);
+            return await _inner.UpdateAsync(route, cancellationToken);
         }
 
-        public ValueTask DeleteAsync(string pool, string key, CancellationToken cancellationToken) => _inner.DeleteAsync(pool, key, cancellationToken);
+        public ValueTask DeleteAsync(RouteRecord route, CancellationToken cancellationToken) => _inner.DeleteAsync(route, cancellationToken);
     }
 }
