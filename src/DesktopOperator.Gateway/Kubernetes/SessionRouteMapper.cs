@@ -1,0 +1,109 @@
+using System.Globalization;
+using DesktopOperator.Api.Routes;
+using DesktopOperator.Api.V1Alpha1;
+using DesktopOperator.Gateway.Model;
+using k8s.Models;
+
+namespace DesktopOperator.Gateway.Kubernetes;
+
+/// <summary>
+/// Pure translation between the gateway's <see cref="RouteRecord"/> and a SessionRoute object (Kubernetes mode).
+/// The route's version is the object's <c>resourceVersion</c>; a pinned host is <c>spec.host</c>, a balanced one
+/// <c>status.host</c>. The affinity key's kind has no field in the API and travels in the
+/// <see cref="AffinityKeyAnnotation"/> (User when absent, as for a route a person created).
+/// </summary>
+internal static class SessionRouteMapper
+{
+    public const string AffinityKeyAnnotation = ApiGroup.Group + "/affinity-key";
+
+    /// <summary>The route an object stands for, or null when it is not one the gateway can use (no namespace, pool or user).</summary>
+    public static RouteRecord? ToRecord(SessionRoute route)
+    {
+        ArgumentNullException.ThrowIfNull(route);
+        var metadata = route.Metadata;
+        if (metadata.NamespaceProperty is not { Length: > 0 } ns || route.Spec.Pool.Length == 0 || route.Spec.User.Length == 0)
+        {
+            return null;
+        }
+
+        var status = route.Status ?? new SessionRouteStatus();
+        var created = metadata.CreationTimestamp is { } at ? new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)) : DateTimeOffset.UnixEpoch;
+        var boundAt = status.BoundAt ?? created;
+        return new RouteRecord(
+            PoolKey(ns, route.Spec.Pool),
+            route.Spec.User,
+            KindOf(metadata),
+            route.Spec.Protocol ?? "",
+            route.Spec.Host ?? status.Host,
+            route.Spec.Host is not null,
+            status.Phase ?? SessionRoutePhase.Pending,
+            boundAt,
+            status.LastSeen ?? boundAt,
+            status.ActiveConnections)
+        {
+            Version = metadata.ResourceVersion ?? "",
+        };
+    }
+
+    /// <summary>A new object for <paramref name="record"/>, under the deterministic name of <see cref="SessionRouteNames"/>.</summary>
+    public static SessionRoute ToNew(RouteRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        var (ns, pool) = SplitPoolKey(record.Pool);
+        return new SessionRoute
+        {
+            Metadata = new V1ObjectMeta
+            {
+                Name = SessionRouteNames.For(pool, record.Key),
+                NamespaceProperty = ns,
+                Annotations = new Dictionary<string, string> { [AffinityKeyAnnotation] = record.KeyKind.ToString() },
+            },
+            Spec = new SessionRouteSpec
+            {
+                Pool = pool,
+                User = record.Key,
+                Protocol = record.Protocol.Length == 0 ? null : record.Protocol,
+                Host = record.Pinned ? record.Host : null,
+            },
+            Status = StatusOf(record, null),
+        };
+    }
+
+    /// <summary>The status <paramref name="record"/> implies, keeping what only others write (conditions, observedGeneration, address).</summary>
+    public static SessionRouteStatus StatusOf(RouteRecord record, SessionRouteStatus? current)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        return new SessionRouteStatus
+        {
+            ObservedGeneration = current?.ObservedGeneration,
+            Conditions = current?.Conditions,
+            HostAddress = current?.Host == record.Host ? current?.HostAddress : null,
+            Phase = record.Phase,
+            Host = record.Host,
+            BoundAt = record.BoundAt,
+            LastSeen = record.LastSeen,
+            ActiveConnections = record.ActiveConnections,
+        };
+    }
+
+    /// <summary>The gateway's pool key, <c>namespace/name</c>.</summary>
+    public static string PoolKey(string ns, string pool) => string.Create(CultureInfo.InvariantCulture, $"{ns}/{pool}");
+
+    public static (string Namespace, string Pool) SplitPoolKey(string poolKey)
+    {
+        ArgumentNullException.ThrowIfNull(poolKey);
+        var slash = poolKey.IndexOf('/', StringComparison.Ordinal);
+        if (slash <= 0 || slash == poolKey.Length - 1)
+        {
+            throw new ArgumentException($"pool key '{poolKey}' is not namespace/name", nameof(poolKey));
+        }
+
+        return (poolKey[..slash], poolKey[(slash + 1)..]);
+    }
+
+    private static AffinityKey KindOf(V1ObjectMeta metadata) =>
+        metadata.Annotations?.TryGetValue(AffinityKeyAnnotation, out var value) == true
+        && Enum.TryParse<AffinityKey>(value, ignoreCase: false, out var kind) && Enum.IsDefined(kind)
+            ? kind
+            : AffinityKey.User;
+}

@@ -1,0 +1,81 @@
+using DesktopOperator.Api.Routes;
+using DesktopOperator.Api.V1Alpha1;
+using DesktopOperator.Gateway.Kubernetes;
+using DesktopOperator.Gateway.Model;
+using k8s.Models;
+
+namespace DesktopOperator.Gateway.Tests.Kubernetes;
+
+public sealed class SessionRouteMapperTests
+{
+    private static readonly DateTimeOffset Bound = new(2026, 3, 1, 8, 0, 0, TimeSpan.Zero);
+
+    [Theory]
+    [InlineData(AffinityKey.User, false)]
+    [InlineData(AffinityKey.SourceIP, false)]
+    [InlineData(AffinityKey.User, true)]
+    public void ToNewThenToRecord_RoundTripsEveryField(AffinityKey kind, bool pinned)
+    {
+        var record = new RouteRecord("desktops/vnc", "Alice", kind, "vnc", "vnc-0", pinned, SessionRoutePhase.Active, Bound, Bound.AddMinutes(3), 2);
+
+        var route = SessionRouteMapper.ToNew(record);
+        route.Metadata.ResourceVersion = "42";
+
+        Assert.Equal(SessionRouteNames.For("vnc", "Alice"), route.Metadata.Name);
+        Assert.Equal(("desktops", "vnc", "Alice"), (route.Metadata.NamespaceProperty, route.Spec.Pool, route.Spec.User));
+        Assert.Equal(pinned ? "vnc-0" : null, route.Spec.Host);
+        Assert.Equal(record with { Version = "42" }, SessionRouteMapper.ToRecord(route));
+    }
+
+    [Fact]
+    public void ToRecord_CreatedByAPersonWithoutStatus_PendingUserKeyOnItsPinnedHost()
+    {
+        var route = new SessionRoute
+        {
+            Metadata = new V1ObjectMeta { Name = "alice", NamespaceProperty = "desktops", ResourceVersion = "7", CreationTimestamp = Bound.UtcDateTime },
+            Spec = new SessionRouteSpec { Pool = "vnc", User = "alice", Host = "vnc-1" },
+        };
+
+        var record = SessionRouteMapper.ToRecord(route);
+
+        Assert.Equal(
+            new RouteRecord("desktops/vnc", "alice", AffinityKey.User, "", "vnc-1", true, SessionRoutePhase.Pending, Bound, Bound, 0) { Version = "7" },
+            record);
+    }
+
+    [Fact]
+    public void ToRecord_NoNamespaceOrUser_Null()
+    {
+        Assert.Null(SessionRouteMapper.ToRecord(new SessionRoute { Spec = new SessionRouteSpec { Pool = "vnc", User = "alice" } }));
+        Assert.Null(SessionRouteMapper.ToRecord(new SessionRoute
+        {
+            Metadata = new V1ObjectMeta { NamespaceProperty = "desktops" },
+            Spec = new SessionRouteSpec { Pool = "vnc" },
+        }));
+    }
+
+    [Fact]
+    public void StatusOf_KeepsConditionsAndAddressOfTheSameHost()
+    {
+        var conditions = new List<V1Condition> { new() { Type = "Ready", Status = "True" } };
+        var current = new SessionRouteStatus { Host = "vnc-0", HostAddress = "10.0.0.5", ObservedGeneration = 3, Conditions = conditions };
+        var record = new RouteRecord("desktops/vnc", "alice", AffinityKey.User, "vnc", "vnc-0", false, SessionRoutePhase.Disconnected, Bound, Bound, 0);
+
+        var kept = SessionRouteMapper.StatusOf(record, current);
+        var moved = SessionRouteMapper.StatusOf(record with { Host = "vnc-1" }, current);
+
+        Assert.Equal(("10.0.0.5", 3L, SessionRoutePhase.Disconnected), (kept.HostAddress, kept.ObservedGeneration, kept.Phase));
+        Assert.Same(conditions, kept.Conditions);
+        Assert.Null(moved.HostAddress);
+    }
+
+    [Theory]
+    [InlineData("vnc")]
+    [InlineData("/vnc")]
+    [InlineData("desktops/")]
+    public void SplitPoolKey_NotNamespaceSlashName_ClearError(string key)
+    {
+        var error = Assert.Throws<ArgumentException>(() => SessionRouteMapper.SplitPoolKey(key));
+        Assert.Contains("namespace/name", error.Message, StringComparison.Ordinal);
+    }
+}
