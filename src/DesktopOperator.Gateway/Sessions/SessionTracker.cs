@@ -163,7 +163,7 @@ internal sealed partial class SessionTracker(IRouteStore store, TimeProvider tim
                 cancellationToken).ConfigureAwait(false);
             if (!created.Created)
             {
-                throw new RouteConflictException(id.Pool, id.Key, "");
+                throw new RouteConflictException($"route {id.Pool} {id.Key} was created by another writer meanwhile");
             }
 
             LogRouteRestored(id.Pool, id.Key, host);
