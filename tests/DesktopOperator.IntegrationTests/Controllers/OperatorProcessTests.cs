@@ -5,6 +5,7 @@ using DesktopOperator.IntegrationTests.Kube;
 using DesktopOperator.Kube.Client;
 using DesktopOperator.Testing.Desktops;
 using DesktopOperator.Testing.Kubelet;
+using DesktopOperator.Testing.Monitoring;
 using DesktopOperator.Testing.Net;
 using DesktopOperator.Testing.Processes;
 using DesktopOperator.Testing.Proxies;
@@ -58,6 +59,12 @@ public sealed class OperatorProcessTests : IDisposable
         Assert.Contains($"operator_pool_sessions{{namespace=\"{cluster.Namespace}\",phase=\"Pending\",pool=\"desk\"}} 0\n", metrics, StringComparison.Ordinal);
         var check = await ProcessRunner.RunAsync(ExternalTools.Require("promtool"), ["check", "metrics"], TimeSpan.FromSeconds(20), Ct, standardInput: metrics);
         Assert.True(check.ExitCode == 0, check + "\n" + metrics);
+
+        // Every operator metric the alert rules and the dashboard use is one this process exports.
+        var used = MonitoringFiles.RuleExpressions().Concat(MonitoringFiles.DashboardExpressions())
+            .SelectMany(e => MonitoringFiles.MetricNames(e.Item2)).Where(n => !n.StartsWith("gateway_", StringComparison.Ordinal)).ToHashSet();
+        Assert.NotEmpty(used);
+        Assert.Empty(used.Except(MonitoringFiles.ExportedFamilies(metrics)));
         Assert.Contains("\"EventId\"", process.ReadOutput(), StringComparison.Ordinal);
     }
 
