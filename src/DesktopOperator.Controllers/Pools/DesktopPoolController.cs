@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using DesktopOperator.Api.V1Alpha1;
 using DesktopOperator.Kube.Client;
 using DesktopOperator.Runtime.Controllers;
@@ -12,6 +13,7 @@ namespace DesktopOperator.Controllers.Pools;
 /// Wires the DesktopPool controller: informers for pools, host pods (managed-by label), routes (indexed by pool) and
 /// nodes (cordons) from the shared factory, their event handlers (a pod or route enqueues its pool, a node change
 /// enqueues every pool) and the controller loop. The caller starts the factory and runs the controller while leading.
+/// With a <c>meter</c>, the pool gauges (<see cref="PoolMetrics"/>) read the same caches, reported while <c>reporting</c> is true.
 /// </summary>
 internal static class DesktopPoolController
 {
@@ -24,7 +26,9 @@ internal static class DesktopPoolController
         string? namespaceName,
         PoolReconcilerOptions options,
         TimeProvider time,
-        ILoggerFactory loggers)
+        ILoggerFactory loggers,
+        Meter? meter = null,
+        Func<bool>? reporting = null)
     {
         ArgumentNullException.ThrowIfNull(factory);
         ArgumentNullException.ThrowIfNull(loggers);
@@ -34,6 +38,11 @@ internal static class DesktopPoolController
         var nodes = factory.GetInformer(new InformerOptions<V1Node>());
         var budgets = factory.GetInformer(new InformerOptions<V1PodDisruptionBudget> { Namespace = namespaceName, LabelSelector = HostLabels.ManagedSelector });
         var caches = new PoolCaches(pools.Cache, pods.Cache, routes.Cache, nodes.Cache, budgets.Cache);
+        if (meter is not null)
+        {
+            PoolMetrics.Register(meter, caches, reporting ?? (() => true));
+        }
+
         var reconciler = new DesktopPoolReconciler(caches, client, events, options, time, loggers.CreateLogger<DesktopPoolReconciler>());
         var controller = new Controller(new ControllerOptions { Name = Name, Workers = 2 }, reconciler, [pools, pods, routes, nodes, budgets], time, loggers.CreateLogger<Controller>());
         pools.AddEventHandler(EnqueueHandlers.ForObject<DesktopPool>(controller.Queue));

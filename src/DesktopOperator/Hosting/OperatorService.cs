@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using DesktopOperator.Controllers.Pools;
 using DesktopOperator.Kube.Client;
 using DesktopOperator.Runtime.Events;
@@ -19,6 +20,7 @@ internal sealed partial class OperatorService(
     IKubernetes kubernetes,
     IHostApplicationLifetime lifetime,
     TimeProvider time,
+    IMeterFactory meters,
     ILoggerFactory loggers) : BackgroundService
 {
     private readonly ILogger _logger = loggers.CreateLogger<OperatorService>();
@@ -36,7 +38,7 @@ internal sealed partial class OperatorService(
     {
         var factory = new SharedInformerFactory(client, time, loggerFactory: loggers);
         var recorder = new EventRecorder(kubernetes, new EventRecorderOptions { Component = "desktop-operator", Instance = settings.Identity }, time, loggers.CreateLogger<EventRecorder>());
-        using var controller = DesktopPoolController.Create(factory, client, recorder, settings.Namespace, settings.Pools, time, loggers);
+        using var controller = DesktopPoolController.Create(factory, client, recorder, settings.Namespace, settings.Pools, time, loggers, meters.Create(OperatorHost.MeterName), () => IsLeader);
         await factory.StartAsync(stoppingToken).ConfigureAwait(false);
         var events = recorder.RunAsync(stoppingToken);
         try

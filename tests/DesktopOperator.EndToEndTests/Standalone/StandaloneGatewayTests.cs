@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Text.Json;
 using DesktopOperator.Testing.Desktops;
 using DesktopOperator.Testing.Desktops.Clients;
+using DesktopOperator.Testing.Monitoring;
 using DesktopOperator.Testing.Net;
 using DesktopOperator.Testing.Processes;
 using DesktopOperator.Testing.Proxies;
@@ -169,6 +170,12 @@ public sealed class StandaloneGatewayTests
 
         var check = await ProcessRunner.RunAsync(ExternalTools.Require("promtool"), ["check", "metrics"], TimeSpan.FromSeconds(20), cts.Token, standardInput: metrics);
         Assert.True(check.ExitCode == 0, check + "\n" + metrics);
+
+        // Every gateway metric the alert rules and the dashboard use is one this gateway exports.
+        var used = MonitoringFiles.RuleExpressions().Concat(MonitoringFiles.DashboardExpressions())
+            .SelectMany(e => MonitoringFiles.MetricNames(e.Item2)).Where(n => n.StartsWith("gateway_", StringComparison.Ordinal)).ToHashSet();
+        Assert.NotEmpty(used);
+        Assert.Empty(used.Except(MonitoringFiles.ExportedFamilies(metrics)));
     }
 
     private static ProxySetup Setup(ProxyBalancing balancing, params XvncHost[] hosts) =>

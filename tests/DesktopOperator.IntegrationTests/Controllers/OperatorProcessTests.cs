@@ -5,6 +5,7 @@ using DesktopOperator.IntegrationTests.Kube;
 using DesktopOperator.Kube.Client;
 using DesktopOperator.Testing.Desktops;
 using DesktopOperator.Testing.Kubelet;
+using DesktopOperator.Testing.Monitoring;
 using DesktopOperator.Testing.Net;
 using DesktopOperator.Testing.Processes;
 using DesktopOperator.Testing.Proxies;
@@ -23,7 +24,7 @@ public sealed class OperatorProcessTests : IDisposable
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(5) };
     private readonly string _root = HostLogs.CreateDirectory("operator-process");
 
-    [Fact]
+    [ToolFact("promtool")]
     public async Task Operator_AgainstTestApiServer_CreatesHostsServesReadyzAndMetrics()
     {
         await using var cluster = await KubeCluster.StartAsync(allowReal: false);
@@ -44,9 +45,26 @@ public sealed class OperatorProcessTests : IDisposable
         await Eventually.TrueAsync(
             async () => (await cluster.Client.GetAsync<DesktopPool>("desk", cluster.Namespace, Ct)).Status?.ReadyHosts == 2,
             "the pool's status shows two ready hosts", Ct, TimeSpan.FromSeconds(30));
-        var metrics = await Http.GetStringAsync($"{admin}/metrics");
+        var pool = $"namespace=\"{cluster.Namespace}\",pool=\"desk\"";
+        var metrics = "";
+        await Eventually.TrueAsync(
+            async () => (metrics = await Http.GetStringAsync($"{admin}/metrics")).Contains($"operator_pool_hosts{{{pool},state=\"Ready\"}} 2\n", StringComparison.Ordinal),
+            $"/metrics shows the pool's two ready hosts: {metrics}", Ct, TimeSpan.FromSeconds(30));
         Assert.Contains("operator_leader 1", metrics, StringComparison.Ordinal);
         Assert.Contains("controller_runtime_reconcile_total{controller=\"desktoppool\"", metrics, StringComparison.Ordinal);
+        Assert.Contains("workqueue_depth{name=\"desktoppool\"}", metrics, StringComparison.Ordinal);
+        Assert.Contains($"operator_pool_slots{{{pool}}} 2\n", metrics, StringComparison.Ordinal);
+        Assert.Contains($"operator_pool_max_slots{{{pool}}} 4\n", metrics, StringComparison.Ordinal);
+        Assert.Contains($"operator_pool_free_slots{{{pool}}} 2\n", metrics, StringComparison.Ordinal);
+        Assert.Contains($"operator_pool_sessions{{namespace=\"{cluster.Namespace}\",phase=\"Pending\",pool=\"desk\"}} 0\n", metrics, StringComparison.Ordinal);
+        var check = await ProcessRunner.RunAsync(ExternalTools.Require("promtool"), ["check", "metrics"], TimeSpan.FromSeconds(20), Ct, standardInput: metrics);
+        Assert.True(check.ExitCode == 0, check + "\n" + metrics);
+
+        // Every operator metric the alert rules and the dashboard use is one this process exports.
+        var used = MonitoringFiles.RuleExpressions().Concat(MonitoringFiles.DashboardExpressions())
+            .SelectMany(e => MonitoringFiles.MetricNames(e.Item2)).Where(n => !n.StartsWith("gateway_", StringComparison.Ordinal)).ToHashSet();
+        Assert.NotEmpty(used);
+        Assert.Empty(used.Except(MonitoringFiles.ExportedFamilies(metrics)));
         Assert.Contains("\"EventId\"", process.ReadOutput(), StringComparison.Ordinal);
     }
 
