@@ -51,8 +51,9 @@ public sealed class CrdInstallTests
     {
         var (exitCode, output) = await Helm.RunAsync("template", "desktop-operator", RepositoryPaths.PathOf("charts", "desktop-operator"), "--kube-version", "1.24.0");
         Assert.True(exitCode == 0, output);
-        var documents = ResourceYaml.ReadDocuments(output, "helm template").Select(d => d.Json!.AsObject()).ToList();
-        Assert.Equal(2, documents.Count(d => d["kind"]?.GetValue<string>() == "CustomResourceDefinition"));
+        var documents = ResourceYaml.ReadDocuments(output, "helm template").Select(d => d.Json!.AsObject())
+            .Where(d => d["kind"]?.GetValue<string>() == "CustomResourceDefinition").ToList();
+        Assert.Equal(2, documents.Count);
         await using var server = new TestApiServer();
         await server.StartAsync();
         using var http = server.CreateClient("helm/v4.1.4");
