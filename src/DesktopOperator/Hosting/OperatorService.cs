@@ -1,4 +1,5 @@
 using DesktopOperator.Controllers.Pools;
+using DesktopOperator.Controllers.Routes;
 using DesktopOperator.Kube.Client;
 using DesktopOperator.Runtime.Events;
 using DesktopOperator.Runtime.Informers;
@@ -37,6 +38,8 @@ internal sealed partial class OperatorService(
         var factory = new SharedInformerFactory(client, time, loggerFactory: loggers);
         var recorder = new EventRecorder(kubernetes, new EventRecorderOptions { Component = "desktop-operator", Instance = settings.Identity }, time, loggers.CreateLogger<EventRecorder>());
         using var controller = DesktopPoolController.Create(factory, client, recorder, settings.Namespace, settings.Pools, time, loggers);
+        using var routes = SessionRouteController.Create(factory, client, recorder, settings.Namespace, time, loggers);
+        Task RunControllersAsync(CancellationToken ct) => Task.WhenAll(controller.RunAsync(ct), routes.RunAsync(ct));
         await factory.StartAsync(stoppingToken).ConfigureAwait(false);
         var events = recorder.RunAsync(stoppingToken);
         try
@@ -48,14 +51,14 @@ internal sealed partial class OperatorService(
                 _elector = new LeaderElector(
                     kubernetes,
                     new LeaderElectionOptions { Namespace = settings.LeaseNamespace, LeaseName = settings.LeaseName, Identity = settings.Identity },
-                    new LeaderCallbacks { OnStartedLeading = controller.RunAsync },
+                    new LeaderCallbacks { OnStartedLeading = RunControllersAsync },
                     time,
                     logger: loggers.CreateLogger<LeaderElector>());
                 await _elector.RunAsync(stoppingToken).ConfigureAwait(false);
             }
             else
             {
-                await controller.RunAsync(stoppingToken).ConfigureAwait(false);
+                await RunControllersAsync(stoppingToken).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
