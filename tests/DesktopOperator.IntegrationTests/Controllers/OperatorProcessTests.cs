@@ -84,28 +84,7 @@ public sealed class OperatorProcessTests : IDisposable
 
     public void Dispose() => HostLogs.Remove(_root);
 
-    private string WriteKubeconfig(Uri server)
-    {
-        var path = Path.Combine(_root, $"kubeconfig-{Guid.NewGuid():N}");
-        File.WriteAllText(path, $$"""
-            apiVersion: v1
-            kind: Config
-            clusters:
-            - name: test
-              cluster:
-                server: {{server.ToString().TrimEnd('/')}}
-            users:
-            - name: test
-              user: {}
-            contexts:
-            - name: test
-              context:
-                cluster: test
-                user: test
-            current-context: test
-            """);
-        return path;
-    }
+    private string WriteKubeconfig(Uri server) => OperatorProcess.WriteKubeconfig(_root, server);
 
     private static DesktopPool Pool(string ns, string name) => new()
     {
