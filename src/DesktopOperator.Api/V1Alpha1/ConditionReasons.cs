@@ -47,5 +47,8 @@ public static class ConditionReasons
     /// <summary>A pool's gateway port is already served for another pool.</summary>
     public const string GatewayPortConflict = "GatewayPortConflict";
 
+    /// <summary>The pool's gateway ports are on the gateway's Service.</summary>
+    public const string PortsServed = "PortsServed";
+
     public const string ResumeExpired = "ResumeExpired";
 }

@@ -1,5 +1,6 @@
 using DesktopOperator.Controllers.Pools;
 using DesktopOperator.Controllers.Routes;
+using DesktopOperator.Controllers.Services;
 using DesktopOperator.Kube.Client;
 using DesktopOperator.Runtime.Events;
 using DesktopOperator.Runtime.Informers;
@@ -39,7 +40,8 @@ internal sealed partial class OperatorService(
         var recorder = new EventRecorder(kubernetes, new EventRecorderOptions { Component = "desktop-operator", Instance = settings.Identity }, time, loggers.CreateLogger<EventRecorder>());
         using var controller = DesktopPoolController.Create(factory, client, recorder, settings.Namespace, settings.Pools, time, loggers);
         using var routes = SessionRouteController.Create(factory, client, recorder, settings.Namespace, time, loggers);
-        Task RunControllersAsync(CancellationToken ct) => Task.WhenAll(controller.RunAsync(ct), routes.RunAsync(ct));
+        using var service = settings.GatewayService is { } key ? GatewayServiceController.Create(factory, client, recorder, settings.Namespace, key, time, loggers) : null;
+        Task RunControllersAsync(CancellationToken ct) => Task.WhenAll(controller.RunAsync(ct), routes.RunAsync(ct), service?.RunAsync(ct) ?? Task.CompletedTask);
         await factory.StartAsync(stoppingToken).ConfigureAwait(false);
         var events = recorder.RunAsync(stoppingToken);
         try
