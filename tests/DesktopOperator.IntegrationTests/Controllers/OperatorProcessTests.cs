@@ -75,6 +75,7 @@ public sealed class OperatorProcessTests : IDisposable
     [InlineData("--http", "nope", "--http: 'nope' is not a URL")]
     [InlineData("--max-drain-time", "soon", "--max-drain-time: 'soon' is not a duration")]
     [InlineData("--max-surge", "-1", "--max-surge: must be 0 (no limit) or more")]
+    [InlineData("--gateway-service", "gateway", "--gateway-service: 'gateway' is not NAMESPACE/NAME")]
     public async Task Operator_BadOption_OneLineAndExitCode2(string option, string value, string expected)
     {
         var result = await ProcessRunner.RunAsync(GatewayProxy.FindExecutable(), ["operator", option, value], TimeSpan.FromSeconds(30), Ct);
