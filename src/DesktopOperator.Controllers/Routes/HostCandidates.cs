@@ -30,7 +30,8 @@ internal static class HostCandidates
             }
 
             var name = pod.Metadata.Name;
-            hosts.Add(new HostCandidate(name, pod.Status?.PodIP, Unusable(pod), bound(name)));
+            var created = pod.Metadata.CreationTimestamp is { } c ? new DateTimeOffset(DateTime.SpecifyKind(c, DateTimeKind.Utc)) : (DateTimeOffset?)null;
+            hosts.Add(new HostCandidate(name, pod.Status?.PodIP, Unusable(pod), bound(name), created));
         }
 
         return hosts;

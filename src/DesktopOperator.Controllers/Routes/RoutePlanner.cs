@@ -30,7 +30,7 @@ internal static class RoutePlanner
         var resumeFor = Duration.TryParse(pool.Spec.Affinity.ResumeFor, out var parsed) ? parsed : TimeSpan.MaxValue;
         var lastActivity = LastActivity(route, now);
         var host = route.Status?.Host;
-        var sweep = new RouteSweepInput(phase, !string.IsNullOrEmpty(host), hosts.Any(h => h.Name == host), ConnectionsHere: 0, now - lastActivity);
+        var sweep = new RouteSweepInput(phase, !string.IsNullOrEmpty(host), IsHostOf(route, hosts), ConnectionsHere: 0, now - lastActivity);
         switch (RouteLifecycle.Sweep(sweep, resumeFor, pendingTimeout: TimeSpan.MaxValue, soleGateway: false))
         {
             case RouteSweep.Fail:
@@ -77,6 +77,13 @@ internal static class RoutePlanner
 
         return RouteStatuses.Waiting(route, ConditionReasons.Queued, EventTypes.Normal, $"pool '{pool.Metadata.Name}' has no free slot on a usable host: waiting", now);
     }
+
+    /// <summary>
+    /// Whether the route's host is still in the pool: a host of that name that existed when the route was bound (a pod
+    /// deleted and re-created under the same name since is a new machine; the user's desktop is gone with the old one).
+    /// </summary>
+    private static bool IsHostOf(SessionRoute route, IReadOnlyList<HostCandidate> hosts) =>
+        hosts.Any(h => h.Name == route.Status?.Host && (h.CreatedAt is null || route.Status.BoundAt is null || h.CreatedAt <= route.Status.BoundAt));
 
     /// <summary>When the route was last in use: last seen, else bound, else created.</summary>
     public static DateTimeOffset LastActivity(SessionRoute route, DateTimeOffset now)

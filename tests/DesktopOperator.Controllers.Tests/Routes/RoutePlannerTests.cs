@@ -114,6 +114,18 @@ public sealed class RoutePlannerTests
     }
 
     [Fact]
+    public void LiveRoute_HostRecreatedUnderTheSameName_Failed()
+    {
+        var status = new SessionRouteStatus { Phase = SessionRoutePhase.Disconnected, Host = "h1", BoundAt = Now.AddMinutes(-10), LastSeen = Now };
+
+        var replaced = RoutePlanner.Plan(Route(status: status), Pool(), [new("h1", "10.0.0.9", null, 1, Now.AddMinutes(-1))], 0, Now);
+        var same = RoutePlanner.Plan(Route(status: status), Pool(), [new("h1", "10.0.0.1", null, 1, Now.AddHours(-1))], 0, Now);
+
+        Assert.Equal(SessionRoutePhase.Failed, replaced.Status!.Phase);
+        Assert.Equal(RouteAction.Keep, same.Action);
+    }
+
+    [Fact]
     public void ActiveRouteOnItsHost_LeftToTheGateway()
     {
         var status = new SessionRouteStatus { Phase = SessionRoutePhase.Active, Host = "h1", LastSeen = Now.AddDays(-2), ActiveConnections = 1 };
