@@ -41,5 +41,14 @@ public static class ConditionReasons
 
     public const string HostGone = "HostGone";
 
+    /// <summary>A route's pinned host (spec.host) is in the pool but takes no new session (not ready, draining).</summary>
+    public const string HostNotUsable = "HostNotUsable";
+
+    /// <summary>A pool's gateway port is already served for another pool.</summary>
+    public const string GatewayPortConflict = "GatewayPortConflict";
+
+    /// <summary>The pool's gateway ports are on the gateway's Service.</summary>
+    public const string PortsServed = "PortsServed";
+
     public const string ResumeExpired = "ResumeExpired";
 }

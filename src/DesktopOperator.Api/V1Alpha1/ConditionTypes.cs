@@ -14,4 +14,7 @@ public static class ConditionTypes
 
     /// <summary>Hosts are being added, removed or replaced (scaling, rolling template update).</summary>
     public const string Progressing = "Progressing";
+
+    /// <summary>Every TCP gateway port of the pool is on the gateway's Service (operator flag --gateway-service).</summary>
+    public const string GatewayPorts = "GatewayPorts";
 }

@@ -68,7 +68,7 @@ internal sealed partial class DesktopPoolReconciler(
         LogPlan(logger, key, routes.Sessions, plan.Desired, serving, plan.Create, plan.Drain.Count, plan.Delete.Count);
 
         var writer = new HostWriter(client, events, pool, logger);
-        await writer.ApplyAsync(plan, pods, hash, caches.Routes(pool), now, cancellationToken).ConfigureAwait(false);
+        await writer.ApplyAsync(plan, pods, hash, now, cancellationToken).ConfigureAwait(false);
         var status = PoolStatusBuilder.Build(pool, views, routes, plan, settings.SessionsPerHost, now);
         await WriteStatusAsync(pool, status, cancellationToken).ConfigureAwait(false);
         return plan.RequeueAfter is { } after ? ReconcileResult.RequeueAfter(after) : ReconcileResult.Done;

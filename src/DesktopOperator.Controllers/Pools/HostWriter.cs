@@ -10,11 +10,11 @@ namespace DesktopOperator.Controllers.Pools;
 /// Applies a <see cref="ScalePlan"/> to a pool's pods: one merge patch per changed pod (busy, draining), deletes with
 /// uid and resourceVersion preconditions (a pod changed since we looked is left for the next pass), creates with
 /// deterministic names (409 AlreadyExists is harmless), and an Event for every scale and drain decision. Routes of a
-/// failed host are marked Failed so that a reconnect binds anew.
+/// failed or deleted host are marked Failed by the SessionRoute controller (Routes/RoutePlanner), the one home of that rule.
 /// </summary>
 internal sealed partial class HostWriter(IKubernetesClient client, IEventRecorder events, DesktopPool pool, ILogger logger)
 {
-    public async Task ApplyAsync(ScalePlan plan, IReadOnlyList<V1Pod> pods, string templateHash, IReadOnlyList<SessionRoute> routes, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task ApplyAsync(ScalePlan plan, IReadOnlyList<V1Pod> pods, string templateHash, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var byName = pods.ToDictionary(p => p.Metadata.Name, StringComparer.Ordinal);
         var patches = HostPatches.From(plan, now);
@@ -42,13 +42,13 @@ internal sealed partial class HostWriter(IKubernetesClient client, IEventRecorde
 
         foreach (var action in plan.Delete)
         {
-            await DeleteAsync(byName[action.Host], action.Reason, routes, now, cancellationToken).ConfigureAwait(false);
+            await DeleteAsync(byName[action.Host], action.Reason, cancellationToken).ConfigureAwait(false);
         }
 
         await CreateAsync(plan, byName.Keys.ToHashSet(StringComparer.Ordinal), templateHash, now, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task DeleteAsync(V1Pod pod, string reason, IReadOnlyList<SessionRoute> routes, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task DeleteAsync(V1Pod pod, string reason, CancellationToken cancellationToken)
     {
         var options = new DeleteOptions { PreconditionUid = pod.Metadata.Uid, PreconditionResourceVersion = pod.Metadata.ResourceVersion };
         try
@@ -62,13 +62,6 @@ internal sealed partial class HostWriter(IKubernetesClient client, IEventRecorde
 
         Record(reason == DeleteReason.Drained ? EventTypes.Normal : EventTypes.Warning, "HostDeleted", $"Host {pod.Metadata.Name} deleted ({reason})");
         LogDeleted(logger, pool.Metadata.NamespaceProperty, pool.Metadata.Name, pod.Metadata.Name, reason);
-        if (reason != DeleteReason.Drained)
-        {
-            foreach (var route in routes.Where(r => r.Status?.Host == pod.Metadata.Name && r.Status.Phase is SessionRoutePhase.Bound or SessionRoutePhase.Active or SessionRoutePhase.Disconnected))
-            {
-                await RouteFailures.MarkFailedAsync(client, route, $"host {pod.Metadata.Name} is gone ({reason})", now, cancellationToken).ConfigureAwait(false);
-            }
-        }
     }
 
     private async Task CreateAsync(ScalePlan plan, IReadOnlySet<string> taken, string templateHash, DateTimeOffset now, CancellationToken cancellationToken)

@@ -24,10 +24,11 @@ internal static class OperatorCommand
         var http = CommandOptions.HttpUrl("--http", "URL of the HTTP endpoint for /metrics, /healthz and /readyz.", "http://0.0.0.0:8081");
         var surge = CommandOptions.Limit("--max-surge", "New-template hosts beyond the desired count during a rolling update (0 means 1).");
         var maxDrain = new Option<string?>("--max-drain-time") { Description = "Delete a draining host that still has sessions after this long (announced by an event). Default: wait for its last session.", HelpName = "DURATION" };
+        var gatewayService = new Option<string?>("--gateway-service") { Description = "Keep this Service's ports equal to the TCP gateway ports of the pools (ports named dp-<pool>-<protocol>; others are left alone). Default: off.", HelpName = "NAMESPACE/NAME" };
         var json = new Option<bool>("--json-logs") { Description = "Write logs as JSON lines." };
         var command = new Command("operator", "Run the DesktopPool controller against a Kubernetes API server.")
         {
-            kubeconfig, ns, leaderElect, leaseNamespace, leaseName, http, surge, maxDrain, json,
+            kubeconfig, ns, leaderElect, leaseNamespace, leaseName, http, surge, maxDrain, gatewayService, json,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -41,6 +42,19 @@ internal static class OperatorCommand
                 }
 
                 drainTime = parsed;
+            }
+
+            Runtime.ObjectKey? serviceKey = null;
+            if (parse.GetValue(gatewayService) is { } serviceText)
+            {
+                var parts = serviceText.Split('/');
+                if (parts.Length != 2 || !parts.All(p => p.Length is > 0 and <= 63 && System.Text.RegularExpressions.Regex.IsMatch(p, Api.Schema.Patterns.Dns1123Label)))
+                {
+                    await Console.Error.WriteLineAsync($"--gateway-service: '{serviceText}' is not NAMESPACE/NAME (two DNS-1123 labels, e.g. desktop-operator/desktop-operator-gateway)");
+                    return ExitCodes.Usage;
+                }
+
+                serviceKey = new Runtime.ObjectKey(parts[0], parts[1]);
             }
 
             KubeClientSettings kube;
@@ -66,6 +80,7 @@ internal static class OperatorCommand
                 HttpUrl = parse.GetValue(http)!,
                 JsonLogs = parse.GetValue(json),
                 Pools = new PoolReconcilerOptions { MaxSurge = Math.Max(1, parse.GetValue(surge)), MaxDrainTime = drainTime },
+                GatewayService = serviceKey,
             };
             using var client = new KubernetesClient(kube, retryPolicy: KubeRetryPolicy.Default with { MaxAttempts = 1 });
             if (await ApiAccess.CheckAsync(client, watched, ct) is { } problem)

@@ -1,5 +1,7 @@
 using System.Diagnostics.Metrics;
 using DesktopOperator.Controllers.Pools;
+using DesktopOperator.Controllers.Routes;
+using DesktopOperator.Controllers.Services;
 using DesktopOperator.Kube.Client;
 using DesktopOperator.Runtime.Events;
 using DesktopOperator.Runtime.Informers;
@@ -39,6 +41,9 @@ internal sealed partial class OperatorService(
         var factory = new SharedInformerFactory(client, time, loggerFactory: loggers);
         var recorder = new EventRecorder(kubernetes, new EventRecorderOptions { Component = "desktop-operator", Instance = settings.Identity }, time, loggers.CreateLogger<EventRecorder>());
         using var controller = DesktopPoolController.Create(factory, client, recorder, settings.Namespace, settings.Pools, time, loggers, meters.Create(OperatorHost.MeterName), () => IsLeader);
+        using var routes = SessionRouteController.Create(factory, client, recorder, settings.Namespace, time, loggers);
+        using var service = settings.GatewayService is { } key ? GatewayServiceController.Create(factory, client, recorder, settings.Namespace, key, time, loggers) : null;
+        Task RunControllersAsync(CancellationToken ct) => RunTogetherAsync(ct, controller.RunAsync, routes.RunAsync, service is null ? null : service.RunAsync);
         await factory.StartAsync(stoppingToken).ConfigureAwait(false);
         var events = recorder.RunAsync(stoppingToken);
         try
@@ -50,14 +55,14 @@ internal sealed partial class OperatorService(
                 _elector = new LeaderElector(
                     kubernetes,
                     new LeaderElectionOptions { Namespace = settings.LeaseNamespace, LeaseName = settings.LeaseName, Identity = settings.Identity },
-                    new LeaderCallbacks { OnStartedLeading = controller.RunAsync },
+                    new LeaderCallbacks { OnStartedLeading = RunControllersAsync },
                     time,
                     logger: loggers.CreateLogger<LeaderElector>());
                 await _elector.RunAsync(stoppingToken).ConfigureAwait(false);
             }
             else
             {
-                await controller.RunAsync(stoppingToken).ConfigureAwait(false);
+                await RunControllersAsync(stoppingToken).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -73,6 +78,32 @@ internal sealed partial class OperatorService(
 
         await events.ConfigureAwait(false);
         await factory.WhenStoppedAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Runs the controllers until cancelled; the first one to fail stops the others and its error is rethrown, so a
+    /// broken controller ends leading instead of leaving the rest running on a Lease that looks healthy.
+    /// </summary>
+    private static async Task RunTogetherAsync(CancellationToken cancellationToken, params Func<CancellationToken, Task>?[] controllers)
+    {
+        using var stopAll = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var running = controllers.OfType<Func<CancellationToken, Task>>().Select(run => run(stopAll.Token)).ToList();
+        var first = await Task.WhenAny(running).ConfigureAwait(false);
+        if (first.IsFaulted)
+        {
+            await stopAll.CancelAsync().ConfigureAwait(false);
+        }
+
+        try
+        {
+            await Task.WhenAll(running).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (first.IsFaulted)
+        {
+            // the others stopped because the first one failed: its error is the one to report
+        }
+
+        await first.ConfigureAwait(false);
     }
 
     [LoggerMessage(EventId = 3800, Level = LogLevel.Critical, Message = "The controllers failed; this replica stops leading and exits")]

@@ -24,4 +24,7 @@ internal sealed record OperatorSettings
     public bool JsonLogs { get; init; }
 
     public PoolReconcilerOptions Pools { get; init; } = new();
+
+    /// <summary>The gateway's Service whose ports follow the pools (<c>--gateway-service</c>); null: off.</summary>
+    public Runtime.ObjectKey? GatewayService { get; init; }
 }

@@ -93,6 +93,7 @@ public sealed class OperatorProcessTests : IDisposable
     [InlineData("--http", "nope", "--http: 'nope' is not a URL")]
     [InlineData("--max-drain-time", "soon", "--max-drain-time: 'soon' is not a duration")]
     [InlineData("--max-surge", "-1", "--max-surge: must be 0 (no limit) or more")]
+    [InlineData("--gateway-service", "gateway", "--gateway-service: 'gateway' is not NAMESPACE/NAME")]
     public async Task Operator_BadOption_OneLineAndExitCode2(string option, string value, string expected)
     {
         var result = await ProcessRunner.RunAsync(GatewayProxy.FindExecutable(), ["operator", option, value], TimeSpan.FromSeconds(30), Ct);
@@ -102,28 +103,7 @@ public sealed class OperatorProcessTests : IDisposable
 
     public void Dispose() => HostLogs.Remove(_root);
 
-    private string WriteKubeconfig(Uri server)
-    {
-        var path = Path.Combine(_root, $"kubeconfig-{Guid.NewGuid():N}");
-        File.WriteAllText(path, $$"""
-            apiVersion: v1
-            kind: Config
-            clusters:
-            - name: test
-              cluster:
-                server: {{server.ToString().TrimEnd('/')}}
-            users:
-            - name: test
-              user: {}
-            contexts:
-            - name: test
-              context:
-                cluster: test
-                user: test
-            current-context: test
-            """);
-        return path;
-    }
+    private string WriteKubeconfig(Uri server) => OperatorProcess.WriteKubeconfig(_root, server);
 
     private static DesktopPool Pool(string ns, string name) => new()
     {

@@ -1,0 +1,162 @@
+using DesktopOperator.Api.V1Alpha1;
+using DesktopOperator.Controllers.Routes;
+using DesktopOperator.Runtime.Objects;
+using k8s.Models;
+
+namespace DesktopOperator.Controllers.Tests.Routes;
+
+/// <summary>The SessionRoute controller's decisions, without I/O.</summary>
+public sealed class RoutePlannerTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 12, 5, 12, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public void LeastSessions_PicksUsableHostWithFewestRoutes_TiesByName_NullWhenFull()
+    {
+        HostCandidate[] hosts = [new("c", "10.0.0.3", null, 1), new("b", "10.0.0.2", null, 0), new("a", "10.0.0.1", "is not ready", 0), new("d", "10.0.0.4", null, 0)];
+
+        Assert.Equal("b", HostChoice.LeastSessions(hosts, 2)?.Name);
+        Assert.Equal(5, HostChoice.FreeSlots(hosts, 2)); // c 1 + b 2 + d 2; a is not ready
+        Assert.Null(HostChoice.LeastSessions([new("c", "x", null, 2), new("a", "y", "is draining (Surplus)", 0)], 2));
+    }
+
+    [Fact]
+    public void PendingRoute_BoundToLeastLoadedHost_ReadyTrueAndEvent()
+    {
+        var plan = RoutePlanner.Plan(Route(), Pool(perHost: 2), [new("h1", "10.0.0.1", null, 1), new("h2", "10.0.0.2", null, 0)], 0, Now);
+
+        Assert.Equal(RouteAction.WriteStatus, plan.Action);
+        Assert.True(plan.Binds);
+        Assert.Equal((SessionRoutePhase.Bound, "h2", "10.0.0.2", Now), (plan.Status!.Phase, plan.Status.Host, plan.Status.HostAddress, plan.Status.BoundAt));
+        AssertReady(plan, Conditions.True, ConditionReasons.Bound);
+        Assert.Equal(ConditionReasons.Bound, plan.Event?.Reason);
+    }
+
+    [Fact]
+    public void PendingRoute_PoolFull_StaysPendingQueued_AndSecondPassWritesNothing()
+    {
+        HostCandidate[] full = [new("h1", "10.0.0.1", null, 1)];
+        var plan = RoutePlanner.Plan(Route(), Pool(), full, 0, Now);
+
+        Assert.Equal(SessionRoutePhase.Pending, plan.Status!.Phase);
+        AssertReady(plan, Conditions.False, ConditionReasons.Queued);
+        var again = RoutePlanner.Plan(Route(status: plan.Status), Pool(), full, 0, Now.AddSeconds(5));
+        Assert.Equal(RouteAction.Keep, again.Action);
+    }
+
+    [Fact]
+    public void PendingRoute_BehindOthersInTheQueue_WaitsForItsTurn()
+    {
+        var plan = RoutePlanner.Plan(Route(), Pool(), [new("h1", "10.0.0.1", null, 0)], queuePosition: 1, Now);
+
+        AssertReady(plan, Conditions.False, ConditionReasons.Queued);
+        Assert.False(plan.Binds);
+    }
+
+    [Fact]
+    public void PoolMissing_ConditionNamesSpecPool_WarningEvent()
+    {
+        var plan = RoutePlanner.Plan(Route(), null, [], 0, Now);
+
+        AssertReady(plan, Conditions.False, ConditionReasons.PoolNotFound);
+        Assert.StartsWith("spec.pool: DesktopPool 'desk' does not exist", plan.Event!.Message, StringComparison.Ordinal);
+        Assert.Equal(Conditions.True, Conditions.Find(plan.Status!.Conditions, ConditionTypes.Degraded)?.Status);
+    }
+
+    [Fact]
+    public void PinnedHostNotInPool_HostNotFoundOnSpecHost_NotBound()
+    {
+        var plan = RoutePlanner.Plan(Route(pin: "nope"), Pool(), [new("h1", "10.0.0.1", null, 0)], 0, Now);
+
+        AssertReady(plan, Conditions.False, ConditionReasons.HostNotFound);
+        Assert.Equal("spec.host: 'nope' is not a host of pool 'desk'", plan.Event!.Message);
+        Assert.Null(plan.Status!.Host);
+    }
+
+    [Fact]
+    public void PinnedHostNotUsable_Waits_ThenBindsEvenIfOthersAreFree()
+    {
+        var waiting = RoutePlanner.Plan(Route(pin: "h1"), Pool(), [new("h1", "10.0.0.1", "is draining (Surplus)", 0), new("h2", "10.0.0.2", null, 0)], 0, Now);
+        AssertReady(waiting, Conditions.False, ConditionReasons.HostNotUsable);
+        Assert.Equal("spec.host: host 'h1' is draining (Surplus)", waiting.Event!.Message);
+
+        var bound = RoutePlanner.Plan(Route(pin: "h1", status: waiting.Status), Pool(), [new("h1", "10.0.0.1", null, 0), new("h2", "10.0.0.2", null, 0)], 0, Now);
+        Assert.Equal("h1", bound.Status!.Host);
+        Assert.Null(Conditions.Find(bound.Status.Conditions, ConditionTypes.Degraded));
+    }
+
+    [Fact]
+    public void DisconnectedRoute_ExpiresAfterResumeFor_ThenIsDeleted()
+    {
+        var status = new SessionRouteStatus { Phase = SessionRoutePhase.Disconnected, Host = "h1", LastSeen = Now.AddMinutes(-30) };
+        HostCandidate[] hosts = [new("h1", "10.0.0.1", null, 1)];
+
+        var before = RoutePlanner.Plan(Route(status: status), Pool(resumeFor: "1h"), hosts, 0, Now);
+        Assert.Equal((RouteAction.Keep, TimeSpan.FromMinutes(30)), (before.Action, before.RequeueAfter));
+
+        var expired = RoutePlanner.Plan(Route(status: status), Pool(resumeFor: "20m"), hosts, 0, Now);
+        Assert.Equal(SessionRoutePhase.Expired, expired.Status!.Phase);
+        AssertReady(expired, Conditions.False, ConditionReasons.ResumeExpired);
+
+        Assert.Equal(RouteAction.Delete, RoutePlanner.Plan(Route(status: expired.Status), Pool(resumeFor: "20m"), hosts, 0, Now).Action);
+    }
+
+    [Fact]
+    public void LiveRoute_HostGone_Failed_HostGoneWarning()
+    {
+        var status = new SessionRouteStatus { Phase = SessionRoutePhase.Active, Host = "h1", LastSeen = Now, ActiveConnections = 1 };
+
+        var plan = RoutePlanner.Plan(Route(status: status), Pool(), [new("h2", "10.0.0.2", null, 0)], 0, Now);
+
+        Assert.Equal(SessionRoutePhase.Failed, plan.Status!.Phase);
+        AssertReady(plan, Conditions.False, ConditionReasons.HostGone);
+        Assert.Equal("status.host: host 'h1' is gone from pool 'desk'", plan.Event!.Message);
+    }
+
+    [Fact]
+    public void LiveRoute_HostRecreatedUnderTheSameName_Failed()
+    {
+        var status = new SessionRouteStatus { Phase = SessionRoutePhase.Disconnected, Host = "h1", BoundAt = Now.AddMinutes(-10), LastSeen = Now };
+
+        var replaced = RoutePlanner.Plan(Route(status: status), Pool(), [new("h1", "10.0.0.9", null, 1, Now.AddMinutes(-1))], 0, Now);
+        var same = RoutePlanner.Plan(Route(status: status), Pool(), [new("h1", "10.0.0.1", null, 1, Now.AddHours(-1))], 0, Now);
+
+        Assert.Equal(SessionRoutePhase.Failed, replaced.Status!.Phase);
+        Assert.Equal(RouteAction.Keep, same.Action);
+    }
+
+    [Fact]
+    public void ActiveRouteOnItsHost_LeftToTheGateway()
+    {
+        var status = new SessionRouteStatus { Phase = SessionRoutePhase.Active, Host = "h1", LastSeen = Now.AddDays(-2), ActiveConnections = 1 };
+
+        var plan = RoutePlanner.Plan(Route(status: status), Pool(resumeFor: "1h"), [new("h1", "10.0.0.1", null, 1)], 0, Now);
+
+        Assert.Equal((RouteAction.Keep, (TimeSpan?)null), (plan.Action, plan.RequeueAfter));
+    }
+
+    private static void AssertReady(RoutePlan plan, string status, string reason)
+    {
+        var ready = Conditions.Find(plan.Status!.Conditions, ConditionTypes.Ready);
+        Assert.Equal((status, reason), (ready?.Status, ready?.Reason));
+    }
+
+    private static SessionRoute Route(string? pin = null, SessionRouteStatus? status = null) => new()
+    {
+        Metadata = new V1ObjectMeta { Name = "desk-alice", NamespaceProperty = "ns", Generation = 1, CreationTimestamp = Now.AddHours(-1).UtcDateTime },
+        Spec = new SessionRouteSpec { Pool = "desk", User = "alice", Host = pin },
+        Status = status,
+    };
+
+    private static DesktopPool Pool(int perHost = 1, string resumeFor = "8h") => new()
+    {
+        Metadata = new V1ObjectMeta { Name = "desk", NamespaceProperty = "ns", Uid = "u1" },
+        Spec = new DesktopPoolSpec
+        {
+            Template = new HostTemplate(),
+            Protocols = [new ProtocolSpec { Name = "rdp", Kind = ProtocolKind.Rdp, Port = 3389, GatewayPort = 3389 }],
+            Capacity = new CapacitySpec { SessionsPerHost = perHost },
+            Affinity = new AffinitySpec { ResumeFor = resumeFor },
+        },
+    };
+}
