@@ -1,6 +1,7 @@
 using System.Net;
 using DesktopOperator.Gateway;
 using DesktopOperator.Gateway.Health;
+using DesktopOperator.Gateway.Http;
 using DesktopOperator.Gateway.Pools;
 using DesktopOperator.Gateway.Routing;
 using DesktopOperator.Gateway.Sessions;
@@ -24,7 +25,8 @@ internal static class StandaloneHost
         ["Logging:LogLevel:Microsoft.Extensions.Hosting.Internal.Host"] = "Critical",
     };
 
-    public static WebApplication Build(StandaloneOptions standalone, TcpProxyOptions proxy, IPAddress listenAddress, string httpUrl, bool jsonLogs)
+    public static WebApplication Build(
+        StandaloneOptions standalone, TcpProxyOptions proxy, HttpGatewayOptions web, AffinityCookieKeys keys, IPAddress listenAddress, string httpUrl, bool jsonLogs)
     {
         var builder = WebApplication.CreateSlimBuilder();
         // Defaults below every other source, so Logging__LogLevel__... in the environment still wins.
@@ -50,12 +52,14 @@ internal static class StandaloneHost
 
         builder.Services.AddSingleton(new PrometheusMetricsExporter(new PrometheusExporterOptions()));
         builder.Services.AddStandaloneGateway(standalone, proxy, listenAddress);
+        builder.Services.AddHttpGateway(web, () => keys);
 
         var app = builder.Build();
         // Created now, not at the first scrape: measurements are only seen once the exporter listens.
         app.Services.GetRequiredService<PrometheusMetricsExporter>();
         app.Services.GetRequiredService<RoutingMetrics>();
         MapEndpoints(app);
+        app.MapDesktopProxy();
         return app;
     }
 
