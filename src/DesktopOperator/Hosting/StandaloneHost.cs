@@ -2,6 +2,7 @@ using System.Net;
 using DesktopOperator.Gateway;
 using DesktopOperator.Gateway.Health;
 using DesktopOperator.Gateway.Http;
+using DesktopOperator.Gateway.Pages;
 using DesktopOperator.Gateway.Pools;
 using DesktopOperator.Gateway.Routing;
 using DesktopOperator.Gateway.Sessions;
@@ -68,6 +69,7 @@ internal static class StandaloneHost
         var applier = app.Services.GetRequiredService<GatewayPlanApplier>();
         var service = app.Services.GetRequiredService<StandaloneGatewayService>();
         app.MapObservability(() => service.NotReadyReason);
+        app.MapGet("/", () => Results.Content(StatusPage.Html, StatusPage.ContentType));
         app.MapGet("/api/status", (IPoolSnapshotSource pools, IRouteStore routes, IHostHealthView health) =>
         {
             var problems = service.ManifestErrors.SelectMany(f => f.Value.Select(e => $"{f.Key}: {e}")).Concat(applier.Problems).ToList();
