@@ -22,6 +22,8 @@ internal static class StandaloneHost
         ["Logging:LogLevel:Default"] = "Information",
         // One line per HTTP request (scrapes, /readyz probes) would bury the gateway's own log.
         ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
+        // YARP logs two lines per proxied request (Http pools) at Information.
+        ["Logging:LogLevel:Yarp"] = "Warning",
         // "Hosting failed to start" with a stack trace: the command reports a failed start itself, in one line.
         ["Logging:LogLevel:Microsoft.Extensions.Hosting.Internal.Host"] = "Critical",
     };
