@@ -3,6 +3,7 @@ using DesktopOperator.Api.V1Alpha1;
 using DesktopOperator.Gateway.Health;
 using DesktopOperator.Gateway.Http;
 using DesktopOperator.Gateway.Model;
+using DesktopOperator.Gateway.Pages;
 using DesktopOperator.Gateway.Routing;
 using DesktopOperator.Gateway.Sessions;
 using DesktopOperator.Gateway.Tests.Routing;
@@ -16,7 +17,7 @@ namespace DesktopOperator.Gateway.Tests.Http;
 
 /// <summary>
 /// The HTTP proxy on a loopback Kestrel port in front of two real upstream hosts (h1 on 127.0.0.21, h2 on
-/// 127.0.0.22, same port), over a <see cref="Sessions.RouterHarness"/>'s router: one pool with an Http protocol at <c>/desk/</c>.
+/// 127.0.0.22, same port) and the gateway's pages, over a <see cref="Sessions.RouterHarness"/>'s router: one pool with an Http protocol at <c>/desk/</c>.
 /// </summary>
 internal sealed class HttpProxyHarness : IAsyncDisposable
 {
@@ -62,12 +63,16 @@ internal sealed class HttpProxyHarness : IAsyncDisposable
         var proxyEndPoint = LoopbackPorts.GetFreeEndPoint(IPAddress.Loopback);
         builder.WebHost.UseKestrel(o => o.Listen(proxyEndPoint));
         builder.Services.AddSingleton<IConnectionRouter>(router.Router);
+        builder.Services.AddSingleton<IPoolSnapshotSource>(router.Pools);
+        builder.Services.AddSingleton(router.Store);
+        builder.Services.AddSingleton<IHostHealthView>(router.Health);
         builder.Services.AddSingleton(new HttpProxyConfigProvider(TimeSpan.FromMinutes(5)));
         builder.Services.AddHttpGateway(options ?? new HttpGatewayOptions(), () => new AffinityCookieKeys(keys ?? [Secret]));
         var app = builder.Build();
         app.Services.GetRequiredService<HttpProxyConfigProvider>().Update(
             [new HttpRoutePlan(pool.Key, "web", "/desk", null, port, "X-Forwarded-User", HttpRoutePlan.DefaultCookieName)], [pool]);
         app.MapDesktopProxy();
+        app.MapGatewayPages();
         await app.StartAsync();
         return new HttpProxyHarness(router, upstreams, app, new Uri($"http://{proxyEndPoint}/"));
     }
