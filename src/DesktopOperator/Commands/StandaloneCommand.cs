@@ -30,12 +30,13 @@ internal static class StandaloneCommand
         var perPool = CommandOptions.Limit("--max-connections-per-pool", "Live connections per pool through this gateway.");
         var json = new Option<bool>("--json-logs") { Description = "Write logs as JSON lines." };
         var trusted = CommandOptions.Networks("--trusted-proxies", "Auth proxies whose user header (spec.affinity.userHeader) Http pools honour; from other addresses the header is removed.");
+        var anonymousPinning = new Option<bool>("--allow-anonymous-pinning") { Description = "Let a browser without a signed-in user (only the affinity cookie) pin a host in the host picker (demos)." };
         var cookieKeys = new Option<FileInfo>("--cookie-keys") { Description = "Keys signing the Http affinity cookie, one per line, the last signs (default: STATE/cookie-keys, created if missing).", HelpName = "FILE" };
 
         var command = new Command("standalone", "Run the gateway without Kubernetes over a folder of DesktopPool manifests.")
         {
             manifests, state, listen, http, drain.Option, handshake.Option, connect.Option, idle.Option, queue.Option,
-            rescan.Option, perHost, perPool, json, trusted, cookieKeys,
+            rescan.Option, perHost, perPool, json, trusted, cookieKeys, anonymousPinning,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -73,7 +74,7 @@ internal static class StandaloneCommand
                 return ExitCodes.Usage;
             }
 
-            var web = new HttpGatewayOptions { TrustedProxies = parse.GetValue(trusted)! };
+            var web = new HttpGatewayOptions { TrustedProxies = parse.GetValue(trusted)!, AllowAnonymousPinning = parse.GetValue(anonymousPinning) };
             var url = parse.GetValue(http)!;
             await using var app = StandaloneHost.Build(standalone, proxy, web, keys, parse.GetValue(listen)!, url, parse.GetValue(json));
             try

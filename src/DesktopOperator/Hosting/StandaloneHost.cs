@@ -71,7 +71,7 @@ internal static class StandaloneHost
         var applier = app.Services.GetRequiredService<GatewayPlanApplier>();
         var service = app.Services.GetRequiredService<StandaloneGatewayService>();
         app.MapObservability(() => service.NotReadyReason);
-        app.MapGet("/", () => Results.Content(StatusPage.Html, StatusPage.ContentType));
+        app.MapGatewayPages();
         app.MapGet("/api/status", (IPoolSnapshotSource pools, IRouteStore routes, IHostHealthView health) =>
         {
             var problems = service.ManifestErrors.SelectMany(f => f.Value.Select(e => $"{f.Key}: {e}")).Concat(applier.Problems).ToList();
