@@ -2,6 +2,7 @@ using System.Diagnostics.Metrics;
 using System.Net;
 using DesktopOperator.Gateway.Health;
 using DesktopOperator.Gateway.Health.Probes;
+using DesktopOperator.Gateway.Http;
 using DesktopOperator.Gateway.Pools;
 using DesktopOperator.Gateway.Routing;
 using DesktopOperator.Gateway.Sessions;
@@ -19,7 +20,8 @@ internal static class GatewayServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the gateway as singletons: health monitor (also as <see cref="IHostHealthView"/>), the routing layer
-    /// (<c>AddGatewayRouting</c>), TCP proxy metrics and listeners, and the
+    /// (<c>AddGatewayRouting</c>), TCP proxy metrics and listeners, the HTTP proxy's
+    /// <see cref="HttpProxyConfigProvider"/> (served once the host adds <c>AddHttpGateway</c>), and the
     /// <see cref="GatewayPlanApplier"/> that puts pools into force. The caller provides the <see cref="IRouteStore"/>
     /// (or a mode method below does), logging, metrics (<see cref="IMeterFactory"/>) and an
     /// <see cref="IConnectionListenerFactory"/> (Kestrel's socket transport). <paramref name="soleGateway"/>: see
@@ -42,6 +44,7 @@ internal static class GatewayServiceCollectionExtensions
         services.TryAddSingleton(sp => new TcpProxyMetrics(sp.GetRequiredService<IMeterFactory>().Create(TcpProxyMetrics.MeterName)));
         services.TryAddSingleton(sp => new TcpListenerManager(
             sp.GetRequiredService<IConnectionListenerFactory>(), sp.GetRequiredService<ILogger<TcpListenerManager>>()));
+        services.TryAddSingleton(_ => new HttpProxyConfigProvider(proxy.IdleTimeout));
         services.TryAddSingleton(sp => new GatewayPlanApplier(
             sp.GetRequiredService<PoolRegistry>(),
             sp.GetRequiredService<HostHealthMonitor>(),
@@ -51,7 +54,8 @@ internal static class GatewayServiceCollectionExtensions
             proxy,
             listenAddress,
             sp.GetRequiredService<ILoggerFactory>(),
-            sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<HttpProxyConfigProvider>()));
         return services;
     }
 

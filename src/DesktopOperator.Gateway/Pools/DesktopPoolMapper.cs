@@ -2,6 +2,7 @@ using DesktopOperator.Api.Durations;
 using DesktopOperator.Api.V1Alpha1;
 using DesktopOperator.Gateway.Balancing;
 using DesktopOperator.Gateway.Health;
+using DesktopOperator.Gateway.Http;
 using DesktopOperator.Gateway.Model;
 using DesktopOperator.Gateway.Routing;
 using DesktopOperator.Gateway.Tcp;
@@ -83,6 +84,20 @@ internal static class DesktopPoolMapper
                 ClientLockout = protocol.Kind == ProtocolKind.Vnc ? ToClientLockout(protocol.ClientLockout ?? new()) : null,
             };
             yield return new TcpListenerPlan($"{key}/{protocol.Name}", port, settings, idle);
+        }
+    }
+
+    /// <summary>The pool's Http protocols as the HTTP proxy serves them.</summary>
+    public static IEnumerable<HttpRoutePlan> HttpRoutes(DesktopPool pool)
+    {
+        var key = KeyOf(pool);
+        var affinity = pool.Spec.Affinity;
+        TimeSpan? idle = pool.Spec.Sessions.IdleTimeout is { } text ? Duration.Parse(text) : null;
+        foreach (var protocol in pool.Spec.Protocols.Where(p => p.Kind == ProtocolKind.Http))
+        {
+            yield return new HttpRoutePlan(
+                key, protocol.Name, HttpRoutePlan.NormalizePrefix(protocol.Path), protocol.Hostname, protocol.Port,
+                affinity.UserHeader, affinity.UserCookie ?? HttpRoutePlan.DefaultCookieName, idle);
         }
     }
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using DesktopOperator.Gateway.Health;
+using DesktopOperator.Gateway.Http;
 using DesktopOperator.Gateway.Routing;
 using DesktopOperator.Gateway.Tcp;
 using Microsoft.Extensions.Logging;
@@ -22,7 +23,8 @@ internal sealed partial class GatewayPlanApplier(
     TcpProxyOptions options,
     IPAddress listenAddress,
     ILoggerFactory loggerFactory,
-    TimeProvider time) : IDisposable
+    TimeProvider time,
+    HttpProxyConfigProvider? http = null) : IDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly Dictionary<string, TcpListenerPlan> _bound = new(StringComparer.Ordinal);
@@ -45,6 +47,7 @@ internal sealed partial class GatewayPlanApplier(
             var problems = new List<string>(plan.Errors);
             registry.Update(plan.Pools);
             health.UpdateTargets(plan.HealthTargets);
+            http?.Update(plan.HttpRoutes, plan.Pools);
             await UnbindStaleAsync(plan, cancellationToken);
             foreach (var listener in plan.Listeners)
             {

@@ -1,5 +1,6 @@
 using DesktopOperator.Api.V1Alpha1;
 using DesktopOperator.Gateway.Health;
+using DesktopOperator.Gateway.Http;
 using DesktopOperator.Gateway.Model;
 using DesktopOperator.Gateway.Routing;
 
@@ -7,7 +8,7 @@ namespace DesktopOperator.Gateway.Pools;
 
 /// <summary>
 /// Builds the <see cref="GatewayPlan"/> for a set of validated pools, resolving what no single pool's validation can
-/// see: a pool key given twice (the first wins) and a gateway port claimed by two pools (the first keeps it; the
+/// see: a pool key given twice (the first wins) a gateway port (or an Http path and host name) claimed by two pools (the first keeps it; the
 /// other pool still routes its remaining protocols). Input order decides "first" (file-name order in standalone mode).
 /// </summary>
 internal static class GatewayPlanner
@@ -19,6 +20,8 @@ internal static class GatewayPlanner
         var listeners = new List<TcpListenerPlan>();
         var errors = new List<string>();
         var portOwners = new Dictionary<int, string>();
+        var httpRoutes = new List<HttpRoutePlan>();
+        var httpOwners = new Dictionary<(string?, string?), string>();
         var keys = new HashSet<string>(StringComparer.Ordinal);
 
         foreach (var pool in desktopPools)
@@ -44,8 +47,20 @@ internal static class GatewayPlanner
                     errors.Add($"{key}: spec.protocols[{listener.Settings.Protocol}].gatewayPort: port {listener.Port} is already used by {portOwners[listener.Port]}");
                 }
             }
+
+            foreach (var route in DesktopPoolMapper.HttpRoutes(pool))
+            {
+                if (httpOwners.TryAdd((route.Hostname, route.PathPrefix), route.Id))
+                {
+                    httpRoutes.Add(route);
+                }
+                else
+                {
+                    errors.Add($"{key}: spec.protocols[{route.Protocol}].path: {route.Hostname}{route.PathPrefix}/ is already served by {httpOwners[(route.Hostname, route.PathPrefix)]}");
+                }
+            }
         }
 
-        return new GatewayPlan(pools, targets, listeners, errors);
+        return new GatewayPlan(pools, targets, listeners, errors) { HttpRoutes = httpRoutes };
     }
 }

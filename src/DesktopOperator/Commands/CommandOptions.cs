@@ -52,6 +52,36 @@ internal static class CommandOptions
         },
     };
 
+    /// <summary>Address ranges (<c>10.0.0.0/8</c>) or single addresses, repeatable and comma-separated.</summary>
+    public static Option<IReadOnlyList<IPNetwork>> Networks(string name, string description) => new(name)
+    {
+        Description = description,
+        HelpName = "CIDR",
+        AllowMultipleArgumentsPerToken = true,
+        DefaultValueFactory = _ => [],
+        CustomParser = result =>
+        {
+            var networks = new List<IPNetwork>();
+            foreach (var text in result.Tokens.SelectMany(t => t.Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)))
+            {
+                if (IPNetwork.TryParse(text, out var network))
+                {
+                    networks.Add(network);
+                }
+                else if (IPAddress.TryParse(text, out var address) && address.ToString() == text)
+                {
+                    networks.Add(new IPNetwork(address, address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 32 : 128));
+                }
+                else
+                {
+                    result.AddError($"{name}: '{text}' is not an address or range (e.g. 10.0.0.5 or 10.0.0.0/8)");
+                }
+            }
+
+            return networks;
+        },
+    };
+
     /// <summary>An <c>http://host:port</c> URL as Kestrel binds it (an IP address, <c>localhost</c>, or <c>*</c> for all).</summary>
     public static Option<string> HttpUrl(string name, string description, string defaultValue)
     {

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using DesktopOperator.Gateway.Http;
 using DesktopOperator.Gateway.Standalone;
 using DesktopOperator.Gateway.Tcp;
 using DesktopOperator.Hosting;
@@ -18,7 +19,7 @@ internal static class StandaloneCommand
         var manifests = new Option<DirectoryInfo>("--manifests") { Description = "Folder of DesktopPool manifests (*.yaml) whose pools list spec.staticHosts; reloaded on change.", Required = true, HelpName = "DIR" };
         var state = new Option<DirectoryInfo>("--state") { Description = "Folder where session routes are kept as files (created if missing).", Required = true, HelpName = "DIR" };
         var listen = CommandOptions.Address("--listen-address", "Address the pools' gateway ports listen on.", "0.0.0.0");
-        var http = CommandOptions.HttpUrl("--http", "URL of the HTTP endpoint for /metrics, /healthz, /readyz and /api/status.", "http://127.0.0.1:8080");
+        var http = CommandOptions.HttpUrl("--http", "URL of the HTTP endpoint: Http pools, the status page, /metrics, /healthz, /readyz and /api/status.", "http://127.0.0.1:8080");
         var drain = new DurationOption("--drain-time", "On stop, how long live connections may go on.", "30s");
         var handshake = new DurationOption("--handshake-timeout", "How long an RDP client may take to send its first packet.", "5s");
         var connect = new DurationOption("--connect-timeout", "Bound on one connect to a host.", "5s");
@@ -28,11 +29,14 @@ internal static class StandaloneCommand
         var perHost = CommandOptions.Limit("--max-connections-per-host", "Live connections per host through this gateway.");
         var perPool = CommandOptions.Limit("--max-connections-per-pool", "Live connections per pool through this gateway.");
         var json = new Option<bool>("--json-logs") { Description = "Write logs as JSON lines." };
+        var trusted = CommandOptions.Networks("--trusted-proxies", "Auth proxies whose user header (spec.affinity.userHeader) Http pools honour; from other addresses the header is removed.");
+        var anonymousPinning = new Option<bool>("--allow-anonymous-pinning") { Description = "Let a browser without a signed-in user (only the affinity cookie) pin a host in the host picker (demos)." };
+        var cookieKeys = new Option<FileInfo>("--cookie-keys") { Description = "Keys signing the Http affinity cookie, one per line, the last signs (default: STATE/cookie-keys, created if missing).", HelpName = "FILE" };
 
         var command = new Command("standalone", "Run the gateway without Kubernetes over a folder of DesktopPool manifests.")
         {
             manifests, state, listen, http, drain.Option, handshake.Option, connect.Option, idle.Option, queue.Option,
-            rescan.Option, perHost, perPool, json,
+            rescan.Option, perHost, perPool, json, trusted, cookieKeys, anonymousPinning,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -59,8 +63,20 @@ internal static class StandaloneCommand
                 MaxConnectionsPerHost = parse.GetValue(perHost),
                 MaxConnectionsPerPool = parse.GetValue(perPool),
             };
+            AffinityCookieKeys keys;
+            try
+            {
+                keys = parse.GetValue(cookieKeys) is { } file ? AffinityCookieKeys.Load(file.FullName) : AffinityCookieKeys.LoadOrCreate(Path.Combine(folders.State, "cookie-keys"));
+            }
+            catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
+            {
+                await Console.Error.WriteLineAsync($"--cookie-keys: {e.Message}");
+                return ExitCodes.Usage;
+            }
+
+            var web = new HttpGatewayOptions { TrustedProxies = parse.GetValue(trusted)!, AllowAnonymousPinning = parse.GetValue(anonymousPinning) };
             var url = parse.GetValue(http)!;
-            await using var app = StandaloneHost.Build(standalone, proxy, parse.GetValue(listen)!, url, parse.GetValue(json));
+            await using var app = StandaloneHost.Build(standalone, proxy, web, keys, parse.GetValue(listen)!, url, parse.GetValue(json));
             try
             {
                 await app.StartAsync(ct);

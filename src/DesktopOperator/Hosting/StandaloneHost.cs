@@ -1,6 +1,8 @@
 using System.Net;
 using DesktopOperator.Gateway;
 using DesktopOperator.Gateway.Health;
+using DesktopOperator.Gateway.Http;
+using DesktopOperator.Gateway.Pages;
 using DesktopOperator.Gateway.Pools;
 using DesktopOperator.Gateway.Routing;
 using DesktopOperator.Gateway.Sessions;
@@ -20,11 +22,14 @@ internal static class StandaloneHost
         ["Logging:LogLevel:Default"] = "Information",
         // One line per HTTP request (scrapes, /readyz probes) would bury the gateway's own log.
         ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
+        // YARP logs two lines per proxied request (Http pools) at Information.
+        ["Logging:LogLevel:Yarp"] = "Warning",
         // "Hosting failed to start" with a stack trace: the command reports a failed start itself, in one line.
         ["Logging:LogLevel:Microsoft.Extensions.Hosting.Internal.Host"] = "Critical",
     };
 
-    public static WebApplication Build(StandaloneOptions standalone, TcpProxyOptions proxy, IPAddress listenAddress, string httpUrl, bool jsonLogs)
+    public static WebApplication Build(
+        StandaloneOptions standalone, TcpProxyOptions proxy, HttpGatewayOptions web, AffinityCookieKeys keys, IPAddress listenAddress, string httpUrl, bool jsonLogs)
     {
         var builder = WebApplication.CreateSlimBuilder();
         // Defaults below every other source, so Logging__LogLevel__... in the environment still wins.
@@ -50,12 +55,14 @@ internal static class StandaloneHost
 
         builder.Services.AddSingleton(new PrometheusMetricsExporter(new PrometheusExporterOptions()));
         builder.Services.AddStandaloneGateway(standalone, proxy, listenAddress);
+        builder.Services.AddHttpGateway(web, () => keys);
 
         var app = builder.Build();
         // Created now, not at the first scrape: measurements are only seen once the exporter listens.
         app.Services.GetRequiredService<PrometheusMetricsExporter>();
         app.Services.GetRequiredService<RoutingMetrics>();
         MapEndpoints(app);
+        app.MapDesktopProxy();
         return app;
     }
 
@@ -64,6 +71,7 @@ internal static class StandaloneHost
         var applier = app.Services.GetRequiredService<GatewayPlanApplier>();
         var service = app.Services.GetRequiredService<StandaloneGatewayService>();
         app.MapObservability(() => service.NotReadyReason);
+        app.MapGatewayPages();
         app.MapGet("/api/status", (IPoolSnapshotSource pools, IRouteStore routes, IHostHealthView health) =>
         {
             var problems = service.ManifestErrors.SelectMany(f => f.Value.Select(e => $"{f.Key}: {e}")).Concat(applier.Problems).ToList();

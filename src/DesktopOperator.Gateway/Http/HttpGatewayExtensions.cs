@@ -1,0 +1,40 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Yarp.ReverseProxy.Configuration;
+
+namespace DesktopOperator.Gateway.Http;
+
+/// <summary>Wiring of the HTTP proxy: YARP fed by <see cref="HttpProxyConfigProvider"/>, routed by <see cref="HttpRoutingMiddleware"/>.</summary>
+internal static class HttpGatewayExtensions
+{
+    /// <summary>
+    /// Registers YARP over the gateway's <see cref="HttpProxyConfigProvider"/> (from <c>AddGateway</c>), the options
+    /// and the cookie keys (<paramref name="keys"/> is called once, at first use).
+    /// </summary>
+    public static IServiceCollection AddHttpGateway(this IServiceCollection services, HttpGatewayOptions options, Func<AffinityCookieKeys> keys)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(keys);
+        services.TryAddSingleton(options);
+        services.TryAddSingleton(_ => keys());
+        services.AddSingleton<IProxyConfigProvider>(sp => sp.GetRequiredService<HttpProxyConfigProvider>());
+        services.AddReverseProxy();
+        return services;
+    }
+
+    /// <summary>
+    /// Maps the Http pools' routes: our routing step picks the host, YARP's load balancing then only takes the one
+    /// destination left; YARP's own session affinity and health checks are not in the pipeline.
+    /// </summary>
+    public static IEndpointRouteBuilder MapDesktopProxy(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapReverseProxy(pipeline =>
+        {
+            pipeline.UseMiddleware<HttpRoutingMiddleware>();
+            pipeline.UseLoadBalancing();
+        });
+        return endpoints;
+    }
+}
