@@ -43,7 +43,10 @@ public sealed class MonitoringTemplateTests
             "--set", "monitoring.serviceMonitor.enabled=true,monitoring.prometheusRule.enabled=true,monitoring.dashboard.enabled=true",
             "--set", "monitoring.serviceMonitor.labels.release=prom");
         Assert.True(exitCode == 0, output);
-        var objects = ResourceYaml.ReadDocuments(output, "helm template").Select(d => d.Json!).ToDictionary(o => (string)o["kind"]!);
+        // The monitoring objects, by kind (the chart renders several of other kinds, e.g. two PodDisruptionBudgets).
+        var objects = ResourceYaml.ReadDocuments(output, "helm template").Select(d => d.Json!)
+            .Where(o => (string?)o["metadata"]!["labels"]?["grafana_dashboard"] is not null || (string)o["kind"]! is "PrometheusRule" or "ServiceMonitor")
+            .ToDictionary(o => (string)o["kind"]!);
 
         var rules = ResourceYaml.ReadDocuments(File.ReadAllText(MonitoringFiles.RulesPath), "rules").Single().Json!;
         Assert.True(JsonNode.DeepEquals(rules["groups"], objects["PrometheusRule"]["spec"]!["groups"]), output);
