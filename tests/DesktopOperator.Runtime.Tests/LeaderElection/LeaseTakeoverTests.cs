@@ -8,8 +8,9 @@ namespace DesktopOperator.Runtime.Tests.LeaderElection;
 
 /// <summary>
 /// Three replicas on the test API server; the leader vanishes without releasing (a crash). Judged from the
-/// Lease's own history: never two holders at once, and the takeover happens after the lease duration and within
-/// it plus the candidates' polling (each candidate sees a change only when it polls, once per jittered retry).
+/// Lease's own history: never two holders at once, and no takeover before the lease duration has passed since the
+/// last renewal. How soon after it a candidate takes over depends on its polling and is proven on a manual clock
+/// (<see cref="LeaderElectorTests"/>): in real time on a loaded machine it is not a property a test can bound.
 /// </summary>
 public sealed class LeaseTakeoverTests : IAsyncLifetime
 {
@@ -30,7 +31,7 @@ public sealed class LeaseTakeoverTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task LeaderCrashesWithoutRelease_OneOtherTakesOverAfterLeaseDurationWithinItsPolling()
+    public async Task LeaderCrashesWithoutRelease_OneOtherTakesOverOnlyAfterLeaseDuration()
     {
         var options = new LeaderElectionOptions
         {
@@ -63,11 +64,7 @@ public sealed class LeaseTakeoverTests : IAsyncLifetime
         var takeover = versions.First(v => v.HolderIdentity != replicas[first].Identity);
         var took = takeover.AcquireTime!.Value - lastRenewal.RenewTime!.Value;
 
-        // A candidate sees the last renewal at its next poll and acquires at its first poll after the lease
-        // duration: at most two jittered retry periods (2.2 x RetryPeriod each) beyond it, plus one retry period for
-        // the requests of those polls.
-        var poll = options.RetryPeriod * 2.2;
-        Assert.InRange(took, options.LeaseDuration, options.LeaseDuration + (2 * poll) + options.RetryPeriod);
+        Assert.True(took >= options.LeaseDuration, $"taken over {took} after the last renewal, before the lease duration {options.LeaseDuration}");
         Assert.Equal(2, history.Holders().Count);
         foreach (var stop in stops)
         {
