@@ -190,6 +190,12 @@ internal sealed partial class SessionRouteStore
 
         public SessionRoute? Observed { get; init; }
 
+        /// <summary>
+        /// The owed state a caller's write that must go now was made on top of: already accepted (its caller was told it is
+        /// stored), so it is kept and re-decided if that write conflicts.
+        /// </summary>
+        public RouteRecord? Accepted { get; init; }
+
         public bool ObservedGone { get; init; }
     }
 }

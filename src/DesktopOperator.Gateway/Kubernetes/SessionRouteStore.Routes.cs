@@ -87,7 +87,14 @@ internal sealed partial class SessionRouteStore
                 : absorbed ? entry.DueAt
                 : Math.Max(now, (entry.LastStatusWrite ?? long.MinValue / 2) + IntervalTicks());
             stored = route with { Version = LocalVersion(entry.Server) };
-            Set(id, entry with { Route = stored, Owed = Owed.Write, Seq = entry.Seq + 1, DueAt = due });
+            Set(id, entry with
+            {
+                Route = stored,
+                Owed = Owed.Write,
+                Seq = entry.Seq + 1,
+                DueAt = due,
+                Accepted = urgent && entry.Owed == Owed.Write ? entry.Route : null,
+            });
         }
 
         if (absorbed)
@@ -131,7 +138,16 @@ internal sealed partial class SessionRouteStore
 
             // A route only this store knows is simply forgotten; one on the server (or being created there) owes a delete.
             owed = entry.Server is not null || entry.InFlight;
-            Set(id, owed ? entry with { Route = null, Owed = Owed.Delete, Seq = entry.Seq + 1, DueAt = _time.GetTimestamp() } : null);
+            Set(id, owed
+                ? entry with
+                {
+                    Route = null,
+                    Owed = Owed.Delete,
+                    Seq = entry.Seq + 1,
+                    DueAt = _time.GetTimestamp(),
+                    Accepted = entry.Owed == Owed.Write ? entry.Route : null,
+                }
+                : null);
         }
 
         RaiseChanged();

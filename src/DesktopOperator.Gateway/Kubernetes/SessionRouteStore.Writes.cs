@@ -255,22 +255,30 @@ internal sealed partial class SessionRouteStore
     }
 
     /// <summary>
-    /// After a conflict: on a caller's write the server's route replaces ours (the caller reads it and decides again);
-    /// on an owed write the server's route and ours are re-decided (<see cref="SessionRouteRebase"/>).
+    /// After a conflict: on a caller's write the caller's change is undone (it reads the route again and decides again),
+    /// while what this store had already accepted and owed before it (<see cref="Entry.Accepted"/>: the session status
+    /// a tracker was told is stored) is re-decided on the server's route, as on an owed write
+    /// (<see cref="SessionRouteRebase"/>). A route gone from the server is gone here too.
     /// </summary>
     private void Conflicted((string Pool, string Key) id, SessionRoute? fresh, bool inline)
     {
-        if (inline || fresh is null || SessionRouteMapper.ToRecord(fresh) is not { } record)
-        {
-            Release(id, current => fresh is null ? null : Synced(current, fresh));
-            return;
-        }
-
         lock (_gate)
         {
-            var current = _entries[id] with { InFlight = false, Observed = null, ObservedGone = false };
-            Set(id, current);
-            Rebase(id, current, fresh, record);
+            var current = _entries[id] with { InFlight = false, Observed = null, ObservedGone = false, Accepted = null };
+            if (fresh is null || SessionRouteMapper.ToRecord(fresh) is not { } record)
+            {
+                Set(id, null);
+            }
+            else if (inline && _entries[id].Accepted is null)
+            {
+                Set(id, Synced(current, fresh));
+            }
+            else
+            {
+                var kept = inline ? current with { Route = _entries[id].Accepted, Owed = Owed.Write } : current;
+                Set(id, kept);
+                Rebase(id, kept, fresh, record);
+            }
         }
 
         _wake.Notify();
@@ -283,7 +291,7 @@ internal sealed partial class SessionRouteStore
         lock (_gate)
         {
             var current = _entries[id];
-            var next = change(current with { InFlight = false, Observed = null, ObservedGone = false });
+            var next = change(current with { InFlight = false, Observed = null, ObservedGone = false, Accepted = null });
             Set(id, next);
             if (current.Observed is { } observed && (next?.Server is null || IsNewer(observed, next.Server)))
             {

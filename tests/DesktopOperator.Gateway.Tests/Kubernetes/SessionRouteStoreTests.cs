@@ -112,8 +112,8 @@ public sealed class SessionRouteStoreTests(SessionRouteApiFixture fixture, ITest
     /// on its coalesced write, not from the watch first.
     /// </summary>
     [Theory]
-    [InlineData("failed", "{\"status\":{\"phase\":\"Failed\"}}", SessionRoutePhase.Failed, "desk-h1", 0)]
-    [InlineData("moved", "{\"status\":{\"phase\":\"Bound\",\"host\":\"desk-h2\"}}", SessionRoutePhase.Bound, "desk-h2", 0)]
+    [InlineData("failed", "{\"status\":{\"phase\":\"Failed\"}}", SessionRoutePhase.Failed, "desk-h1", 1)]
+    [InlineData("moved", "{\"status\":{\"phase\":\"Bound\",\"host\":\"desk-h2\"}}", SessionRoutePhase.Bound, "desk-h2", 1)]
     [InlineData("status-only", "{\"status\":{\"activeConnections\":3,\"lastSeen\":\"2026-12-06T02:00:01Z\"}}", SessionRoutePhase.Disconnected, "desk-h1", 0)]
     public async Task CoalescedWrite_ConflictsWithAnotherWriter_RedecidedNotOverwritten(
         string change, string otherWrite, SessionRoutePhase phase, string host, int connections)
