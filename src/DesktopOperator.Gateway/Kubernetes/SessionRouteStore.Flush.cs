@@ -47,6 +47,20 @@ internal sealed partial class SessionRouteStore
             {
                 return;
             }
+#pragma warning disable CA1031 // The writer must outlive one bad answer: what it owes stays owed and is tried again.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                LogWriterFailed(e);
+                try
+                {
+                    await Task.Delay(_options.MaxRetryDelay, _time, cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    return;
+                }
+            }
         }
     }
 

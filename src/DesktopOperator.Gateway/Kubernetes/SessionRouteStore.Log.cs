@@ -17,6 +17,9 @@ internal sealed partial class SessionRouteStore
     [LoggerMessage(EventId = 3866, Level = LogLevel.Information, Message = "Route {Pool} {Key} changed on the server under a write owed here: another writer's decision stands (host {Host}, {Phase}); the change made here is dropped")]
     private partial void LogYielded(string pool, string key, string? host, SessionRoutePhase phase);
 
+    [LoggerMessage(EventId = 3867, Level = LogLevel.Error, Message = "Route writer failed; owed writes are tried again")]
+    private partial void LogWriterFailed(Exception error);
+
     [LoggerMessage(EventId = 3864, Level = LogLevel.Warning, Message = "Route {Pool} {Key} could not be written and the change was dropped: {Reason}")]
     private partial void LogWriteDropped(string pool, string key, string reason);
 

@@ -105,7 +105,11 @@ internal sealed partial class SessionRouteStore
         RaiseChanged();
         if (!urgent || _unreachable)
         {
-            _wake.Notify();
+            if (!absorbed)
+            {
+                _wake.Notify(); // an absorbed change rides on a write the background writer already waits for
+            }
+
             return stored;
         }
 

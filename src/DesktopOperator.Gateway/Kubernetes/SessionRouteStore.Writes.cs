@@ -89,8 +89,9 @@ internal sealed partial class SessionRouteStore
             _metrics.Record(SessionRouteStoreMetrics.Error);
             return (WriteResult.Failed, e);
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (Exception)
         {
+            // Cancelled by the caller, or an answer that could not be read: the state stays owed.
             Release(id, current => current with { Server = Newest(current.Server, latest) });
             throw;
         }
@@ -114,7 +115,7 @@ internal sealed partial class SessionRouteStore
             {
                 failure = e;
             }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            catch (Exception)
             {
                 Release(id, current => current with { Server = Newest(current.Server, latest) });
                 throw;
@@ -249,9 +250,11 @@ internal sealed partial class SessionRouteStore
             return current.Seq == seq ? null : current with { Server = null };
         }
 
+        // Changed meanwhile: the newer state waits for its own interval (a change that must go now is written by its
+        // caller, which waits for this write to finish).
         return current.Seq == seq
             ? Synced(current, written) with { LastStatusWrite = now }
-            : current with { Server = written, LastStatusWrite = now };
+            : current with { Server = written, LastStatusWrite = now, DueAt = Math.Max(current.DueAt, now + IntervalTicks()) };
     }
 
     /// <summary>
