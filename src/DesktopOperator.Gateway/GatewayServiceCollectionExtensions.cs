@@ -3,11 +3,14 @@ using System.Net;
 using DesktopOperator.Gateway.Health;
 using DesktopOperator.Gateway.Health.Probes;
 using DesktopOperator.Gateway.Http;
+using DesktopOperator.Gateway.Kubernetes;
 using DesktopOperator.Gateway.Pools;
 using DesktopOperator.Gateway.Routing;
 using DesktopOperator.Gateway.Sessions;
 using DesktopOperator.Gateway.Standalone;
 using DesktopOperator.Gateway.Tcp;
+using DesktopOperator.Kube.Client;
+using DesktopOperator.Runtime.Informers;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -73,6 +76,27 @@ internal static class GatewayServiceCollectionExtensions
         services.AddGateway(proxy, listenAddress, soleGateway: true);
         services.TryAddSingleton<StandaloneGatewayService>();
         services.AddHostedService(sp => sp.GetRequiredService<StandaloneGatewayService>());
+        return services;
+    }
+
+    /// <summary>
+    /// Kubernetes mode: <see cref="AddGateway"/> as one of several gateway replicas, fed by DesktopPools and their pods
+    /// through informers of one <see cref="SharedInformerFactory"/> (over the caller's <see cref="IKubernetesClient"/>)
+    /// and driven by <see cref="KubernetesGatewayService"/> (hosted).
+    /// </summary>
+    public static IServiceCollection AddKubernetesGateway(
+        this IServiceCollection services, KubernetesGatewayOptions kubernetes, TcpProxyOptions proxy, IPAddress listenAddress)
+    {
+        ArgumentNullException.ThrowIfNull(kubernetes);
+        services.TryAddSingleton(kubernetes);
+        // integrator: AddSessionRouteStore() replaces this at merge
+        services.TryAddSingleton<IRouteStore, InMemoryRouteStore>();
+        services.AddGateway(proxy, listenAddress, soleGateway: false);
+        services.TryAddSingleton(sp => new SharedInformerFactory(
+            sp.GetRequiredService<IKubernetesClient>(), sp.GetRequiredService<TimeProvider>(), loggerFactory: sp.GetRequiredService<ILoggerFactory>()));
+        services.TryAddSingleton(sp => new KubernetesPoolSource(sp.GetRequiredService<SharedInformerFactory>(), kubernetes.Namespace));
+        services.TryAddSingleton<KubernetesGatewayService>();
+        services.AddHostedService(sp => sp.GetRequiredService<KubernetesGatewayService>());
         return services;
     }
 }

@@ -5,6 +5,7 @@ var root = new RootCommand("desktop-operator: a Kubernetes operator and gateway 
 root.Subcommands.Add(CrdsCommand.Create());
 root.Subcommands.Add(StandaloneCommand.Create());
 root.Subcommands.Add(OperatorCommand.Create());
+root.Subcommands.Add(GatewayCommand.Create());
 var parse = root.Parse(args);
 if (parse.Errors.Count > 0)
 {

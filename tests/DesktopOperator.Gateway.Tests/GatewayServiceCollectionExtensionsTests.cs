@@ -1,10 +1,13 @@
 using System.Net;
 using DesktopOperator.Gateway.Health;
+using DesktopOperator.Gateway.Kubernetes;
 using DesktopOperator.Gateway.Pools;
 using DesktopOperator.Gateway.Routing;
 using DesktopOperator.Gateway.Sessions;
 using DesktopOperator.Gateway.Standalone;
 using DesktopOperator.Gateway.Tcp;
+using DesktopOperator.Kube.Client;
+using DesktopOperator.Kube.Config;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.DependencyInjection;
@@ -37,5 +40,25 @@ public sealed class GatewayServiceCollectionExtensionsTests : IDisposable
         Assert.NotNull(provider.GetRequiredService<GatewayPlanApplier>());
         Assert.True(provider.GetRequiredService<RouteExpiry>().SoleGateway);
         Assert.Equal([typeof(RouteExpiry), typeof(StandaloneGatewayService)], provider.GetServices<IHostedService>().Select(s => s.GetType()));
+    }
+
+    [Fact]
+    public async Task AddKubernetesGateway_ResolvesEveryPartAsOneOfSeveralReplicas()
+    {
+        using var client = new KubernetesClient(new KubeClientSettings { Host = new Uri("http://127.0.0.1:1/") });
+        var services = new ServiceCollection()
+            .AddLogging()
+            .AddMetrics()
+            .AddSingleton<IConnectionListenerFactory>(new SocketTransportFactory(Options.Create(new SocketTransportOptions()), NullLoggerFactory.Instance))
+            .AddSingleton<IKubernetesClient>(client)
+            .AddKubernetesGateway(new KubernetesGatewayOptions { Namespace = "desktops" }, new TcpProxyOptions(), IPAddress.Loopback);
+        await using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+
+        Assert.IsType<InMemoryRouteStore>(provider.GetRequiredService<IRouteStore>());
+        Assert.Single(services, d => d.ServiceType == typeof(IRouteStore));
+        Assert.NotNull(provider.GetRequiredService<KubernetesPoolSource>());
+        Assert.False(provider.GetRequiredService<RouteExpiry>().SoleGateway);
+        Assert.Equal([typeof(RouteExpiry), typeof(KubernetesGatewayService)], provider.GetServices<IHostedService>().Select(s => s.GetType()));
+        Assert.Equal("the informer caches (DesktopPools, host pods) have not synced yet", provider.GetRequiredService<KubernetesGatewayService>().NotReadyReason);
     }
 }

@@ -1,3 +1,4 @@
+using DesktopOperator.Api.Hosts;
 using DesktopOperator.Api.V1Alpha1;
 using DesktopOperator.Runtime.Objects;
 using k8s.Models;

@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using DesktopOperator.Api.Hosts;
 using DesktopOperator.Api.V1Alpha1;
 using DesktopOperator.Kube.Client;
 using DesktopOperator.Runtime.Controllers;

@@ -1,3 +1,5 @@
+using DesktopOperator.Api.Hosts;
+
 namespace DesktopOperator.Controllers.Pools;
 
 /// <summary>Why a host drains: the value of its <see cref="HostLabels.Draining"/> label and the event reason.</summary>

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using DesktopOperator.Api.Hosts;
 
 namespace DesktopOperator.Controllers.Pools;
 

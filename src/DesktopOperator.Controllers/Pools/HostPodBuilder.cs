@@ -1,4 +1,5 @@
 using System.Globalization;
+using DesktopOperator.Api.Hosts;
 using DesktopOperator.Api.V1Alpha1;
 using DesktopOperator.Kube.Client;
 using DesktopOperator.Runtime.Objects;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using DesktopOperator.Api.Hosts;
 using DesktopOperator.Api.V1Alpha1;
 using k8s.Models;
 
@@ -16,12 +17,12 @@ internal static class HostViews
         return new HostView
         {
             Name = pod.Metadata.Name,
-            Ready = IsReady(pod),
-            Failed = pod.Status?.Phase is "Failed" or "Succeeded",
-            Terminating = pod.Metadata.DeletionTimestamp is not null,
+            Ready = HostRules.IsReady(pod),
+            Failed = HostRules.HasEnded(pod),
+            Terminating = HostRules.IsTerminating(pod),
             Outdated = Get(labels, HostLabels.TemplateHash) != templateHash,
             NodeCordoned = pod.Spec?.NodeName is { Length: > 0 } node && nodeCordoned(node),
-            DrainReason = Get(labels, HostLabels.Draining),
+            DrainReason = HostRules.DrainReason(pod),
             DrainingSince = Parse(Get(annotations, HostLabels.DrainingSince)),
             BoundRoutes = routes.BoundTo(pod.Metadata.Name),
             LabelledBusy = Get(labels, HostLabels.Busy) == HostLabels.TrueValue,
@@ -30,8 +31,7 @@ internal static class HostViews
         };
     }
 
-    public static bool IsReady(V1Pod pod) =>
-        pod?.Status?.Conditions?.Any(c => c.Type == "Ready" && c.Status == "True") == true;
+    public static bool IsReady(V1Pod pod) => HostRules.IsReady(pod);
 
     /// <summary>Starting, Ready, Unhealthy (was running, now not Ready, or failed) or Draining.</summary>
     public static HostState State(HostView host)

@@ -1,3 +1,4 @@
+using DesktopOperator.Api.Hosts;
 using DesktopOperator.Api.V1Alpha1;
 using DesktopOperator.Runtime;
 using DesktopOperator.Runtime.Informers;
@@ -24,8 +25,7 @@ internal sealed class PoolCaches(ICache<DesktopPool> pools, ICache<V1Pod> pods, 
     /// <summary>Pods labelled with the pool and controlled by this very pool (uid), so a namesake's leftovers are not ours.</summary>
     public IReadOnlyList<V1Pod> Hosts(DesktopPool pool) =>
         [.. pods.ByIndex(Indexers.Label, Indexers.LabelValue(HostLabels.Pool, pool.Metadata.Name))
-            .Where(p => p.Metadata.NamespaceProperty == pool.Metadata.NamespaceProperty
-                && p.Metadata.OwnerReferences?.Any(o => o.Controller == true && o.Uid == pool.Metadata.Uid) == true)];
+            .Where(p => HostRules.BelongsTo(p, pool))];
 
     public IReadOnlyList<SessionRoute> Routes(DesktopPool pool) =>
         routes.ByIndex(RoutesByPool, PoolKey(pool.Metadata.NamespaceProperty, pool.Metadata.Name));

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using DesktopOperator.Api.Hosts;
 using DesktopOperator.Api.V1Alpha1;
 using DesktopOperator.Kube.Client;
 

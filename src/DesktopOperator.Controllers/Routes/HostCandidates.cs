@@ -1,5 +1,5 @@
+using DesktopOperator.Api.Hosts;
 using DesktopOperator.Api.V1Alpha1;
-using DesktopOperator.Controllers.Pools;
 using k8s.Models;
 
 namespace DesktopOperator.Controllers.Routes;
@@ -24,26 +24,16 @@ internal static class HostCandidates
         var hosts = new List<HostCandidate>(pods.Count);
         foreach (var pod in pods)
         {
-            if (pod.Metadata.DeletionTimestamp is not null || pod.Status?.Phase is "Failed" or "Succeeded")
+            if (HostRules.IsTerminating(pod) || HostRules.HasEnded(pod))
             {
                 continue;
             }
 
             var name = pod.Metadata.Name;
             var created = pod.Metadata.CreationTimestamp is { } c ? new DateTimeOffset(DateTime.SpecifyKind(c, DateTimeKind.Utc)) : (DateTimeOffset?)null;
-            hosts.Add(new HostCandidate(name, pod.Status?.PodIP, Unusable(pod), bound(name), created));
+            hosts.Add(new HostCandidate(name, HostRules.Address(pod), HostRules.WhyNotUsable(pod), bound(name), created));
         }
 
         return hosts;
-    }
-
-    private static string? Unusable(V1Pod pod)
-    {
-        if (pod.Metadata.Labels?.TryGetValue(HostLabels.Draining, out var reason) == true)
-        {
-            return $"is draining ({reason})";
-        }
-
-        return HostViews.IsReady(pod) && !string.IsNullOrEmpty(pod.Status?.PodIP) ? null : "is not ready";
     }
 }

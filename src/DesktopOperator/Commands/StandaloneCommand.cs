@@ -1,7 +1,6 @@
 using System.CommandLine;
 using DesktopOperator.Gateway.Http;
 using DesktopOperator.Gateway.Standalone;
-using DesktopOperator.Gateway.Tcp;
 using DesktopOperator.Hosting;
 using Microsoft.AspNetCore.Connections;
 
@@ -18,26 +17,14 @@ internal static class StandaloneCommand
     {
         var manifests = new Option<DirectoryInfo>("--manifests") { Description = "Folder of DesktopPool manifests (*.yaml) whose pools list spec.staticHosts; reloaded on change.", Required = true, HelpName = "DIR" };
         var state = new Option<DirectoryInfo>("--state") { Description = "Folder where session routes are kept as files (created if missing).", Required = true, HelpName = "DIR" };
-        var listen = CommandOptions.Address("--listen-address", "Address the pools' gateway ports listen on.", "0.0.0.0");
-        var http = CommandOptions.HttpUrl("--http", "URL of the HTTP endpoint: Http pools, the status page, /metrics, /healthz, /readyz and /api/status.", "http://127.0.0.1:8080");
-        var drain = new DurationOption("--drain-time", "On stop, how long live connections may go on.", "30s");
-        var handshake = new DurationOption("--handshake-timeout", "How long an RDP client may take to send its first packet.", "5s");
-        var connect = new DurationOption("--connect-timeout", "Bound on one connect to a host.", "5s");
-        var idle = new DurationOption("--idle-timeout", "Close a connection quiet this long in both directions (a pool's spec.sessions.idleTimeout wins).", "2h");
-        var queue = new DurationOption("--queue-timeout", "How long a connection waits for a slot in a full pool (whenFull: Queue).", "60s");
+        var gateway = new GatewayOptionSet("http://127.0.0.1:8080");
         var rescan = new DurationOption("--rescan-interval", "Rescan the manifest folder this often even without a file-system event.", "10s");
-        var perHost = CommandOptions.Limit("--max-connections-per-host", "Live connections per host through this gateway.");
-        var perPool = CommandOptions.Limit("--max-connections-per-pool", "Live connections per pool through this gateway.");
-        var json = new Option<bool>("--json-logs") { Description = "Write logs as JSON lines." };
-        var trusted = CommandOptions.Networks("--trusted-proxies", "Auth proxies whose user header (spec.affinity.userHeader) Http pools honour; from other addresses the header is removed.");
-        var anonymousPinning = new Option<bool>("--allow-anonymous-pinning") { Description = "Let a browser without a signed-in user (only the affinity cookie) pin a host in the host picker (demos)." };
         var cookieKeys = new Option<FileInfo>("--cookie-keys") { Description = "Keys signing the Http affinity cookie, one per line, the last signs (default: STATE/cookie-keys, created if missing).", HelpName = "FILE" };
 
-        var command = new Command("standalone", "Run the gateway without Kubernetes over a folder of DesktopPool manifests.")
-        {
-            manifests, state, listen, http, drain.Option, handshake.Option, connect.Option, idle.Option, queue.Option,
-            rescan.Option, perHost, perPool, json, trusted, cookieKeys, anonymousPinning,
-        };
+        var command = new Command("standalone", "Run the gateway without Kubernetes over a folder of DesktopPool manifests.") { manifests, state };
+        gateway.AddTo(command);
+        command.Options.Add(rescan.Option);
+        command.Options.Add(cookieKeys);
         command.SetAction(async (parse, ct) =>
         {
             var folders = StandaloneFolders.Check(parse.GetValue(manifests)!, parse.GetValue(state)!);
@@ -53,16 +40,7 @@ internal static class StandaloneCommand
                 StateFolder = folders.State,
                 RescanInterval = rescan.GetValue(parse),
             };
-            var proxy = new TcpProxyOptions
-            {
-                DrainTime = drain.GetValue(parse),
-                HandshakeTimeout = handshake.GetValue(parse),
-                ConnectTimeout = connect.GetValue(parse),
-                IdleTimeout = idle.GetValue(parse),
-                QueueTimeout = queue.GetValue(parse),
-                MaxConnectionsPerHost = parse.GetValue(perHost),
-                MaxConnectionsPerPool = parse.GetValue(perPool),
-            };
+            var proxy = gateway.Proxy(parse);
             AffinityCookieKeys keys;
             try
             {
@@ -74,9 +52,8 @@ internal static class StandaloneCommand
                 return ExitCodes.Usage;
             }
 
-            var web = new HttpGatewayOptions { TrustedProxies = parse.GetValue(trusted)!, AllowAnonymousPinning = parse.GetValue(anonymousPinning) };
-            var url = parse.GetValue(http)!;
-            await using var app = StandaloneHost.Build(standalone, proxy, web, keys, parse.GetValue(listen)!, url, parse.GetValue(json));
+            var url = parse.GetValue(gateway.Http)!;
+            await using var app = StandaloneHost.Build(standalone, proxy, gateway.Web(parse), keys, parse.GetValue(gateway.Listen)!, url, parse.GetValue(gateway.JsonLogs));
             try
             {
                 await app.StartAsync(ct);

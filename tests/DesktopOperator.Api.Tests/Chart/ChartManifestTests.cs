@@ -99,8 +99,34 @@ public sealed class ChartManifestTests
         Assert.Contains($"--leader-election-namespace={RenderedChart.Namespace}", args);
         Assert.Contains("--leader-election-id=desktop-operator", args);
         Assert.DoesNotContain(args, a => a.StartsWith("--namespace", StringComparison.Ordinal));
+        Assert.Contains($"--gateway-service={RenderedChart.Namespace}/{RenderedChart.Release}-desktop-operator-gateway", args);
+        Assert.NotNull(chart.Single("Service", RenderedChart.Release + "-desktop-operator-gateway"));
         Assert.Equal(2L, chart.Deployment("gateway")["spec"]!["replicas"]!.GetValue<long>());
-        Assert.Equal("gateway", RenderedChart.Args(RenderedChart.Containers(chart.Deployment("gateway")).Single())[0]);
+    }
+
+    [ToolFact("helm")]
+    public async Task Gateway_Defaults_ArgsAreFlagsOfTheGatewayCommand()
+    {
+        var chart = await RenderedChart.RenderAsync();
+
+        Assert.Equal(["gateway", "--http=http://0.0.0.0:8080", "--json-logs"], RenderedChart.Args(RenderedChart.Containers(chart.Deployment("gateway")).Single()));
+    }
+
+    [ToolFact("helm")]
+    public async Task Gateway_CookieKeysSecret_MountedAndPassedAsCookieKeys()
+    {
+        var chart = await RenderedChart.RenderAsync("gateway.cookieKeysSecret=gateway-cookie-keys", "jsonLogs=true", "watchNamespace=desks");
+        var deployment = chart.Deployment("gateway");
+        var container = RenderedChart.Containers(deployment).Single();
+
+        Assert.Equal(
+            ["gateway", "--namespace=desks", "--http=http://0.0.0.0:8080", "--cookie-keys=/etc/desktop-operator/cookie-keys/cookie-keys", "--json-logs"],
+            RenderedChart.Args(container));
+        var mount = container["volumeMounts"]!.AsArray().Single(m => m!["name"]!.GetValue<string>() == "cookie-keys")!;
+        Assert.Equal("/etc/desktop-operator/cookie-keys", mount["mountPath"]!.GetValue<string>());
+        Assert.True(mount["readOnly"]!.GetValue<bool>());
+        var volume = deployment["spec"]!["template"]!["spec"]!["volumes"]!.AsArray().Single(v => v!["name"]!.GetValue<string>() == "cookie-keys")!;
+        Assert.Equal("gateway-cookie-keys", volume["secret"]!["secretName"]!.GetValue<string>());
     }
 
     [ToolFact("helm")]
@@ -112,6 +138,7 @@ public sealed class ChartManifestTests
             [
                 "/events:create", "/events:patch", "/nodes:list", "/nodes:watch",
                 "/pods:create", "/pods:delete", "/pods:list", "/pods:patch", "/pods:watch",
+                $"/services[{RenderedChart.Release}-desktop-operator-gateway]:get", $"/services[{RenderedChart.Release}-desktop-operator-gateway]:patch",
                 "coordination.k8s.io/leases:create", "coordination.k8s.io/leases[desktop-operator]:get", "coordination.k8s.io/leases[desktop-operator]:patch",
                 "desktop-operator.io/desktoppools/finalizers:update", "desktop-operator.io/desktoppools/status:patch",
                 "desktop-operator.io/desktoppools:list", "desktop-operator.io/desktoppools:watch",
@@ -123,9 +150,10 @@ public sealed class ChartManifestTests
             [
                 "/pods:list", "/pods:watch",
                 "desktop-operator.io/desktoppools:list", "desktop-operator.io/desktoppools:watch",
-                "desktop-operator.io/sessionroutes/status:patch",
+                "desktop-operator.io/sessionroutes/status:patch", "desktop-operator.io/sessionroutes/status:update",
                 "desktop-operator.io/sessionroutes:create", "desktop-operator.io/sessionroutes:delete", "desktop-operator.io/sessionroutes:get",
-                "desktop-operator.io/sessionroutes:list", "desktop-operator.io/sessionroutes:patch", "desktop-operator.io/sessionroutes:watch",
+                "desktop-operator.io/sessionroutes:list", "desktop-operator.io/sessionroutes:patch", "desktop-operator.io/sessionroutes:update",
+                "desktop-operator.io/sessionroutes:watch",
             ],
             rbac.Grants(GatewaySa).Order(StringComparer.Ordinal));
     }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using DesktopOperator.Api.Hosts;
 using DesktopOperator.Api.V1Alpha1;
 using DesktopOperator.Controllers.Pools;
 using DesktopOperator.Kube.Client;

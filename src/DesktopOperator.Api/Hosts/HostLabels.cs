@@ -1,10 +1,11 @@
-namespace DesktopOperator.Controllers.Pools;
+namespace DesktopOperator.Api.Hosts;
 
 /// <summary>
-/// Labels and annotations the operator puts on session-host pods. The gateway reads <see cref="Draining"/> (no new
+/// Labels and annotations the operator puts on session-host pods; their one home, read by the controllers and the
+/// gateway alike. The gateway reads <see cref="Pool"/> (which pool a pod serves) and <see cref="Draining"/> (no new
 /// sessions on that host); the pool's PodDisruptionBudget selects <see cref="Busy"/> hosts.
 /// </summary>
-internal static class HostLabels
+public static class HostLabels
 {
     public const string ManagedBy = "app.kubernetes.io/managed-by";
 
@@ -19,7 +20,7 @@ internal static class HostLabels
     /// <summary>"true" while at least one route is bound to the host (absent otherwise).</summary>
     public const string Busy = "desktop-operator.io/busy";
 
-    /// <summary>Present while the host takes no new sessions; its value is the reason (a <see cref="DrainReason"/>).</summary>
+    /// <summary>Present while the host takes no new sessions; its value is the reason (the controllers' <c>DrainReason</c>).</summary>
     public const string Draining = "desktop-operator.io/draining";
 
     /// <summary>Annotation: when the host was marked draining (RFC 3339).</summary>

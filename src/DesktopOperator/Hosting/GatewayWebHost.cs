@@ -1,0 +1,75 @@
+using DesktopOperator.Gateway.Health;
+using DesktopOperator.Gateway.Http;
+using DesktopOperator.Gateway.Pages;
+using DesktopOperator.Gateway.Pools;
+using DesktopOperator.Gateway.Routing;
+using DesktopOperator.Gateway.Sessions;
+using DesktopOperator.Gateway.Tcp;
+using DesktopOperator.Metrics;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.Extensions.Configuration.Memory;
+
+namespace DesktopOperator.Hosting;
+
+/// <summary>
+/// What every gateway mode's web host shares: Kestrel's transport set up for the proxy, logging defaults, the metrics
+/// exporter, and the endpoints (/metrics, /healthz, /readyz, the pages, /api/status and the Http pools' proxy).
+/// </summary>
+internal static class GatewayWebHost
+{
+    private static readonly Dictionary<string, string?> LoggingDefaults = new()
+    {
+        ["Logging:LogLevel:Default"] = "Information",
+        // One line per HTTP request (scrapes, /readyz probes) would bury the gateway's own log.
+        ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
+        // YARP logs two lines per proxied request (Http pools) at Information.
+        ["Logging:LogLevel:Yarp"] = "Warning",
+        // "Hosting failed to start" with a stack trace: the command reports a failed start itself, in one line.
+        ["Logging:LogLevel:Microsoft.Extensions.Hosting.Internal.Host"] = "Critical",
+    };
+
+    public static WebApplicationBuilder CreateBuilder(TcpProxyOptions proxy, string httpUrl, bool jsonLogs)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        // Defaults below every other source, so Logging__LogLevel__... in the environment still wins.
+        builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = LoggingDefaults });
+        builder.WebHost.UseUrls(httpUrl);
+        // Blocks of 64 KiB for the socket transport (Tcp/ProxyMemoryPool): a busy connection moves a block per system
+        // call; an idle one holds none. The transport takes its pool from this registration.
+        builder.Services.AddSingleton<IMemoryPoolFactory<byte>>(new ProxyMemoryPoolFactory());
+        // Inline scheduling: the pump's pipe continuations run on the thread that completed the socket operation
+        // instead of hopping through Kestrel's I/O queue (proxy-figures.md, Run 3). Safe because nothing on the
+        // connection paths blocks: the pump, the RDP handshake and the HTTP endpoints are async all the way.
+        // WaitForDataBeforeAllocatingBuffer stays true (the default): idle connections hold no receive buffer.
+        builder.WebHost.UseSockets(o =>
+        {
+            o.MaxReadBufferSize = 64 * 1024;
+            o.UnsafePreferInlineScheduling = true;
+        });
+        builder.Host.ConfigureHostOptions(o => o.ShutdownTimeout = proxy.DrainTime + TimeSpan.FromSeconds(10));
+        if (jsonLogs)
+        {
+            builder.Logging.AddJsonConsole();
+        }
+
+        builder.Services.AddSingleton(new PrometheusMetricsExporter(new PrometheusExporterOptions()));
+        return builder;
+    }
+
+    /// <summary>
+    /// Maps the endpoints; <paramref name="notReadyReason"/> drives /readyz, <paramref name="problems"/> are the mode's
+    /// own (manifest errors) listed on /api/status before the applier's.
+    /// </summary>
+    public static void MapEndpoints(WebApplication app, Func<string?> notReadyReason, Func<IEnumerable<string>> problems)
+    {
+        // Created now, not at the first scrape: measurements are only seen once the exporter listens.
+        app.Services.GetRequiredService<PrometheusMetricsExporter>();
+        app.Services.GetRequiredService<RoutingMetrics>();
+        var applier = app.Services.GetRequiredService<GatewayPlanApplier>();
+        app.MapObservability(notReadyReason);
+        app.MapGatewayPages();
+        app.MapGet("/api/status", (IPoolSnapshotSource pools, IRouteStore routes, IHostHealthView health) =>
+            Results.Json(GatewayStatus.Build(pools, routes, health, [.. problems(), .. applier.Problems])));
+        app.MapDesktopProxy();
+    }
+}
