@@ -81,16 +81,16 @@ internal static class GatewayServiceCollectionExtensions
 
     /// <summary>
     /// Kubernetes mode: <see cref="AddGateway"/> as one of several gateway replicas, fed by DesktopPools and their pods
-    /// through informers of one <see cref="SharedInformerFactory"/> (over the caller's <see cref="IKubernetesClient"/>)
-    /// and driven by <see cref="KubernetesGatewayService"/> (hosted).
+    /// through informers of one <see cref="SharedInformerFactory"/> (over the caller's <see cref="IKubernetesClient"/>),
+    /// with routes shared between replicas as SessionRoute objects (<see cref="SessionRouteStore"/>), and driven by
+    /// <see cref="KubernetesGatewayService"/> (hosted).
     /// </summary>
     public static IServiceCollection AddKubernetesGateway(
         this IServiceCollection services, KubernetesGatewayOptions kubernetes, TcpProxyOptions proxy, IPAddress listenAddress)
     {
         ArgumentNullException.ThrowIfNull(kubernetes);
         services.TryAddSingleton(kubernetes);
-        // integrator: AddSessionRouteStore() replaces this at merge
-        services.TryAddSingleton<IRouteStore, InMemoryRouteStore>();
+        services.AddSessionRouteStore(kubernetes.Namespace);
         services.AddGateway(proxy, listenAddress, soleGateway: false);
         services.TryAddSingleton(sp => new SharedInformerFactory(
             sp.GetRequiredService<IKubernetesClient>(), sp.GetRequiredService<TimeProvider>(), loggerFactory: sp.GetRequiredService<ILoggerFactory>()));

@@ -54,7 +54,7 @@ public sealed class GatewayServiceCollectionExtensionsTests : IDisposable
             .AddKubernetesGateway(new KubernetesGatewayOptions { Namespace = "desktops" }, new TcpProxyOptions(), IPAddress.Loopback);
         await using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
 
-        Assert.IsType<InMemoryRouteStore>(provider.GetRequiredService<IRouteStore>());
+        Assert.IsType<SessionRouteStore>(provider.GetRequiredService<IRouteStore>());
         Assert.Single(services, d => d.ServiceType == typeof(IRouteStore));
         Assert.NotNull(provider.GetRequiredService<KubernetesPoolSource>());
         Assert.False(provider.GetRequiredService<RouteExpiry>().SoleGateway);

@@ -12,11 +12,12 @@ namespace DesktopOperator.Gateway.Kubernetes;
 /// then is the gateway ready: <see cref="NotReadyReason"/>), and from then on re-plans after changes, debounced
 /// (<see cref="KubernetesGatewayOptions.Debounce"/>) and one apply at a time (one loop). A plan that fails to apply
 /// leaves the previous one in force and is tried again. On stop, live connections may finish for the drain time
-/// before they are cancelled, as in standalone mode.
+/// before they are cancelled, as in standalone mode, then the route writes still owed are flushed.
 /// </summary>
 internal sealed partial class KubernetesGatewayService(
     SharedInformerFactory factory,
     KubernetesPoolSource source,
+    SessionRouteStore routes,
     KubernetesGatewayOptions options,
     TcpProxyOptions proxyOptions,
     GatewayPlanApplier applier,
@@ -38,6 +39,9 @@ internal sealed partial class KubernetesGatewayService(
         var drainTime = Duration.Format(proxyOptions.DrainTime);
         LogDraining(logger, drainTime);
         await listeners.StopAsync(proxyOptions.DrainTime, cancellationToken);
+        // Connection ends are written behind (coalesced): write them now, so the routes say Disconnected and resumeFor
+        // starts counting. Whatever the API server does not take now is lost with this process.
+        await routes.FlushAsync(cancellationToken);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

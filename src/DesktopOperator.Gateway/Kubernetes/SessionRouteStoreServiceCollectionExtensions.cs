@@ -14,17 +14,18 @@ internal static class SessionRouteStoreServiceCollectionExtensions
 {
     /// <summary>
     /// Registers <see cref="SessionRouteStore"/> as a singleton and as the <see cref="IRouteStore"/>, over the
-    /// <see cref="IKubernetesClient"/>, the <see cref="SharedInformerFactory"/>'s SessionRoute informer, the
+    /// <see cref="IKubernetesClient"/>, the <see cref="SharedInformerFactory"/>'s SessionRoute informer (of
+    /// <paramref name="namespaceName"/>, or all namespaces), the
     /// <see cref="TimeProvider"/>, logging and (when registered) <see cref="IMeterFactory"/> from the container. The host
     /// starts the informer factory, waits for its sync before serving, and calls <see cref="SessionRouteStore.FlushAsync"/>
     /// at shutdown.
     /// </summary>
-    public static IServiceCollection AddSessionRouteStore(this IServiceCollection services, SessionRouteStoreOptions? options = null)
+    public static IServiceCollection AddSessionRouteStore(this IServiceCollection services, string? namespaceName = null, SessionRouteStoreOptions? options = null)
     {
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => new SessionRouteStore(
             sp.GetRequiredService<IKubernetesClient>(),
-            sp.GetRequiredService<SharedInformerFactory>().GetInformer<SessionRoute>(),
+            sp.GetRequiredService<SharedInformerFactory>().GetInformer(new InformerOptions<SessionRoute> { Namespace = namespaceName }),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<SessionRouteStore>>(),
             options,
