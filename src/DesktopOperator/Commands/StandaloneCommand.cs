@@ -31,13 +31,19 @@ internal static class StandaloneCommand
         var json = new Option<bool>("--json-logs") { Description = "Write logs as JSON lines." };
         var trusted = CommandOptions.Networks("--trusted-proxies", "Auth proxies whose user header (spec.affinity.userHeader) Http pools honour; from other addresses the header is removed.");
         var anonymousPinning = new Option<bool>("--allow-anonymous-pinning") { Description = "Let a browser without a signed-in user (only the affinity cookie) pin a host in the host picker (demos)." };
-        var cookieKeys = new Option<FileInfo>("--cookie-keys") { Description = "Keys signing the Http affinity cookie, one per line, the last signs (default: STATE/cookie-keys, created if missing).", HelpName = "FILE" };
+        var cookieKeys = new Option<FileInfo>("--cookie-keys") { Description = "Keys signing the Http affinity cookie, one per line, the last signs, every one verifies; read again when it changes (default: STATE/cookie-keys, created if missing).", HelpName = "FILE" };
+        var https = new HttpsOptions();
 
         var command = new Command("standalone", "Run the gateway without Kubernetes over a folder of DesktopPool manifests.")
         {
             manifests, state, listen, http, drain.Option, handshake.Option, connect.Option, idle.Option, queue.Option,
             rescan.Option, perHost, perPool, json, trusted, cookieKeys, anonymousPinning,
         };
+        foreach (var option in https.All)
+        {
+            command.Options.Add(option);
+        }
+
         command.SetAction(async (parse, ct) =>
         {
             var folders = StandaloneFolders.Check(parse.GetValue(manifests)!, parse.GetValue(state)!);
@@ -63,10 +69,18 @@ internal static class StandaloneCommand
                 MaxConnectionsPerHost = parse.GetValue(perHost),
                 MaxConnectionsPerPool = parse.GetValue(perPool),
             };
+            var (tls, tlsError) = https.Read(parse, TimeProvider.System);
+            if (tlsError is not null)
+            {
+                await Console.Error.WriteLineAsync(tlsError);
+                return ExitCodes.Usage;
+            }
+
             AffinityCookieKeys keys;
+            var keysPath = parse.GetValue(cookieKeys)?.FullName ?? Path.Combine(folders.State, "cookie-keys");
             try
             {
-                keys = parse.GetValue(cookieKeys) is { } file ? AffinityCookieKeys.Load(file.FullName) : AffinityCookieKeys.LoadOrCreate(Path.Combine(folders.State, "cookie-keys"));
+                keys = parse.GetValue(cookieKeys) is not null ? AffinityCookieKeys.Load(keysPath) : AffinityCookieKeys.LoadOrCreate(keysPath);
             }
             catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
             {
@@ -76,14 +90,16 @@ internal static class StandaloneCommand
 
             var web = new HttpGatewayOptions { TrustedProxies = parse.GetValue(trusted)!, AllowAnonymousPinning = parse.GetValue(anonymousPinning) };
             var url = parse.GetValue(http)!;
-            await using var app = StandaloneHost.Build(standalone, proxy, web, keys, parse.GetValue(listen)!, url, parse.GetValue(json));
+            await using var app = StandaloneHost.Build(standalone, proxy, web, (keysPath, keys), parse.GetValue(listen)!, url, tls, parse.GetValue(json));
             try
             {
                 await app.StartAsync(ct);
             }
             catch (IOException e) when (e.InnerException is AddressInUseException)
             {
-                await Console.Error.WriteLineAsync($"--http: cannot listen on {url}: the address is already in use");
+                await Console.Error.WriteLineAsync(tls is null
+                    ? $"--http: cannot listen on {url}: the address is already in use"
+                    : $"--http or --https: cannot listen on {url} or {tls.Settings.Url}: an address is already in use");
                 return ExitCodes.Failure;
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)

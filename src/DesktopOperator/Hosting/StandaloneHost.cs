@@ -8,6 +8,7 @@ using DesktopOperator.Gateway.Routing;
 using DesktopOperator.Gateway.Sessions;
 using DesktopOperator.Gateway.Standalone;
 using DesktopOperator.Gateway.Tcp;
+using DesktopOperator.Gateway.Tls;
 using DesktopOperator.Metrics;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Configuration.Memory;
@@ -29,12 +30,13 @@ internal static class StandaloneHost
     };
 
     public static WebApplication Build(
-        StandaloneOptions standalone, TcpProxyOptions proxy, HttpGatewayOptions web, AffinityCookieKeys keys, IPAddress listenAddress, string httpUrl, bool jsonLogs)
+        StandaloneOptions standalone, TcpProxyOptions proxy, HttpGatewayOptions web, (string Path, AffinityCookieKeys Loaded) keys, IPAddress listenAddress, string httpUrl,
+        HttpsEndpoint? https, bool jsonLogs)
     {
         var builder = WebApplication.CreateSlimBuilder();
         // Defaults below every other source, so Logging__LogLevel__... in the environment still wins.
         builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = LoggingDefaults });
-        builder.WebHost.UseUrls(httpUrl);
+        HttpsEndpoint.Listen(builder, httpUrl, https);
         // Blocks of 64 KiB for the socket transport (Tcp/ProxyMemoryPool): a busy connection moves a block per system
         // call; an idle one holds none. The transport takes its pool from this registration.
         builder.Services.AddSingleton<IMemoryPoolFactory<byte>>(new ProxyMemoryPoolFactory());
@@ -55,12 +57,17 @@ internal static class StandaloneHost
 
         builder.Services.AddSingleton(new PrometheusMetricsExporter(new PrometheusExporterOptions()));
         builder.Services.AddStandaloneGateway(standalone, proxy, listenAddress);
-        builder.Services.AddHttpGateway(web, () => keys);
+        builder.Services.AddHttpGateway(web, keys.Path, keys.Loaded);
 
         var app = builder.Build();
         // Created now, not at the first scrape: measurements are only seen once the exporter listens.
         app.Services.GetRequiredService<PrometheusMetricsExporter>();
         app.Services.GetRequiredService<RoutingMetrics>();
+        if (https is not null)
+        {
+            app.UseHttpsRedirect(https.Settings);
+        }
+
         MapEndpoints(app);
         app.MapDesktopProxy();
         return app;
