@@ -59,9 +59,15 @@ internal sealed class FileChangeCheck
         var stamps = new (long, DateTime)[_paths.Length];
         for (var i = 0; i < _paths.Length; i++)
         {
-            // FileInfo follows symbolic links for length and times (lstat, then stat of the target).
-            var file = new FileInfo(_paths[i]);
-            stamps[i] = file.Exists ? (file.Length, file.LastWriteTimeUtc) : (-1, DateTime.MinValue);
+            // FileInfo of a symbolic link gives the LINK's length and times (lstat): look at its final target
+            // instead, whose path (e.g. ..data/tls.crt) resolves through the swapped folder link.
+            FileSystemInfo file = new FileInfo(_paths[i]);
+            if (file.LinkTarget is not null)
+            {
+                file = file.ResolveLinkTarget(returnFinalTarget: true) ?? file;
+            }
+
+            stamps[i] = file is FileInfo { Exists: true } found ? (found.Length, found.LastWriteTimeUtc) : (-1, DateTime.MinValue);
         }
 
         return stamps;

@@ -63,7 +63,10 @@ public sealed class ServerCertificateFilesTests : IDisposable
         TestCertificateAuthority.WritePem(certificate, Path.Combine(_mount, folder, "tls.crt"), Path.Combine(_mount, folder, "tls.key"));
         var temporary = Path.Combine(_mount, "..data_tmp");
         File.CreateSymbolicLink(temporary, folder);
-        File.Move(temporary, Path.Combine(_mount, "..data"), overwrite: true);
+        // rename(2) over the old link, as the kubelet does (File.Move refuses a link to a folder).
+        using var rename = System.Diagnostics.Process.Start("mv", ["-T", "-f", temporary, Path.Combine(_mount, "..data")]);
+        rename.WaitForExit();
+        Assert.Equal(0, rename.ExitCode);
     }
 
     public void Dispose()

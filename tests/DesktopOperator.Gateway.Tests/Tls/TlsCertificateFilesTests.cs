@@ -31,15 +31,16 @@ public sealed class TlsCertificateFilesTests : IDisposable
     }
 
     [Fact]
-    public void Load_ChainInTheCertificateFile_SendsTheIntermediates()
+    public void Load_ChainInTheCertificateFile_SendsTheIntermediate()
     {
-        using var issued = _ca.Issue("gateway");
-        TestCertificateAuthority.WritePem(issued, CertPath, KeyPath, KeyFormat.Pkcs8, _ca.Certificate);
+        using var intermediate = _ca.CreateIntermediate("desktop-operator test intermediate");
+        using var issued = intermediate.Issue("gateway");
+        TestCertificateAuthority.WritePem(issued, CertPath, KeyPath, KeyFormat.Pkcs8, intermediate.Certificate);
 
         var context = TlsCertificateFiles.Load(CertPath, KeyPath, DateTimeOffset.UtcNow);
 
         Assert.Equal(issued.Thumbprint, context.TargetCertificate.Thumbprint);
-        Assert.Contains(context.IntermediateCertificates, c => c.Thumbprint == _ca.Certificate.Thumbprint);
+        Assert.Contains(context.IntermediateCertificates, c => c.Thumbprint == intermediate.Certificate.Thumbprint);
     }
 
     [Fact]

@@ -13,19 +13,35 @@ public sealed class TestCertificateAuthority : IDisposable
     private readonly ECDsa _key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
 
     public TestCertificateAuthority(string name = "desktop-operator test CA")
+        : this(name, issuer: null)
+    {
+    }
+
+    private TestCertificateAuthority(string name, TestCertificateAuthority? issuer)
     {
         var request = new CertificateRequest($"CN={name}", _key, HashAlgorithmName.SHA256);
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
         request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
         var now = DateTimeOffset.UtcNow;
-        Certificate = request.CreateSelfSigned(now.AddHours(-1), now.AddDays(1));
+        if (issuer is null)
+        {
+            Certificate = request.CreateSelfSigned(now.AddHours(-1), now.AddDays(1));
+            return;
+        }
+
+        request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(issuer.Certificate, true, false));
+        using var signed = request.Create(issuer.Certificate, now.AddHours(-1), now.AddDays(1), RandomSerial());
+        Certificate = signed.CopyWithPrivateKey(_key);
     }
 
     public X509Certificate2 Certificate { get; }
 
     /// <summary>The CA certificate as PEM (what <c>curl --cacert</c> takes).</summary>
     public string CertificatePem => Certificate.ExportCertificatePem();
+
+    /// <summary>An intermediate CA signed by this one (a chain: root, intermediate, server).</summary>
+    public TestCertificateAuthority CreateIntermediate(string name) => new(name, this);
 
     /// <summary>
     /// A server certificate for <paramref name="commonName"/> with 127.0.0.1, ::1 and localhost as its names, and
@@ -46,9 +62,8 @@ public sealed class TestCertificateAuthority : IDisposable
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
         request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(Certificate, true, false));
         var now = DateTimeOffset.UtcNow;
-        var serial = RandomNumberGenerator.GetBytes(12);
-        serial[0] &= 0x7f;
-        using var issued = request.Create(Certificate, now.AddHours(-1), notAfter ?? now.AddHours(12), serial);
+        // Signed by the CA's ECDSA key whatever the server's key is (a plain Create needs both of one algorithm).
+        using var issued = request.Create(Certificate.SubjectName, X509SignatureGenerator.CreateForECDsa(_key), now.AddHours(-1), notAfter ?? now.AddHours(12), RandomSerial());
         return key is RSA rsaKey ? issued.CopyWithPrivateKey(rsaKey) : issued.CopyWithPrivateKey((ECDsa)key);
     }
 
@@ -71,6 +86,13 @@ public sealed class TestCertificateAuthority : IDisposable
             };
             File.WriteAllText(keyPath, pem + "\n");
         }
+    }
+
+    private static byte[] RandomSerial()
+    {
+        var serial = RandomNumberGenerator.GetBytes(12);
+        serial[0] &= 0x7f;
+        return serial;
     }
 
     public void Dispose()
