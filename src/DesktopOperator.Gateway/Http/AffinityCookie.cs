@@ -32,9 +32,16 @@ internal static class AffinityCookie
     }
 
     /// <summary>The id of a cookie value that any of <paramref name="keys"/> signed, or null (tampered, foreign, malformed).</summary>
-    public static string? Verify(string? value, AffinityCookieKeys keys)
+    public static string? Verify(string? value, AffinityCookieKeys keys) => Verify(value, keys, out _);
+
+    /// <summary>
+    /// As <see cref="Verify(string?, AffinityCookieKeys)"/>; <paramref name="signedByNewest"/> tells whether the
+    /// signing (last) key signed it, so a cookie signed by an older key can be re-signed on the next response.
+    /// </summary>
+    public static string? Verify(string? value, AffinityCookieKeys keys, out bool signedByNewest)
     {
         ArgumentNullException.ThrowIfNull(keys);
+        signedByNewest = false;
         var dot = value?.LastIndexOf('.') ?? -1;
         if (value is null || dot <= IdPrefix.Length || !value.StartsWith(IdPrefix, StringComparison.Ordinal))
         {
@@ -51,10 +58,12 @@ internal static class AffinityCookie
             return null;
         }
 
-        foreach (var key in keys.All)
+        var all = keys.All;
+        for (var i = all.Count - 1; i >= 0; i--)
         {
-            if (CryptographicOperations.FixedTimeEquals(Mac(key, id), given))
+            if (CryptographicOperations.FixedTimeEquals(Mac(all[i], id), given))
             {
+                signedByNewest = i == all.Count - 1;
                 return id;
             }
         }

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Yarp.ReverseProxy.Configuration;
 
 namespace DesktopOperator.Gateway.Http;
@@ -11,14 +12,28 @@ internal static class HttpGatewayExtensions
 {
     /// <summary>
     /// Registers YARP over the gateway's <see cref="HttpProxyConfigProvider"/> (from <c>AddGateway</c>), the options
-    /// and the cookie keys (<paramref name="keys"/> is called once, at first use).
+    /// and fixed cookie keys (<paramref name="keys"/> is called once, at first use).
     /// </summary>
     public static IServiceCollection AddHttpGateway(this IServiceCollection services, HttpGatewayOptions options, Func<AffinityCookieKeys> keys)
     {
-        ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(keys);
+        return services.AddHttpGateway(options, _ => new FixedAffinityCookieKeys(keys));
+    }
+
+    /// <summary>
+    /// As above, with the keys of a keys file (<paramref name="loaded"/> were read from <paramref name="path"/> at
+    /// startup), read again when the file changes: see <see cref="AffinityCookieKeyFile"/>.
+    /// </summary>
+    public static IServiceCollection AddHttpGateway(this IServiceCollection services, HttpGatewayOptions options, string path, AffinityCookieKeys loaded) =>
+        services.AddHttpGateway(options, sp => new AffinityCookieKeyFile(
+            path, loaded, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<AffinityCookieKeyFile>>()));
+
+    private static IServiceCollection AddHttpGateway(this IServiceCollection services, HttpGatewayOptions options, Func<IServiceProvider, IAffinityCookieKeySource> keys)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(options);
-        services.TryAddSingleton(_ => keys());
+        services.TryAddSingleton(keys);
         services.AddSingleton<IProxyConfigProvider>(sp => sp.GetRequiredService<HttpProxyConfigProvider>());
         services.AddReverseProxy();
         return services;

@@ -4,11 +4,12 @@ namespace DesktopOperator.Gateway.Http;
 
 /// <summary>
 /// Who a request is, for routing: the user an auth proxy named in the trusted header (<see cref="Authenticated"/>),
-/// else the id of a valid signed affinity cookie, else a freshly minted id whose cookie the response sets.
+/// else the id of a valid signed affinity cookie (re-signed with the newest key when an older one signed it), else a
+/// freshly minted id whose cookie the response sets.
 /// </summary>
 /// <param name="User">The routing engine's user key; null only when no cookie may be minted.</param>
 /// <param name="Authenticated">The user came from the trusted header, not from a cookie.</param>
-/// <param name="NewCookieValue">A signed cookie value to send back (the client had no valid cookie), or null.</param>
+/// <param name="NewCookieValue">A signed cookie value to send back (the client had no valid cookie, or one an older key signed), or null.</param>
 internal sealed record HttpIdentity(string? User, bool Authenticated, string? NewCookieValue)
 {
     /// <summary>
@@ -35,9 +36,11 @@ internal sealed record HttpIdentity(string? User, bool Authenticated, string? Ne
             request.Headers.Remove(userHeader);
         }
 
-        if (AffinityCookie.Verify(request.Cookies[cookieName], keys) is { } id)
+        if (AffinityCookie.Verify(request.Cookies[cookieName], keys, out var signedByNewest) is { } id)
         {
-            return new HttpIdentity(id, Authenticated: false, NewCookieValue: null);
+            // Signed by a key that is no longer the newest (rotated): the same id, signed anew, so the browser keeps
+            // its desktop and holds a cookie that survives the old key's removal.
+            return new HttpIdentity(id, Authenticated: false, NewCookieValue: signedByNewest ? null : AffinityCookie.Sign(id, keys));
         }
 
         var minted = AffinityCookie.NewId(random);

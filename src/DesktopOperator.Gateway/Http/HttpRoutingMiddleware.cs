@@ -20,7 +20,7 @@ internal sealed partial class HttpRoutingMiddleware(
     IConnectionRouter router,
     HttpProxyConfigProvider config,
     HttpGatewayOptions options,
-    AffinityCookieKeys keys,
+    IAffinityCookieKeySource keys,
     ILogger<HttpRoutingMiddleware> logger)
 {
     public async Task InvokeAsync(HttpContext context)
@@ -35,7 +35,7 @@ internal sealed partial class HttpRoutingMiddleware(
             return;
         }
 
-        var identity = HttpIdentity.Resolve(context, plan.UserHeader, plan.CookieName, options, keys, options.Random);
+        var identity = HttpIdentity.Resolve(context, plan.UserHeader, plan.CookieName, options, keys.Current, options.Random);
         identity.AppendCookie(context, plan.CookieName, options.CookieLifetime);
         var client = context.Connection.RemoteIpAddress ?? IPAddress.None;
         var request = new RouteRequest(pool, protocol, identity.User, client.IsIPv4MappedToIPv6 ? client.MapToIPv4() : client);

@@ -35,7 +35,7 @@ internal static class HostPicker
     }
 
     public static async Task<IResult> PickAsync(
-        HttpContext context, PickRequest pick, HttpProxyConfigProvider config, HttpGatewayOptions options, AffinityCookieKeys keys,
+        HttpContext context, PickRequest pick, HttpProxyConfigProvider config, HttpGatewayOptions options, IAffinityCookieKeySource keys,
         IConnectionRouter router)
     {
         if (pick is not { Pool: { Length: > 0 } pool, Host: { Length: > 0 } host })
@@ -48,7 +48,7 @@ internal static class HostPicker
             return Results.NotFound(new PickerError($"pool: '{pool}' has no Http protocol served here"));
         }
 
-        var identity = HttpIdentity.Resolve(context, plan.UserHeader, plan.CookieName, options, keys, options.Random);
+        var identity = HttpIdentity.Resolve(context, plan.UserHeader, plan.CookieName, options, keys.Current, options.Random);
         if (!identity.Authenticated && !options.AllowAnonymousPinning)
         {
             return Results.Json(new PickerError("picking a host needs a signed-in user (anonymous pinning is off)"), statusCode: StatusCodes.Status403Forbidden);

@@ -89,7 +89,7 @@ internal static class CommandOptions
         option.Validators.Add(result =>
         {
             var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : defaultValue;
-            if (WhyNotHttpUrl(text) is { } why)
+            if (WhyNotUrl(text, "http") is { } why)
             {
                 result.AddError($"{name}: '{text}' {why}");
             }
@@ -97,8 +97,24 @@ internal static class CommandOptions
         return option;
     }
 
-    private static string? WhyNotHttpUrl(string text)
+    /// <summary>An <c>https://host:port</c> URL as Kestrel binds it; no default (HTTPS is off unless given).</summary>
+    public static Option<string> HttpsUrl(string name, string description)
     {
+        var option = new Option<string>(name) { Description = description, HelpName = "URL" };
+        option.Validators.Add(result =>
+        {
+            var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+            if (WhyNotUrl(text, "https") is { } why)
+            {
+                result.AddError($"{name}: '{text}' {why}");
+            }
+        });
+        return option;
+    }
+
+    private static string? WhyNotUrl(string text, string scheme)
+    {
+        var example = scheme == "https" ? "https://0.0.0.0:8443" : "http://127.0.0.1:8080";
         BindingAddress address;
         try
         {
@@ -106,22 +122,24 @@ internal static class CommandOptions
         }
         catch (FormatException)
         {
-            return "is not a URL such as http://127.0.0.1:8080";
+            return $"is not a URL such as {example}";
         }
 
-        if (!string.Equals(address.Scheme, "http", StringComparison.OrdinalIgnoreCase))
+        if (!string.Equals(address.Scheme, scheme, StringComparison.OrdinalIgnoreCase))
         {
-            return "must start with http:// (the endpoint serves plain HTTP), e.g. http://127.0.0.1:8080";
+            return scheme == "https"
+                ? $"must start with https:// (the endpoint serves TLS), e.g. {example}"
+                : $"must start with http:// (the endpoint serves plain HTTP), e.g. {example}";
         }
 
         if (address.Host.Length == 0 || (address.Host is not ("*" or "+" or "localhost") && !IPAddress.TryParse(address.Host.Trim('[', ']'), out _)))
         {
-            return "needs an IP address, localhost or * as its host, e.g. http://127.0.0.1:8080";
+            return $"needs an IP address, localhost or * as its host, e.g. {example}";
         }
 
         if (address.Port is <= 0 or > 65535)
         {
-            return "has no valid port, e.g. http://127.0.0.1:8080";
+            return $"has no valid port, e.g. {example}";
         }
 
         return address.PathBase.Length > 0 ? "must not have a path: the endpoints are /metrics, /healthz, /readyz and /api/status" : null;

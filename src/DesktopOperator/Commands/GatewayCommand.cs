@@ -23,7 +23,7 @@ internal static class GatewayCommand
         var gateway = new GatewayOptionSet("http://0.0.0.0:8080");
         var cookieKeys = new Option<FileInfo>("--cookie-keys")
         {
-            Description = "Keys signing the Http affinity cookie, one per line, the last signs; every replica must read the same file (a mounted Secret). Default: a random key per process, so a cookie holds only on the replica that set it until it restarts.",
+            Description = "Keys signing the Http affinity cookie, one per line, the last signs, every one verifies; read again when it changes; every replica must read the same file (a mounted Secret). Default: a random key per process, so a cookie holds only on the replica that set it until it restarts.",
             HelpName = "FILE",
         };
         var command = new Command("gateway", "Run the gateway in Kubernetes mode: route to the hosts of the DesktopPools on a Kubernetes API server.") { kubeconfig, ns };
@@ -31,6 +31,13 @@ internal static class GatewayCommand
         command.Options.Add(cookieKeys);
         command.SetAction(async (parse, ct) =>
         {
+            var (tls, tlsError) = gateway.Https.Read(parse, TimeProvider.System);
+            if (tlsError is not null)
+            {
+                await Console.Error.WriteLineAsync(tlsError);
+                return ExitCodes.Usage;
+            }
+
             AffinityCookieKeys keys;
             try
             {
@@ -66,14 +73,14 @@ internal static class GatewayCommand
             var url = parse.GetValue(gateway.Http)!;
             var kubernetes = new KubernetesGatewayOptions { Namespace = watched };
             await using var app = KubernetesGatewayHost.Build(
-                kube, kubernetes, gateway.Proxy(parse), gateway.Web(parse), keys, parse.GetValue(gateway.Listen)!, url, parse.GetValue(gateway.JsonLogs));
+                kube, kubernetes, gateway.Proxy(parse), gateway.Web(parse), (parse.GetValue(cookieKeys)?.FullName, keys), parse.GetValue(gateway.Listen)!, url, tls, parse.GetValue(gateway.JsonLogs));
             try
             {
                 await app.StartAsync(ct);
             }
             catch (IOException e) when (e.InnerException is AddressInUseException)
             {
-                await Console.Error.WriteLineAsync($"--http: cannot listen on {url}: the address is already in use");
+                await Console.Error.WriteLineAsync(GatewayOptionSet.AddressInUse(url, tls));
                 return ExitCodes.Failure;
             }
 

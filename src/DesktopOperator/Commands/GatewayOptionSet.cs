@@ -2,12 +2,13 @@ using System.CommandLine;
 using System.Net;
 using DesktopOperator.Gateway.Http;
 using DesktopOperator.Gateway.Tcp;
+using DesktopOperator.Hosting;
 
 namespace DesktopOperator.Commands;
 
 /// <summary>
 /// The options every gateway command takes (<c>standalone</c> and <c>gateway</c>): where it listens, the proxy's
-/// timeouts and limits, the web options of Http pools and the log format. Defined once so both commands spell, check
+/// timeouts and limits, the web options of Http pools, TLS and the log format. Defined once so both commands spell, check
 /// and document them the same way.
 /// </summary>
 internal sealed class GatewayOptionSet
@@ -43,6 +44,9 @@ internal sealed class GatewayOptionSet
     public Option<bool> AnonymousPinning { get; } =
         new("--allow-anonymous-pinning") { Description = "Let a browser without a signed-in user (only the affinity cookie) pin a host in the host picker (demos)." };
 
+    /// <summary>TLS termination of the HTTP endpoint (<c>--https</c>, <c>--tls-cert</c>, ...).</summary>
+    public HttpsOptions Https { get; } = new();
+
     /// <summary>Adds the options to <paramref name="command"/>, after the command's own.</summary>
     public void AddTo(Command command)
     {
@@ -50,6 +54,7 @@ internal sealed class GatewayOptionSet
         Option[] options =
         [
             Listen, Http, Drain.Option, Handshake.Option, Connect.Option, Idle.Option, Queue.Option, PerHost, PerPool, JsonLogs, Trusted, AnonymousPinning,
+            .. Https.All,
         ];
         foreach (var option in options)
         {
@@ -67,6 +72,11 @@ internal sealed class GatewayOptionSet
         MaxConnectionsPerHost = parse.GetValue(PerHost),
         MaxConnectionsPerPool = parse.GetValue(PerPool),
     };
+
+    /// <summary>The one line a command prints when Kestrel finds its HTTP (or HTTPS) address taken.</summary>
+    public static string AddressInUse(string httpUrl, HttpsEndpoint? https) => https is null
+        ? $"--http: cannot listen on {httpUrl}: the address is already in use"
+        : $"--http or --https: cannot listen on {httpUrl} or {https.Settings.Url}: an address is already in use";
 
     public HttpGatewayOptions Web(ParseResult parse) =>
         new() { TrustedProxies = parse.GetValue(Trusted)!, AllowAnonymousPinning = parse.GetValue(AnonymousPinning) };

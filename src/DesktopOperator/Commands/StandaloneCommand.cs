@@ -19,7 +19,7 @@ internal static class StandaloneCommand
         var state = new Option<DirectoryInfo>("--state") { Description = "Folder where session routes are kept as files (created if missing).", Required = true, HelpName = "DIR" };
         var gateway = new GatewayOptionSet("http://127.0.0.1:8080");
         var rescan = new DurationOption("--rescan-interval", "Rescan the manifest folder this often even without a file-system event.", "10s");
-        var cookieKeys = new Option<FileInfo>("--cookie-keys") { Description = "Keys signing the Http affinity cookie, one per line, the last signs (default: STATE/cookie-keys, created if missing).", HelpName = "FILE" };
+        var cookieKeys = new Option<FileInfo>("--cookie-keys") { Description = "Keys signing the Http affinity cookie, one per line, the last signs, every one verifies; read again when it changes (default: STATE/cookie-keys, created if missing).", HelpName = "FILE" };
 
         var command = new Command("standalone", "Run the gateway without Kubernetes over a folder of DesktopPool manifests.") { manifests, state };
         gateway.AddTo(command);
@@ -41,10 +41,18 @@ internal static class StandaloneCommand
                 RescanInterval = rescan.GetValue(parse),
             };
             var proxy = gateway.Proxy(parse);
+            var (tls, tlsError) = gateway.Https.Read(parse, TimeProvider.System);
+            if (tlsError is not null)
+            {
+                await Console.Error.WriteLineAsync(tlsError);
+                return ExitCodes.Usage;
+            }
+
             AffinityCookieKeys keys;
+            var keysPath = parse.GetValue(cookieKeys)?.FullName ?? Path.Combine(folders.State, "cookie-keys");
             try
             {
-                keys = parse.GetValue(cookieKeys) is { } file ? AffinityCookieKeys.Load(file.FullName) : AffinityCookieKeys.LoadOrCreate(Path.Combine(folders.State, "cookie-keys"));
+                keys = parse.GetValue(cookieKeys) is not null ? AffinityCookieKeys.Load(keysPath) : AffinityCookieKeys.LoadOrCreate(keysPath);
             }
             catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
             {
@@ -53,14 +61,14 @@ internal static class StandaloneCommand
             }
 
             var url = parse.GetValue(gateway.Http)!;
-            await using var app = StandaloneHost.Build(standalone, proxy, gateway.Web(parse), keys, parse.GetValue(gateway.Listen)!, url, parse.GetValue(gateway.JsonLogs));
+            await using var app = StandaloneHost.Build(standalone, proxy, gateway.Web(parse), (keysPath, keys), parse.GetValue(gateway.Listen)!, url, tls, parse.GetValue(gateway.JsonLogs));
             try
             {
                 await app.StartAsync(ct);
             }
             catch (IOException e) when (e.InnerException is AddressInUseException)
             {
-                await Console.Error.WriteLineAsync($"--http: cannot listen on {url}: the address is already in use");
+                await Console.Error.WriteLineAsync(GatewayOptionSet.AddressInUse(url, tls));
                 return ExitCodes.Failure;
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)

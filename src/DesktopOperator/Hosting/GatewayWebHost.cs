@@ -5,6 +5,7 @@ using DesktopOperator.Gateway.Pools;
 using DesktopOperator.Gateway.Routing;
 using DesktopOperator.Gateway.Sessions;
 using DesktopOperator.Gateway.Tcp;
+using DesktopOperator.Gateway.Tls;
 using DesktopOperator.Metrics;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Configuration.Memory;
@@ -28,12 +29,12 @@ internal static class GatewayWebHost
         ["Logging:LogLevel:Microsoft.Extensions.Hosting.Internal.Host"] = "Critical",
     };
 
-    public static WebApplicationBuilder CreateBuilder(TcpProxyOptions proxy, string httpUrl, bool jsonLogs)
+    public static WebApplicationBuilder CreateBuilder(TcpProxyOptions proxy, string httpUrl, HttpsEndpoint? https, bool jsonLogs)
     {
         var builder = WebApplication.CreateSlimBuilder();
         // Defaults below every other source, so Logging__LogLevel__... in the environment still wins.
         builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = LoggingDefaults });
-        builder.WebHost.UseUrls(httpUrl);
+        HttpsEndpoint.Listen(builder, httpUrl, https);
         // Blocks of 64 KiB for the socket transport (Tcp/ProxyMemoryPool): a busy connection moves a block per system
         // call; an idle one holds none. The transport takes its pool from this registration.
         builder.Services.AddSingleton<IMemoryPoolFactory<byte>>(new ProxyMemoryPoolFactory());
@@ -57,11 +58,17 @@ internal static class GatewayWebHost
     }
 
     /// <summary>
-    /// Maps the endpoints; <paramref name="notReadyReason"/> drives /readyz, <paramref name="problems"/> are the mode's
-    /// own (manifest errors) listed on /api/status before the applier's.
+    /// Maps the endpoints (behind the redirect to HTTPS when <paramref name="https"/> asks for it);
+    /// <paramref name="notReadyReason"/> drives /readyz, <paramref name="problems"/> are the mode's own (manifest errors)
+    /// listed on /api/status before the applier's.
     /// </summary>
-    public static void MapEndpoints(WebApplication app, Func<string?> notReadyReason, Func<IEnumerable<string>> problems)
+    public static void MapEndpoints(WebApplication app, HttpsEndpoint? https, Func<string?> notReadyReason, Func<IEnumerable<string>> problems)
     {
+        if (https is not null)
+        {
+            app.UseHttpsRedirect(https.Settings);
+        }
+
         // Created now, not at the first scrape: measurements are only seen once the exporter listens.
         app.Services.GetRequiredService<PrometheusMetricsExporter>();
         app.Services.GetRequiredService<RoutingMetrics>();

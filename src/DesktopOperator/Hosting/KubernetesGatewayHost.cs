@@ -15,17 +15,26 @@ namespace DesktopOperator.Hosting;
 internal static class KubernetesGatewayHost
 {
     public static WebApplication Build(
-        KubeClientSettings kube, KubernetesGatewayOptions kubernetes, TcpProxyOptions proxy, HttpGatewayOptions web, AffinityCookieKeys keys, IPAddress listenAddress, string httpUrl, bool jsonLogs)
+        KubeClientSettings kube, KubernetesGatewayOptions kubernetes, TcpProxyOptions proxy, HttpGatewayOptions web, (string? Path, AffinityCookieKeys Loaded) keys, IPAddress listenAddress, string httpUrl,
+        HttpsEndpoint? https, bool jsonLogs)
     {
-        var builder = GatewayWebHost.CreateBuilder(proxy, httpUrl, jsonLogs);
+        var builder = GatewayWebHost.CreateBuilder(proxy, httpUrl, https, jsonLogs);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddKubernetesClients(kube);
         builder.Services.AddKubernetesGateway(kubernetes, proxy, listenAddress);
-        builder.Services.AddHttpGateway(web, () => keys);
+        if (keys.Path is { } path)
+        {
+            builder.Services.AddHttpGateway(web, path, keys.Loaded); // read again when the mounted Secret changes
+        }
+        else
+        {
+            builder.Services.AddHttpGateway(web, () => keys.Loaded);
+        }
+
 
         var app = builder.Build();
         var service = app.Services.GetRequiredService<KubernetesGatewayService>();
-        GatewayWebHost.MapEndpoints(app, () => service.NotReadyReason, () => []);
+        GatewayWebHost.MapEndpoints(app, https, () => service.NotReadyReason, () => []);
         return app;
     }
 }

@@ -10,15 +10,16 @@ namespace DesktopOperator.Hosting;
 internal static class StandaloneHost
 {
     public static WebApplication Build(
-        StandaloneOptions standalone, TcpProxyOptions proxy, HttpGatewayOptions web, AffinityCookieKeys keys, IPAddress listenAddress, string httpUrl, bool jsonLogs)
+        StandaloneOptions standalone, TcpProxyOptions proxy, HttpGatewayOptions web, (string Path, AffinityCookieKeys Loaded) keys, IPAddress listenAddress, string httpUrl,
+        HttpsEndpoint? https, bool jsonLogs)
     {
-        var builder = GatewayWebHost.CreateBuilder(proxy, httpUrl, jsonLogs);
+        var builder = GatewayWebHost.CreateBuilder(proxy, httpUrl, https, jsonLogs);
         builder.Services.AddStandaloneGateway(standalone, proxy, listenAddress);
-        builder.Services.AddHttpGateway(web, () => keys);
+        builder.Services.AddHttpGateway(web, keys.Path, keys.Loaded);
 
         var app = builder.Build();
         var service = app.Services.GetRequiredService<StandaloneGatewayService>();
-        GatewayWebHost.MapEndpoints(app, () => service.NotReadyReason, () => service.ManifestErrors.SelectMany(f => f.Value.Select(e => $"{f.Key}: {e}")));
+        GatewayWebHost.MapEndpoints(app, https, () => service.NotReadyReason, () => service.ManifestErrors.SelectMany(f => f.Value.Select(e => $"{f.Key}: {e}")));
         return app;
     }
 }
