@@ -1,8 +1,6 @@
 using System.Net.Http;
 using DesktopOperator.Api.Routes;
 using DesktopOperator.Api.V1Alpha1;
-using DesktopOperator.Gateway.Model;
-using DesktopOperator.Gateway.Sessions;
 using DesktopOperator.Kube.Client;
 
 namespace DesktopOperator.Gateway.Kubernetes;
@@ -15,8 +13,6 @@ namespace DesktopOperator.Gateway.Kubernetes;
 /// </summary>
 internal sealed partial class SessionRouteStore
 {
-    private static readonly TimeSpan UnbornWait = TimeSpan.FromSeconds(1);
-
     private enum WriteResult
     {
         /// <summary>The route owed nothing (written meanwhile).</summary>
@@ -173,59 +169,6 @@ internal sealed partial class SessionRouteStore
         }
 
         return server;
-    }
-
-    /// <summary>
-    /// Another writer's route that has no status yet: it is between its create and its status write (the API server
-    /// drops status on create), so its host is not known. Read again, briefly (about a second, doubling from 5 ms),
-    /// until the status is there; a route still without one (its writer died, or a person made it for the controller to
-    /// bind) is returned as it is: Pending.
-    /// </summary>
-    private async Task<SessionRoute> AwaitStatusAsync(SessionRoute route, CancellationToken cancellationToken)
-    {
-        var started = _time.GetTimestamp();
-        var step = TimeSpan.FromMilliseconds(5);
-        while (route.Status is null && _time.GetElapsedTime(started) < UnbornWait)
-        {
-            await Task.Delay(step, _time, cancellationToken).ConfigureAwait(false);
-            step = step * 2 < TimeSpan.FromMilliseconds(100) ? step * 2 : TimeSpan.FromMilliseconds(100);
-            if (await ReadAsync(route.Metadata.Name, route.Metadata.NamespaceProperty, cancellationToken).ConfigureAwait(false) is not { } fresh)
-            {
-                break;
-            }
-
-            route = fresh;
-        }
-
-        return route;
-    }
-
-    /// <summary>CreateAsync of a route whose object exists without status: wait for its status, then adopt it.</summary>
-    private async Task<RouteRecord> AdoptUnbornAsync((string Pool, string Key) id, SessionRoute unborn, CancellationToken cancellationToken)
-    {
-        var route = unborn;
-        try
-        {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(_options.InlineWriteTimeout);
-            route = await AwaitStatusAsync(unborn, timeout.Token).ConfigureAwait(false);
-        }
-        catch (Exception e) when (IsUnreachable(e, cancellationToken))
-        {
-            MarkUnreachable(e);
-        }
-
-        if (SessionRouteMapper.ToRecord(route) is { } record)
-        {
-            lock (_gate)
-            {
-                ObserveUnderGate(id, route, record);
-            }
-
-            RaiseChanged();
-        }
-
-        return Find(id.Pool, id.Key) ?? SessionRouteMapper.ToRecord(route) ?? throw new RouteConflictException($"route {id.Pool} {id.Key} was deleted while it was created");
     }
 
     private async Task<SessionRoute?> ReadAsync(string name, string ns, CancellationToken cancellationToken)

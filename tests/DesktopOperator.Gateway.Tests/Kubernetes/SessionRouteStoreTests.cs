@@ -20,9 +20,9 @@ namespace DesktopOperator.Gateway.Tests.Kubernetes;
 /// </summary>
 public sealed class SessionRouteStoreTests(SessionRouteApiFixture fixture, ITestOutputHelper output) : IClassFixture<SessionRouteApiFixture>
 {
-    /// <summary>Trials of the two-replica race: the 1,000 (about 16 s here under load); the variable sets another count.</summary>
+    /// <summary>Trials of the two-replica race: CI runs 500; the proof is 1,000 (16-32 s on this loaded 2-core machine): set the variable.</summary>
     private const string TrialsVariable = "DESKTOP_OPERATOR_ROUTE_RACE_TRIALS";
-    private const int CiTrials = 1000;
+    private const int CiTrials = 500;
 
     private static readonly DateTimeOffset T0 = new(2026, 12, 6, 2, 0, 0, TimeSpan.Zero);
 
