@@ -72,6 +72,45 @@ public sealed class PublishedAppTests(PublishedApp app) : IClassFixture<Publishe
         Assert.False(process.HasExited, process.ReadOutput());
     }
 
+    [RootToolFact("helm", "setpriv", "env")]
+    public async Task Gateway_AsTheChartsUserWithItsArgumentsAndEnvironment_ReadyAndWithinItsRbac()
+    {
+        var chart = await RenderedChart.RenderAsync();
+        var container = RenderedChart.Containers(chart.Deployment("gateway")).Single();
+        var uid = container["securityContext"]!["runAsUser"]!.GetValue<long>();
+        var gid = container["securityContext"]!["runAsGroup"]!.GetValue<long>();
+        await using var server = new TestApiServer();
+        await server.StartAsync();
+        foreach (var crd in RepositoryPaths.CrdFiles())
+        {
+            server.LoadCrdFile(crd);
+        }
+
+        server.EnsureNamespace(RenderedChart.Namespace);
+        var kubeconfig = WriteReadOnlyKubeconfig(server.BaseAddress);
+        File.SetUnixFileMode(_tmp.FullName, (UnixFileMode)0b1_111_111_111);
+        var admin = $"http://127.0.0.1:{LoopbackPorts.GetFreePort(IPAddress.Loopback)}";
+        // Local stand-ins as for the operator, and gateway ports on loopback (the chart's default is every address).
+        var arguments = RenderedChart.Args(container).Select(a => a.StartsWith("--http=", StringComparison.Ordinal) ? $"--http={admin}" : a)
+            .Append($"--kubeconfig={kubeconfig}").Append("--listen-address=127.0.0.1");
+
+        await using var process = ChildProcess.Start(
+            "gateway",
+            ExternalTools.Require("setpriv"),
+            [$"--reuid={uid}", $"--regid={gid}", "--clear-groups", "--", ExternalTools.Require("env"), "-i", $"--chdir={_readOnly.FullName}", .. Environment(container), app.Executable, .. arguments],
+            _logs.FullName);
+
+        await Eventually.TrueAsync(() => ReadyAsync(admin), $"/readyz answers 200: {process.ReadOutput()}", Ct, TimeSpan.FromSeconds(60));
+        Assert.Equal($"Uid:\t{uid}\t{uid}\t{uid}\t{uid}", File.ReadLines($"/proc/{process.Id}/status").Single(l => l.StartsWith("Uid:", StringComparison.Ordinal)));
+        var rbac = new RbacAuthorizer(chart);
+        var sa = RenderedChart.Release + "-desktop-operator-gateway";
+        var requests = server.Requests.Snapshot().Select(ApiRequests.From).OfType<ApiRequest>().Distinct().ToList();
+        Assert.Contains(requests, r => r is { Verb: "watch", Resource: "desktoppools" });
+        Assert.Contains(requests, r => r is { Verb: "watch", Resource: "pods" });
+        Assert.All(requests, r => Assert.True(rbac.Allows(RenderedChart.Namespace, sa, r), $"the chart's RBAC refuses the gateway's {r}"));
+        Assert.False(process.HasExited, process.ReadOutput());
+    }
+
     public void Dispose()
     {
         _readOnly.Delete(recursive: true);
@@ -87,7 +126,7 @@ public sealed class PublishedAppTests(PublishedApp app) : IClassFixture<Publishe
             var name = variable!["name"]!.GetValue<string>();
             var value = variable["value"]?.GetValue<string>() ?? variable["valueFrom"]!["fieldRef"]!["fieldPath"]!.GetValue<string>() switch
             {
-                "metadata.name" => RenderedChart.Release + "-desktop-operator-operator-0",
+                "metadata.name" => RenderedChart.Release + "-desktop-operator-pod-0",
                 "metadata.namespace" => RenderedChart.Namespace,
                 var path => throw new InvalidOperationException($"env {name}: no stand-in for fieldRef {path}"),
             };
