@@ -41,14 +41,9 @@ public sealed class PodIpPool
             throw new FormatException($"'{range}' is not an IPv4 range FIRST-LAST (e.g. 127.0.0.21-127.0.0.40)");
         }
 
-        try
-        {
-            return new PodIpPool(first, last);
-        }
-        catch (ArgumentException e)
-        {
-            throw new FormatException(e.Message, e);
-        }
+        return ToNumber(last) >= ToNumber(first)
+            ? new PodIpPool(first, last)
+            : throw new FormatException($"the range {range} is empty: its end is below its start");
     }
 
     /// <summary>The address of <paramref name="podKey"/> (the same one on every call), or null when all are taken.</summary>
