@@ -82,7 +82,7 @@ internal sealed class RequestPipeline(ServerState state, ObjectHandlers objects,
         var request = http.Request;
         var path = request.Path.Value ?? "/";
         Authenticate(request, path);
-        if (request.Method == "GET" && Discovery.For(path, state.Registry, serverAddress) is { } doc)
+        if (request.Method == "GET" && (Discovery.For(path, state.Registry, serverAddress) ?? OpenApiV3.For(path, state.Registry)) is { } doc)
         {
             await WriteJsonAsync(http, 200, doc, ct).ConfigureAwait(false);
             return;

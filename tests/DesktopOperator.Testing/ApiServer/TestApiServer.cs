@@ -1,4 +1,3 @@
-using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
@@ -11,7 +10,8 @@ using Microsoft.Extensions.Logging;
 namespace DesktopOperator.Testing.ApiServer;
 
 /// <summary>
-/// An in-process stand-in for kube-apiserver 1.24 on 127.0.0.1 (free port, plain HTTP), faithful to the golden
+/// An in-process stand-in for kube-apiserver 1.24 on 127.0.0.1 (free port, plain HTTP; see
+/// <see cref="TestApiServerOptions.ListenEndPoint"/>), faithful to the golden
 /// transcripts in <c>shared/kube-api-reference</c> except for what KNOWN-DIFFERENCES.md lists. Serves namespaces,
 /// pods, services, service accounts, config maps, secrets, events (core and events.k8s.io), leases, CRDs and the
 /// custom resources they define. Thread-safe; every write is serialised like an etcd transaction.
@@ -68,7 +68,7 @@ public sealed class TestApiServer : IAsyncDisposable
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        builder.WebHost.ConfigureKestrel(k => k.Listen(Options.ListenEndPoint));
         builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = TimeSpan.FromSeconds(2));
         _app = builder.Build();
         _app.Run(context => _pipeline!.HandleAsync(context));

@@ -1,8 +1,13 @@
+using System.Net;
+
 namespace DesktopOperator.Testing.ApiServer;
 
 /// <summary>Settings of a <see cref="TestApiServer"/>; read at start (except where noted).</summary>
 public sealed class TestApiServerOptions
 {
+    /// <summary>Where to listen (plain HTTP); port 0 picks a free one. Tests keep the loopback default.</summary>
+    public IPEndPoint ListenEndPoint { get; set; } = new(IPAddress.Loopback, 0);
+
     /// <summary>When set, requests need <c>Authorization: Bearer {token}</c>: a wrong token gets 401, none 403.</summary>
     public string? BearerToken { get; set; }
 

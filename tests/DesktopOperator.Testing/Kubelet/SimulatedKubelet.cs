@@ -6,12 +6,14 @@ namespace DesktopOperator.Testing.Kubelet;
 
 /// <summary>
 /// A kubelet (and, optionally, scheduler) that works only through the Kubernetes HTTP API, so it can drive a real API
-/// server as well as <c>TestApiServer</c>: it registers its Node first and keeps its Lease renewed
-/// (<see cref="NodeHeartbeat"/>), lists and watches pods, binds unscheduled ones to its node (<c>pods/binding</c>),
-/// moves its pods to Running and Ready with a unique loopback IP (127.o.x.y), finishes graceful deletes after their
-/// (scaled) grace period (DELETE with gracePeriodSeconds 0 and the pod's uid as precondition), and fails or evicts pods
-/// on request (phase Failed, reason Evicted, as a kubelet's node-pressure eviction does). Reconnects its watch on
-/// errors and relists on 410.
+/// server as well as <c>TestApiServer</c>; the in-test kubelet and the <c>DesktopOperator.SimulatedNode</c> program are
+/// this one class. It registers its Node first and keeps its Lease renewed (<see cref="NodeHeartbeat"/>), lists and
+/// watches pods, binds unscheduled ones to its node (<c>pods/binding</c>), moves its pods to Running with an address
+/// from <see cref="SimulatedKubeletOptions.PodIps"/> (Ready at once, or from a TCP probe of that address with
+/// <see cref="SimulatedKubeletOptions.ProbeReadiness"/>: <see cref="ReadinessProber"/>), finishes graceful deletes after
+/// their (scaled) grace period (DELETE with gracePeriodSeconds 0 and the pod's uid as precondition) and frees the
+/// address, and fails or evicts pods on request (phase Failed, reason Evicted, as a kubelet's node-pressure eviction
+/// does). Reconnects its watch on errors and relists on 410.
 /// </summary>
 public sealed class SimulatedKubelet : IAsyncDisposable
 {
@@ -19,11 +21,13 @@ public sealed class SimulatedKubelet : IAsyncDisposable
     private readonly SimulatedKubeletOptions _options;
     private readonly KubeletApi _api;
     private readonly NodeHeartbeat _heartbeat;
+    private readonly ReadinessProber _prober;
+    private readonly PodIpPool _pool;
     private readonly ConcurrentDictionary<string, string> _ips = new();
+    private readonly ConcurrentDictionary<string, JsonObject> _waitingForIp = new();
     private readonly ConcurrentDictionary<string, Task> _pending = new();
     private readonly CancellationTokenSource _stop = new();
     private Task? _loop;
-    private int _nextIp;
 
     public SimulatedKubelet(HttpClient client, SimulatedKubeletOptions? options = null)
     {
@@ -31,6 +35,9 @@ public sealed class SimulatedKubelet : IAsyncDisposable
         _options = options ?? new SimulatedKubeletOptions();
         _api = new KubeletApi(client);
         _heartbeat = new NodeHeartbeat(client, _options);
+        _prober = new ReadinessProber(_api, _options);
+        _pool = _options.PodIps ?? new PodIpPool(
+            System.Net.IPAddress.Parse($"127.{_options.PodIpOctet}.1.1"), System.Net.IPAddress.Parse($"127.{_options.PodIpOctet}.254.254"));
     }
 
     /// <summary>Pods this kubelet started (namespace/name → IP).</summary>
@@ -43,12 +50,18 @@ public sealed class SimulatedKubelet : IAsyncDisposable
     }
 
     /// <summary>Marks a running pod Failed (container exited with an error); not Ready any more.</summary>
-    public Task FailPodAsync(string ns, string name, string reason = "Error", CancellationToken cancellationToken = default) =>
-        _api.PatchStatusAsync(ns, name, Terminal("Failed", reason, $"pod {name} failed"), cancellationToken);
+    public Task FailPodAsync(string ns, string name, string reason = "Error", CancellationToken cancellationToken = default)
+    {
+        _prober.Forget($"{ns}/{name}");
+        return _api.PatchStatusAsync(ns, name, PodStatuses.Terminal("Failed", reason, $"pod {name} failed", Now()), cancellationToken);
+    }
 
     /// <summary>Evicts a pod the way the kubelet does under node pressure: phase Failed, reason Evicted.</summary>
-    public Task EvictPodAsync(string ns, string name, CancellationToken cancellationToken = default) =>
-        _api.PatchStatusAsync(ns, name, Terminal("Failed", "Evicted", "The node was low on resource: memory."), cancellationToken);
+    public Task EvictPodAsync(string ns, string name, CancellationToken cancellationToken = default)
+    {
+        _prober.Forget($"{ns}/{name}");
+        return _api.PatchStatusAsync(ns, name, PodStatuses.Terminal("Failed", "Evicted", "The node was low on resource: memory.", Now()), cancellationToken);
+    }
 
     public async ValueTask DisposeAsync()
     {
@@ -86,6 +99,11 @@ public sealed class SimulatedKubelet : IAsyncDisposable
     {
         await RegisterAsync(ct).ConfigureAwait(false);
         _pending["heartbeat"] = _heartbeat.RunAsync(ct);
+        if (_options.ProbeReadiness)
+        {
+            _pending["readiness"] = _prober.RunAsync(ct);
+        }
+
         while (!ct.IsCancellationRequested)
         {
             try
@@ -114,6 +132,7 @@ public sealed class SimulatedKubelet : IAsyncDisposable
             try
             {
                 await _heartbeat.RegisterAsync(ct).ConfigureAwait(false);
+                SimulatedKubeletLog.NodeRegistered(_options.Logger, _options.NodeName, _options.LeaseRenewInterval);
                 return;
             }
             catch (HttpRequestException) when (!ct.IsCancellationRequested)
@@ -143,7 +162,7 @@ public sealed class SimulatedKubelet : IAsyncDisposable
             }
             else if (type == "DELETED" && e["object"] is JsonObject gone)
             {
-                _ips.TryRemove(Key(gone), out _);
+                Gone(gone, ct);
             }
         }
     }
@@ -154,6 +173,11 @@ public sealed class SimulatedKubelet : IAsyncDisposable
         var name = pod["metadata"]!["name"]!.GetValue<string>();
         var node = pod["spec"]?["nodeName"]?.GetValue<string>();
         var phase = pod["status"]?["phase"]?.GetValue<string>();
+        if (node == _options.NodeName && phase is "Failed" or "Succeeded")
+        {
+            _prober.Forget(Key(pod)); // A terminal pod is never Ready again.
+        }
+
         if (pod["metadata"]?["deletionTimestamp"] is not null)
         {
             if (node == _options.NodeName || string.IsNullOrEmpty(node))
@@ -169,6 +193,7 @@ public sealed class SimulatedKubelet : IAsyncDisposable
             if (_options.ActAsScheduler)
             {
                 await _api.BindAsync(ns, name, _options.NodeName, ct).ConfigureAwait(false);
+                SimulatedKubeletLog.PodBound(_options.Logger, ns, name, _options.NodeName);
             }
 
             return;
@@ -191,27 +216,52 @@ public sealed class SimulatedKubelet : IAsyncDisposable
                 await Task.Delay(_options.StartDelay, _options.TimeProvider, ct).ConfigureAwait(false);
             }
 
-            var ip = _ips.GetOrAdd(Key(pod), _ => NextIp());
-            var now = Now();
-            var ready = new JsonObject { ["type"] = "Ready", ["status"] = "True", ["lastProbeTime"] = null, ["lastTransitionTime"] = now };
-            var status = new JsonObject
+            if (_pool.Allocate(Key(pod)) is not { } ip)
             {
-                ["phase"] = "Running",
-                ["hostIP"] = "127.0.0.1",
-                ["podIP"] = ip,
-                ["podIPs"] = new JsonArray(new JsonObject { ["ip"] = ip }),
-                ["startTime"] = now,
-                ["conditions"] = new JsonArray(
-                    Condition("Initialized", now),
-                    ready,
-                    Condition("ContainersReady", now),
-                    Condition("PodScheduled", now)),
-            };
-            await _api.PatchStatusAsync(ns, name, status, ct).ConfigureAwait(false);
+                // A real kubelet fails the sandbox (no IP) and retries; this one starts the pod when an address frees.
+                // Its start key stays taken (no other event starts it twice); Gone() starts it when an address frees.
+                _waitingForIp[Key(pod)] = pod;
+                SimulatedKubeletLog.NoAddress(_options.Logger, ns, name, _pool.ToString());
+                return;
+            }
+
+            _ips[Key(pod)] = ip;
+            var now = Now();
+            var port = _options.ProbeReadiness ? PodStatuses.ProbePort(pod) : null;
+            var ready = port is not { } p || await _prober.TrackAsync(Key(pod), pod, ip, p, now, ct).ConfigureAwait(false);
+            await _api.PatchStatusAsync(ns, name, PodStatuses.Running(pod, ip, ready, now, now), ct).ConfigureAwait(false);
+            SimulatedKubeletLog.PodRunning(_options.Logger, ns, name, ip, ready, port is { } probed ? $"TCP probe of {ip}:{probed}" : "no probe");
         }
         catch (HttpRequestException) when (!ct.IsCancellationRequested)
         {
+            _prober.Forget(Key(pod));
             _pending.TryRemove($"start:{Uid(pod)}", out _); // Retried on the next event for this pod.
+        }
+    }
+
+    /// <summary>The pod is gone from the API: stop probing it, free its address, start one that waited for an address.</summary>
+    private void Gone(JsonObject pod, CancellationToken ct)
+    {
+        var key = Key(pod);
+        _prober.Forget(key);
+        _waitingForIp.TryRemove(key, out _);
+        if (!_ips.TryRemove(key, out var ip))
+        {
+            return;
+        }
+
+        _pool.Release(key);
+        var ns = pod["metadata"]!["namespace"]!.GetValue<string>();
+        var name = pod["metadata"]!["name"]!.GetValue<string>();
+        SimulatedKubeletLog.PodRemoved(_options.Logger, ns, name, ip);
+        foreach (var waiting in _waitingForIp.Keys)
+        {
+            if (_waitingForIp.TryRemove(waiting, out var next))
+            {
+                var meta = next["metadata"]!;
+                _pending[$"start:{Uid(next)}"] = StartPodAsync(next, meta["namespace"]!.GetValue<string>(), meta["name"]!.GetValue<string>(), ct);
+                break;
+            }
         }
     }
 
@@ -238,23 +288,7 @@ public sealed class SimulatedKubelet : IAsyncDisposable
         await _api.DeleteNowAsync(ns, name, uid, ct).ConfigureAwait(false);
     }
 
-    private JsonObject Terminal(string phase, string reason, string message) => new()
-    {
-        ["phase"] = phase,
-        ["reason"] = reason,
-        ["message"] = message,
-        ["conditions"] = new JsonArray(new JsonObject { ["type"] = "Ready", ["status"] = "False", ["lastProbeTime"] = null, ["lastTransitionTime"] = Now(), ["reason"] = "PodFailed" }),
-    };
-
-    private string NextIp()
-    {
-        var n = Interlocked.Increment(ref _nextIp) - 1;
-        return $"127.{_options.PodIpOctet + (n / (254 * 254))}.{(n / 254 % 254) + 1}.{(n % 254) + 1}";
-    }
-
-    private string Now() => _options.TimeProvider.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
-
-    private static JsonObject Condition(string type, string now) => new() { ["type"] = type, ["status"] = "True", ["lastProbeTime"] = null, ["lastTransitionTime"] = now };
+    private string Now() => _options.NowText();
 
     private static string Uid(JsonObject pod) => pod["metadata"]!["uid"]!.GetValue<string>();
 

@@ -1,3 +1,7 @@
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
 namespace DesktopOperator.Testing.Kubelet;
 
 /// <summary>Settings of a <see cref="SimulatedKubelet"/>.</summary>
@@ -16,10 +20,26 @@ public sealed class SimulatedKubeletOptions
     public bool ActAsScheduler { get; set; } = true;
 
     /// <summary>
-    /// Third octet of the first pod IP: pods get 127.{octet}.x.y, unique per kubelet instance (give two kubelets
-    /// different octets).
+    /// Second octet of the pod IPs when <see cref="PodIps"/> is not set: pods get 127.{octet}.x.y, unique per kubelet
+    /// instance (give two kubelets different octets).
     /// </summary>
     public int PodIpOctet { get; set; } = 1;
+
+    /// <summary>The pod addresses (e.g. <c>PodIpPool.Parse("127.0.0.21-127.0.0.40")</c>); null: 127.{PodIpOctet}.1.1 onwards.</summary>
+    public PodIpPool? PodIps { get; set; }
+
+    /// <summary>
+    /// Set Ready from a TCP probe of the pod's IP and probe port (<c>readinessProbe.tcpSocket.port</c>, else the first
+    /// <c>containerPort</c>), so a server listening there backs the pod. Off: Ready as soon as Running (the tests' default,
+    /// where no server listens at pod addresses).
+    /// </summary>
+    public bool ProbeReadiness { get; set; }
+
+    /// <summary>How often readiness is probed when <see cref="ProbeReadiness"/> is on (a real kubelet: periodSeconds, 10 s).</summary>
+    public TimeSpan ReadinessProbePeriod { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>One line per node and pod change (bound, running, readiness, removed).</summary>
+    public ILogger Logger { get; set; } = NullLogger.Instance;
 
     /// <summary>Time from binding to Running/Ready.</summary>
     public TimeSpan StartDelay { get; set; } = TimeSpan.Zero;
@@ -37,4 +57,6 @@ public sealed class SimulatedKubeletOptions
     public TimeSpan LeaseRenewInterval { get; set; } = TimeSpan.FromSeconds(10);
 
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    internal string NowText() => TimeProvider.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 }

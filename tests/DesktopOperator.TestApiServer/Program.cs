@@ -1,0 +1,58 @@
+using System.Runtime.InteropServices;
+using DesktopOperator.TestApiServer;
+using DesktopOperator.Testing.ApiServer;
+
+// `dotnet run --project tests/DesktopOperator.TestApiServer -- --listen 127.0.0.1:0 --kubeconfig-out FILE [--crds crds/]`:
+// the tests' API server (plain HTTP) until Ctrl-C or SIGTERM, with a kubeconfig for kubectl, the operator and the
+// simulated node. A bad option: one line on stderr, exit code 2; a server that cannot start: one line, exit code 1.
+ServerCommandLine options;
+try
+{
+    options = ServerCommandLine.Parse(args);
+}
+catch (FormatException e)
+{
+    await Console.Error.WriteLineAsync(e.Message).ConfigureAwait(false);
+    return 2;
+}
+
+if (options.Help)
+{
+    await Console.Out.WriteLineAsync(ServerCommandLine.Usage).ConfigureAwait(false);
+    return 0;
+}
+
+using var stop = new CancellationTokenSource();
+using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+await using var server = new TestApiServer(options.ToServerOptions());
+try
+{
+    await server.StartAsync(stop.Token).ConfigureAwait(false);
+    KubeconfigFile.Write(options.KubeconfigOut, server.BaseAddress, options.Token);
+}
+catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException or ApiError)
+{
+    await Console.Error.WriteLineAsync($"test API server: cannot start on {options.Listen}: {e.Message}").ConfigureAwait(false);
+    return 1;
+}
+
+var crds = options.CrdFiles.Count == 0 ? "no CRDs" : $"{options.CrdFiles.Count} CRD file(s) from {options.CrdFolder}";
+await Console.Out.WriteLineAsync(
+    $"Test API server listening on {server.BaseAddress.ToString().TrimEnd('/')} ({crds}); kubeconfig written to {Path.GetFullPath(options.KubeconfigOut)}; Ctrl-C stops it").ConfigureAwait(false);
+try
+{
+    await Task.Delay(Timeout.Infinite, stop.Token).ConfigureAwait(false);
+}
+catch (OperationCanceledException) when (stop.IsCancellationRequested)
+{
+    // Ctrl-C or SIGTERM: stop below.
+}
+
+return 0;
+
+void Stop(PosixSignalContext context)
+{
+    context.Cancel = true;
+    stop.Cancel();
+}
