@@ -26,8 +26,7 @@ public sealed class PoolDeletionTests
 
         await Eventually.TrueAsync(async () => await cluster.FindPoolAsync("desk") is null, "the pool is gone", Ct, Bound);
         await WaitHostsAsync(cluster, "desk", h => h.Count == 0, "no host left");
-        var events = await cluster.EventsAsync();
-        Assert.Equal(2, events.Count(e => e.Reason == "HostDeleted" && e.Message.Contains("(PoolDeleted)", StringComparison.Ordinal)));
+        var events = await EventsAsync(cluster, all => all.Count(e => e.Reason == "HostDeleted" && e.Message.Contains("(PoolDeleted)", StringComparison.Ordinal)) == 2, "two HostDeleted events");
         Assert.DoesNotContain(events, e => e.Reason == "PoolDeletionGrace");
     }
 
@@ -58,7 +57,7 @@ public sealed class PoolDeletionTests
 
         await Eventually.TrueAsync(async () => await cluster.FindPoolAsync("desk") is null, "the pool is gone once the route ended", Ct, Bound);
         await WaitHostsAsync(cluster, "desk", h => h.Count == 0, "no host left");
-        Assert.Contains(await cluster.EventsAsync(), e => e.Reason == "HostDeleted" && e.Type == "Normal" && e.Message == $"Host {busy} deleted (PoolDeleted)");
+        await EventsAsync(cluster, all => all.Any(e => e.Reason == "HostDeleted" && e.Type == "Normal" && e.Message == $"Host {busy} deleted (PoolDeleted)"), "the busy host's HostDeleted event");
     }
 
     [Fact]
@@ -74,7 +73,7 @@ public sealed class PoolDeletionTests
 
         await Eventually.TrueAsync(async () => await cluster.FindPoolAsync("desk") is null, "the pool is gone after the grace", Ct, Bound);
         await WaitHostsAsync(cluster, "desk", h => h.Count == 0, "no host left");
-        var events = await cluster.EventsAsync();
+        var events = await EventsAsync(cluster, all => all.Any(e => e.Reason == "HostDeleted") && all.Any(e => e.Reason == "PoolDeletionGrace"), "the HostDeleted and PoolDeletionGrace events");
         var cut = Assert.Single(events, e => e.Reason == "HostDeleted" && e.Message.Contains(busy, StringComparison.Ordinal));
         Assert.Equal("Warning", cut.Type);
         Assert.Contains("1 session(s) cut", cut.Message, StringComparison.Ordinal);
@@ -95,6 +94,14 @@ public sealed class PoolDeletionTests
         await cluster.Client.DeleteAsync<DesktopPool>("static", PoolCluster.Namespace, null, Ct);
 
         await Eventually.TrueAsync(async () => await cluster.FindPoolAsync("static") is null, "the static pool is gone", Ct, Bound);
+    }
+
+    /// <summary>Events are written in the background: waits (bounded) until they show what the test expects.</summary>
+    private static async Task<IReadOnlyList<Corev1Event>> EventsAsync(PoolCluster cluster, Func<IReadOnlyList<Corev1Event>, bool> condition, string what)
+    {
+        IReadOnlyList<Corev1Event> events = [];
+        await Eventually.TrueAsync(async () => condition(events = await cluster.EventsAsync()), what, Ct, Bound);
+        return events;
     }
 
     private static DateTime TimeOf(Corev1Event e) => e.EventTime ?? e.FirstTimestamp ?? e.Metadata.CreationTimestamp ?? DateTime.MinValue;
