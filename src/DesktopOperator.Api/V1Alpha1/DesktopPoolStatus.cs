@@ -18,6 +18,12 @@ public sealed class DesktopPoolStatus
     /// <summary>Hosts being emptied before removal: they keep their sessions and take no new ones.</summary>
     public int DrainingHosts { get; set; }
 
+    /// <summary>Hosts made from the pool's current template (a rolling update is done when this equals totalHosts).</summary>
+    public int UpdatedHosts { get; set; }
+
+    /// <summary>Hosts made from an older template: they drain and are deleted once their last session has ended.</summary>
+    public int OutdatedHosts { get; set; }
+
     /// <summary>Sessions with at least one open connection.</summary>
     public int ActiveSessions { get; set; }
 

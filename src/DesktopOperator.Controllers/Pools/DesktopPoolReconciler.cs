@@ -5,12 +5,14 @@ using DesktopOperator.Kube.Client;
 using DesktopOperator.Runtime;
 using DesktopOperator.Runtime.Controllers;
 using DesktopOperator.Runtime.Events;
+using DesktopOperator.Runtime.Objects;
 using Microsoft.Extensions.Logging;
 
 namespace DesktopOperator.Controllers.Pools;
 
 /// <summary>
-/// Reconciles one DesktopPool: validates it, counts its sessions, asks <see cref="ScalePlanner"/> for a plan over its
+/// Reconciles one DesktopPool: finalizes it when it is being deleted (<see cref="PoolFinalizer"/>), else makes sure it
+/// carries the finalizer, validates it, counts its sessions, asks <see cref="ScalePlanner"/> for a plan over its
 /// host pods and applies it (<see cref="HostWriter"/>), then writes status when it changed. Level-based: reads
 /// everything from the informer caches and keeps no state between passes.
 /// </summary>
@@ -25,10 +27,18 @@ internal sealed partial class DesktopPoolReconciler(
     public async Task<ReconcileResult> ReconcileAsync(ObjectKey key, CancellationToken cancellationToken)
     {
         var pool = caches.Pool(key);
-        if (pool is null || pool.Metadata.DeletionTimestamp is not null)
+        if (pool is null)
         {
-            return ReconcileResult.Done; // Its pods and routes go with it (owner references).
+            return ReconcileResult.Done; // Gone: whatever it owned goes with it (owner references).
         }
+
+        if (pool.Metadata.DeletionTimestamp is not null)
+        {
+            return await new PoolFinalizer(caches, client, events, options.PoolDeletionGrace, time, logger)
+                .FinalizeAsync(pool, cancellationToken).ConfigureAwait(false);
+        }
+
+        pool = await Finalizers.AddAsync(client, pool, PoolFinalizer.Name, cancellationToken).ConfigureAwait(false);
 
         var now = time.GetUtcNow();
         var routes = RouteCounts.Count(caches.Routes(pool));

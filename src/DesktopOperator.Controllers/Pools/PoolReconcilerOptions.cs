@@ -8,4 +8,10 @@ internal sealed record PoolReconcilerOptions
 
     /// <summary>Delete a draining host with sessions after this long; null: wait for its last session.</summary>
     public TimeSpan? MaxDrainTime { get; init; }
+
+    /// <summary>
+    /// A deleted pool's busy hosts keep their sessions this long after the deletionTimestamp; then they are deleted and
+    /// the finalizer removed.
+    /// </summary>
+    public TimeSpan PoolDeletionGrace { get; init; } = TimeSpan.FromHours(1);
 }

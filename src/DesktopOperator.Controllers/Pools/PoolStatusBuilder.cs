@@ -73,6 +73,7 @@ internal static class PoolStatusBuilder
         var hosts = pool.Spec.StaticHosts ?? [];
         var status = Counts(pool, routes, []);
         status.TotalHosts = hosts.Count;
+        status.UpdatedHosts = hosts.Count; // No template, nothing to roll out.
         status.Hosts = [.. hosts.Select(h => new HostStatus
         {
             Name = h.Name, Address = h.Address, State = HostState.Ready,
@@ -91,6 +92,8 @@ internal static class PoolStatusBuilder
         TotalHosts = hosts.Count,
         ReadyHosts = hosts.Count(h => h.Host.Ready && !h.Host.Failed),
         DrainingHosts = hosts.Count(h => h.Host.Draining),
+        UpdatedHosts = hosts.Count(h => !h.Host.Outdated),
+        OutdatedHosts = hosts.Count(h => h.Host.Outdated),
         ActiveSessions = routes.Active,
         DisconnectedSessions = routes.Disconnected,
         PendingSessions = routes.Pending,

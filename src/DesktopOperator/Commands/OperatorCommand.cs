@@ -24,11 +24,12 @@ internal static class OperatorCommand
         var http = CommandOptions.HttpUrl("--http", "URL of the HTTP endpoint for /metrics, /healthz and /readyz.", "http://0.0.0.0:8081");
         var surge = CommandOptions.Limit("--max-surge", "New-template hosts beyond the desired count during a rolling update (0 means 1).");
         var maxDrain = new Option<string?>("--max-drain-time") { Description = "Delete a draining host that still has sessions after this long (announced by an event). Default: wait for its last session.", HelpName = "DURATION" };
+        var deletionGrace = new DurationOption("--pool-deletion-grace", "A deleted pool's busy hosts keep their sessions this long (announced by an event), then they are deleted.", "1h");
         var gatewayService = new Option<string?>("--gateway-service") { Description = "Keep this Service's ports equal to the TCP gateway ports of the pools (ports named dp-<pool>-<protocol>; others are left alone). Default: off.", HelpName = "NAMESPACE/NAME" };
         var json = new Option<bool>("--json-logs") { Description = "Write logs as JSON lines." };
         var command = new Command("operator", "Run the DesktopPool controller against a Kubernetes API server.")
         {
-            kubeconfig, ns, leaderElect, leaseNamespace, leaseName, http, surge, maxDrain, gatewayService, json,
+            kubeconfig, ns, leaderElect, leaseNamespace, leaseName, http, surge, maxDrain, deletionGrace.Option, gatewayService, json,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -79,7 +80,7 @@ internal static class OperatorCommand
                 Identity = $"{Environment.MachineName}_{Guid.NewGuid():N}",
                 HttpUrl = parse.GetValue(http)!,
                 JsonLogs = parse.GetValue(json),
-                Pools = new PoolReconcilerOptions { MaxSurge = Math.Max(1, parse.GetValue(surge)), MaxDrainTime = drainTime },
+                Pools = new PoolReconcilerOptions { MaxSurge = Math.Max(1, parse.GetValue(surge)), MaxDrainTime = drainTime, PoolDeletionGrace = deletionGrace.GetValue(parse) },
                 GatewayService = serviceKey,
             };
             using var client = new KubernetesClient(kube, retryPolicy: KubeRetryPolicy.Default with { MaxAttempts = 1 });

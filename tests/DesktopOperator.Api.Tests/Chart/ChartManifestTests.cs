@@ -141,7 +141,7 @@ public sealed class ChartManifestTests
                 $"/services[{RenderedChart.Release}-desktop-operator-gateway]:get", $"/services[{RenderedChart.Release}-desktop-operator-gateway]:patch",
                 "coordination.k8s.io/leases:create", "coordination.k8s.io/leases[desktop-operator]:get", "coordination.k8s.io/leases[desktop-operator]:patch",
                 "desktop-operator.io/desktoppools/finalizers:update", "desktop-operator.io/desktoppools/status:patch",
-                "desktop-operator.io/desktoppools:list", "desktop-operator.io/desktoppools:watch",
+                "desktop-operator.io/desktoppools:list", "desktop-operator.io/desktoppools:patch", "desktop-operator.io/desktoppools:watch",
                 "desktop-operator.io/sessionroutes/status:patch", "desktop-operator.io/sessionroutes:list", "desktop-operator.io/sessionroutes:watch",
                 "policy/poddisruptionbudgets:create", "policy/poddisruptionbudgets:list", "policy/poddisruptionbudgets:watch",
             ],

@@ -36,7 +36,7 @@ internal sealed class PoolCluster : IAsyncDisposable
 
     public KubernetesClient Client { get; }
 
-    public static async Task<PoolCluster> StartAsync()
+    public static async Task<PoolCluster> StartAsync(PoolReconcilerOptions? reconcilerOptions = null)
     {
         var options = new TestApiServerOptions { BookmarkInterval = TimeSpan.FromMilliseconds(300) };
         options.Namespaces.Add(Namespace);
@@ -53,7 +53,7 @@ internal sealed class PoolCluster : IAsyncDisposable
         await cluster._kubelet.StartAsync();
         var factory = new SharedInformerFactory(client);
         var recorder = new EventRecorder(client, new EventRecorderOptions { Component = "desktop-operator" });
-        cluster._controller = DesktopPoolController.Create(factory, client, recorder, Namespace, new PoolReconcilerOptions(), TimeProvider.System, NullLoggerFactory.Instance);
+        cluster._controller = DesktopPoolController.Create(factory, client, recorder, Namespace, reconcilerOptions ?? new PoolReconcilerOptions(), TimeProvider.System, NullLoggerFactory.Instance);
         await factory.StartAsync(cluster._stop.Token);
         cluster._running.Add(recorder.RunAsync(cluster._stop.Token));
         cluster._running.Add(cluster._controller.RunAsync(cluster._stop.Token));
@@ -79,6 +79,22 @@ internal sealed class PoolCluster : IAsyncDisposable
         var list = await Client.ListAsync<k8s.Models.V1Pod>(Namespace, new ListOptions { LabelSelector = $"{HostLabels.Pool}={pool}" }, CancellationToken.None);
         return [.. list.Items];
     }
+
+    /// <summary>The pool as stored, or null once the API server has removed it.</summary>
+    public async Task<DesktopPool?> FindPoolAsync(string name)
+    {
+        try
+        {
+            return await Client.GetAsync<DesktopPool>(name, Namespace, CancellationToken.None);
+        }
+        catch (KubeNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    public async Task<IReadOnlyList<k8s.Models.Corev1Event>> EventsAsync() =>
+        [.. (await Client.ListAsync<k8s.Models.Corev1Event>(Namespace, null, CancellationToken.None)).Items];
 
     public async ValueTask DisposeAsync()
     {

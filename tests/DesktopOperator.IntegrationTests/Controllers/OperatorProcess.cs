@@ -18,6 +18,16 @@ internal static class OperatorProcess
         return ChildProcess.Start("operator", GatewayProxy.FindExecutable(), args, root);
     }
 
+    /// <summary>
+    /// A replica with leader election on (the Lease in the cluster's namespace), serving /metrics on <paramref name="admin"/>.
+    /// </summary>
+    public static ChildProcess StartReplica(KubeCluster cluster, string root, string name, string admin)
+    {
+        ArgumentNullException.ThrowIfNull(cluster);
+        string[] args = ["operator", "--kubeconfig", WriteKubeconfig(root, cluster.TestServer.BaseAddress), "--namespace", cluster.Namespace, "--http", admin, "--leader-elect", "true"];
+        return ChildProcess.Start(name, GatewayProxy.FindExecutable(), args, root);
+    }
+
     public static string WriteKubeconfig(string root, Uri server)
     {
         ArgumentNullException.ThrowIfNull(server);

@@ -92,6 +92,8 @@ public sealed class OperatorProcessTests : IDisposable
     [Theory]
     [InlineData("--http", "nope", "--http: 'nope' is not a URL")]
     [InlineData("--max-drain-time", "soon", "--max-drain-time: 'soon' is not a duration")]
+    [InlineData("--pool-deletion-grace", "soon", "--pool-deletion-grace: 'soon' is not a duration")]
+    [InlineData("--pool-deletion-grace", "0s", "--pool-deletion-grace: must be more than 0")]
     [InlineData("--max-surge", "-1", "--max-surge: must be 0 (no limit) or more")]
     [InlineData("--gateway-service", "gateway", "--gateway-service: 'gateway' is not NAMESPACE/NAME")]
     public async Task Operator_BadOption_OneLineAndExitCode2(string option, string value, string expected)
