@@ -28,6 +28,7 @@ internal static class StandaloneCommand
         var rescan = new DurationOption("--rescan-interval", "Rescan the manifest folder this often even without a file-system event.", "10s");
         var perHost = CommandOptions.Limit("--max-connections-per-host", "Live connections per host through this gateway.");
         var perPool = CommandOptions.Limit("--max-connections-per-pool", "Live connections per pool through this gateway.");
+        var maxConnections = CommandOptions.MaxConnections(OpenFileLimit.Read());
         var json = new Option<bool>("--json-logs") { Description = "Write logs as JSON lines." };
         var trusted = CommandOptions.Networks("--trusted-proxies", "Auth proxies whose user header (spec.affinity.userHeader) Http pools honour; from other addresses the header is removed.");
         var anonymousPinning = new Option<bool>("--allow-anonymous-pinning") { Description = "Let a browser without a signed-in user (only the affinity cookie) pin a host in the host picker (demos)." };
@@ -36,7 +37,7 @@ internal static class StandaloneCommand
         var command = new Command("standalone", "Run the gateway without Kubernetes over a folder of DesktopPool manifests.")
         {
             manifests, state, listen, http, drain.Option, handshake.Option, connect.Option, idle.Option, queue.Option,
-            rescan.Option, perHost, perPool, json, trusted, cookieKeys, anonymousPinning,
+            rescan.Option, perHost, perPool, maxConnections, json, trusted, cookieKeys, anonymousPinning,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -62,6 +63,7 @@ internal static class StandaloneCommand
                 QueueTimeout = queue.GetValue(parse),
                 MaxConnectionsPerHost = parse.GetValue(perHost),
                 MaxConnectionsPerPool = parse.GetValue(perPool),
+                MaxConnections = parse.GetValue(maxConnections),
             };
             AffinityCookieKeys keys;
             try
