@@ -31,9 +31,9 @@ public sealed class GatewayConnectionCapTests
     }
 
     [Theory]
-    [InlineData(20_000L, 9_872)]
-    [InlineData(512L, 128)]
-    [InlineData(100L, 1)]
+    [InlineData(20_000L, 9_744)]
+    [InlineData(2_048L, 768)]
+    [InlineData(512L, 1)]
     public void DefaultFor_OpenFileLimit_HalfOfWhatTheReserveLeaves(long limit, int expected) =>
         Assert.Equal(expected, GatewayConnectionCap.DefaultFor(limit));
 
