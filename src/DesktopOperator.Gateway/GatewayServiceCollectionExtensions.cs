@@ -45,8 +45,14 @@ internal static class GatewayServiceCollectionExtensions
         services.TryAddSingleton<IHostHealthView>(sp => sp.GetRequiredService<HostHealthMonitor>());
         services.AddGatewayRouting(soleGateway);
         services.TryAddSingleton(sp => new TcpProxyMetrics(sp.GetRequiredService<IMeterFactory>().Create(TcpProxyMetrics.MeterName)));
+        services.TryAddSingleton(_ => new GatewayConnectionCap(
+            proxy.MaxConnections > 0 ? proxy.MaxConnections : GatewayConnectionCap.DefaultFor(OpenFileLimit.Read())));
         services.TryAddSingleton(sp => new TcpListenerManager(
-            sp.GetRequiredService<IConnectionListenerFactory>(), sp.GetRequiredService<ILogger<TcpListenerManager>>()));
+            sp.GetRequiredService<IConnectionListenerFactory>(),
+            sp.GetRequiredService<GatewayConnectionCap>(),
+            sp.GetRequiredService<TcpProxyMetrics>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<TcpListenerManager>>()));
         services.TryAddSingleton(_ => new HttpProxyConfigProvider(proxy.IdleTimeout));
         services.TryAddSingleton(sp => new GatewayPlanApplier(
             sp.GetRequiredService<PoolRegistry>(),

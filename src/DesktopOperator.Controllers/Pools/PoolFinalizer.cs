@@ -1,3 +1,4 @@
+using DesktopOperator.Api.Hosts;
 using DesktopOperator.Api.V1Alpha1;
 using DesktopOperator.Kube.Client;
 using DesktopOperator.Runtime.Controllers;

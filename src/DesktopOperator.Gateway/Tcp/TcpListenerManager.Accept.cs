@@ -6,8 +6,22 @@ namespace DesktopOperator.Gateway.Tcp;
 
 internal sealed partial class TcpListenerManager
 {
+    /// <summary>
+    /// One endpoint's accept loop. Only unbinding or disposal ends it (the listener then returns null). A failed
+    /// accept (EMFILE, ENOBUFS, ...) is counted, logged once per burst, and retried after a short growing backoff, so
+    /// the port recovers by itself when descriptors free up. (Kestrel's socket transport retries most accept errors
+    /// itself and never throws them; this loop covers those it does throw, and any other transport.)
+    /// <para>At the gateway cap a new client is accepted and reset at once, not left in the listen backlog as
+    /// HAProxy's <c>maxconn</c> does: a client held in the backlog looks connected but gets no byte, with no timeout of
+    /// ours, no log and no metric, and the hold would stop every port of the gateway at once; a reset tells the client
+    /// (or a load balancer in front) now, so it can retry another replica, and is counted. RST rather than FIN: a FIN
+    /// after connect reads like a session that ended, a reset like a refusal; and it leaves no TIME_WAIT behind.
+    /// Waiting politely for a slot is the pools' job (<c>whenFull: Queue</c>), with a timeout and metrics.</para>
+    /// </summary>
     private async Task AcceptLoopAsync(string name, BoundListener bound)
     {
+        var failures = 0;
+        var lastReason = AcceptErrorReason.Other;
         while (true)
         {
             ConnectionContext? connection;
@@ -17,9 +31,16 @@ internal sealed partial class TcpListenerManager
             }
             catch (SocketException ex)
             {
-                // The transport retries resets itself; anything else ends this endpoint's accept loop.
-                LogAcceptFailed(logger, name, ex);
-                return;
+                lastReason = AcceptErrors.Classify(ex);
+                failures++;
+                _metrics.AcceptErrors.Add(1, TcpProxyMetrics.WithTag(bound.Handler.Settings, "reason", AcceptErrors.Label(lastReason)));
+                if (failures == 1)
+                {
+                    LogAcceptFailing(logger, name, lastReason, ex);
+                }
+
+                await Task.Delay(AcceptErrors.Backoff(failures), _timeProvider, CancellationToken.None).ConfigureAwait(false);
+                continue;
             }
 
             if (connection is null)
@@ -27,12 +48,29 @@ internal sealed partial class TcpListenerManager
                 return; // unbound
             }
 
+            if (failures > 0)
+            {
+                LogAcceptRecovered(logger, name, failures, lastReason);
+                failures = 0;
+            }
+
             bound.Connections.Enter();
+            var admitted = _cap.TryEnter();
+            if (admitted)
+            {
+                NoteCapRoom();
+            }
+            else
+            {
+                NoteRefused(bound);
+            }
 
             // Off the accept loop, like Kestrel: the handler may run synchronously up to its first wait.
             ThreadPool.UnsafeQueueUserWorkItem(
-                static state => _ = state.Manager.RunConnectionAsync(state.Name, state.Bound, state.Connection),
-                (Manager: this, Name: name, Bound: bound, Connection: connection),
+                static state => _ = state.Admitted
+                    ? state.Manager.RunConnectionAsync(state.Name, state.Bound, state.Connection)
+                    : state.Manager.RefuseAsync(state.Bound, state.Connection),
+                (Manager: this, Name: name, Bound: bound, Connection: connection, Admitted: admitted),
                 preferLocal: false);
         }
     }
@@ -50,7 +88,40 @@ internal sealed partial class TcpListenerManager
         finally
         {
             await connection.DisposeAsync().ConfigureAwait(false);
+            _cap.Exit();
             bound.Connections.Exit();
+        }
+    }
+
+    /// <summary>Resets a connection accepted over the gateway cap (Kestrel's Abort sends RST) and counts it.</summary>
+    private async Task RefuseAsync(BoundListener bound, ConnectionContext connection)
+    {
+        try
+        {
+            connection.Abort(new ConnectionAbortedException("The gateway is at its connection cap."));
+            await connection.DisposeAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            _metrics.Connections.Add(1, TcpProxyMetrics.WithTag(bound.Handler.Settings, "result", TcpProxyMetrics.ResultLabel(TcpProxyError.GatewayFull, default)));
+            bound.Connections.Exit();
+        }
+    }
+
+    /// <summary>Logs once when refusing starts (and again only after a connection was admitted in between).</summary>
+    private void NoteRefused(BoundListener bound)
+    {
+        if (Interlocked.Increment(ref _refusedInBurst) == 1)
+        {
+            LogGatewayFull(logger, _cap.Max, bound.Handler.Settings.Pool);
+        }
+    }
+
+    private void NoteCapRoom()
+    {
+        if (Volatile.Read(ref _refusedInBurst) > 0 && Interlocked.Exchange(ref _refusedInBurst, 0) is var refused and > 0)
+        {
+            LogGatewayAdmitting(logger, _cap.Max, refused);
         }
     }
 

@@ -10,18 +10,31 @@ namespace DesktopOperator.Gateway.Tcp;
 /// hands each connection to its listener's <see cref="TcpProxyConnectionHandler"/>. Unbinding stops accepting;
 /// the endpoint's live connections go on to their end (or until <see cref="StopAsync"/> drains them), then the
 /// listener and its handler are disposed.
-/// Thread-safe; names are unique among bound endpoints.
+/// Thread-safe; names are unique among bound endpoints. Every accepted connection counts against the gateway-wide
+/// <see cref="GatewayConnectionCap"/>; over it, a client is reset at once (see the accept loop for why).
 /// <para>Take the factory from a Kestrel-configured container (<c>app.Services</c> of the executable's
 /// WebApplication), not <c>new SocketTransportFactory(...)</c>: only through DI does the socket transport get Kestrel's
 /// pinned block memory pool; built by hand it falls back to the shared array pool, which allocates under load
 /// (measured: ~40 MB per 64 MiB copied). A <c>MaxReadBufferSize</c> of 64 KiB (Kestrel's default is 1 MiB) keeps
 /// a busy connection's buffering small; the tests use it.</para>
 /// </summary>
-internal sealed partial class TcpListenerManager(IConnectionListenerFactory listenerFactory, ILogger<TcpListenerManager> logger) : IAsyncDisposable
+internal sealed partial class TcpListenerManager(
+    IConnectionListenerFactory listenerFactory,
+    GatewayConnectionCap cap,
+    TcpProxyMetrics metrics,
+    TimeProvider timeProvider,
+    ILogger<TcpListenerManager> logger) : IAsyncDisposable
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<string, BoundListener> _listeners = new(StringComparer.Ordinal);
-    private readonly List<Task> _retiring = [];
+    private readonly List<(BoundListener Bound, Task Disposed)> _retiring = [];
+    private readonly GatewayConnectionCap _cap = cap;
+    private readonly TcpProxyMetrics _metrics = metrics;
+    private readonly TimeProvider _timeProvider = timeProvider;
+    private int _refusedInBurst;
+
+    /// <summary>Live connections on every listener, retired ones included (what the cap counts).</summary>
+    public int LiveConnections => _cap.Count;
 
     public IReadOnlyCollection<string> Names
     {
@@ -90,8 +103,8 @@ internal sealed partial class TcpListenerManager(IConnectionListenerFactory list
         var retired = DisposeWhenIdleAsync(bound);
         lock (_lock)
         {
-            _retiring.RemoveAll(static task => task.IsCompleted);
-            _retiring.Add(retired);
+            _retiring.RemoveAll(static entry => entry.Disposed.IsCompleted);
+            _retiring.Add((bound, retired));
         }
 
         LogUnbound(logger, name, bound.Connections.Count);
@@ -99,35 +112,37 @@ internal sealed partial class TcpListenerManager(IConnectionListenerFactory list
     }
 
     /// <summary>
-    /// Graceful stop: unbinds every endpoint, then lets each listener's live connections run for
-    /// <paramref name="drainTime"/> before canceling them, and waits until they all ended.
+    /// Graceful stop: unbinds every endpoint, then lets the live connections of every listener (those unbound earlier
+    /// and still draining included) run for <paramref name="drainTime"/> before canceling them, waits until they all
+    /// ended, and disposes every listener and handler.
     /// </summary>
     public async Task StopAsync(TimeSpan drainTime, CancellationToken cancellationToken)
     {
-        var handlers = new List<TcpProxyConnectionHandler>();
         foreach (var name in Names)
         {
-            if (await UnbindAsync(name, cancellationToken).ConfigureAwait(false) is { } handler)
-            {
-                handlers.Add(handler);
-            }
+            await UnbindAsync(name, cancellationToken).ConfigureAwait(false);
         }
 
-        var drains = new List<Task>(handlers.Count);
-        foreach (var handler in handlers)
-        {
-            drains.Add(handler.DrainAsync(drainTime, cancellationToken));
-        }
-
-        await Task.WhenAll(drains).ConfigureAwait(false);
-        Task[] retiring;
+        // Every listener is retiring now: the ones just unbound and those a rebind retired before (whose sessions
+        // would otherwise run on after the stop, for as long as the idle timeout allows).
+        (BoundListener Bound, Task Disposed)[] retiring;
         lock (_lock)
         {
             retiring = [.. _retiring];
             _retiring.Clear();
         }
 
-        await Task.WhenAll(retiring).WaitAsync(cancellationToken).ConfigureAwait(false);
+        var drains = new List<Task>(retiring.Length);
+        foreach (var (bound, _) in retiring)
+        {
+            drains.Add(bound.Handler.DrainAsync(drainTime, cancellationToken));
+        }
+
+        await Task.WhenAll(drains).ConfigureAwait(false);
+        foreach (var (_, disposed) in retiring)
+        {
+            await disposed.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>Stops at once: live connections are canceled without a drain time.</summary>

@@ -51,6 +51,12 @@ internal enum TcpProxyError
     /// <summary>Nothing moved in either direction for the idle timeout.</summary>
     IdleTimeout,
 
+    /// <summary>
+    /// The gateway was at its connection cap (<see cref="TcpProxyOptions.MaxConnections"/>): accepted and reset at once,
+    /// before any routing.
+    /// </summary>
+    GatewayFull,
+
     /// <summary>The client address is locked out after failed VNC logins (closed before any host was contacted).</summary>
     ClientLockedOut,
 

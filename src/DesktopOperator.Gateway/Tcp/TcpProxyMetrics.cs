@@ -30,6 +30,7 @@ internal sealed class TcpProxyMetrics
         HandshakeRejects = meter.CreateCounter<long>("gateway_handshake_rejects", description: "Client handshakes refused, by reason.");
         LoginFailures = meter.CreateCounter<long>("gateway_vnc_login_failures", description: "VNC logins that failed (rejected) or ended before the result (abandoned), as seen in the RFB handshake.");
         ClientLockouts = meter.CreateCounter<long>("gateway_client_lockouts", description: "Client addresses locked out after failed VNC logins.");
+        AcceptErrors = meter.CreateCounter<long>("gateway_accept_errors", description: "Failed accepts on a gateway port (out of descriptors or kernel memory), each retried after a short backoff.");
     }
 
     public Counter<long> Connections { get; }
@@ -45,6 +46,8 @@ internal sealed class TcpProxyMetrics
     public Counter<long> LoginFailures { get; }
 
     public Counter<long> ClientLockouts { get; }
+
+    public Counter<long> AcceptErrors { get; }
 
     public static string ResultLabel(TcpProxyError error, RoutingResult routing) => error switch
     {
@@ -65,6 +68,7 @@ internal sealed class TcpProxyMetrics
         TcpProxyError.HostLimit => "host_limit",
         TcpProxyError.RoutingFailed => "routing_failed",
         TcpProxyError.ClientLockedOut => "client_locked_out",
+        TcpProxyError.GatewayFull => "gateway_full",
         TcpProxyError.UpstreamConnect => "upstream_connect",
         TcpProxyError.ClientRead => "client_read",
         TcpProxyError.ClientWrite => "client_write",

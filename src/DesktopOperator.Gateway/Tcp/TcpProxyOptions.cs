@@ -31,4 +31,10 @@ internal sealed record TcpProxyOptions
 
     /// <summary>Live connections per host on this gateway; a host at its limit is treated as full.</summary>
     public int MaxConnectionsPerHost { get; init; }
+
+    /// <summary>
+    /// Live connections on this gateway (all pools): above it a new client is reset at once. 0 = derived from the
+    /// open-file limit (<see cref="GatewayConnectionCap.DefaultFor"/>).
+    /// </summary>
+    public int MaxConnections { get; init; }
 }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Net;
+using DesktopOperator.Gateway.Tcp;
 using Microsoft.AspNetCore.Http;
 
 namespace DesktopOperator.Commands;
@@ -30,6 +31,42 @@ internal static class CommandOptions
             return value;
         },
     };
+
+    /// <summary>
+    /// <c>--max-connections</c>: the gateway-wide cap on live TCP proxy connections (one option for every gateway
+    /// command). Absent = derived from the open-file limit; a value the limit cannot serve (two descriptors per
+    /// connection) is refused with the limit in the message.
+    /// </summary>
+    public static Option<int> MaxConnections(long? openFileLimit)
+    {
+        const string name = "--max-connections";
+        var ceiling = GatewayConnectionCap.CeilingFor(openFileLimit);
+        var derived = GatewayConnectionCap.DefaultFor(openFileLimit);
+        return new Option<int>(name)
+        {
+            Description = derived > 0
+                ? $"Live TCP connections through this gateway, all pools together; more are reset at once. Default: (open-file limit - {GatewayConnectionCap.Reserve}) / 2 = {derived.ToString(CultureInfo.InvariantCulture)} here."
+                : "Live TCP connections through this gateway, all pools together; more are reset at once. Default: derived from the open-file limit (none known here: no cap).",
+            HelpName = "N",
+            CustomParser = result =>
+            {
+                var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+                if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value < 1)
+                {
+                    result.AddError($"{name}: must be a whole number of 1 or more, not '{text}'");
+                    return 0;
+                }
+
+                if (value > ceiling)
+                {
+                    result.AddError($"{name}: {value.ToString(CultureInfo.InvariantCulture)} connections need {(2L * value).ToString(CultureInfo.InvariantCulture)} open files but the limit is {openFileLimit!.Value.ToString(CultureInfo.InvariantCulture)}: raise it (LimitNOFILE, ulimit -n) or lower {name}");
+                    return 0;
+                }
+
+                return value;
+            },
+        };
+    }
 
     public static Option<IPAddress> Address(string name, string description, string defaultValue) => new(name)
     {

@@ -36,6 +36,9 @@ internal sealed class GatewayOptionSet
 
     public Option<int> PerPool { get; } = CommandOptions.Limit("--max-connections-per-pool", "Live connections per pool through this gateway.");
 
+    /// <summary>The gateway-wide cap; its default and ceiling come from this process's open-file limit.</summary>
+    public Option<int> MaxConnections { get; } = CommandOptions.MaxConnections(OpenFileLimit.Read());
+
     public Option<bool> JsonLogs { get; } = new("--json-logs") { Description = "Write logs as JSON lines." };
 
     public Option<IReadOnlyList<IPNetwork>> Trusted { get; } =
@@ -53,7 +56,7 @@ internal sealed class GatewayOptionSet
         ArgumentNullException.ThrowIfNull(command);
         Option[] options =
         [
-            Listen, Http, Drain.Option, Handshake.Option, Connect.Option, Idle.Option, Queue.Option, PerHost, PerPool, JsonLogs, Trusted, AnonymousPinning,
+            Listen, Http, Drain.Option, Handshake.Option, Connect.Option, Idle.Option, Queue.Option, PerHost, PerPool, MaxConnections, JsonLogs, Trusted, AnonymousPinning,
             .. Https.All,
         ];
         foreach (var option in options)
@@ -71,6 +74,7 @@ internal sealed class GatewayOptionSet
         QueueTimeout = Queue.GetValue(parse),
         MaxConnectionsPerHost = parse.GetValue(PerHost),
         MaxConnectionsPerPool = parse.GetValue(PerPool),
+        MaxConnections = parse.GetValue(MaxConnections),
     };
 
     /// <summary>The one line a command prints when Kestrel finds its HTTP (or HTTPS) address taken.</summary>

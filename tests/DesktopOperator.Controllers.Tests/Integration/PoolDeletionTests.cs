@@ -1,3 +1,4 @@
+using DesktopOperator.Api.Hosts;
 using DesktopOperator.Api.V1Alpha1;
 using DesktopOperator.Controllers.Pools;
 using DesktopOperator.Testing.Waiting;

@@ -34,7 +34,12 @@ public sealed class GatewayPlanApplierTests : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseSockets();
         _transportHost = builder.Build();
-        _listeners = new TcpListenerManager(_transportHost.Services.GetRequiredService<IConnectionListenerFactory>(), NullLogger<TcpListenerManager>.Instance);
+        _listeners = new TcpListenerManager(
+            _transportHost.Services.GetRequiredService<IConnectionListenerFactory>(),
+            GatewayConnectionCap.Unlimited,
+            new TcpProxyMetrics(_meter),
+            TimeProvider.System,
+            NullLogger<TcpListenerManager>.Instance);
         var meters = _transportHost.Services.GetRequiredService<IMeterFactory>();
         _health = new HostHealthMonitor(HealthProbes.Create, TimeProvider.System, () => 0.5, meters, NullLogger<HostHealthMonitor>.Instance);
         var routes = new InMemoryRouteStore();

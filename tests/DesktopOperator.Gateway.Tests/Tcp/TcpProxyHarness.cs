@@ -27,7 +27,9 @@ internal sealed class TcpProxyHarness : IAsyncDisposable
     private readonly WebApplication _transportHost;
     private int _listenerCount;
 
-    public TcpProxyHarness()
+    /// <param name="cap">The gateway-wide connection cap; unlimited by default.</param>
+    /// <param name="listenerFactory">The transport; Kestrel's socket transport by default.</param>
+    public TcpProxyHarness(GatewayConnectionCap? cap = null, IConnectionListenerFactory? listenerFactory = null)
     {
         _meterListener.InstrumentPublished = (instrument, listener) =>
         {
@@ -50,7 +52,10 @@ internal sealed class TcpProxyHarness : IAsyncDisposable
         builder.Services.AddSingleton<IMemoryPoolFactory<byte>>(new ProxyMemoryPoolFactory());
         _transportHost = builder.Build();
         Manager = new TcpListenerManager(
-            _transportHost.Services.GetRequiredService<IConnectionListenerFactory>(),
+            listenerFactory ?? _transportHost.Services.GetRequiredService<IConnectionListenerFactory>(),
+            cap ?? GatewayConnectionCap.Unlimited,
+            Metrics,
+            TimeProvider.System,
             NullLogger<TcpListenerManager>.Instance);
     }
 
