@@ -83,8 +83,12 @@ public sealed class DesktopPoolControllerTests
         await WaitForAsync(
             () => cluster.HostsAsync("desk"),
             h => h.Count == 2 && h.Any(p => p.Metadata.Name == busy) && h.All(p => p.Metadata.Name != empty) && h.All(HostViews.IsReady),
-            "the evicted empty host is replaced, the busy one stays");
+            "the evicted empty host is replaced, the busy one stays",
+            Describe);
     }
+
+    private static string Describe(IReadOnlyList<V1Pod> hosts) => string.Join(", ", hosts.Select(p =>
+        $"{p.Metadata.Name} phase={p.Status?.Phase} ready={HostViews.IsReady(p)} terminating={p.Metadata.DeletionTimestamp is not null} ip={p.Status?.PodIP}"));
 
     private static Task<HttpResponseMessage> EvictAsync(HttpClient http, string pod)
     {
@@ -141,8 +145,12 @@ public sealed class DesktopPoolControllerTests
 
     private static Task<DesktopPool> GetPoolAsync(PoolCluster cluster, string name) => cluster.Client.GetAsync<DesktopPool>(name, PoolCluster.Namespace, Ct);
 
-    /// <summary>Polls an API read until the condition holds (bounded), returning the last value read.</summary>
-    internal static async Task<T> WaitForAsync<T>(Func<Task<T>> read, Func<T, bool> condition, string what)
+    /// <summary>
+    /// Polls an API read until the condition holds (bounded), returning the last value read. The bound is generous (a
+    /// pass takes a few seconds alone) because CI runs the test projects side by side on 2 cores; on timeout the
+    /// message shows the last value read (<paramref name="describe"/>), so a failure says what the test saw.
+    /// </summary>
+    internal static async Task<T> WaitForAsync<T>(Func<Task<T>> read, Func<T, bool> condition, string what, Func<T, string>? describe = null)
     {
         var clock = Stopwatch.StartNew();
         while (true)
@@ -153,9 +161,9 @@ public sealed class DesktopPoolControllerTests
                 return value;
             }
 
-            if (clock.Elapsed > TimeSpan.FromSeconds(20))
+            if (clock.Elapsed > TimeSpan.FromSeconds(45))
             {
-                throw new TimeoutException($"timed out waiting for: {what}");
+                throw new TimeoutException($"timed out waiting for: {what}; last seen: {describe?.Invoke(value) ?? value?.ToString()}");
             }
 
             await Task.Delay(20);
