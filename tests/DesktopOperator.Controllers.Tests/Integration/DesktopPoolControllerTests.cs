@@ -83,7 +83,7 @@ public sealed class DesktopPoolControllerTests
         await WaitForAsync(
             () => cluster.HostsAsync("desk"),
             h => h.Count == 2 && h.Any(p => p.Metadata.Name == busy) && h.All(p => p.Metadata.Name != empty) && h.All(HostViews.IsReady),
-            "the evicted empty host is replaced, the busy one stays",
+            $"the evicted empty host {empty} is replaced, the busy one {busy} stays",
             Describe);
     }
 
