@@ -14,6 +14,9 @@ namespace DesktopOperator.IntegrationTests.Gateway;
 internal sealed class TwoGatewayRun : IAsyncDisposable
 {
     public const string PoolName = "shared";
+
+    /// <summary>The source address of the readiness probe's connections: a user of its own, left out of <see cref="RoutesAsync"/>.</summary>
+    public static readonly IPAddress ProbeUser = IPAddress.Loopback;
     private static readonly CancellationToken Ct = CancellationToken.None;
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
     private readonly string _root;
@@ -56,14 +59,14 @@ internal sealed class TwoGatewayRun : IAsyncDisposable
         }
     }
 
-    /// <summary>A gateway replica listening on <paramref name="address"/>, once /readyz answers 200 and the pool's port is open.</summary>
+    /// <summary>A gateway replica listening on <paramref name="address"/>, once /readyz answers 200 and it routes the probe user to a host.</summary>
     public async Task<GatewayProcess> StartGatewayAsync(string name, IPAddress address)
     {
         var gateway = GatewayProcess.Start(Cluster, _root, name, address);
         try
         {
             await Eventually.TrueAsync(async () => await gateway.StatusOfAsync("/readyz") == HttpStatusCode.OK, $"{name} /readyz answers 200: {gateway.Process.ReadOutput()}", Ct, Wait);
-            await Eventually.TrueAsync(async () => await PortProbe.IsOpenAsync(new IPEndPoint(address, Port), Ct), $"{name} opens the pool's port: {gateway.Process.ReadOutput()}", Ct, Wait);
+            await Eventually.TrueAsync(async () => await GreetingAsync(address, ProbeUser) is not null, $"{name} routes through the pool's port: {gateway.Process.ReadOutput()}", Ct, Wait);
             return gateway;
         }
         catch
@@ -76,9 +79,9 @@ internal sealed class TwoGatewayRun : IAsyncDisposable
     /// <summary>The name of the host <paramref name="user"/> reaches through the replica on <paramref name="gateway"/>, or null.</summary>
     public Task<string?> GreetingAsync(IPAddress gateway, IPAddress user) => NameHosts.GreetingAsync(new IPEndPoint(gateway, Port), user, Ct);
 
-    /// <summary>Every SessionRoute in the namespace, as the API server has it.</summary>
+    /// <summary>Every SessionRoute in the namespace as the API server has it, but the probe user's.</summary>
     public async Task<IReadOnlyList<SessionRoute>> RoutesAsync() =>
-        [.. (await Cluster.Client.ListAsync<SessionRoute>(Cluster.Namespace, null, Ct)).Items];
+        [.. (await Cluster.Client.ListAsync<SessionRoute>(Cluster.Namespace, null, Ct)).Items.Where(r => r.Spec.User != ProbeUser.ToString())];
 
     /// <summary>The SessionRoutes of <paramref name="user"/> (the affinity key is the source address).</summary>
     public async Task<IReadOnlyList<SessionRoute>> RoutesOfAsync(IPAddress user) =>

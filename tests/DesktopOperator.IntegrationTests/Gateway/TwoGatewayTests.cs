@@ -94,12 +94,12 @@ public sealed class TwoGatewayTests : IDisposable
         {
             Assert.True(viaA is not null, $"{user} reached a host through A: {a.Process.ReadOutput()}");
             Assert.True(viaB is not null, $"{user} reached a host through B: {b.Process.ReadOutput()}");
-            Assert.Equal(viaA, viaB);
+            Assert.True(viaA == viaB, $"{user} reached {viaA} through A and {viaB} through B:\n{LinesOf(user, a)}\n{LinesOf(user, b)}");
             var route = Assert.Single(routes, r => r.Spec.User == user.ToString());
             Assert.Equal(viaA, route.Status?.Host);
         }
 
-        Assert.Equal(count, routes.Count);
+        Assert.True(count == routes.Count, $"{count} routes, one per user: {string.Join(", ", routes.Select(r => r.Spec.User))}");
     }
 
     [Fact]
@@ -127,6 +127,10 @@ public sealed class TwoGatewayTests : IDisposable
     }
 
     public void Dispose() => HostLogs.Remove(_root);
+
+    /// <summary>What <paramref name="gateway"/> logged about <paramref name="user"/>, for a failure message.</summary>
+    private static string LinesOf(IPAddress user, GatewayProcess gateway) =>
+        string.Join('\n', gateway.Process.ReadOutput().Split('\n').Where(l => l.Contains(user.ToString() + " ", StringComparison.Ordinal) || l.Contains(user.ToString() + ":", StringComparison.Ordinal)).Select(l => gateway.Process.Name + ": " + l));
 
     /// <summary>A new user: a client source address no other connection of this test used (127.0.1.x, 127.0.2.x, ...).</summary>
     private IPAddress NextUser()
