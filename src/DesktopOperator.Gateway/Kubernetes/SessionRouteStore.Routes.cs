@@ -54,6 +54,11 @@ internal sealed partial class SessionRouteStore
         }
 
         var (result, error) = await WriteAsync(id, inline: true, cancellationToken).ConfigureAwait(false);
+        if (result == WriteResult.Nothing)
+        {
+            return await SettledMeanwhileAsync(id, local, cancellationToken).ConfigureAwait(false);
+        }
+
         return result switch
         {
             WriteResult.Conflict => Find(id.Pool, id.Key) is { } winner

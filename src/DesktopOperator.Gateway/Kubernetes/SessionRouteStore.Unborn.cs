@@ -1,3 +1,4 @@
+using DesktopOperator.Api.Routes;
 using DesktopOperator.Api.V1Alpha1;
 using DesktopOperator.Gateway.Model;
 using DesktopOperator.Gateway.Sessions;
@@ -64,5 +65,39 @@ internal sealed partial class SessionRouteStore
         }
 
         return Find(id.Pool, id.Key) ?? SessionRouteMapper.ToRecord(route) ?? throw new RouteConflictException($"route {id.Pool} {id.Key} was deleted while it was created");
+    }
+
+    /// <summary>
+    /// CreateAsync whose write found nothing owed: the flush loop wrote it meanwhile (the route still holds this
+    /// decision: created), or the informer brought another writer's route before the write began and this one yielded
+    /// to it — then it was not created here, and the other writer's route (awaited if it has no status yet) is adopted.
+    /// </summary>
+    private async Task<RouteCreation> SettledMeanwhileAsync((string Pool, string Key) id, RouteRecord local, CancellationToken cancellationToken)
+    {
+        RouteRecord? stored;
+        SessionRoute? unborn = null;
+        lock (_gate)
+        {
+            _entries.TryGetValue(id, out var entry);
+            stored = entry?.Route;
+            if (stored is { } mine && mine.Host == local.Host && mine.Pinned == local.Pinned && RouteLifecycle.HoldsSlot(mine.Phase))
+            {
+                return new RouteCreation(mine, Created: true);
+            }
+
+            if (entry is { Owed: Owed.None, InFlight: false, Server: { Status: null } server })
+            {
+                unborn = server;
+            }
+        }
+
+        if (unborn is not null)
+        {
+            return new RouteCreation(await AdoptUnbornAsync(id, unborn, cancellationToken).ConfigureAwait(false), Created: false);
+        }
+
+        return stored is not null
+            ? new RouteCreation(stored, Created: false)
+            : throw new RouteConflictException($"route {id.Pool} {id.Key} was deleted while it was created");
     }
 }
