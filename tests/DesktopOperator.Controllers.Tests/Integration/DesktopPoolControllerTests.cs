@@ -64,6 +64,8 @@ public sealed class DesktopPoolControllerTests
         await cluster.Client.CreateAsync(PoolCluster.Pool("desk", min: 2, buffer: 0), Ct);
         var hosts = await WaitForAsync(() => cluster.HostsAsync("desk"), h => h.Count == 2 && h.All(HostViews.IsReady), "two ready hosts");
         var (busy, empty) = (hosts[0].Metadata.Name, hosts[1].Metadata.Name);
+        // A replacement may take the evicted pod's name once it is gone (names are deterministic): identity is the uid.
+        var (busyUid, emptyUid) = (hosts[0].Metadata.Uid, hosts[1].Metadata.Uid);
         await BindRouteAsync(cluster, "alice", "desk", busy);
         await WaitForAsync(
             () => cluster.Client.GetAsync<V1Pod>(busy, PoolCluster.Namespace, Ct),
@@ -82,13 +84,13 @@ public sealed class DesktopPoolControllerTests
         Assert.Equal(System.Net.HttpStatusCode.Created, evicted.StatusCode);
         await WaitForAsync(
             () => cluster.HostsAsync("desk"),
-            h => h.Count == 2 && h.Any(p => p.Metadata.Name == busy) && h.All(p => p.Metadata.Name != empty) && h.All(HostViews.IsReady),
+            h => h.Count == 2 && h.Any(p => p.Metadata.Uid == busyUid) && h.All(p => p.Metadata.Uid != emptyUid) && h.All(HostViews.IsReady),
             $"the evicted empty host {empty} is replaced, the busy one {busy} stays",
             Describe);
     }
 
     private static string Describe(IReadOnlyList<V1Pod> hosts) => string.Join(", ", hosts.Select(p =>
-        $"{p.Metadata.Name} phase={p.Status?.Phase} ready={HostViews.IsReady(p)} terminating={p.Metadata.DeletionTimestamp is not null} ip={p.Status?.PodIP}"));
+        $"{p.Metadata.Name} uid={p.Metadata.Uid} phase={p.Status?.Phase} ready={HostViews.IsReady(p)} terminating={p.Metadata.DeletionTimestamp is not null} ip={p.Status?.PodIP}"));
 
     private static Task<HttpResponseMessage> EvictAsync(HttpClient http, string pod)
     {
