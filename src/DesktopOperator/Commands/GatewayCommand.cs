@@ -49,25 +49,12 @@ internal static class GatewayCommand
                 return ExitCodes.Usage;
             }
 
-            KubeClientSettings kube;
-            try
-            {
-                kube = parse.GetValue(kubeconfig) is { } file ? KubeClientSettings.BuildConfigFromConfigFile(file.FullName) : KubeClientSettings.BuildDefaultConfig();
-            }
-            catch (KubeConfigException e)
-            {
-                await Console.Error.WriteLineAsync($"desktop-operator gateway: cannot load the Kubernetes configuration: {e.Message}");
-                return ExitCodes.Failure;
-            }
-
             var watched = parse.GetValue(ns);
-            using (var client = new KubernetesClient(kube, retryPolicy: KubeRetryPolicy.Default with { MaxAttempts = 1 }))
+            var (kube, apiError) = await ApiAccess.ConnectAsync("gateway", parse.GetValue(kubeconfig), watched, ct);
+            if (kube is null)
             {
-                if (await ApiAccess.CheckAsync(client, watched, ct) is { } problem)
-                {
-                    await Console.Error.WriteLineAsync($"desktop-operator gateway: {problem}");
-                    return ExitCodes.Failure;
-                }
+                await Console.Error.WriteLineAsync(apiError);
+                return ExitCodes.Failure;
             }
 
             var url = parse.GetValue(gateway.Http)!;

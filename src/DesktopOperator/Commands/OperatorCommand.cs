@@ -58,18 +58,14 @@ internal static class OperatorCommand
                 serviceKey = new Runtime.ObjectKey(parts[0], parts[1]);
             }
 
-            KubeClientSettings kube;
-            try
+            var watched = parse.GetValue(ns);
+            var (kube, apiError) = await ApiAccess.ConnectAsync("operator", parse.GetValue(kubeconfig), watched, ct);
+            if (kube is null)
             {
-                kube = parse.GetValue(kubeconfig) is { } file ? KubeClientSettings.BuildConfigFromConfigFile(file.FullName) : KubeClientSettings.BuildDefaultConfig();
-            }
-            catch (KubeConfigException e)
-            {
-                await Console.Error.WriteLineAsync($"desktop-operator operator: cannot load the Kubernetes configuration: {e.Message}");
+                await Console.Error.WriteLineAsync(apiError);
                 return ExitCodes.Failure;
             }
 
-            var watched = parse.GetValue(ns);
             var settings = new OperatorSettings
             {
                 Kube = kube,
@@ -83,13 +79,6 @@ internal static class OperatorCommand
                 Pools = new PoolReconcilerOptions { MaxSurge = Math.Max(1, parse.GetValue(surge)), MaxDrainTime = drainTime, PoolDeletionGrace = deletionGrace.GetValue(parse) },
                 GatewayService = serviceKey,
             };
-            using var client = new KubernetesClient(kube, retryPolicy: KubeRetryPolicy.Default with { MaxAttempts = 1 });
-            if (await ApiAccess.CheckAsync(client, watched, ct) is { } problem)
-            {
-                await Console.Error.WriteLineAsync($"desktop-operator operator: {problem}");
-                return ExitCodes.Failure;
-            }
-
             await using var app = OperatorHost.Build(settings);
             try
             {
