@@ -84,7 +84,12 @@ internal sealed partial class DesktopPoolReconciler(
         return plan.RequeueAfter is { } after ? ReconcileResult.RequeueAfter(after) : ReconcileResult.Done;
     }
 
-    /// <summary>A merge patch of /status, only when the status differs from what the cache holds.</summary>
+    /// <summary>
+    /// A merge patch of /status, only when the status differs from what the cache holds, and only onto the version
+    /// read: the status is built from that version's conditions, and the gateway-Service controller writes one of
+    /// them (GatewayPorts) too — a blind write from a stale cache would drop its condition until its next pass. A
+    /// conflict is retried with backoff, from a fresher cache.
+    /// </summary>
     private async Task WriteStatusAsync(DesktopPool pool, DesktopPoolStatus status, CancellationToken cancellationToken)
     {
         var body = KubeJson.Serialize(status);
@@ -93,7 +98,8 @@ internal sealed partial class DesktopPoolReconciler(
             return;
         }
 
-        var patch = new k8s.Models.V1Patch($"{{\"status\":{body}}}", k8s.Models.V1Patch.PatchType.MergePatch);
+        var version = KubeJson.Serialize(pool.Metadata.ResourceVersion);
+        var patch = new k8s.Models.V1Patch($"{{\"metadata\":{{\"resourceVersion\":{version}}},\"status\":{body}}}", k8s.Models.V1Patch.PatchType.MergePatch);
         await client.PatchAsync<DesktopPool>(pool.Metadata.Name, pool.Metadata.NamespaceProperty, patch, null, "status", cancellationToken).ConfigureAwait(false);
     }
 }
