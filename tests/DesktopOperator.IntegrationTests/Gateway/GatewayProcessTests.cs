@@ -35,7 +35,7 @@ public sealed class GatewayProcessTests : IDisposable
         var endpoint = new IPEndPoint(IPAddress.Loopback, port);
 
         await Eventually.TrueAsync(async () => await gateway.StatusOfAsync("/readyz") == HttpStatusCode.OK, $"/readyz answers 200: {gateway.Process.ReadOutput()}", Ct, Wait);
-        Assert.Equal("static-a", await NameHosts.GreetingAsync(endpoint, NextUser(), Ct));
+        await AssertGreetsAsync("static-a", endpoint, NextUser(), gateway);
 
         await cluster.Client.DeleteAsync<DesktopPool>("statics", cluster.Namespace, null, Ct);
 
@@ -59,10 +59,10 @@ public sealed class GatewayProcessTests : IDisposable
 
         // Only pod-a is Ready and not draining: every new user lands there.
         var alice = NextUser();
-        Assert.Equal("pod-a", await NameHosts.GreetingAsync(endpoint, alice, Ct));
+        await AssertGreetsAsync("pod-a", endpoint, alice, gateway);
         for (var i = 0; i < 8; i++)
         {
-            Assert.Equal("pod-a", await NameHosts.GreetingAsync(endpoint, NextUser(), Ct));
+            await AssertGreetsAsync("pod-a", endpoint, NextUser(), gateway);
         }
 
         // pod-a drains, pod-b turns Ready: new users go to pod-b, alice keeps her host.
@@ -71,15 +71,15 @@ public sealed class GatewayProcessTests : IDisposable
         await Eventually.TrueAsync(async () => await NameHosts.GreetingAsync(endpoint, NextUser(), Ct) == "pod-b", "a new user lands on pod-b", Ct, Wait);
         for (var i = 0; i < 5; i++)
         {
-            Assert.Equal("pod-b", await NameHosts.GreetingAsync(endpoint, NextUser(), Ct));
+            await AssertGreetsAsync("pod-b", endpoint, NextUser(), gateway);
         }
 
-        Assert.Equal("pod-a", await NameHosts.GreetingAsync(endpoint, alice, Ct));
+        await AssertGreetsAsync("pod-a", endpoint, alice, gateway);
 
         // pod-a is deleted: alice's next connection goes to another host, which can only be pod-b.
         await cluster.Client.DeleteAsync<V1Pod>("pod-a", cluster.Namespace, new DeleteOptions { GracePeriodSeconds = 0 }, Ct);
         await Eventually.TrueAsync(async () => await NameHosts.GreetingAsync(endpoint, alice, Ct) == "pod-b", $"alice moves to pod-b: {gateway.Process.ReadOutput()}", Ct, Wait);
-        Assert.Equal("pod-b", await NameHosts.GreetingAsync(endpoint, NextUser(), Ct));
+        await AssertGreetsAsync("pod-b", endpoint, NextUser(), gateway);
     }
 
     [Fact]
@@ -106,6 +106,15 @@ public sealed class GatewayProcessTests : IDisposable
     {
         var n = Interlocked.Increment(ref _nextUser);
         return new IPAddress([127, 0, (byte)(1 + (n / 250)), (byte)(1 + (n % 250))]);
+    }
+
+    /// <summary>The user's connection reaches <paramref name="expected"/>; on failure, says what it got and what the gateway logged.</summary>
+    private static async Task AssertGreetsAsync(string expected, IPEndPoint endpoint, IPAddress user, GatewayProcess gateway)
+    {
+        var greeting = await NameHosts.GreetingAsync(endpoint, user, Ct);
+        Assert.True(
+            greeting == expected,
+            $"{user} should reach {expected} but got {greeting ?? "no greeting (refused, closed or timed out)"}; gateway output: {gateway.Process.ReadOutput()}");
     }
 
     private static DesktopPool StaticPool(string ns, string name, int hostPort, int gatewayPort, params (string Name, string Address)[] hosts) => new()

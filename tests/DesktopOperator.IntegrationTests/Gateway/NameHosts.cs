@@ -51,7 +51,7 @@ internal sealed class NameHosts : IAsyncDisposable
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         socket.Bind(new IPEndPoint(source, 0));
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        limit.CancelAfter(TimeSpan.FromSeconds(10));
+        limit.CancelAfter(TimeSpan.FromSeconds(30)); // a bound for a loaded machine, not a timing claim
         var buffer = new byte[128];
         var length = 0;
         try
