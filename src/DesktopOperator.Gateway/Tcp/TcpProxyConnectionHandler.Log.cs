@@ -13,7 +13,7 @@ internal sealed partial class TcpProxyConnectionHandler
         var level = outcome.Error switch
         {
             TcpProxyError.None or TcpProxyError.Rejected or TcpProxyError.ClientLockedOut or TcpProxyError.QueueTimeout or TcpProxyError.QueueAbandoned or TcpProxyError.PoolLimit or TcpProxyError.HostLimit => LogLevel.Information,
-            TcpProxyError.UpstreamConnect or TcpProxyError.UpstreamRead or TcpProxyError.UpstreamWrite or TcpProxyError.RoutingFailed => LogLevel.Warning,
+            TcpProxyError.UpstreamConnect or TcpProxyError.GatewayOutOfDescriptors or TcpProxyError.UpstreamRead or TcpProxyError.UpstreamWrite or TcpProxyError.RoutingFailed => LogLevel.Warning,
             _ => LogLevel.Debug,
         };
         if (_logger.IsEnabled(level))

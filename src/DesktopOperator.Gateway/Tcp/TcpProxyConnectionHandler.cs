@@ -35,6 +35,8 @@ internal sealed partial class TcpProxyConnectionHandler : ConnectionHandler, IDi
     private readonly KeyValuePair<string, object?>[] _toClientTags;
     private readonly VncClientLockout? _vncLockout;
 
+    // createUpstreamSocket: how the socket to a host is made (a test makes it fail as socket(2) does at EMFILE);
+    // null = a TCP socket for the endpoint's family with Nagle off.
     public TcpProxyConnectionHandler(
         TcpProxyListenerSettings settings,
         TcpProxyOptions options,
@@ -42,7 +44,8 @@ internal sealed partial class TcpProxyConnectionHandler : ConnectionHandler, IDi
         TcpConnectionLimits limits,
         TcpProxyMetrics metrics,
         ILogger<TcpProxyConnectionHandler> logger,
-        TimeProvider timeProvider)
+        TimeProvider timeProvider,
+        Func<EndPoint, Socket>? createUpstreamSocket = null)
     {
         Settings = settings;
         _options = options;
@@ -51,7 +54,7 @@ internal sealed partial class TcpProxyConnectionHandler : ConnectionHandler, IDi
         _metrics = metrics;
         _logger = logger;
         _timeProvider = timeProvider;
-        _dispatcher = new UpstreamDispatcher(settings, options, router, limits, metrics, logger, timeProvider);
+        _dispatcher = new UpstreamDispatcher(settings, options, router, limits, metrics, logger, timeProvider, createUpstreamSocket);
         _poolTags = [new("pool", settings.Pool), new("protocol", settings.Protocol)];
         _toHostTags = [.. _poolTags, new("direction", "client_to_host")];
         _toClientTags = [.. _poolTags, new("direction", "host_to_client")];

@@ -36,6 +36,12 @@ internal enum TcpProxyError
     /// <summary>No connect to a host succeeded within the allowed attempts.</summary>
     UpstreamConnect,
 
+    /// <summary>
+    /// The gateway had no file descriptor left for the host's socket (EMFILE/ENFILE): its own fault, so the host is
+    /// not reported to passive health and no other host is tried; the client is closed.
+    /// </summary>
+    GatewayOutOfDescriptors,
+
     /// <summary>Reading from the client failed (reset, abort).</summary>
     ClientRead,
 

@@ -70,6 +70,7 @@ internal sealed class TcpProxyMetrics
         TcpProxyError.ClientLockedOut => "client_locked_out",
         TcpProxyError.GatewayFull => "gateway_full",
         TcpProxyError.UpstreamConnect => "upstream_connect",
+        TcpProxyError.GatewayOutOfDescriptors => "gateway_out_of_descriptors",
         TcpProxyError.ClientRead => "client_read",
         TcpProxyError.ClientWrite => "client_write",
         TcpProxyError.UpstreamRead => "upstream_read",

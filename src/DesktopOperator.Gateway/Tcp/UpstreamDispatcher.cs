@@ -12,6 +12,10 @@ namespace DesktopOperator.Gateway.Tcp;
 /// and the host is excluded for a redispatch, so a client does not see a dead host while another is up; a host at
 /// its connection limit is excluded the same way. A queued answer waits for a change and asks again, within the
 /// queue timeout, and gives up at once when the queued client leaves (<see cref="QueuedClientWatch"/>). Thread-safe: one instance serves all connections of a listener.
+/// <para>A connect that fails because the gateway itself is out of descriptors (EMFILE/ENFILE, which .NET surfaces as
+/// <see cref="SocketError.TooManyOpenSockets"/>) is the gateway's fault, not the host's: it is not reported to passive
+/// health (a host must never turn unhealthy because the gateway is exhausted) and not redispatched (every other host
+/// would fail the same way); the client is closed with <see cref="TcpProxyError.GatewayOutOfDescriptors"/>.</para>
 /// </summary>
 internal sealed partial class UpstreamDispatcher(
     TcpProxyListenerSettings settings,
@@ -20,8 +24,11 @@ internal sealed partial class UpstreamDispatcher(
     TcpConnectionLimits limits,
     TcpProxyMetrics metrics,
     ILogger logger,
-    TimeProvider timeProvider)
+    TimeProvider timeProvider,
+    Func<EndPoint, Socket>? createSocket = null)
 {
+    private readonly Func<EndPoint, Socket> _createSocket = createSocket ?? CreateSocket;
+
     /// <summary>Bounds the hosts skipped for being full, whatever the router keeps offering.</summary>
     private const int MaxFullHosts = 64;
 
@@ -66,7 +73,7 @@ internal sealed partial class UpstreamDispatcher(
                             continue;
                         }
 
-                        var socket = await ConnectAsync(host, shutdown).ConfigureAwait(false);
+                        var (socket, outOfDescriptors) = await ConnectAsync(host, shutdown).ConfigureAwait(false);
                         if (socket is not null)
                         {
                             router.ReportConnectSuccess(settings.Pool, host.Name);
@@ -77,6 +84,12 @@ internal sealed partial class UpstreamDispatcher(
                         if (shutdown.IsCancellationRequested)
                         {
                             return DispatchResult.Failed(TcpProxyError.Canceled);
+                        }
+
+                        if (outOfDescriptors)
+                        {
+                            // Not the host's fault: no passive-health report, and no other host would fare better.
+                            return DispatchResult.Failed(TcpProxyError.GatewayOutOfDescriptors);
                         }
 
                         router.ReportConnectFailure(settings.Pool, host.Name);
@@ -128,22 +141,33 @@ internal sealed partial class UpstreamDispatcher(
         }
     }
 
-    private async Task<Socket?> ConnectAsync(HostTarget host, CancellationToken shutdown)
+    /// <returns>The connected socket, or null and whether the attempt failed for want of a descriptor here.</returns>
+    private async Task<(Socket? Socket, bool OutOfDescriptors)> ConnectAsync(HostTarget host, CancellationToken shutdown)
     {
         var started = timeProvider.GetTimestamp();
-        var isAddress = IPAddress.TryParse(host.Address, out var address);
-        EndPoint endPoint = isAddress ? new IPEndPoint(address!, host.Port) : new DnsEndPoint(host.Address, host.Port);
-        var socket = isAddress
-            ? new Socket(address!.AddressFamily, SocketType.Stream, ProtocolType.Tcp)
-            : new Socket(SocketType.Stream, ProtocolType.Tcp);
-        socket.NoDelay = true;
+        EndPoint endPoint = IPAddress.TryParse(host.Address, out var address)
+            ? new IPEndPoint(address, host.Port)
+            : new DnsEndPoint(host.Address, host.Port);
+        Socket socket;
+        try
+        {
+            socket = _createSocket(endPoint);
+        }
+        catch (SocketException ex) when (IsOutOfDescriptors(ex))
+        {
+            // socket(2) failed: EMFILE/ENFILE. Nothing was sent to the host, so no connect duration either.
+            LogOutOfDescriptors(logger, settings.Pool, settings.Protocol, host.Name, host.Address, host.Port);
+            return (null, true);
+        }
+
         using var timeout = new TimeoutScope(options.ConnectTimeout, timeProvider, shutdown);
         string reason;
+        var outOfDescriptors = false;
         try
         {
             await socket.ConnectAsync(endPoint, timeout.Token).ConfigureAwait(false);
             metrics.ConnectDuration.Record(timeProvider.GetElapsedTime(started).TotalSeconds, TcpProxyMetrics.PoolTags(settings));
-            return socket;
+            return (socket, false);
         }
         catch (OperationCanceledException) when (timeout.Token.IsCancellationRequested)
         {
@@ -151,12 +175,34 @@ internal sealed partial class UpstreamDispatcher(
         }
         catch (SocketException ex)
         {
+            // A name lookup (DnsEndPoint) opens files and sockets of its own and may hit the limit too.
+            outOfDescriptors = IsOutOfDescriptors(ex);
             reason = ex.SocketErrorCode.ToString();
         }
 
         socket.Dispose();
         metrics.ConnectDuration.Record(timeProvider.GetElapsedTime(started).TotalSeconds, TcpProxyMetrics.PoolTags(settings));
-        LogConnectFailed(logger, settings.Pool, settings.Protocol, host.Name, host.Address, host.Port, reason);
-        return null;
+        if (outOfDescriptors)
+        {
+            LogOutOfDescriptors(logger, settings.Pool, settings.Protocol, host.Name, host.Address, host.Port);
+        }
+        else
+        {
+            LogConnectFailed(logger, settings.Pool, settings.Protocol, host.Name, host.Address, host.Port, reason);
+        }
+
+        return (null, outOfDescriptors);
+    }
+
+    /// <summary>EMFILE and ENFILE both map to <see cref="SocketError.TooManyOpenSockets"/> (see <see cref="AcceptErrors"/>).</summary>
+    private static bool IsOutOfDescriptors(SocketException exception) => exception.SocketErrorCode == SocketError.TooManyOpenSockets;
+
+    private static Socket CreateSocket(EndPoint endPoint)
+    {
+        var socket = endPoint is IPEndPoint ip
+            ? new Socket(ip.AddressFamily, SocketType.Stream, ProtocolType.Tcp)
+            : new Socket(SocketType.Stream, ProtocolType.Tcp);
+        socket.NoDelay = true;
+        return socket;
     }
 }

@@ -68,20 +68,20 @@ internal sealed class TcpProxyHarness : IAsyncDisposable
     public ConcurrentQueue<TcpProxyError> Outcomes { get; } = new();
 
     public async Task<(int Port, TcpProxyConnectionHandler Handler)> StartAsync(
-        TcpProtocolKind kind, TcpProxyOptions options, bool proxyProtocol = false, TcpConnectionLimits? limits = null)
+        TcpProtocolKind kind, TcpProxyOptions options, bool proxyProtocol = false, TcpConnectionLimits? limits = null, Func<EndPoint, Socket>? createUpstreamSocket = null)
     {
-        var handler = CreateHandler(kind, options, proxyProtocol, limits);
+        var handler = CreateHandler(kind, options, proxyProtocol, limits, createUpstreamSocket);
         var name = "listener-" + Interlocked.Increment(ref _listenerCount);
         var endPoint = await Manager.BindAsync(name, new IPEndPoint(IPAddress.Loopback, 0), handler, CancellationToken.None);
         return (((IPEndPoint)endPoint).Port, handler);
     }
 
     public TcpProxyConnectionHandler CreateHandler(
-        TcpProtocolKind kind, TcpProxyOptions options, bool proxyProtocol = false, TcpConnectionLimits? limits = null)
+        TcpProtocolKind kind, TcpProxyOptions options, bool proxyProtocol = false, TcpConnectionLimits? limits = null, Func<EndPoint, Socket>? createUpstreamSocket = null)
     {
         var settings = new TcpProxyListenerSettings("default/pool", kind.ToString().ToLowerInvariant(), kind, proxyProtocol);
         var handler = new TcpProxyConnectionHandler(
-            settings, options, Router, limits ?? TcpConnectionLimits.Unlimited, Metrics, new OutcomeLogger(Outcomes), TimeProvider.System);
+            settings, options, Router, limits ?? TcpConnectionLimits.Unlimited, Metrics, new OutcomeLogger(Outcomes), TimeProvider.System, createUpstreamSocket);
         _handlers.Add(handler);
         return handler;
     }
