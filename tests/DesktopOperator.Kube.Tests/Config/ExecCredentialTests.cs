@@ -164,6 +164,60 @@ public sealed class ExecCredentialTests : IDisposable
         Assert.Contains("printed apiVersion 'client.authentication.k8s.io/v1beta1', expected 'client.authentication.k8s.io/v1'", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Exec_ArgumentsWithSpacesAndQuotes_ReachThePluginIntact()
+    {
+        await using var server = await FakeApiServer.StartAsync((c, _) => FakeApiServer.Json(c, 200, OkJson));
+        _folder.WriteScript("plugin.sh", """
+            #!/bin/sh
+            printf '%s\n' "$#" "$@" > "$(dirname "$0")/args"
+            echo '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"t"}}'
+            """);
+        using var client = TestClient.For(Config(server.Address, "./plugin.sh", "", args: """["two words", " padded ", "it's \"quoted\"", ""]"""), time: _time);
+
+        await client.GetAsync<V1Namespace>("default", null, CancellationToken.None);
+
+        Assert.Equal(["4", "two words", " padded ", "it's \"quoted\"", ""], File.ReadAllLines(Path.Combine(_folder.Path, "args")));
+        Assert.Equal("Bearer t", server.All[0].Authorization);
+    }
+
+    [Theory]
+    [InlineData(",\"kind\":\"Secret\"", "printed kind 'Secret', expected 'ExecCredential'")]
+    [InlineData("", "printed no kind, expected 'ExecCredential'")]
+    public async Task Exec_PrintsAnotherKind_ThrowsKubeConfigExceptionNamingTheKind(string kindField, string expected)
+    {
+        await using var server = await FakeApiServer.StartAsync((c, _) => FakeApiServer.Json(c, 200, OkJson));
+        _folder.WriteScript("plugin.sh", "#!/bin/sh\necho '{\"apiVersion\":\"client.authentication.k8s.io/v1\"" + kindField + ",\"status\":{\"token\":\"x\"}}'\n");
+        using var client = TestClient.For(Config(server.Address, "./plugin.sh", ""), time: _time);
+
+        var error = await Assert.ThrowsAsync<KubeConfigException>(() => client.GetAsync<V1Namespace>("default", null, CancellationToken.None));
+
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+        Assert.Empty(server.All);
+    }
+
+    [Fact]
+    public async Task Exec_ProvideClusterInfo_PutsTheClusterIntoKubernetesExecInfo()
+    {
+        using var certs = TestCertificates.Create();
+        await using var server = await FakeApiServer.StartAsync((c, _) => FakeApiServer.Json(c, 200, OkJson));
+        var caData = KubeConfigTlsTests.B64(certs.CaPem);
+        _folder.WriteScript("plugin.sh", TokenPlugin);
+        using var client = TestClient.For(
+            Config(server.Address, "./plugin.sh", "", clusterExtra: $", certificate-authority-data: {caData}, tls-server-name: api.internal", execExtra: "\n      provideClusterInfo: true"),
+            time: _time);
+
+        await client.GetAsync<V1Namespace>("default", null, CancellationToken.None);
+
+        using var info = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(_folder.Path, "exec-info")));
+        var spec = info.RootElement.GetProperty("spec");
+        Assert.Equal("ExecCredential", info.RootElement.GetProperty("kind").GetString());
+        Assert.Equal(server.Address.ToString(), spec.GetProperty("cluster").GetProperty("server").GetString());
+        Assert.Equal(caData, spec.GetProperty("cluster").GetProperty("certificate-authority-data").GetString());
+        Assert.Equal("api.internal", spec.GetProperty("cluster").GetProperty("tls-server-name").GetString());
+        Assert.False(spec.GetProperty("interactive").GetBoolean());
+    }
+
     public void Dispose() => _folder.Dispose();
 
     private KubernetesClient ClientFor(Uri server, string expiry)
@@ -172,10 +226,10 @@ public sealed class ExecCredentialTests : IDisposable
         return TestClient.For(Config(server, "./plugin.sh", expiry), time: _time);
     }
 
-    private KubeClientSettings Config(Uri server, string command, string expiry) =>
+    private KubeClientSettings Config(Uri server, string command, string expiry, string args = "[first, second]", string clusterExtra = "", string execExtra = "") =>
         KubeClientSettings.BuildConfigFromConfigFile(_folder.Write("config", $"""
             current-context: c
-            clusters: [{"{"}name: k, cluster: {"{"}server: "{server}"{"}"}{"}"}]
+            clusters: [{"{"}name: k, cluster: {"{"}server: "{server}"{clusterExtra}{"}"}{"}"}]
             contexts: [{"{"}name: c, context: {"{"}cluster: k, user: u{"}"}{"}"}]
             users:
             - name: u
@@ -183,7 +237,7 @@ public sealed class ExecCredentialTests : IDisposable
                 exec:
                   apiVersion: client.authentication.k8s.io/v1
                   command: {command}
-                  args: [first, second]
+                  args: {args}{execExtra}
                   env:
                   - name: PLUGIN_VAR
                     value: from-env
