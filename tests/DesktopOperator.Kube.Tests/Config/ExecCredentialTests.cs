@@ -128,6 +128,51 @@ public sealed class ExecCredentialTests : IDisposable
     }
 
     [Fact]
+    public async Task Exec_UnderThePackagesVerbs_401RunsThePluginOnceMoreAndRetries()
+    {
+        await using var server = await FakeApiServer.StartAsync((c, r) => r.Authorization!.StartsWith("Bearer tok-1-", StringComparison.Ordinal)
+            ? FakeApiServer.Json(c, 401, """{"kind":"Status","apiVersion":"v1","status":"Failure","message":"Unauthorized","reason":"Unauthorized","code":401}""")
+            : FakeApiServer.Json(c, 200, OkJson));
+        _folder.WriteScript("plugin.sh", TokenPlugin);
+        using var kube = KubernetesFactory.Create(Config(server.Address, "./plugin.sh", ""), timeProvider: _time);
+
+        var read = await kube.CoreV1.ReadNamespaceAsync("default");
+
+        Assert.Equal("default", read.Metadata.Name);
+        Assert.Equal(2, Runs);
+        Assert.Equal(["Bearer tok-1-first-from-env", "Bearer tok-2-first-from-env"], server.All.Select(r => r.Authorization));
+    }
+
+    [Fact]
+    public async Task Exec_ClientCertificateWithTlsServerName_UnderThePackagesVerbs_IsPresentedOverTheNamedHandshake()
+    {
+        using var certs = TestCertificates.Create();
+        using var internalName = certs.IssueServerFor("api.internal");
+        await using var server = await FakeApiServer.StartAsync((c, _) => FakeApiServer.Json(c, 200, OkJson), internalName, requireClientCertificate: true, certs.Ca);
+        var credential = new System.Text.Json.Nodes.JsonObject
+        {
+            ["apiVersion"] = "client.authentication.k8s.io/v1",
+            ["kind"] = "ExecCredential",
+            ["status"] = new System.Text.Json.Nodes.JsonObject
+            {
+                ["clientCertificateData"] = certs.RsaClient.ExportCertificatePem(),
+                ["clientKeyData"] = TestCertificates.KeyPem(certs.RsaClient),
+            },
+        };
+        _folder.Write("cred.json", credential.ToJsonString());
+        _folder.WriteScript("cert-plugin.sh", "#!/bin/sh\ncat \"$(dirname \"$0\")/cred.json\"\n");
+        var settings = Config(server.Address, "./cert-plugin.sh", "", clusterExtra: $", certificate-authority-data: {KubeConfigTlsTests.B64(certs.CaPem)}, tls-server-name: api.internal");
+        using var kube = KubernetesFactory.Create(settings, timeProvider: _time);
+
+        await kube.CoreV1.ReadNamespaceAsync("default");
+
+        Assert.Equal("CN=rsa-user", server.LastClientCertificateSubject);
+        Assert.All(server.ServerNames, name => Assert.Equal("api.internal", name));
+        Assert.NotEmpty(server.ServerNames);
+        Assert.Null(server.All[0].Authorization);
+    }
+
+    [Fact]
     public async Task Exec_CommandFails_ThrowsKubeConfigExceptionWithItsStderrAndHint()
     {
         await using var server = await FakeApiServer.StartAsync((c, _) => FakeApiServer.Json(c, 200, OkJson));
