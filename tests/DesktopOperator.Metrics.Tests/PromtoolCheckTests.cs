@@ -5,7 +5,7 @@ namespace DesktopOperator.Metrics.Tests;
 
 public sealed class PromtoolCheckTests
 {
-    [ToolFact("promtool")]
+    [ToolFact("promtool", "setsid")]
     public async Task CheckMetrics_RealisticOutputWithEveryType_NoErrorsOrLintWarnings()
     {
         using var scope = new MeterScope(maxSeries: 3);
@@ -33,9 +33,9 @@ public sealed class PromtoolCheckTests
         meter.CreateHistogram<double>("controller_runtime_reconcile_time", "s", "Reconcile time.").Record(double.PositiveInfinity);
 
         var text = await scope.ScrapeAsync();
-        var (exitCode, output) = await Promtool.CheckMetricsAsync(text, TimeSpan.FromSeconds(30));
+        var check = await CheckMetricsAsync(text);
 
-        Assert.True(exitCode == 0 && output.Trim().Length == 0, $"promtool exit {exitCode}:\n{output}\n--- input ---\n{text}");
+        Assert.True(check.Succeeded && check.Stdout.Trim().Length == 0 && check.Stderr.Trim().Length == 0, $"{check}\n--- input ---\n{text}");
         foreach (var name in new[] { "gateway_connections_total", "gateway_bytes_total", "gateway_sessions_active", "gateway_host_healthy", "workqueue_depth", "controller_runtime_reconcile_total", "gateway_routes", "process_cpu_usage_percent", "gateway_connect_duration_seconds", "gateway_rdp_request_size_bytes", "controller_runtime_reconcile_time_seconds" })
         {
             Assert.Contains($"# TYPE {name} ", text);
@@ -43,12 +43,16 @@ public sealed class PromtoolCheckTests
     }
 
     // Proves the check above can fail: promtool does lint what we feed it.
-    [ToolFact("promtool")]
+    [ToolFact("promtool", "setsid")]
     public async Task CheckMetrics_CounterWithoutTotalSuffix_Reported()
     {
-        var (exitCode, output) = await Promtool.CheckMetricsAsync("# HELP d x\n# TYPE d counter\nd 1\n", TimeSpan.FromSeconds(30));
+        var check = await CheckMetricsAsync("# HELP d x\n# TYPE d counter\nd 1\n");
 
-        Assert.NotEqual(0, exitCode);
-        Assert.Contains("_total", output);
+        Assert.False(check.TimedOut, check.ToString());
+        Assert.NotEqual(0, check.ExitCode);
+        Assert.Contains("_total", check.Stdout + check.Stderr, StringComparison.Ordinal);
     }
+
+    private static Task<ProcessResult> CheckMetricsAsync(string text) =>
+        ProcessRunner.RunAsync(ExternalTools.Require("promtool"), ["check", "metrics"], TimeSpan.FromSeconds(60), CancellationToken.None, standardInput: text);
 }

@@ -15,10 +15,23 @@ internal sealed record ExecCredential(string? Token, X509Certificate2? ClientCer
         {
             using var document = JsonDocument.Parse(json);
             var root = document.RootElement;
-            var apiVersion = root.TryGetProperty("apiVersion", out var v) ? v.GetString() : null;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                throw Fail(command, $"printed a JSON {root.ValueKind}, expected an ExecCredential object");
+            }
+
+            var apiVersion = root.TryGetProperty("apiVersion", out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
             if (apiVersion != expectedApiVersion)
             {
                 throw Fail(command, $"printed apiVersion '{apiVersion}', expected '{expectedApiVersion}'");
+            }
+
+            var kind = root.TryGetProperty("kind", out var k) && k.ValueKind == JsonValueKind.String ? k.GetString() : null;
+            if (kind != "ExecCredential")
+            {
+                throw Fail(command, kind is null
+                    ? "printed no kind, expected 'ExecCredential'"
+                    : $"printed kind '{kind}', expected 'ExecCredential'");
             }
 
             if (!root.TryGetProperty("status", out var status) || status.ValueKind != JsonValueKind.Object)

@@ -84,8 +84,7 @@ internal sealed partial class ExecCredentialProvider(ExecCredentialSettings sett
             start.Environment[name] = value;
         }
 
-        start.Environment["KUBERNETES_EXEC_INFO"] =
-            $$$"""{"apiVersion":"{{{settings.ApiVersion}}}","kind":"ExecCredential","spec":{"interactive":false}}""";
+        start.Environment["KUBERNETES_EXEC_INFO"] = ExecInfo.Build(settings);
 
         using var process = StartProcess(start);
         process.StandardInput.Close();

@@ -17,8 +17,8 @@ internal static class KubeHttpHandler
 
     /// <summary>
     /// Sets up <paramref name="handler"/> (ours, or the one KubernetesClient's <c>Kubernetes</c> creates, through
-    /// <c>FirstMessageHandlerSetup</c>): connection limits, trust in the configured CA with the server name checked,
-    /// and the client certificate.
+    /// <c>FirstMessageHandlerSetup</c>): connection limits, trust in the configured CA with the server name checked
+    /// (the URL's host, or <c>tls-server-name</c>, which is then also the SNI), and the client certificate.
     /// </summary>
     public static void Configure(SocketsHttpHandler handler, KubeClientSettings config, ICredentialProvider credentials)
     {
@@ -46,14 +46,11 @@ internal static class KubeHttpHandler
             handler.SslOptions.CertificateChainPolicy = policy;
         }
 
-        if (!config.SkipTlsVerify && config.TlsServerName is { Length: > 0 } serverName)
+        if (config.TlsServerName is { Length: > 0 } serverName && config.Host.Scheme == Uri.UriSchemeHttps)
         {
-            // SocketsHttpHandler takes the TLS name from the request URL, so the name check is done here instead:
-            // everything else must be valid, and the certificate must be for the configured name.
-            handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
-                (errors & ~SslPolicyErrors.RemoteCertificateNameMismatch) == SslPolicyErrors.None
-                && certificate is X509Certificate2 leaf
-                && leaf.MatchesHostname(serverName);
+            // The TLS name (SNI and the certificate's name check) is the configured one; the connection and the Host
+            // header stay the URL's.
+            TlsServerNameConnector.Apply(handler, serverName);
         }
 
         if (config.ClientCertificate is { } fixedCertificate)

@@ -22,6 +22,12 @@ public sealed record ExecCredentialSettings
 
     public string? InstallHint { get; init; }
 
+    /// <summary>kubeconfig <c>provideClusterInfo</c>: <see cref="Cluster"/> is then passed to the plugin.</summary>
+    public bool ProvideClusterInfo { get; init; }
+
+    /// <summary>The context's cluster, set by the loader when <see cref="ProvideClusterInfo"/> is true.</summary>
+    public ExecClusterInfo? Cluster { get; init; }
+
     /// <summary>How long the plugin may run before it is killed.</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(30);
 }

@@ -45,18 +45,27 @@ internal static class KubeConfigLoader
             user.Read(userNode, $"users[{userIndex}].user");
         }
 
+        var skipTlsVerify = fields.Bool(cluster, "insecure-skip-tls-verify", $"{clusterPath}.insecure-skip-tls-verify");
+        var tlsServerName = fields.String(cluster, "tls-server-name", $"{clusterPath}.tls-server-name") is { Length: > 0 } sn ? sn : null;
+        var ca = ReadCertificateAuthority(fields, folder, cluster, clusterPath);
+        var exec = user.Exec is { ProvideClusterInfo: true } wantsCluster
+            ? wantsCluster with
+            {
+                Cluster = new ExecClusterInfo { Server = server, TlsServerName = tlsServerName, InsecureSkipTlsVerify = skipTlsVerify, CertificateAuthorityPem = ca?.Pem },
+            }
+            : user.Exec;
         return new KubeClientSettings
         {
             Host = server,
             Namespace = fields.String(context, "namespace", $"{contextPath}.namespace") is { Length: > 0 } ns ? ns : null,
             CurrentContext = name,
-            SkipTlsVerify = fields.Bool(cluster, "insecure-skip-tls-verify", $"{clusterPath}.insecure-skip-tls-verify"),
-            SslCaCerts = ReadCertificateAuthority(fields, folder, cluster, clusterPath),
-            TlsServerName = fields.String(cluster, "tls-server-name", $"{clusterPath}.tls-server-name"),
+            SkipTlsVerify = skipTlsVerify,
+            SslCaCerts = ca?.Certificates,
+            TlsServerName = tlsServerName,
             ClientCertificate = user.ClientCertificate,
             AccessToken = user.Token,
             TokenFile = user.TokenFile,
-            ExecProvider = user.Exec,
+            ExecProvider = exec,
         };
     }
 
@@ -121,18 +130,20 @@ internal static class KubeConfigLoader
         throw fields.Error(referringField, $"no entry named '{name}' in {list}");
     }
 
-    private static X509Certificate2Collection? ReadCertificateAuthority(YamlFields fields, string folder, YamlMappingNode cluster, string clusterPath)
+    private static (X509Certificate2Collection Certificates, string Pem)? ReadCertificateAuthority(YamlFields fields, string folder, YamlMappingNode cluster, string clusterPath)
     {
         var dataField = $"{clusterPath}.certificate-authority-data";
         if (fields.String(cluster, "certificate-authority-data", dataField) is { Length: > 0 } data)
         {
-            return PemLoader.LoadCertificates(PemLoader.DecodeBase64Pem(data, fields.File, dataField), fields.File, dataField);
+            var pem = PemLoader.DecodeBase64Pem(data, fields.File, dataField);
+            return (PemLoader.LoadCertificates(pem, fields.File, dataField), pem);
         }
 
         var fileField = $"{clusterPath}.certificate-authority";
         if (fields.String(cluster, "certificate-authority", fileField) is { Length: > 0 } path)
         {
-            return PemLoader.LoadCertificates(ReadFile(fields, folder, path, fileField), fields.File, fileField);
+            var pem = ReadFile(fields, folder, path, fileField);
+            return (PemLoader.LoadCertificates(pem, fields.File, fileField), pem);
         }
 
         return null;

@@ -116,6 +116,7 @@ internal sealed class KubeConfigUser(YamlFields fields, string folder)
             Env = env,
             WorkingDirectory = folder,
             InstallHint = fields.String(exec, "installHint", $"{path}.installHint"),
+            ProvideClusterInfo = fields.Bool(exec, "provideClusterInfo", $"{path}.provideClusterInfo"),
         };
     }
 }

@@ -1,5 +1,5 @@
 using DesktopOperator.Testing;
-using DesktopOperator.Api.Tests.Support;
+using DesktopOperator.Testing.Processes;
 
 namespace DesktopOperator.Api.Tests.Crds;
 
@@ -16,9 +16,10 @@ public sealed class CrdsCommandTests : IDisposable
         var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
         var executable = Path.Combine(AppContext.BaseDirectory, "desktop-operator.dll");
 
-        var (exitCode, log) = await ProcessRunner.RunAsync(dotnet, [executable, "crds", "--output", output, "--chart", chart]);
+        var result = await ProcessRunner.RunAsync(
+            dotnet, [executable, "crds", "--output", output, "--chart", chart], TimeSpan.FromSeconds(120), CancellationToken.None, workingDirectory: RepositoryPaths.Root);
 
-        Assert.True(exitCode == 0, log);
+        Assert.True(result.Succeeded, result.ToString());
         foreach (var name in new[] { "desktop-operator.io_desktoppools.yaml", "desktop-operator.io_sessionroutes.yaml" })
         {
             Assert.Equal(File.ReadAllBytes(RepositoryPaths.PathOf("crds", name)), File.ReadAllBytes(Path.Combine(output, name)));

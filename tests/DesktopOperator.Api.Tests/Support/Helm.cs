@@ -1,8 +1,12 @@
+using DesktopOperator.Testing;
 using DesktopOperator.Testing.Processes;
 
 namespace DesktopOperator.Api.Tests.Support;
 
-/// <summary>Runs the <c>helm</c> binary that <see cref="ExternalTools"/> finds (PATH or <c>&lt;repo&gt;/.tools/bin</c>).</summary>
+/// <summary>
+/// Runs the <c>helm</c> binary that <see cref="ExternalTools"/> finds (PATH or <c>&lt;repo&gt;/.tools/bin</c>) through
+/// <see cref="ProcessRunner"/>; Output is stdout then stderr. A run over the time limit fails with its outputs.
+/// </summary>
 internal static class Helm
 {
     public static async Task<(int ExitCode, string Output)> RunAsync(params string[] arguments)
@@ -13,12 +17,20 @@ internal static class Helm
         var home = Directory.CreateTempSubdirectory("helm-home-");
         try
         {
-            return await ProcessRunner.RunAsync(executable, arguments, new Dictionary<string, string>
-            {
-                ["HELM_CACHE_HOME"] = Path.Combine(home.FullName, "cache"),
-                ["HELM_CONFIG_HOME"] = Path.Combine(home.FullName, "config"),
-                ["HELM_DATA_HOME"] = Path.Combine(home.FullName, "data"),
-            });
+            var result = await ProcessRunner.RunAsync(
+                executable,
+                arguments,
+                TimeSpan.FromSeconds(120),
+                CancellationToken.None,
+                new Dictionary<string, string>
+                {
+                    ["HELM_CACHE_HOME"] = Path.Combine(home.FullName, "cache"),
+                    ["HELM_CONFIG_HOME"] = Path.Combine(home.FullName, "config"),
+                    ["HELM_DATA_HOME"] = Path.Combine(home.FullName, "data"),
+                },
+                workingDirectory: RepositoryPaths.Root);
+            Assert.False(result.TimedOut, result.ToString());
+            return (result.ExitCode, result.Stdout + result.Stderr);
         }
         finally
         {

@@ -15,7 +15,6 @@ namespace DesktopOperator.EndToEndTests.Health;
 /// <summary>The protocol-aware probes and the monitor against real Xvnc, sshd and xrdp on loopback.</summary>
 public sealed class RealServerHealthTests
 {
-    private const string Promtool = "/usr/bin/promtool";
     private static readonly TimeSpan WaitLimit = TimeSpan.FromSeconds(20);
 
     [ToolFact("Xvnc", "setsid")]
@@ -87,8 +86,8 @@ public sealed class RealServerHealthTests
         Assert.Contains("gateway_host_healthy{host=\"ssh-1\",pool=\"e2e-ssh\"} 1\n", text);
         Assert.Contains("gateway_host_health_transitions_total{host=\"vnc-1\",pool=\"e2e-vnc\",to=\"unhealthy\"} 1\n", text);
         Assert.Contains("gateway_health_probe_duration_seconds_count{kind=\"ssh\",pool=\"e2e-ssh\",result=\"success\"}", text);
-        var (exitCode, output) = await RunPromtoolAsync(text);
-        Assert.True(exitCode == 0 && output.Trim().Length == 0, $"promtool exit {exitCode}:\n{output}\n--- input ---\n{text}");
+        var check = await ProcessRunner.RunAsync(ExternalTools.Require("promtool"), ["check", "metrics"], TimeSpan.FromSeconds(60), CancellationToken.None, standardInput: text);
+        Assert.True(check.Succeeded && check.Stdout.Trim().Length == 0 && check.Stderr.Trim().Length == 0, $"{check}\n--- input ---\n{text}");
     }
 
     private static Task Await(HostHealthMonitor monitor, string host, HostHealth health)
@@ -116,35 +115,6 @@ public sealed class RealServerHealthTests
         {
             Assert.True(clock.Elapsed < WaitLimit, $"{probe.Name} on {endpoint} never passed: {result}");
             await Task.Delay(50);
-        }
-    }
-
-    private static async Task<(int ExitCode, string Output)> RunPromtoolAsync(string text)
-    {
-        var start = new ProcessStartInfo(Promtool, ["check", "metrics"])
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        using var process = Process.Start(start)!;
-        try
-        {
-            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            var stdout = process.StandardOutput.ReadToEndAsync(cts.Token);
-            var stderr = process.StandardError.ReadToEndAsync(cts.Token);
-            await process.StandardInput.WriteAsync(text.AsMemory(), cts.Token);
-            process.StandardInput.Close();
-            await process.WaitForExitAsync(cts.Token);
-            return (process.ExitCode, await stdout + await stderr);
-        }
-        finally
-        {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-            }
         }
     }
 }

@@ -1,5 +1,6 @@
 using DesktopOperator.Gateway.Tls;
 using DesktopOperator.Testing.Desktops;
+using DesktopOperator.Testing.Processes;
 using DesktopOperator.Testing.Time;
 using DesktopOperator.Testing.Tls;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -22,17 +23,17 @@ public sealed class ServerCertificateFilesTests : IDisposable
     private string KeyPath => Path.Combine(_mount, "tls.key");
 
     [Fact]
-    public void Current_SecretVolumeSwapsItsDataLink_ServesTheNewCertificateAfterTheCheckInterval()
+    public async Task Current_SecretVolumeSwapsItsDataLink_ServesTheNewCertificateAfterTheCheckInterval()
     {
         using var first = _ca.Issue("first");
         using var second = _ca.Issue("second");
-        Publish(first);
+        await PublishAsync(first);
         File.CreateSymbolicLink(CertPath, Path.Combine("..data", "tls.crt"));
         File.CreateSymbolicLink(KeyPath, Path.Combine("..data", "tls.key"));
         var files = new ServerCertificateFiles(
             CertPath, KeyPath, TlsCertificateFiles.Load(CertPath, KeyPath, _time.GetUtcNow()), _time, NullLogger<ServerCertificateFiles>.Instance);
 
-        Publish(second);
+        await PublishAsync(second);
         var beforeInterval = files.Current.TargetCertificate.Thumbprint;
         _time.Advance(TimeSpan.FromSeconds(1));
         var after = files.Current.TargetCertificate.Thumbprint;
@@ -56,7 +57,7 @@ public sealed class ServerCertificateFilesTests : IDisposable
     }
 
     /// <summary>Writes a new timestamped folder and swaps <c>..data</c> to it atomically (rename over the old link).</summary>
-    private void Publish(System.Security.Cryptography.X509Certificates.X509Certificate2 certificate)
+    private async Task PublishAsync(System.Security.Cryptography.X509Certificates.X509Certificate2 certificate)
     {
         var folder = $"..2026_{++_generation}";
         Directory.CreateDirectory(Path.Combine(_mount, folder));
@@ -64,9 +65,8 @@ public sealed class ServerCertificateFilesTests : IDisposable
         var temporary = Path.Combine(_mount, "..data_tmp");
         File.CreateSymbolicLink(temporary, folder);
         // rename(2) over the old link, as the kubelet does (File.Move refuses a link to a folder).
-        using var rename = System.Diagnostics.Process.Start("mv", ["-T", "-f", temporary, Path.Combine(_mount, "..data")]);
-        rename.WaitForExit();
-        Assert.Equal(0, rename.ExitCode);
+        var rename = await ProcessRunner.RunAsync("mv", ["-T", "-f", temporary, Path.Combine(_mount, "..data")], TimeSpan.FromSeconds(60), CancellationToken.None);
+        Assert.True(rename.Succeeded, rename.ToString());
     }
 
     public void Dispose()

@@ -128,6 +128,51 @@ public sealed class ExecCredentialTests : IDisposable
     }
 
     [Fact]
+    public async Task Exec_UnderThePackagesVerbs_401RunsThePluginOnceMoreAndRetries()
+    {
+        await using var server = await FakeApiServer.StartAsync((c, r) => r.Authorization!.StartsWith("Bearer tok-1-", StringComparison.Ordinal)
+            ? FakeApiServer.Json(c, 401, """{"kind":"Status","apiVersion":"v1","status":"Failure","message":"Unauthorized","reason":"Unauthorized","code":401}""")
+            : FakeApiServer.Json(c, 200, OkJson));
+        _folder.WriteScript("plugin.sh", TokenPlugin);
+        using var kube = KubernetesFactory.Create(Config(server.Address, "./plugin.sh", ""), timeProvider: _time);
+
+        var read = await kube.CoreV1.ReadNamespaceAsync("default");
+
+        Assert.Equal("default", read.Metadata.Name);
+        Assert.Equal(2, Runs);
+        Assert.Equal(["Bearer tok-1-first-from-env", "Bearer tok-2-first-from-env"], server.All.Select(r => r.Authorization));
+    }
+
+    [Fact]
+    public async Task Exec_ClientCertificateWithTlsServerName_UnderThePackagesVerbs_IsPresentedOverTheNamedHandshake()
+    {
+        using var certs = TestCertificates.Create();
+        using var internalName = certs.IssueServerFor("api.internal");
+        await using var server = await FakeApiServer.StartAsync((c, _) => FakeApiServer.Json(c, 200, OkJson), internalName, requireClientCertificate: true, certs.Ca);
+        var credential = new System.Text.Json.Nodes.JsonObject
+        {
+            ["apiVersion"] = "client.authentication.k8s.io/v1",
+            ["kind"] = "ExecCredential",
+            ["status"] = new System.Text.Json.Nodes.JsonObject
+            {
+                ["clientCertificateData"] = certs.RsaClient.ExportCertificatePem(),
+                ["clientKeyData"] = TestCertificates.KeyPem(certs.RsaClient),
+            },
+        };
+        _folder.Write("cred.json", credential.ToJsonString());
+        _folder.WriteScript("cert-plugin.sh", "#!/bin/sh\ncat \"$(dirname \"$0\")/cred.json\"\n");
+        var settings = Config(server.Address, "./cert-plugin.sh", "", clusterExtra: $", certificate-authority-data: {KubeConfigTlsTests.B64(certs.CaPem)}, tls-server-name: api.internal");
+        using var kube = KubernetesFactory.Create(settings, timeProvider: _time);
+
+        await kube.CoreV1.ReadNamespaceAsync("default");
+
+        Assert.Equal("CN=rsa-user", server.LastClientCertificateSubject);
+        Assert.All(server.ServerNames, name => Assert.Equal("api.internal", name));
+        Assert.NotEmpty(server.ServerNames);
+        Assert.Null(server.All[0].Authorization);
+    }
+
+    [Fact]
     public async Task Exec_CommandFails_ThrowsKubeConfigExceptionWithItsStderrAndHint()
     {
         await using var server = await FakeApiServer.StartAsync((c, _) => FakeApiServer.Json(c, 200, OkJson));
@@ -164,6 +209,60 @@ public sealed class ExecCredentialTests : IDisposable
         Assert.Contains("printed apiVersion 'client.authentication.k8s.io/v1beta1', expected 'client.authentication.k8s.io/v1'", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Exec_ArgumentsWithSpacesAndQuotes_ReachThePluginIntact()
+    {
+        await using var server = await FakeApiServer.StartAsync((c, _) => FakeApiServer.Json(c, 200, OkJson));
+        _folder.WriteScript("plugin.sh", """
+            #!/bin/sh
+            printf '%s\n' "$#" "$@" > "$(dirname "$0")/args"
+            echo '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"t"}}'
+            """);
+        using var client = TestClient.For(Config(server.Address, "./plugin.sh", "", args: """["two words", " padded ", "it's \"quoted\"", ""]"""), time: _time);
+
+        await client.GetAsync<V1Namespace>("default", null, CancellationToken.None);
+
+        Assert.Equal(["4", "two words", " padded ", "it's \"quoted\"", ""], File.ReadAllLines(Path.Combine(_folder.Path, "args")));
+        Assert.Equal("Bearer t", server.All[0].Authorization);
+    }
+
+    [Theory]
+    [InlineData(",\"kind\":\"Secret\"", "printed kind 'Secret', expected 'ExecCredential'")]
+    [InlineData("", "printed no kind, expected 'ExecCredential'")]
+    public async Task Exec_PrintsAnotherKind_ThrowsKubeConfigExceptionNamingTheKind(string kindField, string expected)
+    {
+        await using var server = await FakeApiServer.StartAsync((c, _) => FakeApiServer.Json(c, 200, OkJson));
+        _folder.WriteScript("plugin.sh", "#!/bin/sh\necho '{\"apiVersion\":\"client.authentication.k8s.io/v1\"" + kindField + ",\"status\":{\"token\":\"x\"}}'\n");
+        using var client = TestClient.For(Config(server.Address, "./plugin.sh", ""), time: _time);
+
+        var error = await Assert.ThrowsAsync<KubeConfigException>(() => client.GetAsync<V1Namespace>("default", null, CancellationToken.None));
+
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+        Assert.Empty(server.All);
+    }
+
+    [Fact]
+    public async Task Exec_ProvideClusterInfo_PutsTheClusterIntoKubernetesExecInfo()
+    {
+        using var certs = TestCertificates.Create();
+        await using var server = await FakeApiServer.StartAsync((c, _) => FakeApiServer.Json(c, 200, OkJson));
+        var caData = KubeConfigTlsTests.B64(certs.CaPem);
+        _folder.WriteScript("plugin.sh", TokenPlugin);
+        using var client = TestClient.For(
+            Config(server.Address, "./plugin.sh", "", clusterExtra: $", certificate-authority-data: {caData}, tls-server-name: api.internal", execExtra: "\n      provideClusterInfo: true"),
+            time: _time);
+
+        await client.GetAsync<V1Namespace>("default", null, CancellationToken.None);
+
+        using var info = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(_folder.Path, "exec-info")));
+        var spec = info.RootElement.GetProperty("spec");
+        Assert.Equal("ExecCredential", info.RootElement.GetProperty("kind").GetString());
+        Assert.Equal(server.Address.ToString(), spec.GetProperty("cluster").GetProperty("server").GetString());
+        Assert.Equal(caData, spec.GetProperty("cluster").GetProperty("certificate-authority-data").GetString());
+        Assert.Equal("api.internal", spec.GetProperty("cluster").GetProperty("tls-server-name").GetString());
+        Assert.False(spec.GetProperty("interactive").GetBoolean());
+    }
+
     public void Dispose() => _folder.Dispose();
 
     private KubernetesClient ClientFor(Uri server, string expiry)
@@ -172,10 +271,10 @@ public sealed class ExecCredentialTests : IDisposable
         return TestClient.For(Config(server, "./plugin.sh", expiry), time: _time);
     }
 
-    private KubeClientSettings Config(Uri server, string command, string expiry) =>
+    private KubeClientSettings Config(Uri server, string command, string expiry, string args = "[first, second]", string clusterExtra = "", string execExtra = "") =>
         KubeClientSettings.BuildConfigFromConfigFile(_folder.Write("config", $"""
             current-context: c
-            clusters: [{"{"}name: k, cluster: {"{"}server: "{server}"{"}"}{"}"}]
+            clusters: [{"{"}name: k, cluster: {"{"}server: "{server}"{clusterExtra}{"}"}{"}"}]
             contexts: [{"{"}name: c, context: {"{"}cluster: k, user: u{"}"}{"}"}]
             users:
             - name: u
@@ -183,7 +282,7 @@ public sealed class ExecCredentialTests : IDisposable
                 exec:
                   apiVersion: client.authentication.k8s.io/v1
                   command: {command}
-                  args: [first, second]
+                  args: {args}{execExtra}
                   env:
                   - name: PLUGIN_VAR
                     value: from-env

@@ -144,6 +144,58 @@ public sealed class KubeConfigTlsTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task TlsServerName_IsTheSniAndTheCertificateName_WhileTheConnectionAndHostHeaderStayTheUrls()
+    {
+        using var internalName = _certs.IssueServerFor("api.internal");
+        await using var server = await FakeApiServer.StartAsync((c, _) => FakeApiServer.Json(c, 200, NamespaceJson), internalName, requireClientCertificate: true, _certs.Ca);
+        var path = _folder.Write("config", $"""
+            current-context: c
+            clusters:
+            - name: k
+              cluster:
+                server: {server.Address}
+                certificate-authority-data: {B64(_certs.CaPem)}
+                tls-server-name: api.internal
+            contexts:
+            - name: c
+              context: {"{"}cluster: k, user: u{"}"}
+            users:
+            - name: u
+              user:
+                client-certificate-data: {B64(_certs.EcClient.ExportCertificatePem())}
+                client-key-data: {B64(TestCertificates.KeyPem(_certs.EcClient))}
+            """);
+        using var client = TestClient.For(KubeClientSettings.BuildConfigFromConfigFile(path), policy: NoRetries);
+
+        await client.GetAsync<V1Namespace>("default", null, CancellationToken.None);
+        await client.GetAsync<V1Namespace>("default", null, CancellationToken.None);
+
+        Assert.StartsWith("https://127.0.0.1:", server.Address.AbsoluteUri, StringComparison.Ordinal);
+        // One connection is expected, but a second one (a dropped idle connection) must carry the same name.
+        Assert.NotEmpty(server.ServerNames);
+        Assert.All(server.ServerNames, name => Assert.Equal("api.internal", name));
+        Assert.All(server.All, r => Assert.Equal(server.Address.Authority, r.Host));
+        Assert.Equal(2, server.All.Count);
+        Assert.Equal("CN=ec-user", server.LastClientCertificateSubject);
+    }
+
+    [Fact]
+    public async Task TlsServerName_CertificateOfTheClusterCaForAnotherName_IsRefusedWithNameMismatch()
+    {
+        using var otherName = _certs.IssueServerFor("other.example.test");
+        await using var server = await FakeApiServer.StartAsync((c, _) => FakeApiServer.Json(c, 200, NamespaceJson), otherName, false);
+        var path = _folder.Write("config", TokenConfig(server.Address, $"certificate-authority-data: {B64(_certs.CaPem)}\n    tls-server-name: api.internal"));
+        using var client = TestClient.For(KubeClientSettings.BuildConfigFromConfigFile(path), policy: NoRetries);
+
+        var error = await Assert.ThrowsAsync<HttpRequestException>(() => client.GetAsync<V1Namespace>("default", null, CancellationToken.None));
+
+        Assert.Equal(HttpRequestError.SecureConnectionError, error.HttpRequestError);
+        Assert.Contains(nameof(System.Net.Security.SslPolicyErrors.RemoteCertificateNameMismatch), error.InnerException?.Message ?? "", StringComparison.Ordinal);
+        Assert.Equal(["api.internal"], server.ServerNames);
+        Assert.Empty(server.All);
+    }
+
     public void Dispose()
     {
         _certs.Dispose();

@@ -42,7 +42,7 @@ public sealed class PackageTlsGapTests : IDisposable
     }
 
     [Fact]
-    public async Task TlsServerName_PackageRewritesTheHostHeader_OursKeepsTheServersHost()
+    public async Task TlsServerName_PackageRewritesTheHostHeader_OursSendsItAsSniAndKeepsTheServersHost()
     {
         var hosts = new System.Collections.Concurrent.ConcurrentQueue<string>();
         await using var server = await FakeApiServer.StartAsync(
@@ -61,7 +61,9 @@ public sealed class PackageTlsGapTests : IDisposable
             new KubeClientSettings { Host = server.Address, SslCaCerts = caOnly, TlsServerName = "localhost", AccessToken = "t" }, retryPolicy: NoRetries);
         await ours.CoreV1.ReadNamespaceAsync("default");
 
+        // Both send the name in the TLS handshake (SNI); only the package also puts it in the Host header.
         Assert.Equal(["localhost", server.Address.Authority], hosts);
+        Assert.Equal(["localhost", "localhost"], server.ServerNames);
     }
 
     public void Dispose() => _certs.Dispose();

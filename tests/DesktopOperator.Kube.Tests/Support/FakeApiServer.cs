@@ -21,10 +21,11 @@ internal sealed class FakeApiServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private FakeApiServer(WebApplication app, Uri address)
+    private FakeApiServer(WebApplication app, Uri address, ConcurrentQueue<string> serverNames)
     {
         _app = app;
         Address = address;
+        ServerNames = serverNames;
     }
 
     public Uri Address { get; }
@@ -33,6 +34,9 @@ internal sealed class FakeApiServer : IAsyncDisposable
 
     public IReadOnlyList<RecordedRequest> All => [.. Requests];
 
+    /// <summary>The TLS server name (SNI) of every handshake, in order; empty when a client sent none (an IP).</summary>
+    public ConcurrentQueue<string> ServerNames { get; }
+
     /// <summary>The subject of the client certificate of the last TLS request, when one was sent.</summary>
     public string? LastClientCertificateSubject { get; private set; }
 
@@ -40,6 +44,7 @@ internal sealed class FakeApiServer : IAsyncDisposable
 
     public static async Task<FakeApiServer> StartAsync(Func<HttpContext, RecordedRequest, Task> handler, X509Certificate2? serverCertificate, bool requireClientCertificate, X509Certificate2? clientCa = null)
     {
+        var serverNames = new ConcurrentQueue<string>();
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen =>
@@ -48,7 +53,11 @@ internal sealed class FakeApiServer : IAsyncDisposable
             {
                 listen.UseHttps(https =>
                 {
-                    https.ServerCertificate = serverCertificate;
+                    https.ServerCertificateSelector = (_, name) =>
+                    {
+                        serverNames.Enqueue(name ?? "");
+                        return serverCertificate;
+                    };
                     https.ClientCertificateMode = requireClientCertificate ? ClientCertificateMode.RequireCertificate : ClientCertificateMode.NoCertificate;
                     https.ClientCertificateValidation = (certificate, _, _) => clientCa is null || Issued(certificate, clientCa);
                 });
@@ -71,7 +80,8 @@ internal sealed class FakeApiServer : IAsyncDisposable
                 body,
                 context.Request.Headers.Authorization.ToString() is { Length: > 0 } a ? a : null,
                 context.Request.Headers.UserAgent.ToString(),
-                context.Request.Headers.Accept.ToString());
+                context.Request.Headers.Accept.ToString(),
+                context.Request.Headers.Host.ToString());
             server!.Requests.Enqueue(request);
             if (context.Connection.ClientCertificate is { } clientCertificate)
             {
@@ -82,7 +92,7 @@ internal sealed class FakeApiServer : IAsyncDisposable
         });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-        server = new FakeApiServer(app, new Uri(address));
+        server = new FakeApiServer(app, new Uri(address), serverNames);
         return server;
     }
 

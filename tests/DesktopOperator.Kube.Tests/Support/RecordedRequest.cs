@@ -9,7 +9,8 @@ internal sealed record RecordedRequest(
     string Body,
     string? Authorization,
     string? UserAgent,
-    string? Accept)
+    string? Accept,
+    string? Host = null)
 {
     public string PathAndQuery => Path + QueryString;
 }

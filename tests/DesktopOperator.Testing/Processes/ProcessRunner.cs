@@ -4,7 +4,8 @@ namespace DesktopOperator.Testing.Processes;
 
 /// <summary>
 /// Runs an external tool to completion with a time limit, capturing its output. On timeout or cancellation the tool's
-/// process group and descendants are killed by id (it runs under setsid), so nothing outlives the call.
+/// process group and descendants are killed by id (it runs under setsid), so nothing outlives the call. The only
+/// runner the tests use: tools are never started any other way.
 /// </summary>
 public static class ProcessRunner
 {
@@ -14,7 +15,8 @@ public static class ProcessRunner
         TimeSpan timeout,
         CancellationToken cancellationToken,
         IReadOnlyDictionary<string, string>? environment = null,
-        string? standardInput = null)
+        string? standardInput = null,
+        string? workingDirectory = null)
     {
         var info = new ProcessStartInfo(ExternalTools.Require("setsid"))
         {
@@ -22,6 +24,7 @@ public static class ProcessRunner
             RedirectStandardError = true,
             RedirectStandardInput = true,
             UseShellExecute = false,
+            WorkingDirectory = workingDirectory ?? string.Empty,
         };
         info.ArgumentList.Add(executable);
         foreach (var argument in arguments)
