@@ -1,98 +1,118 @@
+using System.CommandLine;
 using System.Globalization;
 using DesktopOperator.Testing.Kubelet;
 
 namespace DesktopOperator.SimulatedNode;
 
-/// <summary>The options of the program; <see cref="Parse"/> throws <see cref="FormatException"/> with one line.</summary>
+/// <summary>
+/// The options of the program on System.CommandLine (as the product's commands): values are checked while parsing, so
+/// a bad one is a parse error (one line, exit code 2); <see cref="Read"/> gives the checked options.
+/// </summary>
 internal sealed class NodeCommandLine
 {
-    public const string Usage = """
-        Usage: DesktopOperator.SimulatedNode --kubeconfig FILE --pod-ips FIRST-LAST [options]
-          --kubeconfig FILE         the API server and credentials (default: $KUBECONFIG, then ~/.kube/config)
-          --context NAME            a context of the kubeconfig other than its current one
-          --node NAME               the Node to register and run pods on (default sim-node-1)
-          --pod-ips FIRST-LAST      pod addresses, e.g. 127.0.0.21-127.0.0.40 (required)
-          --namespace NAME          only pods of this namespace (default: all namespaces)
-          --no-scheduler            do not bind unscheduled pods (another node or scheduler does)
-          --probe-period DURATION   readiness probe period in seconds, e.g. 1 or 0.5 (default 1)
-        """;
+    private static readonly Option<string> KubeconfigOption = new("--kubeconfig")
+    {
+        Description = "The API server and credentials (default: $KUBECONFIG, then ~/.kube/config).",
+        HelpName = "FILE",
+    };
+
+    private static readonly Option<string> ContextOption = new("--context")
+    {
+        Description = "A context of the kubeconfig other than its current one.",
+        HelpName = "NAME",
+    };
+
+    private static readonly Option<string> NodeOption = new("--node")
+    {
+        Description = "The Node to register and run pods on.",
+        HelpName = "NAME",
+        DefaultValueFactory = _ => "sim-node-1",
+    };
+
+    private static readonly Option<PodIpPool?> PodIpsOption = new("--pod-ips")
+    {
+        Description = "Pod addresses, e.g. 127.0.0.21-127.0.0.40 (required).",
+        HelpName = "FIRST-LAST",
+        CustomParser = result =>
+        {
+            try
+            {
+                return PodIpPool.Parse(result.Tokens.Count > 0 ? result.Tokens[0].Value : string.Empty);
+            }
+            catch (FormatException e)
+            {
+                result.AddError($"--pod-ips: {e.Message}");
+                return null;
+            }
+        },
+    };
+
+    private static readonly Option<string> NamespaceOption = new("--namespace")
+    {
+        Description = "Only pods of this namespace (default: all namespaces).",
+        HelpName = "NAME",
+    };
+
+    private static readonly Option<bool> NoSchedulerOption = new("--no-scheduler")
+    {
+        Description = "Do not bind unscheduled pods (another node or scheduler does).",
+    };
+
+    // Nullable without a DefaultValueFactory: the help would print the default as 00:00:01; it says "default 1" instead.
+    private static readonly Option<TimeSpan?> ProbePeriodOption = new("--probe-period")
+    {
+        Description = "Readiness probe period in seconds, e.g. 1 or 0.5 (default 1).",
+        HelpName = "SECONDS",
+        CustomParser = result =>
+        {
+            var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : string.Empty;
+            if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds > 0 && seconds <= 3600)
+            {
+                return TimeSpan.FromSeconds(seconds);
+            }
+
+            result.AddError($"--probe-period: '{text}' is not a number of seconds between 0 and 3600");
+            return null;
+        },
+    };
 
     private NodeCommandLine()
     {
     }
 
-    public bool Help { get; private set; }
+    public string? Kubeconfig { get; private init; }
 
-    public string? Kubeconfig { get; private set; }
+    public string? Context { get; private init; }
 
-    public string? Context { get; private set; }
+    public string Node { get; private init; } = "sim-node-1";
 
-    public string Node { get; private set; } = "sim-node-1";
+    public PodIpPool? PodIps { get; private init; }
 
-    public PodIpPool? PodIps { get; private set; }
+    public string? Namespace { get; private init; }
 
-    public string? Namespace { get; private set; }
+    public bool Scheduler { get; private init; } = true;
 
-    public bool Scheduler { get; private set; } = true;
+    public TimeSpan ProbePeriod { get; private init; } = TimeSpan.FromSeconds(1);
 
-    public TimeSpan ProbePeriod { get; private set; } = TimeSpan.FromSeconds(1);
-
-    public static NodeCommandLine Parse(IReadOnlyList<string> args)
+    public static RootCommand CreateCommand() => new("A simulated Kubernetes node (kubelet and scheduler) through the Kubernetes API only, until Ctrl-C or SIGTERM.")
     {
-        var options = new NodeCommandLine();
-        for (var i = 0; i < args.Count; i++)
+        KubeconfigOption, ContextOption, NodeOption, PodIpsOption, NamespaceOption, NoSchedulerOption, ProbePeriodOption,
+    };
+
+    /// <summary>The options of a parse without errors; throws <see cref="FormatException"/> with one line for what parsing cannot see.</summary>
+    public static NodeCommandLine Read(ParseResult parse)
+    {
+        ArgumentNullException.ThrowIfNull(parse);
+        return new NodeCommandLine
         {
-            var name = args[i];
-            string Value() => i + 1 < args.Count ? args[++i] : throw new FormatException($"{name}: a value is required");
-            switch (name)
-            {
-                case "--help" or "-h":
-                    options.Help = true;
-                    break;
-                case "--kubeconfig":
-                    options.Kubeconfig = Value();
-                    break;
-                case "--context":
-                    options.Context = Value();
-                    break;
-                case "--node":
-                    options.Node = Value();
-                    break;
-                case "--pod-ips":
-                    var range = Value();
-                    try
-                    {
-                        options.PodIps = PodIpPool.Parse(range);
-                    }
-                    catch (FormatException e)
-                    {
-                        throw new FormatException($"--pod-ips: {e.Message}", e);
-                    }
-
-                    break;
-                case "--namespace":
-                    options.Namespace = Value();
-                    break;
-                case "--no-scheduler":
-                    options.Scheduler = false;
-                    break;
-                case "--probe-period":
-                    var text = Value();
-                    options.ProbePeriod = double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds > 0 && seconds <= 3600
-                        ? TimeSpan.FromSeconds(seconds)
-                        : throw new FormatException($"--probe-period: '{text}' is not a number of seconds between 0 and 3600");
-                    break;
-                default:
-                    throw new FormatException($"unknown option '{name}' (--help lists them)");
-            }
-        }
-
-        if (!options.Help && options.PodIps is null)
-        {
-            throw new FormatException("--pod-ips: required (the addresses pods get, e.g. 127.0.0.21-127.0.0.40)");
-        }
-
-        return options;
+            Kubeconfig = parse.GetValue(KubeconfigOption),
+            Context = parse.GetValue(ContextOption),
+            Node = parse.GetValue(NodeOption)!,
+            PodIps = parse.GetValue(PodIpsOption) ?? throw new FormatException("--pod-ips: required (the addresses pods get, e.g. 127.0.0.21-127.0.0.40)"),
+            Namespace = parse.GetValue(NamespaceOption),
+            Scheduler = !parse.GetValue(NoSchedulerOption),
+            ProbePeriod = parse.GetValue(ProbePeriodOption) ?? TimeSpan.FromSeconds(1),
+        };
     }
 
     public SimulatedKubeletOptions ToKubeletOptions(Microsoft.Extensions.Logging.ILogger logger) => new()

@@ -8,21 +8,30 @@ using Microsoft.Extensions.Logging;
 // a kubelet and scheduler for one node, through the Kubernetes API only (any API server), until Ctrl-C or SIGTERM.
 // A bad option: one line on stderr, exit code 2; an unreadable kubeconfig or an API server it cannot reach: one line,
 // exit code 1.
+var parse = NodeCommandLine.CreateCommand().Parse(args);
+if (parse.Errors.Count > 0)
+{
+    // One line naming the option and the cause, as the product's commands do, not the whole help text.
+    await Console.Error.WriteLineAsync(
+        $"{string.Join("; ", parse.Errors.Select(e => e.Message.TrimEnd('.')).Distinct())} (see: DesktopOperator.SimulatedNode --help)").ConfigureAwait(false);
+    return 2;
+}
+
+if (parse.Action is not null)
+{
+    // --help (or --version): System.CommandLine's own action.
+    return await parse.InvokeAsync().ConfigureAwait(false);
+}
+
 NodeCommandLine options;
 try
 {
-    options = NodeCommandLine.Parse(args);
+    options = NodeCommandLine.Read(parse);
 }
 catch (FormatException e)
 {
     await Console.Error.WriteLineAsync(e.Message).ConfigureAwait(false);
     return 2;
-}
-
-if (options.Help)
-{
-    await Console.Out.WriteLineAsync(NodeCommandLine.Usage).ConfigureAwait(false);
-    return 0;
 }
 
 KubeClientSettings settings;

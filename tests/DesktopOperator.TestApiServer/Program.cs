@@ -5,21 +5,30 @@ using DesktopOperator.Testing.ApiServer;
 // `dotnet run --project tests/DesktopOperator.TestApiServer -- --listen 127.0.0.1:0 --kubeconfig-out FILE [--crds crds/]`:
 // the tests' API server (plain HTTP) until Ctrl-C or SIGTERM, with a kubeconfig for kubectl, the operator and the
 // simulated node. A bad option: one line on stderr, exit code 2; a server that cannot start: one line, exit code 1.
+var parse = ServerCommandLine.CreateCommand().Parse(args);
+if (parse.Errors.Count > 0)
+{
+    // One line naming the option and the cause, as the product's commands do, not the whole help text.
+    await Console.Error.WriteLineAsync(
+        $"{string.Join("; ", parse.Errors.Select(e => e.Message.TrimEnd('.')).Distinct())} (see: DesktopOperator.TestApiServer --help)").ConfigureAwait(false);
+    return 2;
+}
+
+if (parse.Action is not null)
+{
+    // --help (or --version): System.CommandLine's own action.
+    return await parse.InvokeAsync().ConfigureAwait(false);
+}
+
 ServerCommandLine options;
 try
 {
-    options = ServerCommandLine.Parse(args);
+    options = ServerCommandLine.Read(parse);
 }
 catch (FormatException e)
 {
     await Console.Error.WriteLineAsync(e.Message).ConfigureAwait(false);
     return 2;
-}
-
-if (options.Help)
-{
-    await Console.Out.WriteLineAsync(ServerCommandLine.Usage).ConfigureAwait(false);
-    return 0;
 }
 
 using var stop = new CancellationTokenSource();

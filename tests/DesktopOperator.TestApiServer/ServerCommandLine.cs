@@ -1,85 +1,98 @@
+using System.CommandLine;
 using System.Globalization;
 using System.Net;
 using DesktopOperator.Testing.ApiServer;
 
 namespace DesktopOperator.TestApiServer;
 
-/// <summary>The options of the program; <see cref="Parse"/> throws <see cref="FormatException"/> with one line.</summary>
+/// <summary>
+/// The options of the program on System.CommandLine (as the product's commands): values are checked while parsing, so
+/// a bad one is a parse error (one line, exit code 2); <see cref="Read"/> gives the checked options.
+/// </summary>
 internal sealed class ServerCommandLine
 {
-    public const string Usage = """
-        Usage: DesktopOperator.TestApiServer --kubeconfig-out FILE [options]
-          --listen HOST:PORT        where to serve plain HTTP (default 127.0.0.1:0, a free port)
-          --kubeconfig-out FILE     write a kubeconfig for this server there (required)
-          --crds DIR                register the CRDs of every *.yaml, *.yml and *.json file in DIR at start
-          --token TOKEN             require 'Authorization: Bearer TOKEN' (written into the kubeconfig)
-          --bare                    a bare kube-apiserver: no garbage collector, namespace, ServiceAccount, node
-                                    lifecycle, pod GC or disruption controllers (kube-controller-manager's work)
-        """;
+    private static readonly Option<IPEndPoint> ListenOption = new("--listen")
+    {
+        Description = "Where to serve plain HTTP (port 0: a free port).",
+        HelpName = "HOST:PORT",
+        DefaultValueFactory = _ => new IPEndPoint(IPAddress.Loopback, 0),
+        CustomParser = result => ParseEndPoint(result.Tokens.Count > 0 ? result.Tokens[0].Value : string.Empty, result.AddError),
+    };
+
+    private static readonly Option<string> KubeconfigOutOption = new("--kubeconfig-out")
+    {
+        Description = "Write a kubeconfig for this server there (required).",
+        HelpName = "FILE",
+    };
+
+    private static readonly Option<string> CrdsOption = new("--crds")
+    {
+        Description = "Register the CRDs of every *.yaml, *.yml and *.json file in DIR at start.",
+        HelpName = "DIR",
+        CustomParser = result =>
+        {
+            var folder = result.Tokens.Count > 0 ? result.Tokens[0].Value : string.Empty;
+            if (!Directory.Exists(folder))
+            {
+                result.AddError($"--crds: '{folder}' is not a folder");
+            }
+
+            return folder;
+        },
+    };
+
+    private static readonly Option<string> TokenOption = new("--token")
+    {
+        Description = "Require 'Authorization: Bearer TOKEN' (written into the kubeconfig).",
+        HelpName = "TOKEN",
+    };
+
+    private static readonly Option<bool> BareOption = new("--bare")
+    {
+        Description = "A bare kube-apiserver: no garbage collector, namespace, ServiceAccount, node lifecycle, pod GC or disruption controllers (kube-controller-manager's work).",
+    };
 
     private ServerCommandLine()
     {
     }
 
-    public bool Help { get; private set; }
+    public IPEndPoint Listen { get; private init; } = new(IPAddress.Loopback, 0);
 
-    public IPEndPoint Listen { get; private set; } = new(IPAddress.Loopback, 0);
+    public string KubeconfigOut { get; private init; } = string.Empty;
 
-    public string KubeconfigOut { get; private set; } = string.Empty;
+    public string? CrdFolder { get; private init; }
 
-    public string? CrdFolder { get; private set; }
+    public IReadOnlyList<string> CrdFiles { get; private init; } = [];
 
-    public IReadOnlyList<string> CrdFiles { get; private set; } = [];
+    public string? Token { get; private init; }
 
-    public string? Token { get; private set; }
+    public bool Bare { get; private init; }
 
-    public bool Bare { get; private set; }
-
-    public static ServerCommandLine Parse(IReadOnlyList<string> args)
+    public static RootCommand CreateCommand() => new("The test API server (plain HTTP) until Ctrl-C or SIGTERM, with a kubeconfig for kubectl, the operator and the simulated node.")
     {
-        var options = new ServerCommandLine();
-        for (var i = 0; i < args.Count; i++)
-        {
-            var name = args[i];
-            string Value() => i + 1 < args.Count ? args[++i] : throw new FormatException($"{name}: a value is required");
-            switch (name)
-            {
-                case "--help" or "-h":
-                    options.Help = true;
-                    break;
-                case "--listen":
-                    options.Listen = ParseEndPoint(Value());
-                    break;
-                case "--kubeconfig-out":
-                    options.KubeconfigOut = Value();
-                    break;
-                case "--crds":
-                    options.CrdFolder = Value();
-                    break;
-                case "--token":
-                    options.Token = Value();
-                    break;
-                case "--bare":
-                    options.Bare = true;
-                    break;
-                default:
-                    throw new FormatException($"unknown option '{name}' (--help lists them)");
-            }
-        }
+        ListenOption, KubeconfigOutOption, CrdsOption, TokenOption, BareOption,
+    };
 
-        if (!options.Help && options.KubeconfigOut.Length == 0)
+    /// <summary>The options of a parse without errors; throws <see cref="FormatException"/> with one line for what parsing cannot see.</summary>
+    public static ServerCommandLine Read(ParseResult parse)
+    {
+        ArgumentNullException.ThrowIfNull(parse);
+        var kubeconfigOut = parse.GetValue(KubeconfigOutOption);
+        if (string.IsNullOrEmpty(kubeconfigOut))
         {
             throw new FormatException("--kubeconfig-out: required (where to write the kubeconfig for this server)");
         }
 
-        if (options.CrdFolder is { } folder)
+        var folder = parse.GetValue(CrdsOption);
+        return new ServerCommandLine
         {
-            options.CrdFiles = Directory.Exists(folder)
-                ? [.. Directory.EnumerateFiles(folder).Where(IsManifest).Order(StringComparer.Ordinal)]
-                : throw new FormatException($"--crds: '{folder}' is not a folder");
-        }
-
-        return options;
+            Listen = parse.GetValue(ListenOption)!,
+            KubeconfigOut = kubeconfigOut,
+            CrdFolder = folder,
+            CrdFiles = folder is null ? [] : [.. Directory.EnumerateFiles(folder).Where(IsManifest).Order(StringComparer.Ordinal)],
+            Token = parse.GetValue(TokenOption),
+            Bare = parse.GetValue(BareOption),
+        };
     }
 
     public TestApiServerOptions ToServerOptions()
@@ -103,7 +116,7 @@ internal sealed class ServerCommandLine
     private static bool IsManifest(string path) =>
         Path.GetExtension(path) is ".yaml" or ".yml" or ".json";
 
-    private static IPEndPoint ParseEndPoint(string text)
+    private static IPEndPoint ParseEndPoint(string text, Action<string> error)
     {
         var colon = text.LastIndexOf(':');
         if (colon <= 0
@@ -111,7 +124,8 @@ internal sealed class ServerCommandLine
             || !int.TryParse(text.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var port)
             || port > IPEndPoint.MaxPort)
         {
-            throw new FormatException($"--listen: '{text}' is not ADDRESS:PORT (e.g. 127.0.0.1:0)");
+            error($"--listen: '{text}' is not ADDRESS:PORT (e.g. 127.0.0.1:0)");
+            return new IPEndPoint(IPAddress.Loopback, 0);
         }
 
         return new IPEndPoint(address, port);

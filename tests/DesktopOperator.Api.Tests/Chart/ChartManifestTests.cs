@@ -20,6 +20,7 @@ public sealed class ChartManifestTests
         new[] { "watchNamespace=desks" },
         new[] { "gateway.service.type=LoadBalancer", "gateway.service.externalTrafficPolicy=Local" },
         new[] { "operator.leaderElection.enabled=false", "operator.replicas=1", "networkPolicy.enabled=false" },
+        new[] { "gateway.tls.secretName=gateway-tls", "gateway.tls.hsts=true", "gateway.tls.redirect=false" },
     };
 
     [ToolTheory("helm")]
