@@ -55,6 +55,19 @@ internal static class SessionRouteRebase
         return (merged, !SameState(merged, server));
     }
 
+    /// <summary>
+    /// Whether <paramref name="current"/> still carries the decision made in <paramref name="decided"/>: the same host
+    /// and pin, and the same phase or, for a decision that holds a slot, any phase that holds it (another writer's
+    /// session status on top of the decision does not undo it).
+    /// </summary>
+    public static bool SameDecision(RouteRecord current, RouteRecord decided)
+    {
+        ArgumentNullException.ThrowIfNull(current);
+        ArgumentNullException.ThrowIfNull(decided);
+        return current.Host == decided.Host && current.Pinned == decided.Pinned
+            && (current.Phase == decided.Phase || (RouteLifecycle.HoldsSlot(current.Phase) && RouteLifecycle.HoldsSlot(decided.Phase)));
+    }
+
     /// <summary>Whether two states of a route are equal apart from their versions.</summary>
     public static bool SameState(RouteRecord a, RouteRecord b)
     {

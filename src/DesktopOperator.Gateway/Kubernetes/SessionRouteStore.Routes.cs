@@ -118,12 +118,18 @@ internal sealed partial class SessionRouteStore
             return stored;
         }
 
+        // The write that settles this decision may be another one than ours: the background writer may have taken the
+        // entry first, or the informer may have brought another writer's newer route while ours waited for the stripe.
+        // Either may have dropped our decision for the server's route (SessionRouteRebase), so it is reported as landed
+        // only while the index still carries it; else the caller reads again and decides again, as on a 409.
         var (result, error) = await WriteAsync(id, inline: true, cancellationToken).ConfigureAwait(false);
         return result switch
         {
             WriteResult.Conflict => throw new RouteConflictException(route.Pool, route.Key, route.Version),
             WriteResult.Failed => throw error!,
-            _ => Find(id.Pool, id.Key) ?? stored,
+            _ => Find(id.Pool, id.Key) is { } current && SessionRouteRebase.SameDecision(current, stored)
+                ? current
+                : throw new RouteConflictException(route.Pool, route.Key, route.Version),
         };
     }
 

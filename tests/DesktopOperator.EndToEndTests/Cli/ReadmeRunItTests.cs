@@ -13,6 +13,7 @@ namespace DesktopOperator.EndToEndTests.Cli;
 /// local hosts' PID folder is moved (<c>LOCAL_HOSTS_DIR</c>) so a user's own run is left alone. Everything started is
 /// stopped by PID (the first shell's process group).
 /// </summary>
+[Collection(ReadmePorts.Collection)]
 public sealed class ReadmeRunItTests
 {
     private static readonly Uri Readyz = new("http://127.0.0.1:8080/readyz");

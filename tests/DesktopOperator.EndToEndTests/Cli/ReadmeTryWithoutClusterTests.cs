@@ -9,16 +9,22 @@ namespace DesktopOperator.EndToEndTests.Cli;
 
 /// <summary>
 /// The README's "Try the operator without a cluster" section, run as written from the repository root: each of its
-/// first four blocks in a shell of its own (the test API server, kubectl + the operator, the simulated node, Xvnc at the
-/// first pod's address; each last command stays in the foreground), started once the one before is up; then the
-/// commands of the last block until the first pod shows Ready (the node probes every second) — the other pod must
-/// not, and vncsnapshot must see the pod's desktop. Every shell is stopped by PID (its process group).
+/// blocks that starts a program in a shell of its own (the test API server, kubectl + the operator, the simulated node,
+/// Xvnc at the first pod's address, later kubectl + the gateway; each last command stays in the foreground), started
+/// once the one before is up; then the commands of the first "look" block until the first pod shows Ready (the node
+/// probes every second) — the other pod must not, and vncsnapshot must see the pod's desktop; then the gateway and the
+/// commands of the second "look" block until vncsnapshot has seen the desktop through the gateway, and until the
+/// SessionRoute the gateway wrote names the first pod and turns Disconnected. Every shell is stopped by PID (its
+/// process group). The README's fixed ports are shared with <see cref="ReadmeRunItTests"/>: one collection.
 /// </summary>
+[Collection(ReadmePorts.Collection)]
 public sealed class ReadmeTryWithoutClusterTests
 {
     private const string Section = "Try the operator without a cluster";
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(5) };
     private static readonly IPEndPoint FirstPod = new(IPAddress.Parse("127.0.0.21"), 5901);
+    private static readonly Uri OperatorReadyz = new("http://127.0.0.1:8081/readyz");
+    private static readonly Uri GatewayReadyz = new("http://127.0.0.1:8080/readyz");
 
     // dotnet run builds the Debug configuration of each program first: minutes on a busy 2-core machine.
     private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(10);
@@ -26,12 +32,16 @@ public sealed class ReadmeTryWithoutClusterTests
     private static readonly TimeSpan CommandTimeout = TimeSpan.FromSeconds(60);
 
     [ToolFact("dotnet", "setsid", "kubectl", "Xvnc", "vncsnapshot")]
-    public async Task TryWithoutCluster_CommandsAsWrittenFromRepositoryRoot_FirstPodReadyOnItsDesktop()
+    public async Task TryWithoutCluster_CommandsAsWrittenFromRepositoryRoot_FirstPodReadyAndReachedThroughTheGateway()
     {
         var root = RepositoryPaths.Root;
         var blocks = ReadmeShellBlocks.Of(await File.ReadAllTextAsync(Path.Combine(root, "README.md")), Section);
-        Assert.Equal(5, blocks.Count);
-        Assert.True(IsFree(new IPEndPoint(IPAddress.Loopback, 8081)), "port 8081 (the README's operator) is taken on this machine");
+        Assert.Equal(7, blocks.Count);
+        foreach (var (port, who) in new[] { (8081, "operator"), (8080, "gateway"), (5900, "gateway's pool port") })
+        {
+            Assert.True(IsFree(new IPEndPoint(IPAddress.Loopback, port)), $"port {port} (the README's {who}) is taken on this machine");
+        }
+
         Assert.True(IsFree(FirstPod), $"{FirstPod} (the README's first pod address) is taken on this machine");
         Assert.False(File.Exists("/tmp/.X11-unix/X21"), "X display :21 (the README's Xvnc) is taken on this machine");
 
@@ -43,7 +53,7 @@ public sealed class ReadmeTryWithoutClusterTests
             Func<ChildProcess, Task<bool>>[] started =
             [
                 s => Task.FromResult(s.ReadOutput().Contains("kubeconfig written to", StringComparison.Ordinal)),
-                _ => ReadyzAsync(),
+                _ => ReadyzAsync(OperatorReadyz),
                 s => Task.FromResult(s.ReadOutput().Contains("Simulated node sim-node-1", StringComparison.Ordinal)),
                 _ => PortProbe.IsOpenAsync(FirstPod, CancellationToken.None),
             ];
@@ -77,6 +87,12 @@ public sealed class ReadmeTryWithoutClusterTests
             Assert.Matches(@"vnc-desktops\s+1\s+2\s", outputs.First(o => o.Key.Contains("readyHosts", StringComparison.Ordinal)).Value);
             Assert.Contains("Desktop name \"pod-desktop\"", outputs.First(o => o.Key.StartsWith("vncsnapshot", StringComparison.Ordinal)).Value, StringComparison.Ordinal);
             Assert.Contains("vnc-desktops", outputs.First(o => o.Key.StartsWith("kubectl get dp,pods", StringComparison.Ordinal)).Value, StringComparison.Ordinal);
+
+            var firstPod = pods.Split('\n').First(l => l.Contains(" 127.0.0.21 ", StringComparison.Ordinal)).Split(' ')[0];
+            var gateway = ChildProcess.Start("shell-6", "bash", ["-c", "cd \"$0\" || exit 1\nset -e\n" + blocks[5], root], logs);
+            shells.Add(gateway);
+            await WaitAsync(gateway, _ => ReadyzAsync(GatewayReadyz), StartTimeout, "block 6 of the README section (the gateway) is up", shells);
+            await ReadmeGatewayLook.RunAsync(root, blocks[6], firstPod, () => Logs(shells));
         }
         finally
         {
@@ -101,11 +117,11 @@ public sealed class ReadmeTryWithoutClusterTests
             && o.Value.Split('\n').Any(l => l.Contains(" 127.0.0.21 ", StringComparison.Ordinal) && l.TrimEnd().EndsWith("True", StringComparison.Ordinal)))
         && outputs.Any(o => o.Key.Contains("readyHosts", StringComparison.Ordinal) && System.Text.RegularExpressions.Regex.IsMatch(o.Value, @"vnc-desktops\s+1\s"));
 
-    private static async Task<bool> ReadyzAsync()
+    private static async Task<bool> ReadyzAsync(Uri readyz)
     {
         try
         {
-            using var response = await Http.GetAsync(new Uri("http://127.0.0.1:8081/readyz"));
+            using var response = await Http.GetAsync(readyz);
             return response.StatusCode == HttpStatusCode.OK;
         }
         catch (HttpRequestException)

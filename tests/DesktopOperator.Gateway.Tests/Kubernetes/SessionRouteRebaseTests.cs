@@ -66,4 +66,29 @@ public sealed class SessionRouteRebaseTests
         Assert.True(owed);
         Assert.Equal(winner with { Phase = SessionRoutePhase.Active, ActiveConnections = 1, LastSeen = T0.AddSeconds(2) }, route);
     }
+
+    [Theory]
+    [InlineData("desk-h1", false, SessionRoutePhase.Active, true)]
+    [InlineData("desk-h1", false, SessionRoutePhase.Disconnected, true)]
+    [InlineData("desk-h1", false, SessionRoutePhase.Bound, true)]
+    [InlineData("desk-h2", false, SessionRoutePhase.Bound, false)]
+    [InlineData("desk-h1", true, SessionRoutePhase.Active, false)]
+    [InlineData("desk-h1", false, SessionRoutePhase.Failed, false)]
+    [InlineData("desk-h1", false, SessionRoutePhase.Expired, false)]
+    public void SameDecision_CurrentRouteAgainstAMoveToDeskH1_OnlyItsHostPinAndASlotCarryIt(string host, bool pinned, SessionRoutePhase phase, bool expected)
+    {
+        var decided = Base with { Phase = SessionRoutePhase.Bound, ActiveConnections = 0, Version = "10~1" };
+
+        Assert.Equal(expected, SessionRouteRebase.SameDecision(Base with { Host = host, Pinned = pinned, Phase = phase, Version = "12" }, decided));
+    }
+
+    [Fact]
+    public void SameDecision_DecisionThatHoldsNoSlot_OnlyThatPhaseCarriesIt()
+    {
+        var failed = Base with { Phase = SessionRoutePhase.Failed };
+
+        Assert.True(SessionRouteRebase.SameDecision(failed with { Version = "12" }, failed));
+        Assert.False(SessionRouteRebase.SameDecision(failed with { Phase = SessionRoutePhase.Expired }, failed));
+        Assert.False(SessionRouteRebase.SameDecision(Base, failed));
+    }
 }
