@@ -59,7 +59,7 @@ public sealed class MonitoringConfigTests : IDisposable
     {
         using var doc = JsonDocument.Parse(File.ReadAllText(MonitoringFiles.DashboardPath));
         var variables = doc.RootElement.GetProperty("templating").GetProperty("list").EnumerateArray().ToDictionary(v => v.GetProperty("name").GetString()!);
-        Assert.Equal("label_values(operator_pool_hosts, pool)", variables["pool"].GetProperty("definition").GetString());
+        Assert.Equal("label_values(operator_pool_hosts, pool)", variables["pool"].GetProperty("query").GetProperty("query").GetString());
         Assert.Equal("datasource", variables["datasource"].GetProperty("type").GetString());
         var expressions = MonitoringFiles.DashboardExpressions();
         var used = expressions.SelectMany(e => MonitoringFiles.MetricNames(e.Expr)).ToHashSet();

@@ -2,7 +2,7 @@ namespace DesktopOperator.Testing.Processes;
 
 /// <summary>
 /// Finds the tools tests drive (Xvnc, sshd, xrdp, xfreerdp, haproxy, promtool, helm, ...) on PATH, in the sbin
-/// folders and in <c>&lt;repo&gt;/.tools/bin</c> (helm and kubectl from <c>.ci/install-tools</c>). A missing tool is reported
+/// folders and in <c>&lt;repo&gt;/.tools/bin</c> (helm, kubectl and tsc from <c>.ci/install-tools</c>). A missing tool is reported
 /// with the package that carries it, so a skipped or failed test says what to install.
 /// </summary>
 public static class ExternalTools
@@ -26,6 +26,8 @@ public static class ExternalTools
         ["promtool"] = "prometheus",
         ["helm"] = "none: .ci/install-tools unpacks it into <repo>/.tools/bin",
         ["kubectl"] = "none: .ci/install-tools unpacks it into <repo>/.tools/bin",
+        ["tsc"] = "none: .ci/install-tools installs it (npm typescript, with @grafana/schema) into <repo>/.tools",
+        ["node"] = "nodejs",
     };
 
     /// <summary>True when the environment says this is CI (<c>CI=true</c>): there a missing tool fails instead of skipping.</summary>
