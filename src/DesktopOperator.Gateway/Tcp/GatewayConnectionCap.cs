@@ -5,9 +5,10 @@ namespace DesktopOperator.Gateway.Tcp;
 /// <see cref="TcpListenerManager"/> as each connection is accepted. Thread-safe and lock-free; every successful
 /// <see cref="TryEnter"/> must be paired with one <see cref="Exit"/>.
 /// <para>Its purpose is to keep the process away from its open-file limit: a proxied connection holds two descriptors
-/// (client and host), and a process out of descriptors cannot accept (Kestrel's socket transport then retries accept in
-/// a loop, burning CPU) and may fail anywhere else it opens a file, the runtime included (measured here: a .NET process
-/// at EMFILE died with "Out of memory."). So the default leaves <see cref="Reserve"/> descriptors for everything
+/// (client and host), and a process out of descriptors cannot accept (the gateway then backs off and gives back its
+/// small <see cref="Accept.DescriptorReserve"/>, see <see cref="Accept.AcceptEpisode"/>) and may fail anywhere else it
+/// opens a file, the runtime included (measured here before that reserve: a .NET process at EMFILE died with "Out of
+/// memory." when it could not start a thread). So the default leaves <see cref="Reserve"/> descriptors for everything
 /// else, about twice what an idle gateway holds (measured: a standalone gateway with one pool holds 234 descriptors
 /// when ready; with a reserve of 256 and a limit of 512, host connects failed with EMFILE before the cap of 128).</para>
 /// </summary>

@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using DesktopOperator.Gateway.Tcp.Accept;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Logging;
 
@@ -7,10 +8,9 @@ namespace DesktopOperator.Gateway.Tcp;
 internal sealed partial class TcpListenerManager
 {
     /// <summary>
-    /// One endpoint's accept loop. Only unbinding or disposal ends it (the listener then returns null). A failed
-    /// accept (EMFILE, ENOBUFS, ...) is counted, logged once per burst, and retried after a short growing backoff, so
-    /// the port recovers by itself when descriptors free up. (Kestrel's socket transport retries most accept errors
-    /// itself and never throws them; this loop covers those it does throw, and any other transport.)
+    /// One endpoint's accept loop. Only unbinding or disposal ends it (the listener then returns null). Failed accepts
+    /// are handled by the listener's <see cref="AcceptEpisode"/> (counted, logged once per episode, backed off), inside
+    /// <see cref="GatewaySocketListener"/>, or here for a transport that throws them.
     /// <para>At the gateway cap a new client is accepted and reset at once, not left in the listen backlog as
     /// HAProxy's <c>maxconn</c> does: a client held in the backlog looks connected but gets no byte, with no timeout of
     /// ours, no log and no metric, and the hold would stop every port of the gateway at once; a reset tells the client
@@ -20,8 +20,6 @@ internal sealed partial class TcpListenerManager
     /// </summary>
     private async Task AcceptLoopAsync(string name, BoundListener bound)
     {
-        var failures = 0;
-        var lastReason = AcceptErrorReason.Other;
         while (true)
         {
             ConnectionContext? connection;
@@ -31,15 +29,7 @@ internal sealed partial class TcpListenerManager
             }
             catch (SocketException ex)
             {
-                lastReason = AcceptErrors.Classify(ex);
-                failures++;
-                _metrics.AcceptErrors.Add(1, TcpProxyMetrics.WithTag(bound.Handler.Settings, "reason", AcceptErrors.Label(lastReason)));
-                if (failures == 1)
-                {
-                    LogAcceptFailing(logger, name, lastReason, ex);
-                }
-
-                await Task.Delay(AcceptErrors.Backoff(failures), _timeProvider, CancellationToken.None).ConfigureAwait(false);
+                await bound.AcceptErrors.OnFailedAsync(ex, CancellationToken.None).ConfigureAwait(false);
                 continue;
             }
 
@@ -48,12 +38,7 @@ internal sealed partial class TcpListenerManager
                 return; // unbound
             }
 
-            if (failures > 0)
-            {
-                LogAcceptRecovered(logger, name, failures, lastReason);
-                failures = 0;
-            }
-
+            bound.AcceptErrors.OnAccepted();
             bound.Connections.Enter();
             var admitted = _cap.TryEnter();
             if (admitted)
@@ -125,13 +110,16 @@ internal sealed partial class TcpListenerManager
         }
     }
 
-    private sealed class BoundListener(IConnectionListener listener, TcpProxyConnectionHandler handler)
+    private sealed class BoundListener(IConnectionListener listener, TcpProxyConnectionHandler handler, AcceptEpisode acceptErrors)
     {
         public IConnectionListener Listener { get; } = listener;
 
         public TcpProxyConnectionHandler Handler { get; } = handler;
 
         public Task? AcceptLoop { get; set; }
+
+        /// <summary>Failed accepts of this endpoint (for a transport that throws them; ours handles them inside).</summary>
+        public AcceptEpisode AcceptErrors { get; } = acceptErrors;
 
         /// <summary>Connections accepted here and not yet disposed.</summary>
         public ConnectionTracker Connections { get; } = new();

@@ -11,14 +11,8 @@ internal sealed partial class TcpListenerManager
     [LoggerMessage(EventId = 3622, Level = LogLevel.Information, Message = "TCP listener {Name} unbound; {Live} live connections continue")]
     private static partial void LogUnbound(ILogger logger, string name, int live);
 
-    [LoggerMessage(EventId = 3623, Level = LogLevel.Warning, Message = "TCP listener {Name} cannot accept ({Reason}); retrying with backoff until it can (see gateway_accept_errors_total)")]
-    private static partial void LogAcceptFailing(ILogger logger, string name, AcceptErrorReason reason, Exception exception);
-
     [LoggerMessage(EventId = 3624, Level = LogLevel.Error, Message = "A connection on TCP listener {Name} failed unexpectedly")]
     private static partial void LogConnectionFailed(ILogger logger, string name, Exception exception);
-
-    [LoggerMessage(EventId = 3625, Level = LogLevel.Information, Message = "TCP listener {Name} accepts again after {Failures} failed accepts ({Reason})")]
-    private static partial void LogAcceptRecovered(ILogger logger, string name, int failures, AcceptErrorReason reason);
 
     [LoggerMessage(EventId = 3626, Level = LogLevel.Warning, Message = "The gateway is at its connection cap ({Max}): new connections are reset (first on pool {Pool}); counted as result gateway_full")]
     private static partial void LogGatewayFull(ILogger logger, int max, string pool);

@@ -1,12 +1,15 @@
 using System.Net;
+using DesktopOperator.Gateway.Tcp.Accept;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace DesktopOperator.Gateway.Tcp;
 
 /// <summary>
 /// Binds and unbinds TCP proxy endpoints at runtime (pools come and go when standalone manifests reload) through
-/// Kestrel's <see cref="IConnectionListenerFactory"/> (the socket transport), with one accept loop per endpoint that
+/// the host's <see cref="IConnectionListenerFactory"/> (the gateway's <see cref="GatewaySocketTransport"/>, whose
+/// listeners count their accept errors with the pool's labels), with one accept loop per endpoint that
 /// hands each connection to its listener's <see cref="TcpProxyConnectionHandler"/>. Unbinding stops accepting;
 /// the endpoint's live connections go on to their end (or until <see cref="StopAsync"/> drains them), then the
 /// listener and its handler are disposed.
@@ -31,6 +34,9 @@ internal sealed partial class TcpListenerManager(
     private readonly GatewayConnectionCap _cap = cap;
     private readonly TcpProxyMetrics _metrics = metrics;
     private readonly TimeProvider _timeProvider = timeProvider;
+
+    // Transports other than ours hold no descriptor reserve (their episodes release nothing).
+    private readonly DescriptorReserve _noReserve = new(0, NullLogger<DescriptorReserve>.Instance);
     private int _refusedInBurst;
 
     /// <summary>Live connections on every listener, retired ones included (what the cap counts).</summary>
@@ -67,8 +73,20 @@ internal sealed partial class TcpListenerManager(
             }
         }
 
-        var listener = await listenerFactory.BindAsync(endPoint, cancellationToken).ConfigureAwait(false);
-        var bound = new BoundListener(listener, handler);
+        AcceptEpisode episode;
+        IConnectionListener listener;
+        if (listenerFactory is GatewaySocketTransport transport)
+        {
+            episode = transport.NewEpisode(name, TcpProxyMetrics.PoolTags(handler.Settings), waitForReserve: true);
+            listener = transport.Bind(endPoint, episode);
+        }
+        else
+        {
+            episode = new AcceptEpisode(name, TcpProxyMetrics.PoolTags(handler.Settings), _metrics.AcceptErrors, _noReserve, waitForReserve: false, _timeProvider, logger);
+            listener = await listenerFactory.BindAsync(endPoint, cancellationToken).ConfigureAwait(false);
+        }
+
+        var bound = new BoundListener(listener, handler, episode);
         lock (_lock)
         {
             if (!_listeners.TryAdd(name, bound))

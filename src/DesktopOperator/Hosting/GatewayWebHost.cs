@@ -5,6 +5,7 @@ using DesktopOperator.Gateway.Pools;
 using DesktopOperator.Gateway.Routing;
 using DesktopOperator.Gateway.Sessions;
 using DesktopOperator.Gateway.Tcp;
+using DesktopOperator.Gateway.Tcp.Accept;
 using DesktopOperator.Gateway.Tls;
 using DesktopOperator.Metrics;
 using Microsoft.AspNetCore.Connections;
@@ -47,6 +48,9 @@ internal static class GatewayWebHost
             o.MaxReadBufferSize = 64 * 1024;
             o.UnsafePreferInlineScheduling = true;
         });
+        // Kestrel's transport with our accept: failed accepts (EMFILE) are counted and backed off, not retried in a
+        // tight loop inside Kestrel (Tcp/Accept/GatewaySocketListener).
+        builder.Services.AddGatewaySocketTransport();
         builder.Host.ConfigureHostOptions(o => o.ShutdownTimeout = proxy.DrainTime + TimeSpan.FromSeconds(10));
         if (jsonLogs)
         {

@@ -13,6 +13,8 @@ namespace DesktopOperator.EndToEndTests.Standalone;
 /// <c>--max-connections</c> it resets new clients and counts them, stays alive and healthy, and serves again once
 /// connections close. The limit leaves room for the cap (an idle gateway holds about 234 descriptors, two more per
 /// proxied connection), so the process never reaches EMFILE itself — which is what the cap is for.
+/// <see cref="GatewayOutOfDescriptorsTests"/> takes the other side (a cap above what the limit allows) and shares the
+/// helpers below.
 /// </summary>
 public sealed class GatewayDescriptorLimitTests
 {
@@ -101,7 +103,7 @@ public sealed class GatewayDescriptorLimitTests
         }
     }
 
-    private static async Task<Socket> TcpConnectAsync(int port)
+    internal static async Task<Socket> TcpConnectAsync(int port)
     {
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(10));
@@ -110,7 +112,7 @@ public sealed class GatewayDescriptorLimitTests
     }
 
     /// <summary>A connected socket whose byte came back, or null (refused, reset, closed: not served).</summary>
-    private static async Task<Socket?> TryEchoAsync(int port, byte value)
+    internal static async Task<Socket?> TryEchoAsync(int port, byte value)
     {
         Socket socket;
         try
@@ -131,7 +133,7 @@ public sealed class GatewayDescriptorLimitTests
         return null;
     }
 
-    private static async Task<bool> EchoesAsync(Socket socket, byte value)
+    internal static async Task<bool> EchoesAsync(Socket socket, byte value)
     {
         using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         try
@@ -169,7 +171,7 @@ public sealed class GatewayDescriptorLimitTests
         }
     }
 
-    private static async Task<HttpStatusCode?> StatusAsync(Uri admin, string path)
+    internal static async Task<HttpStatusCode?> StatusAsync(Uri admin, string path)
     {
         try
         {
@@ -182,7 +184,7 @@ public sealed class GatewayDescriptorLimitTests
         }
     }
 
-    private static async Task<string> MetricsAsync(Uri admin)
+    internal static async Task<string> MetricsAsync(Uri admin)
     {
         try
         {
@@ -210,7 +212,7 @@ public sealed class GatewayDescriptorLimitTests
     }
 
     /// <summary>A loopback echo host: every connection gets back what it sends, until either side closes.</summary>
-    private sealed class EchoHost : IAsyncDisposable
+    internal sealed class EchoHost : IAsyncDisposable
     {
         private readonly Socket _listener;
         private readonly CancellationTokenSource _stop = new();

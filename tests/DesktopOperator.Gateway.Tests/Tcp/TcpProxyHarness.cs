@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Sockets;
 using DesktopOperator.Gateway.Routing;
 using DesktopOperator.Gateway.Tcp;
+using DesktopOperator.Gateway.Tcp.Accept;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;
@@ -16,7 +17,7 @@ namespace DesktopOperator.Gateway.Tests.Tcp;
 
 /// <summary>
 /// A gateway for one test: a fake router, a private meter with a listener that sums every measurement, a logger
-/// that records each connection's outcome, and a <see cref="TcpListenerManager"/> on Kestrel's socket transport.
+/// that records each connection's outcome, and a <see cref="TcpListenerManager"/> on the gateway's socket transport (<see cref="GatewaySocketTransport"/>).
 /// </summary>
 internal sealed class TcpProxyHarness : IAsyncDisposable
 {
@@ -28,7 +29,7 @@ internal sealed class TcpProxyHarness : IAsyncDisposable
     private int _listenerCount;
 
     /// <param name="cap">The gateway-wide connection cap; unlimited by default.</param>
-    /// <param name="listenerFactory">The transport; Kestrel's socket transport by default.</param>
+    /// <param name="listenerFactory">The transport; the gateway's socket transport by default.</param>
     public TcpProxyHarness(GatewayConnectionCap? cap = null, IConnectionListenerFactory? listenerFactory = null)
     {
         _meterListener.InstrumentPublished = (instrument, listener) =>
@@ -50,6 +51,9 @@ internal sealed class TcpProxyHarness : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseSockets(options => options.MaxReadBufferSize = 64 * 1024);
         builder.Services.AddSingleton<IMemoryPoolFactory<byte>>(new ProxyMemoryPoolFactory());
+        // The gateway's own accept (Tcp/Accept), as the executable registers it; its accept errors count on Metrics.
+        builder.Services.AddSingleton(Metrics);
+        builder.Services.AddGatewaySocketTransport();
         _transportHost = builder.Build();
         Manager = new TcpListenerManager(
             listenerFactory ?? _transportHost.Services.GetRequiredService<IConnectionListenerFactory>(),

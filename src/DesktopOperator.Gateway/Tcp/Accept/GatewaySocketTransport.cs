@@ -1,0 +1,83 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Runtime.CompilerServices;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace DesktopOperator.Gateway.Tcp.Accept;
+
+/// <summary>
+/// The gateway's socket transport: Kestrel's for everything but accepting (see <see cref="GatewaySocketListener"/>).
+/// Registered after <c>UseSockets</c> it serves every IP endpoint, the TCP proxy ports bound by
+/// <see cref="TcpListenerManager"/> and Kestrel's own HTTP endpoints alike (Kestrel takes the last registered factory
+/// that can bind an endpoint); other endpoints (Unix sockets) fall through to Kestrel's transport. Options are the
+/// socket transport's (<see cref="SocketTransportOptions"/>: backlog, no-delay, buffer sizes, scheduling, listen
+/// socket), and the memory pool is the registered <see cref="IMemoryPoolFactory{T}"/>'s, as for Kestrel's.
+/// Thread-safe.
+/// </summary>
+internal sealed partial class GatewaySocketTransport(
+    IOptions<SocketTransportOptions> options,
+    IMemoryPoolFactory<byte> memoryPoolFactory,
+    TcpProxyMetrics metrics,
+    DescriptorReserve reserve,
+    TimeProvider timeProvider,
+    ILoggerFactory loggerFactory) : IConnectionListenerFactory, IConnectionListenerFactorySelector
+{
+    /// <summary>The <c>protocol</c> label of accept errors on Kestrel's endpoints (metrics, health, pages, Http pools).</summary>
+    public const string HttpProtocolLabel = "http";
+
+    private readonly ILogger _logger = loggerFactory.CreateLogger<GatewaySocketTransport>();
+
+    public bool CanBind(EndPoint endpoint) => endpoint is IPEndPoint;
+
+    /// <summary>Kestrel's bind: accept errors are counted with pool "" and protocol <see cref="HttpProtocolLabel"/>.</summary>
+    public ValueTask<IConnectionListener> BindAsync(EndPoint endpoint, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult<IConnectionListener>(Bind(endpoint, NewEpisode(endpoint.ToString() ?? "http", new TagList { { "pool", "" }, { "protocol", HttpProtocolLabel } }, waitForReserve: false)));
+
+    /// <summary>A TCP proxy port's bind: accept errors go to <paramref name="episode"/> (labelled with its pool).</summary>
+    public GatewaySocketListener Bind(EndPoint endpoint, AcceptEpisode episode)
+    {
+        ArgumentNullException.ThrowIfNull(endpoint);
+        var transport = options.Value;
+        var socket = transport.CreateBoundListenSocket(endpoint);
+        try
+        {
+            socket.Listen(transport.Backlog);
+            return new GatewaySocketListener(socket, new SocketConnectionContextFactory(ConnectionOptions(transport), _logger), episode, transport.NoDelay);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The failure episode of one listener named <paramref name="name"/>, counted with <paramref name="tags"/> plus reason.</summary>
+    public AcceptEpisode NewEpisode(string name, TagList tags, bool waitForReserve) =>
+        new(name, tags, metrics.AcceptErrors, reserve, waitForReserve, timeProvider, loggerFactory.CreateLogger<AcceptEpisode>());
+
+    private SocketConnectionFactoryOptions ConnectionOptions(SocketTransportOptions transport)
+    {
+        var connection = new SocketConnectionFactoryOptions
+        {
+            IOQueueCount = transport.IOQueueCount,
+            WaitForDataBeforeAllocatingBuffer = transport.WaitForDataBeforeAllocatingBuffer,
+            MaxReadBufferSize = transport.MaxReadBufferSize,
+            MaxWriteBufferSize = transport.MaxWriteBufferSize,
+            UnsafePreferInlineScheduling = transport.UnsafePreferInlineScheduling,
+        };
+
+        // The pool is an internal option: Kestrel fills it from DI, the public constructor leaves the shared array
+        // pool, which allocates under load (see TcpListenerManager). Set through the runtime's UnsafeAccessor: checked
+        // when compiled against the shared framework's reference, and a missing member surfaces here as a
+        // MissingMethodException, which a unit test (GatewaySocketTransportTests) would catch on an upgrade.
+        SetMemoryPoolFactory(connection, memoryPoolFactory);
+        return connection;
+    }
+
+    [UnsafeAccessor(UnsafeAccessorKind.Method, Name = "set_MemoryPoolFactory")]
+    private static extern void SetMemoryPoolFactory(SocketConnectionFactoryOptions options, IMemoryPoolFactory<byte> factory);
+}

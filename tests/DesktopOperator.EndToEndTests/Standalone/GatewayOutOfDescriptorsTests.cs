@@ -1,0 +1,170 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using DesktopOperator.Testing.Net;
+using DesktopOperator.Testing.Processes;
+using DesktopOperator.Testing.Proxies;
+using DesktopOperator.Testing.Waiting;
+using Xunit.Abstractions;
+using static DesktopOperator.EndToEndTests.Standalone.GatewayDescriptorLimitTests;
+
+namespace DesktopOperator.EndToEndTests.Standalone;
+
+/// <summary>
+/// The standalone gateway as a process whose <c>--max-connections</c> is above what its open-file limit
+/// (<c>prlimit --nofile</c>) can serve, so accepts meet EMFILE. Before the gateway accepted on its own listener, Kestrel
+/// retried <c>accept4</c> in a tight loop and the runtime aborted when it could not start a thread. Now: the process
+/// lives, the failed accepts are counted, it does not spin, /healthz answers, and a new client is served once the held
+/// connections close.
+/// </summary>
+public sealed class GatewayOutOfDescriptorsTests(ITestOutputHelper output)
+{
+    // An idle gateway holds about 234 descriptors plus its reserve of 32: about 65 proxied connections fit in 400.
+    private const int OpenFileLimit = 400;
+    private const int Cap = 150;
+    private const int BurstSize = 10;
+    private const int MaxPending = 300;
+
+    // Linux reports /proc/PID/stat times in USER_HZ, which is 100 on every architecture the runtime supports.
+    private const double TicksPerSecond = 100;
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(60);
+
+    [ToolFact("prlimit", "setsid")]
+    public async Task MaxConnectionsAboveTheOpenFileLimit_AcceptMeetsEmfile_LivesCountsDoesNotSpinAndServesAgain()
+    {
+        await using var host = EchoHost.Start(LoopbackPorts.GetFreeEndPoint(LoopbackPorts.Address(74)));
+        using var folders = new GatewayFolders("fd-emfile");
+        var gatewayPort = LoopbackPorts.GetFreePort(IPAddress.Loopback);
+        var setup = new ProxySetup(IPAddress.Loopback, [new ProxyBackend("echo", host.EndPoint)], ProxyBalancing.LeastConnections);
+        folders.WritePool(GatewayProxy.ManifestFile, setup, gatewayPort);
+        var admin = new Uri($"http://127.0.0.1:{LoopbackPorts.GetFreePort(IPAddress.Loopback).ToString(CultureInfo.InvariantCulture)}/");
+        var options = folders.Options("gateway") with { ExtraArguments = ["--max-connections", Cap.ToString(CultureInfo.InvariantCulture)] };
+        await using var gateway = ChildProcess.Start(
+            "gateway",
+            ExternalTools.Require("prlimit"),
+            [$"--nofile={OpenFileLimit}:{OpenFileLimit}", "--", GatewayProxy.FindExecutable(), .. StandaloneGateway.Arguments(options, admin)],
+            folders.Root,
+            new Dictionary<string, string> { ["Logging__LogLevel__Default"] = "Warning" });
+        var held = new List<Socket>();
+        try
+        {
+            await Eventually.TrueAsync(async () => await StatusAsync(admin, "/readyz") == HttpStatusCode.OK || gateway.HasExited, "the gateway ready", CancellationToken.None, Bound);
+            Assert.False(gateway.HasExited, gateway.ReadOutput());
+
+            // Served connections until the first that is not (its host connect or its accept ran out of descriptors).
+            await Eventually.TrueAsync(async () => await TryEchoAsync(gatewayPort, 1) is { } first && Keep(held, first), "a first connection echoed", CancellationToken.None, Bound);
+            while (held.Count < Cap && await TryEchoAsync(gatewayPort, (byte)held.Count) is { } served)
+            {
+                held.Add(served);
+            }
+
+            Assert.True(held.Count < Cap, $"{held.Count} connections served: the limit of {OpenFileLimit} never ran out");
+            output.WriteLine($"{held.Count} connections served before the first that was not");
+
+            // Bursts of clients: the accept loop runs ahead of the host connects and meets EMFILE itself.
+            await Eventually.TrueAsync(
+                async () =>
+                {
+                    if (held.Count < MaxPending)
+                    {
+                        await OpenBurstAsync(gatewayPort, held);
+                    }
+
+                    return AcceptErrors(await MetricsAsync(admin)) > 0 || gateway.HasExited;
+                },
+                "gateway_accept_errors_total{reason=\"too_many_open_files\"} > 0",
+                CancellationToken.None,
+                Bound);
+            Assert.False(gateway.HasExited, gateway.ReadOutput());
+
+            // Out of descriptors for a while: one more client (not served while the reserve is out), health, metrics.
+            var (cpuBefore, wallBefore) = (CpuSeconds(gateway.Id), DateTimeOffset.UtcNow);
+            if (await TryEchoAsync(gatewayPort, 2) is { } late)
+            {
+                held.Add(late);
+            }
+
+            Assert.Equal(HttpStatusCode.OK, await StatusAsync(admin, "/healthz"));
+            Assert.True(AcceptErrors(await MetricsAsync(admin)) > 0);
+            var cpu = CpuSeconds(gateway.Id) - cpuBefore;
+            var wall = (DateTimeOffset.UtcNow - wallBefore).TotalSeconds;
+            output.WriteLine($"at EMFILE: {cpu:F2} s of CPU in {wall:F2} s ({cpu / wall:P1}); {held.Count} client sockets open; {AcceptErrors(await MetricsAsync(admin))} failed accepts");
+            Assert.True(cpu < 0.25 * wall, $"the gateway spun at EMFILE: {cpu:F2} s of CPU in {wall:F2} s");
+            Assert.False(gateway.HasExited, gateway.ReadOutput());
+            Assert.Contains("cannot accept (TooManyOpenFiles", gateway.ReadOutput(), StringComparison.Ordinal);
+            Assert.Contains("released the reserve of 32", gateway.ReadOutput(), StringComparison.Ordinal);
+
+            // The held connections close: descriptors come back, the reserve is retaken and a new client is served.
+            foreach (var socket in held)
+            {
+                socket.Dispose();
+            }
+
+            held.Clear();
+            Socket? again = null;
+            await Eventually.TrueAsync(async () => (again = await TryEchoAsync(gatewayPort, 7)) is not null || gateway.HasExited, "a new connection served after closing the held ones", CancellationToken.None, Bound);
+            Assert.False(gateway.HasExited, gateway.ReadOutput());
+            again!.Dispose();
+            Assert.DoesNotContain("Out of memory", gateway.ReadOutput(), StringComparison.Ordinal);
+        }
+        finally
+        {
+            foreach (var socket in held)
+            {
+                socket.Dispose();
+            }
+        }
+    }
+
+    private static bool Keep(List<Socket> held, Socket socket)
+    {
+        held.Add(socket);
+        return true;
+    }
+
+    /// <summary>Connects <see cref="BurstSize"/> clients at once without waiting for service; keeps their sockets.</summary>
+    private static async Task OpenBurstAsync(int port, List<Socket> held)
+    {
+        var connects = new List<Task<Socket>>(BurstSize);
+        for (var i = 0; i < BurstSize; i++)
+        {
+            connects.Add(TcpConnectAsync(port));
+        }
+
+        foreach (var connect in connects)
+        {
+            try
+            {
+                held.Add(await connect);
+            }
+            catch (Exception e) when (e is SocketException or OperationCanceledException)
+            {
+                // Refused or reset: counts as a try all the same.
+            }
+        }
+    }
+
+    /// <summary>User plus system CPU time of process <paramref name="pid"/>, from <c>/proc/PID/stat</c> (fields 14 and 15).</summary>
+    private static double CpuSeconds(int pid)
+    {
+        var stat = File.ReadAllText($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        // fields[0] is field 3 (state): utime is field 14, stime field 15.
+        return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / TicksPerSecond;
+    }
+
+    /// <summary>The sum of <c>gateway_accept_errors_total</c> samples with reason too_many_open_files.</summary>
+    private static double AcceptErrors(string metrics)
+    {
+        var total = 0.0;
+        foreach (var line in metrics.Split('\n'))
+        {
+            if (line.StartsWith("gateway_accept_errors_total{", StringComparison.Ordinal) && line.Contains("reason=\"too_many_open_files\"", StringComparison.Ordinal))
+            {
+                total += double.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture);
+            }
+        }
+
+        return total;
+    }
+}

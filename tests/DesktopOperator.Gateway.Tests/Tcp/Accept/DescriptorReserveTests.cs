@@ -1,0 +1,34 @@
+using DesktopOperator.Gateway.Tcp.Accept;
+using DesktopOperator.Gateway.Tests.Health;
+
+namespace DesktopOperator.Gateway.Tests.Tcp.Accept;
+
+public sealed class DescriptorReserveTests
+{
+    [Fact]
+    public void Release_ThenTryRestore_ClosesTheDescriptorsAndTakesThemAgain()
+    {
+        var log = new RecordingLogger<DescriptorReserve>();
+        using var reserve = new DescriptorReserve(8, log);
+        Assert.Equal(8, reserve.Held);
+        Assert.True(reserve.TryRestore()); // never released: whole
+
+        reserve.Release();
+        reserve.Release(); // once per episode
+        Assert.True(reserve.IsReleased);
+        Assert.Equal(0, reserve.Held);
+
+        Assert.True(reserve.TryRestore());
+        Assert.False(reserve.IsReleased);
+        Assert.Equal(8, reserve.Held);
+        Assert.Equal([3633, 3634], log.Entries.Select(e => e.Id.Id));
+    }
+
+    [Fact]
+    public void Dispose_ClosesTheDescriptors()
+    {
+        var reserve = new DescriptorReserve(4, new RecordingLogger<DescriptorReserve>());
+        reserve.Dispose();
+        Assert.Equal(0, reserve.Held);
+    }
+}
