@@ -48,6 +48,24 @@ public sealed class VncSecurityRelaySegmentationTests
         }
     }
 
+    public static TheoryData<Segmentation, int> ClientHangUps
+    {
+        get
+        {
+            var data = new TheoryData<Segmentation, int>();
+            foreach (var segmentation in Enum.GetValues<Segmentation>())
+            {
+                // Mid-version, before the choice, mid-response (3.8: 12 + 1 + 16).
+                foreach (var after in new[] { 5, 12, 20 })
+                {
+                    data.Add(segmentation, after);
+                }
+            }
+
+            return data;
+        }
+    }
+
     [Theory]
     [MemberData(nameof(Segmentations))]
     public async Task Rfb38_RightPassword_ServerInitArrives_NothingCounted(Segmentation segmentation)
@@ -119,6 +137,24 @@ public sealed class VncSecurityRelaySegmentationTests
         Assert.Equal(0, gateway.Gateway.Sum("gateway_client_lockouts"));
     }
 
+    /// <summary>A client that hangs up before the SecurityResult: a failed login for the server, so for the gateway too.</summary>
+    [Theory]
+    [MemberData(nameof(ClientHangUps))]
+    public async Task ClientHangsUpMidHandshake_CountedAsAbandoned(Segmentation segmentation, int after)
+    {
+        var seed = Seed(segmentation);
+        var rfb = Server("RFB 003.008\n", segmentation, seed);
+        await using var gateway = await VncLockoutGateway.StartAsync(rfb, Lockout, closeWhenDone: true);
+
+        var end = await HandshakeAsync(gateway, segmentation, seed, Right, clientHangUpAfter: after);
+
+        Assert.True(end.Closed, Describe(end, seed));
+        await TcpProxyHarness.WaitUntilAsync(
+            () => gateway.Gateway.Sum("gateway_vnc_login_failures", ("reason", "abandoned")) == 1, Bound, "the abandoned login counted");
+        await AssertConnectionCountedAsync(gateway);
+        Assert.Empty(rfb.Results);
+    }
+
     private int Seed(Segmentation segmentation)
     {
         _output.WriteLine($"segmentation {segmentation}, seed {BaseSeed} (replay with RFB_SPLIT_SEED={BaseSeed})");
@@ -144,15 +180,16 @@ public sealed class VncSecurityRelaySegmentationTests
     /// Runs the client's side of the handshake with VNC Authentication, writing as <paramref name="segmentation"/> cuts
     /// it, follows the version the server offers (3.3 or 3.8), and closes. Reads exactly what each step needs, so
     /// bytes out of order show up as a wrong result, reason or desktop name, or as a hang that the bound turns into a
-    /// failure.
+    /// failure. Hangs up (closes) after writing <paramref name="clientHangUpAfter"/> bytes.
     /// </summary>
-    private static async Task<HandshakeEnd> HandshakeAsync(VncLockoutGateway gateway, Segmentation segmentation, int seed, string password)
+    private static async Task<HandshakeEnd> HandshakeAsync(
+        VncLockoutGateway gateway, Segmentation segmentation, int seed, string password, int clientHangUpAfter = int.MaxValue)
     {
         using var cts = new CancellationTokenSource(Bound);
         var token = cts.Token;
         using var socket = await TcpProxyHarness.ConnectAsync(gateway.Port);
         var reader = new ExactReader(socket);
-        var writer = new SegmentedWriter(socket, segmentation, seed ^ 0x5EED);
+        var writer = new SegmentedWriter(socket, segmentation, seed ^ 0x5EED, clientHangUpAfter);
         try
         {
             var banner = Encoding.ASCII.GetString(await reader.ReadAsync(12, token));
@@ -186,7 +223,7 @@ public sealed class VncSecurityRelaySegmentationTests
             var name = Encoding.UTF8.GetString(await reader.ReadAsync(BinaryPrimitives.ReadInt32BigEndian(init.AsSpan(20)), token));
             return new HandshakeEnd(result, null, name, false, reader.Total);
         }
-        catch (EndOfStreamException)
+        catch (Exception ex) when (ex is EndOfStreamException or HangUpException)
         {
             return new HandshakeEnd(null, null, null, true, reader.Total);
         }
