@@ -224,10 +224,11 @@ internal sealed partial class TcpProxyConnectionHandler : ConnectionHandler, IDi
 
         var toHost = new ByteTally(_metrics.Bytes, _toHostTags, _timeProvider);
         var toClient = new ByteTally(_metrics.Bytes, _toClientTags, _timeProvider);
+        var clientSocket = connection.Features.Get<IConnectionSocketFeature>()?.Socket;
         if (_vncLockout is not null)
         {
             // VNC with a client lockout: relay the handshake up to the SecurityResult and count it for this client.
-            var security = await VncSecurityRelay.RunAsync(connection.Transport, upstream, activity, toHost, toClient).ConfigureAwait(false);
+            var security = await VncSecurityRelay.RunAsync(connection.Transport, clientSocket, upstream, activity, toHost, toClient).ConfigureAwait(false);
             _vncLockout.Record(client, security.Outcome);
             if (security.Ended)
             {
@@ -237,7 +238,6 @@ internal sealed partial class TcpProxyConnectionHandler : ConnectionHandler, IDi
             }
         }
 
-        var clientSocket = connection.Features.Get<IConnectionSocketFeature>()?.Socket;
         var error = await TcpPump.RunAsync(connection.Transport, clientSocket, upstream, activity, toHost, toClient).ConfigureAwait(false);
         return new ConnectionOutcome(error, Host: host, BytesToHost: toHost.Total, BytesToClient: toClient.Total);
     }

@@ -9,7 +9,8 @@ namespace DesktopOperator.Gateway.Tests.Health;
 /// <see cref="LoopbackServer"/> handler. It follows the version the client answers, like a real server: 3.7 and 3.8
 /// get the list of <see cref="SecurityTypes"/> (an empty list is a refusal with <see cref="RefusalReason"/>), 3.8
 /// gets SecurityResult OK after choosing None; 3.3 gets the server-chosen <see cref="ServerChosenType"/>. Then it
-/// holds the connection until the client closes. What the client sent on its first connection is kept.
+/// holds the connection until the client closes. What the client sent on its first connection is kept. Its writes
+/// go out as <see cref="Segmentation"/> cuts them, so a test can show that a reader copes with any segmentation.
 /// </summary>
 internal sealed class FakeRfbServer
 {
@@ -32,6 +33,15 @@ internal sealed class FakeRfbServer
     public uint ServerChosenType { get; init; } = 1;
 
     public string RefusalReason { get; init; } = "Too many security failures";
+
+    /// <summary>How the server's writes are cut into sends (see <see cref="SegmentedWriter"/>).</summary>
+    public Segmentation Segmentation { get; init; } = Segmentation.Whole;
+
+    /// <summary>Seed of <see cref="Segmentation.Random"/> cuts.</summary>
+    public int Seed { get; init; }
+
+    /// <summary>Closes the connection (FIN both ways) after sending this many bytes, in the middle of a field if so.</summary>
+    public int HangUpAfter { get; init; } = int.MaxValue;
 
     /// <summary>The password VNC Authentication (type 2) checks against; the answer is checked with the test client's DES.</summary>
     public string Password { get; init; } = "secret-1";
@@ -59,7 +69,11 @@ internal sealed class FakeRfbServer
         var received = new MemoryStream();
         try
         {
-            await ServeAsync(socket, received, token);
+            await ServeAsync(socket, new SegmentedWriter(socket, Segmentation, Seed, HangUpAfter), received, token);
+        }
+        catch (HangUpException)
+        {
+            socket.Shutdown(SocketShutdown.Both);
         }
         finally
         {
@@ -67,7 +81,7 @@ internal sealed class FakeRfbServer
         }
     }
 
-    private async Task ServeAsync(Socket socket, MemoryStream received, CancellationToken token)
+    private async Task ServeAsync(Socket socket, SegmentedWriter writer, MemoryStream received, CancellationToken token)
     {
         if (SplitBanner)
         {
@@ -77,7 +91,8 @@ internal sealed class FakeRfbServer
         }
         else
         {
-            await socket.SendAsync(Banner, SocketFlags.None, token);
+            await writer.WriteAsync(Banner, token);
+            await writer.FlushAsync(token);
         }
 
         if (CloseAfterBanner)
@@ -94,55 +109,59 @@ internal sealed class FakeRfbServer
         var minor = int.Parse(Encoding.ASCII.GetString(version, 8, 3), System.Globalization.CultureInfo.InvariantCulture);
         if (RawSecurityPhase is not null)
         {
-            await socket.SendAsync(RawSecurityPhase, SocketFlags.None, token);
+            await writer.WriteAsync(RawSecurityPhase, token);
         }
         else if (minor >= 7)
         {
-            await NegotiateAsync(socket, received, minor, token);
+            await NegotiateAsync(socket, writer, received, minor, token);
         }
         else
         {
-            await socket.SendAsync(U32(ServerChosenType), SocketFlags.None, token);
+            await writer.WriteAsync(U32(ServerChosenType), token);
             if (ServerChosenType == 0)
             {
-                await SendReasonAsync(socket, token);
+                await WriteReasonAsync(writer, RefusalReason, token);
             }
             else if (ServerChosenType == 2)
             {
-                await VncAuthAsync(socket, received, minor, token);
+                await VncAuthAsync(socket, writer, received, minor, token);
             }
         }
 
+        await writer.FlushAsync(token);
         if (HoldOpen)
         {
             await DrainAsync(socket, received, token);
         }
     }
 
-    private async Task NegotiateAsync(Socket socket, MemoryStream received, int minor, CancellationToken token)
+    private async Task NegotiateAsync(Socket socket, SegmentedWriter writer, MemoryStream received, int minor, CancellationToken token)
     {
-        await socket.SendAsync((byte[])[(byte)SecurityTypes.Length, .. SecurityTypes], SocketFlags.None, token);
+        await writer.WriteAsync(new[] { (byte)SecurityTypes.Length }, token);
         if (SecurityTypes.Length == 0)
         {
-            await SendReasonAsync(socket, token);
+            await WriteReasonAsync(writer, RefusalReason, token);
             return;
         }
 
+        await writer.WriteAsync(SecurityTypes, token);
+        await writer.FlushAsync(token);
         var choice = await ReadAsync(socket, received, 1, token);
         if (choice is not null && choice[0] == 1 && minor >= 8)
         {
-            await socket.SendAsync(U32(0), SocketFlags.None, token);
+            await writer.WriteAsync(U32(0), token);
         }
         else if (choice is not null && choice[0] == 2)
         {
-            await VncAuthAsync(socket, received, minor, token);
+            await VncAuthAsync(socket, writer, received, minor, token);
         }
     }
 
     /// <summary>RFC 6143 section 7.2.2: challenge, response, SecurityResult (with a reason in 3.8 when it failed).</summary>
-    private async Task VncAuthAsync(Socket socket, MemoryStream received, int minor, CancellationToken token)
+    private async Task VncAuthAsync(Socket socket, SegmentedWriter writer, MemoryStream received, int minor, CancellationToken token)
     {
-        await socket.SendAsync(Challenge, SocketFlags.None, token);
+        await writer.WriteAsync(Challenge, token);
+        await writer.FlushAsync(token);
         var response = await ReadAsync(socket, received, 16, token);
         if (response is null)
         {
@@ -151,26 +170,29 @@ internal sealed class FakeRfbServer
 
         var ok = response.AsSpan().SequenceEqual(Testing.Desktops.Clients.VncAuthResponse.For(Challenge, Password));
         Results.Enqueue(ok ? 0u : 1u);
-        await socket.SendAsync(U32(ok ? 0u : 1u), SocketFlags.None, token);
+        await writer.WriteAsync(U32(ok ? 0u : 1u), token);
         if (!ok && minor >= 8)
         {
-            var reason = "Authentication failure"u8.ToArray();
-            await socket.SendAsync((byte[])[.. U32((uint)reason.Length), .. reason], SocketFlags.None, token);
+            await WriteReasonAsync(writer, "Authentication failure", token);
         }
 
+        await writer.FlushAsync(token);
         if (ok && DesktopName is not null && await ReadAsync(socket, received, 1, token) is not null)
         {
             // ServerInit (section 7.3.2): 1x1, 32 bpp, depth 24, true colour, then the name.
             var name = Encoding.UTF8.GetBytes(DesktopName);
-            byte[] init = [0, 1, 0, 1, 32, 24, 0, 1, 0, 255, 0, 255, 0, 255, 16, 8, 0, 0, 0, 0, .. U32((uint)name.Length), .. name];
-            await socket.SendAsync(init, SocketFlags.None, token);
+            await writer.WriteAsync(new byte[] { 0, 1, 0, 1, 32, 24, 0, 1, 0, 255, 0, 255, 0, 255, 16, 8, 0, 0, 0, 0 }, token);
+            await writer.WriteAsync(U32((uint)name.Length), token);
+            await writer.WriteAsync(name, token);
         }
     }
 
-    private Task SendReasonAsync(Socket socket, CancellationToken token)
+    /// <summary>A reason string: its length, then the string, as two fields.</summary>
+    private static async Task WriteReasonAsync(SegmentedWriter writer, string reason, CancellationToken token)
     {
-        var reason = Encoding.ASCII.GetBytes(RefusalReason);
-        return socket.SendAsync((byte[])[.. U32((uint)reason.Length), .. reason], SocketFlags.None, token).AsTask();
+        var bytes = Encoding.ASCII.GetBytes(reason);
+        await writer.WriteAsync(U32((uint)bytes.Length), token);
+        await writer.WriteAsync(bytes, token);
     }
 
     private static byte[] U32(uint value)

@@ -1,9 +1,7 @@
-using System.Buffers;
 using System.Buffers.Binary;
 using System.IO.Pipelines;
 using System.Net.Sockets;
 using DesktopOperator.Gateway.Health.Probes;
-using Microsoft.AspNetCore.Connections;
 
 namespace DesktopOperator.Gateway.Tcp.Vnc;
 
@@ -13,15 +11,19 @@ namespace DesktopOperator.Gateway.Tcp.Vnc;
 /// is read for exactly the next message and nothing else; whatever follows stays in the pipe or the socket for the
 /// pump, which takes over with no inspection at all. Security types other than None and VNC Authentication (VeNCrypt,
 /// TLS, ...) encrypt their result: the relay hands over right after the client's choice.
+/// <para>Any segmentation works: each message is read until all its bytes are there, however TCP cut them, and only
+/// those bytes are taken. Host-to-client bytes take the path the pump will take (the client's socket when at hand),
+/// so the pump's first bytes (a failure reason, ServerInit) can never overtake the relay's last ones.</para>
 /// Not thread-safe: one instance per connection.
 /// </summary>
-internal sealed class VncSecurityRelay
+internal sealed partial class VncSecurityRelay
 {
     private const int VersionLength = 12;
     private const byte SecurityNone = 1;
     private const byte SecurityVncAuth = 2;
 
     private readonly IDuplexPipe _client;
+    private readonly Socket? _clientSocket;
     private readonly Socket _upstream;
     private readonly TimeoutScope _activity;
     private readonly ByteTally _toHost;
@@ -29,18 +31,22 @@ internal sealed class VncSecurityRelay
     private bool _ended;
     private TcpProxyError _error;
 
-    private VncSecurityRelay(IDuplexPipe client, Socket upstream, TimeoutScope activity, ByteTally toHost, ByteTally toClient)
+    private VncSecurityRelay(IDuplexPipe client, Socket? clientSocket, Socket upstream, TimeoutScope activity, ByteTally toHost, ByteTally toClient)
     {
         _client = client;
+        _clientSocket = clientSocket;
         _upstream = upstream;
         _activity = activity;
         _toHost = toHost;
         _toClient = toClient;
     }
 
-    public static async Task<VncRelayResult> RunAsync(IDuplexPipe client, Socket upstream, TimeoutScope activity, ByteTally toHost, ByteTally toClient)
+    /// <param name="clientSocket">The client's socket under <paramref name="client"/>, or null: exactly what
+    /// <see cref="TcpPump.RunAsync"/> is given next, so both send host-to-client bytes the same way, in order.</param>
+    public static async Task<VncRelayResult> RunAsync(
+        IDuplexPipe client, Socket? clientSocket, Socket upstream, TimeoutScope activity, ByteTally toHost, ByteTally toClient)
     {
-        var relay = new VncSecurityRelay(client, upstream, activity, toHost, toClient);
+        var relay = new VncSecurityRelay(client, clientSocket, upstream, activity, toHost, toClient);
         var outcome = await relay.RelayAsync().ConfigureAwait(false);
         return new VncRelayResult(outcome, relay._ended, relay._error);
     }
@@ -141,126 +147,6 @@ internal sealed class VncSecurityRelay
 
         var type = BinaryPrimitives.ReadUInt32BigEndian(chosen);
         return type is SecurityNone or SecurityVncAuth ? ((int)type, null) : (0, VncSecurityOutcome.NotInspected);
-    }
-
-    /// <summary>Exactly <paramref name="count"/> bytes from the host, forwarded to the client; null when the host ended first.</summary>
-    private async Task<byte[]?> FromHostAsync(int count)
-    {
-        var token = _activity.Token;
-        var message = new byte[count];
-        var filled = 0;
-        try
-        {
-            while (filled < count)
-            {
-                var read = await _upstream.ReceiveAsync(message.AsMemory(filled), SocketFlags.None, token).ConfigureAwait(false);
-                if (read == 0)
-                {
-                    break;
-                }
-
-                filled += read;
-                _activity.Reset();
-            }
-        }
-        catch (OperationCanceledException) when (token.IsCancellationRequested)
-        {
-            return End(Canceled());
-        }
-        catch (SocketException)
-        {
-            return End(TcpProxyError.UpstreamRead);
-        }
-
-        if (filled > 0 && !await ToClientAsync(message.AsMemory(0, filled)).ConfigureAwait(false))
-        {
-            return null;
-        }
-
-        return filled == count ? message : End(TcpProxyError.None);
-    }
-
-    private async Task<bool> ToClientAsync(ReadOnlyMemory<byte> bytes)
-    {
-        var token = _activity.Token;
-        try
-        {
-            var flush = await _client.Output.WriteAsync(bytes, token).ConfigureAwait(false);
-            if (flush.IsCanceled || flush.IsCompleted)
-            {
-                End(flush.IsCanceled ? Canceled() : TcpProxyError.ClientWrite);
-                return false;
-            }
-        }
-        catch (OperationCanceledException) when (token.IsCancellationRequested)
-        {
-            End(Canceled());
-            return false;
-        }
-        catch (IOException)
-        {
-            End(TcpProxyError.ClientWrite);
-            return false;
-        }
-
-        _toClient.Add(bytes.Length);
-        _activity.Reset();
-        return true;
-    }
-
-    /// <summary>Exactly <paramref name="count"/> bytes from the client, forwarded to the host; null when the client ended first.</summary>
-    private async Task<byte[]?> FromClientAsync(int count)
-    {
-        var token = _activity.Token;
-        var input = _client.Input;
-        ReadResult result;
-        try
-        {
-            while (true)
-            {
-                result = await input.ReadAsync(token).ConfigureAwait(false);
-                if (result.Buffer.Length >= count || result.IsCompleted || result.IsCanceled)
-                {
-                    break;
-                }
-
-                input.AdvanceTo(result.Buffer.Start, result.Buffer.End);
-            }
-        }
-        catch (OperationCanceledException) when (token.IsCancellationRequested)
-        {
-            return End(Canceled());
-        }
-        catch (Exception ex) when (ex is ConnectionAbortedException or IOException)
-        {
-            return End(TcpProxyError.ClientRead);
-        }
-
-        var buffer = result.Buffer;
-        if (buffer.Length < count)
-        {
-            input.AdvanceTo(buffer.End);
-            return End(result.IsCanceled ? TcpProxyError.Canceled : TcpProxyError.None);
-        }
-
-        var message = buffer.Slice(0, count).ToArray();
-        input.AdvanceTo(buffer.GetPosition(count));
-        _activity.Reset();
-        try
-        {
-            await _upstream.SendAsync(message, SocketFlags.None, token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (token.IsCancellationRequested)
-        {
-            return End(Canceled());
-        }
-        catch (SocketException)
-        {
-            return End(TcpProxyError.UpstreamWrite);
-        }
-
-        _toHost.Add(count);
-        return message;
     }
 
     private TcpProxyError Canceled() => _activity.TimedOut ? TcpProxyError.IdleTimeout : TcpProxyError.Canceled;

@@ -24,7 +24,7 @@ public sealed class VncClientLockoutProxyTests
     public async Task WrongPasswords_ClientLockedOutAtConnect_OtherClientServedAndCounted()
     {
         var rfb = new FakeRfbServer { SecurityTypes = [19, 2], Password = Right, DesktopName = "fake" };
-        await using var setup = await Setup.StartAsync(rfb);
+        await using var setup = await VncLockoutGateway.StartAsync(rfb, Lockout);
 
         for (var i = 0; i < 3; i++)
         {
@@ -52,7 +52,7 @@ public sealed class VncClientLockoutProxyTests
     public async Task LockedOutClient_AfterBackoff_ServedAgain()
     {
         var rfb = new FakeRfbServer { SecurityTypes = [2], Password = Right, DesktopName = "fake" };
-        await using var setup = await Setup.StartAsync(rfb);
+        await using var setup = await VncLockoutGateway.StartAsync(rfb, Lockout);
         for (var i = 0; i < 3; i++)
         {
             await Assert.ThrowsAsync<InvalidDataException>(() => setup.LoginAsync(Client(3), "wrong-pw"));
@@ -68,7 +68,7 @@ public sealed class VncClientLockoutProxyTests
     public async Task SuccessBetweenFailures_CountStartsOver_NeverLockedOut()
     {
         var rfb = new FakeRfbServer { SecurityTypes = [2], Password = Right, DesktopName = "fake" };
-        await using var setup = await Setup.StartAsync(rfb);
+        await using var setup = await VncLockoutGateway.StartAsync(rfb, Lockout);
 
         foreach (var password in new[] { "wrong-pw", "wrong-pw", Right, "wrong-pw", "wrong-pw", Right })
         {
@@ -91,7 +91,7 @@ public sealed class VncClientLockoutProxyTests
     public async Task ClientsHangingUpAfterTheBanner_CountAsFailures_LockedOut()
     {
         var rfb = new FakeRfbServer { SecurityTypes = [2], Password = Right };
-        await using var setup = await Setup.StartAsync(rfb);
+        await using var setup = await VncLockoutGateway.StartAsync(rfb, Lockout);
 
         for (var i = 0; i < 3; i++)
         {
@@ -108,7 +108,7 @@ public sealed class VncClientLockoutProxyTests
     public async Task EncryptedSecurityType_NotInspected_NeverCounted()
     {
         var rfb = new FakeRfbServer { SecurityTypes = [19, 2], Password = Right };
-        await using var setup = await Setup.StartAsync(rfb, closeWhenDone: true);
+        await using var setup = await VncLockoutGateway.StartAsync(rfb, Lockout, closeWhenDone: true);
 
         for (var i = 0; i < 5; i++)
         {
@@ -139,61 +139,5 @@ public sealed class VncClientLockoutProxyTests
         }
 
         return buffer;
-    }
-
-    /// <summary>A fake RFB backend behind a VNC listener with <see cref="Lockout"/> on a manual clock.</summary>
-    private sealed class Setup : IAsyncDisposable
-    {
-        private TcpProxyConnectionHandler? _handler;
-        private int _port;
-
-        private Setup(TestBackend backend) => Backend = backend;
-
-        public TestBackend Backend { get; }
-
-        public TcpProxyHarness Gateway { get; } = new();
-
-        public ManualTimeProvider Time { get; } = new();
-
-        public RecordingLogger<TcpProxyConnectionHandler> Logger { get; } = new();
-
-        /// <param name="closeWhenDone">Close the host's side once the fake server is done (the test backend keeps it open otherwise).</param>
-        public static async Task<Setup> StartAsync(FakeRfbServer rfb, bool closeWhenDone = false)
-        {
-            var setup = new Setup(new TestBackend(closeWhenDone
-                ? async (socket, token) =>
-                {
-                    await rfb.HandleAsync(socket, token);
-                    socket.Shutdown(SocketShutdown.Both);
-                }
-                : rfb.HandleAsync));
-            setup.Gateway.Router.AddHost("h1", setup.Backend.Port);
-            var settings = new TcpProxyListenerSettings("default/pool", "vnc", TcpProtocolKind.Vnc) { ClientLockout = Lockout };
-            // Timeouts off: the manual clock only moves when a test moves it.
-            var options = new TcpProxyOptions { ConnectTimeout = TimeSpan.Zero, IdleTimeout = TimeSpan.Zero };
-            setup._handler = new TcpProxyConnectionHandler(
-                settings, options, setup.Gateway.Router, TcpConnectionLimits.Unlimited, setup.Gateway.Metrics, setup.Logger, setup.Time);
-            var endPoint = await setup.Gateway.Manager.BindAsync("vnc", new IPEndPoint(IPAddress.Loopback, 0), setup._handler, CancellationToken.None);
-            setup._port = ((IPEndPoint)endPoint).Port;
-            return setup;
-        }
-
-        public async Task<Socket> ConnectAsync(IPAddress source)
-        {
-            var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-            socket.Bind(new IPEndPoint(source, 0));
-            await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, _port));
-            return socket;
-        }
-
-        public Task<RfbServerInit> LoginAsync(IPAddress source, string password) =>
-            RfbClient.ReadServerInitAsync(new IPEndPoint(IPAddress.Loopback, _port), Bound, CancellationToken.None, source, password);
-
-        public async ValueTask DisposeAsync()
-        {
-            await Gateway.DisposeAsync();
-            _handler?.Dispose();
-            await Backend.DisposeAsync();
-        }
     }
 }
