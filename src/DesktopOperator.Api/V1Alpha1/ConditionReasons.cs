@@ -41,6 +41,9 @@ public static class ConditionReasons
 
     public const string HostGone = "HostGone";
 
+    /// <summary>A route's user (spec.user) may not use its pool (the pool's spec.access).</summary>
+    public const string AccessDenied = "AccessDenied";
+
     /// <summary>A route's pinned host (spec.host) is in the pool but takes no new session (not ready, draining).</summary>
     public const string HostNotUsable = "HostNotUsable";
 

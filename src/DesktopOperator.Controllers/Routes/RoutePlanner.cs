@@ -11,8 +11,9 @@ namespace DesktopOperator.Controllers.Routes;
 /// the route's place among the routes waiting for a slot in, a <see cref="RoutePlan"/> out. In order: the pool must
 /// exist; <see cref="RouteLifecycle.Sweep"/> fails a route whose host is gone, expires one idle for the pool's
 /// <c>resumeFor</c> and deletes Expired and long-Failed ones; a route that holds a slot is left to the gateway; a
-/// waiting (Pending) route is validated against its pool, then bound to its pinned host or to the least-loaded host
-/// with a free slot, first come first served, or kept Pending with the reason.
+/// waiting (Pending) route is checked against the pool's <c>spec.access</c> (<see cref="PoolAccess"/>, the gateway's
+/// rule) and validated against its pool, then bound to its pinned host or to the least-loaded host with a free slot,
+/// first come first served, or kept Pending with the reason.
 /// </summary>
 internal static class RoutePlanner
 {
@@ -46,6 +47,11 @@ internal static class RoutePlanner
             // Live routes are the gateway's to update; the operator only clears a condition it set while the route waited.
             var after = phase is SessionRoutePhase.Active ? null : Until(lastActivity, resumeFor, now);
             return RouteLifecycle.HoldsSlot(phase) ? RouteStatuses.Ready(route, now) with { RequeueAfter = after } : RoutePlan.Keep with { RequeueAfter = after };
+        }
+
+        if (PoolAccess.Of(pool.Spec.Access).RefusalOf(route.Spec.User, RouteKeyKind.Of(route.Metadata), pool.Metadata.Name) is { } refusal)
+        {
+            return RouteStatuses.Invalid(route, ConditionReasons.AccessDenied, refusal, now);
         }
 
         var errors = SessionRouteValidator.ValidateAgainstPool(route, pool).ToList();

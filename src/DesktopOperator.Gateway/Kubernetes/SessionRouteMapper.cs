@@ -9,12 +9,11 @@ namespace DesktopOperator.Gateway.Kubernetes;
 /// <summary>
 /// Pure translation between the gateway's <see cref="RouteRecord"/> and a SessionRoute object (Kubernetes mode).
 /// The route's version is the object's <c>resourceVersion</c>; a pinned host is <c>spec.host</c>, a balanced one
-/// <c>status.host</c>. The affinity key's kind has no field in the API and travels in the
-/// <see cref="AffinityKeyAnnotation"/> (User when absent, as for a route a person created).
+/// <c>status.host</c>. The affinity key's kind has no field in the API and travels in an annotation
+/// (<see cref="RouteKeyKind"/>).
 /// </summary>
 internal static class SessionRouteMapper
 {
-    public const string AffinityKeyAnnotation = ApiGroup.Group + "/affinity-key";
 
     /// <summary>The route an object stands for, or null when it is not one the gateway can use (no namespace, pool or user).</summary>
     public static RouteRecord? ToRecord(SessionRoute route)
@@ -32,7 +31,7 @@ internal static class SessionRouteMapper
         return new RouteRecord(
             PoolKey(ns, route.Spec.Pool),
             route.Spec.User,
-            KindOf(metadata),
+            RouteKeyKind.Of(metadata),
             route.Spec.Protocol ?? "",
             route.Spec.Host ?? status.Host,
             route.Spec.Host is not null,
@@ -56,7 +55,7 @@ internal static class SessionRouteMapper
             {
                 Name = SessionRouteNames.For(pool, record.Key),
                 NamespaceProperty = ns,
-                Annotations = new Dictionary<string, string> { [AffinityKeyAnnotation] = record.KeyKind.ToString() },
+                Annotations = new Dictionary<string, string> { [RouteKeyKind.Annotation] = record.KeyKind.ToString() },
             },
             Spec = new SessionRouteSpec
             {
@@ -100,10 +99,4 @@ internal static class SessionRouteMapper
 
         return (poolKey[..slash], poolKey[(slash + 1)..]);
     }
-
-    private static AffinityKey KindOf(V1ObjectMeta metadata) =>
-        metadata.Annotations?.TryGetValue(AffinityKeyAnnotation, out var value) == true
-        && Enum.TryParse<AffinityKey>(value, ignoreCase: false, out var kind) && Enum.IsDefined(kind)
-            ? kind
-            : AffinityKey.User;
 }

@@ -68,6 +68,17 @@ internal static class SessionRouteRebase
             && (current.Phase == decided.Phase || (RouteLifecycle.HoldsSlot(current.Phase) && RouteLifecycle.HoldsSlot(decided.Phase)));
     }
 
+    /// <summary>
+    /// Whether a caller's write landed, judged on <paramref name="current"/>, the route the index holds once the write
+    /// that settles it is done (that write may be another one than the caller's, and a conflict it met, or a newer
+    /// object from the watch, may have dropped the caller's change for another writer's route): an update
+    /// (<paramref name="decided"/>) landed while the route still carries its decision (<see cref="SameDecision"/>), a
+    /// delete (<paramref name="decided"/> null) while the index holds no route. Else the caller reads again and decides
+    /// again, as on a 409.
+    /// </summary>
+    public static bool Landed(RouteRecord? current, RouteRecord? decided) =>
+        decided is null ? current is null : current is not null && SameDecision(current, decided);
+
     /// <summary>Whether two states of a route are equal apart from their versions.</summary>
     public static bool SameState(RouteRecord a, RouteRecord b)
     {

@@ -127,8 +127,8 @@ internal sealed partial class SessionRouteStore
         {
             WriteResult.Conflict => throw new RouteConflictException(route.Pool, route.Key, route.Version),
             WriteResult.Failed => throw error!,
-            _ => Find(id.Pool, id.Key) is { } current && SessionRouteRebase.SameDecision(current, stored)
-                ? current
+            _ => Find(id.Pool, id.Key) is var current && SessionRouteRebase.Landed(current, stored)
+                ? current!
                 : throw new RouteConflictException(route.Pool, route.Key, route.Version),
         };
     }
@@ -172,15 +172,19 @@ internal sealed partial class SessionRouteStore
             return;
         }
 
+        // As for an update, the write that settles the delete may be another one than ours (the background writer's, or
+        // one of this store's own writes queued ahead of it), and a conflict it met, or a newer object from the
+        // informer, drops the delete for the server's route (SessionRouteRebase). The delete is reported done only
+        // while the index no longer holds the route; else the caller reads again and decides again, as on a 409.
         var (result, error) = await WriteAsync(id, inline: true, cancellationToken).ConfigureAwait(false);
-        if (result == WriteResult.Conflict)
-        {
-            throw new RouteConflictException(route.Pool, route.Key, route.Version);
-        }
-
         if (result == WriteResult.Failed)
         {
             throw error!;
+        }
+
+        if (!SessionRouteRebase.Landed(Find(id.Pool, id.Key), decided: null))
+        {
+            throw new RouteConflictException(route.Pool, route.Key, route.Version);
         }
     }
 

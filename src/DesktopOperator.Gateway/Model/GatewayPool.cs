@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using DesktopOperator.Api.Routes;
 using DesktopOperator.Api.V1Alpha1;
 using DesktopOperator.Gateway.Balancing;
 using DesktopOperator.Gateway.Sessions;
@@ -15,8 +16,6 @@ internal sealed class GatewayPool
     private readonly IReadOnlyList<GatewayHost> _hosts = [];
     private readonly FrozenDictionary<string, int> _hostIndex = FrozenDictionary<string, int>.Empty;
     private readonly ulong[] _hostHashes = [];
-    private readonly FrozenSet<string> _allowedUsers = FrozenSet<string>.Empty;
-    private readonly FrozenSet<string> _allowedGroups = FrozenSet<string>.Empty;
     private readonly int _sessionsPerHost = 1;
 
     /// <summary><c>namespace/name</c>.</summary>
@@ -79,18 +78,8 @@ internal sealed class GatewayPool
 
     public FullPoolAction WhenFull { get; init; } = FullPoolAction.Queue;
 
-    /// <summary>Users admitted (ordinal, case-insensitive); with <see cref="AllowedGroups"/> both empty, everyone is.</summary>
-    public IReadOnlyCollection<string> AllowedUsers
-    {
-        get => _allowedUsers;
-        init => _allowedUsers = value.ToFrozenSet(StringComparer.OrdinalIgnoreCase);
-    }
-
-    public IReadOnlyCollection<string> AllowedGroups
-    {
-        get => _allowedGroups;
-        init => _allowedGroups = value.ToFrozenSet(StringComparer.OrdinalIgnoreCase);
-    }
+    /// <summary>The pool's <c>spec.access</c>, the rule the SessionRoute controller applies too.</summary>
+    public PoolAccess Access { get; init; } = PoolAccess.Open;
 
     /// <summary>Index of the host in <see cref="Hosts"/>, or -1.</summary>
     public int IndexOf(string host) => _hostIndex.TryGetValue(host, out var i) ? i : -1;
@@ -111,35 +100,6 @@ internal sealed class GatewayPool
         return null;
     }
 
-    /// <summary>Whether the access lists admit a user with these groups (a connection with no user passes only open pools).</summary>
-    public bool Admits(string? user, IReadOnlyList<string>? groups)
-    {
-        if (_allowedUsers.Count == 0 && _allowedGroups.Count == 0)
-        {
-            return true;
-        }
-
-        if (user is null)
-        {
-            return false;
-        }
-
-        if (_allowedUsers.Contains(user))
-        {
-            return true;
-        }
-
-        if (groups is not null)
-        {
-            for (var i = 0; i < groups.Count; i++)
-            {
-                if (_allowedGroups.Contains(groups[i]))
-                {
-                    return true;
-                }
-            }
-        }
-
-        return false;
-    }
+    /// <summary>Whether the access lists admit a user with these groups (<see cref="PoolAccess.Admits"/>).</summary>
+    public bool Admits(string? user, IReadOnlyList<string>? groups) => Access.Admits(user, groups);
 }

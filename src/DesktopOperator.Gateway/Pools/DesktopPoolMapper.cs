@@ -1,4 +1,5 @@
 using DesktopOperator.Api.Durations;
+using DesktopOperator.Api.Routes;
 using DesktopOperator.Api.V1Alpha1;
 using DesktopOperator.Gateway.Balancing;
 using DesktopOperator.Gateway.Health;
@@ -41,8 +42,7 @@ internal static class DesktopPoolMapper
             AffinityKey = spec.Affinity.Key,
             ResumeFor = Duration.Parse(spec.Affinity.ResumeFor),
             WhenFull = spec.Sessions.WhenFull,
-            AllowedUsers = spec.Access.Users?.ToList() ?? [],
-            AllowedGroups = spec.Access.Groups?.ToList() ?? [],
+            Access = PoolAccess.Of(spec.Access),
         };
     }
 

@@ -74,6 +74,32 @@ public sealed class RoutePlannerTests
     }
 
     [Fact]
+    public void PinnedHost_UserNotInPoolAccess_AccessDeniedOnSpecUser_WarningEvent_NotBound()
+    {
+        var plan = RoutePlanner.Plan(Route(pin: "h1"), Pool(access: new AccessSpec { Users = ["bob"] }), [new("h1", "10.0.0.1", null, 0)], 0, Now);
+
+        AssertReady(plan, Conditions.False, ConditionReasons.AccessDenied);
+        Assert.False(plan.Binds);
+        Assert.Equal((SessionRoutePhase.Pending, (string?)null), (plan.Status!.Phase, plan.Status.Host));
+        Assert.Equal(Conditions.True, Conditions.Find(plan.Status.Conditions, ConditionTypes.Degraded)?.Status);
+        Assert.Equal(
+            ("Warning", ConditionReasons.AccessDenied, "spec.user: 'alice' may not use pool 'desk': not in its spec.access.users, and spec.access lists no groups"),
+            (plan.Event!.Type, plan.Event.Reason, plan.Event.Message));
+    }
+
+    [Fact]
+    public void UnpinnedRoute_AccessRefusesUser_NotBound_ListedUserOrPossibleGroupMemberBinds()
+    {
+        HostCandidate[] hosts = [new("h1", "10.0.0.1", null, 0)];
+
+        AssertReady(RoutePlanner.Plan(Route(), Pool(access: new AccessSpec { Users = ["bob"] }), hosts, 0, Now), Conditions.False, ConditionReasons.AccessDenied);
+        Assert.True(RoutePlanner.Plan(Route(), Pool(access: new AccessSpec { Users = ["Alice"] }), hosts, 0, Now).Binds);
+
+        // A route carries no groups: alice may be in one, which the gateway checks when she connects.
+        Assert.True(RoutePlanner.Plan(Route(), Pool(access: new AccessSpec { Groups = ["designers"] }), hosts, 0, Now).Binds);
+    }
+
+    [Fact]
     public void PinnedHostNotUsable_Waits_ThenBindsEvenIfOthersAreFree()
     {
         var waiting = RoutePlanner.Plan(Route(pin: "h1"), Pool(), [new("h1", "10.0.0.1", "is draining (Surplus)", 0), new("h2", "10.0.0.2", null, 0)], 0, Now);
@@ -148,7 +174,7 @@ public sealed class RoutePlannerTests
         Status = status,
     };
 
-    private static DesktopPool Pool(int perHost = 1, string resumeFor = "8h") => new()
+    private static DesktopPool Pool(int perHost = 1, string resumeFor = "8h", AccessSpec? access = null) => new()
     {
         Metadata = new V1ObjectMeta { Name = "desk", NamespaceProperty = "ns", Uid = "u1" },
         Spec = new DesktopPoolSpec
@@ -157,6 +183,7 @@ public sealed class RoutePlannerTests
             Protocols = [new ProtocolSpec { Name = "rdp", Kind = ProtocolKind.Rdp, Port = 3389, GatewayPort = 3389 }],
             Capacity = new CapacitySpec { SessionsPerHost = perHost },
             Affinity = new AffinitySpec { ResumeFor = resumeFor },
+            Access = access ?? new AccessSpec(),
         },
     };
 }

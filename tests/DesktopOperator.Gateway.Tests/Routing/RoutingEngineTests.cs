@@ -1,4 +1,5 @@
 using System.Net;
+using DesktopOperator.Api.Routes;
 using DesktopOperator.Api.V1Alpha1;
 using DesktopOperator.Gateway.Balancing;
 using DesktopOperator.Gateway.Health;
@@ -382,7 +383,7 @@ public sealed class RoutingEngineTests
     private static GatewayPool WithAccess(string[] users, string[] groups)
     {
         var pool = Pool();
-        return new GatewayPool { Key = pool.Key, Protocols = pool.Protocols, Hosts = pool.Hosts, AllowedUsers = users, AllowedGroups = groups };
+        return new GatewayPool { Key = pool.Key, Protocols = pool.Protocols, Hosts = pool.Hosts, Access = new PoolAccess(users, groups) };
     }
 
     private static GatewayPool WithMaxSessions(int max)

@@ -13,7 +13,8 @@ namespace DesktopOperator.IntegrationTests.Controllers;
 /// <summary>
 /// The SessionRoute controller in <c>desktop-operator operator</c> (a process) against the test API server and the
 /// simulated kubelet: routes created without a host (as by <c>kubectl apply</c>) bind when a slot is free, expire after
-/// the pool's resumeFor, fail when their host is deleted, and a pinned host not in the pool gets a condition and an event.
+/// the pool's resumeFor, fail when their host is deleted; a route the controller may not bind (no such pool, a pinned
+/// host not in the pool or not ready, a user the pool's spec.access refuses) gets a condition and a Warning event.
 /// </summary>
 public sealed class SessionRouteControllerTests : IDisposable
 {
@@ -112,15 +113,69 @@ public sealed class SessionRouteControllerTests : IDisposable
 
         var failed = await RouteAsync(run, "desk-alice", r => r.Status?.Phase == SessionRoutePhase.Failed, "the route Failed once its host is deleted");
         Assert.Equal((ConditionReasons.HostGone, $"status.host: host '{host.Metadata.Name}' is gone from pool 'desk'"), (Ready(failed)?.Reason, Ready(failed)?.Message));
+        await WarningEventAsync(run, "desk-alice", ConditionReasons.HostGone, $"status.host: host '{host.Metadata.Name}' is gone");
+    }
+
+    [Fact]
+    public async Task RouteOfAPoolThatDoesNotExist_PoolNotFound_AndWarningEvent()
+    {
+        await using var run = await StartAsync();
+
+        await run.Cluster.Client.CreateAsync(Route(run.Cluster.Namespace, "alice"), Ct);
+
+        var route = await RouteAsync(run, "desk-alice", r => Ready(r)?.Reason == ConditionReasons.PoolNotFound, "PoolNotFound on the route of a missing pool");
+        Assert.Equal($"spec.pool: DesktopPool 'desk' does not exist in namespace '{run.Cluster.Namespace}'", Ready(route)!.Message);
+        Assert.Equal((SessionRoutePhase.Pending, (string?)null), (route.Status!.Phase, route.Status.Host));
+        Assert.Equal("True", route.Status.Conditions!.Single(c => c.Type == ConditionTypes.Degraded).Status);
+        await WarningEventAsync(run, "desk-alice", ConditionReasons.PoolNotFound, "spec.pool: DesktopPool 'desk' does not exist");
+    }
+
+    [Fact]
+    public async Task PinnedHostNotReady_HostNotUsable_AndWarningEvent_NotBound()
+    {
+        // Readiness probed at the pod address, where nothing listens: the pool's host runs but never becomes Ready.
+        await using var run = await StartAsync(probeReadiness: true);
+        await run.Cluster.Client.CreateAsync(Pool(run.Cluster.Namespace, "desk", maxHosts: 1), Ct);
+        var host = await RunningHostAsync(run);
+
+        await run.Cluster.Client.CreateAsync(Route(run.Cluster.Namespace, "alice", host: host.Metadata.Name), Ct);
+
+        var route = await RouteAsync(run, "desk-alice", r => Ready(r)?.Reason == ConditionReasons.HostNotUsable, "HostNotUsable on the route pinned to a host that is not ready");
+        Assert.Equal($"spec.host: host '{host.Metadata.Name}' is not ready", Ready(route)!.Message);
+        Assert.Equal((SessionRoutePhase.Pending, (string?)null), (route.Status!.Phase, route.Status.Host));
+        await WarningEventAsync(run, "desk-alice", ConditionReasons.HostNotUsable, $"spec.host: host '{host.Metadata.Name}' is not ready");
+    }
+
+    [Fact]
+    public async Task PinnedRouteOfAUserThePoolsAccessRefuses_AccessDenied_AndWarningEvent_NotBound()
+    {
+        await using var run = await StartAsync();
+        await run.Cluster.Client.CreateAsync(Pool(run.Cluster.Namespace, "desk", users: ["bob"]), Ct);
+        var host = await ReadyHostAsync(run);
+
+        await run.Cluster.Client.CreateAsync(Route(run.Cluster.Namespace, "alice", host: host.Metadata.Name), Ct);
+        await run.Cluster.Client.CreateAsync(Route(run.Cluster.Namespace, "bob", host: host.Metadata.Name), Ct);
+
+        var denied = await RouteAsync(run, "desk-alice", r => Ready(r)?.Reason == ConditionReasons.AccessDenied, "AccessDenied on alice's pinned route");
+        Assert.Equal("spec.user: 'alice' may not use pool 'desk': not in its spec.access.users, and spec.access lists no groups", Ready(denied)!.Message);
+        Assert.Equal((SessionRoutePhase.Pending, (string?)null), (denied.Status!.Phase, denied.Status.Host));
+        Assert.Equal("True", denied.Status.Conditions!.Single(c => c.Type == ConditionTypes.Degraded).Status);
+        await WarningEventAsync(run, "desk-alice", ConditionReasons.AccessDenied, "spec.user: 'alice' may not use pool 'desk'");
+
+        // The listed user's route to the same host binds: the refusal is alice's, not the host's.
+        var bob = await RouteAsync(run, "desk-bob", r => r.Status?.Phase == SessionRoutePhase.Bound, "bob's pinned route bound");
+        Assert.Equal(host.Metadata.Name, bob.Status!.Host);
     }
 
     public void Dispose() => HostLogs.Remove(_root);
 
     /// <param name="gracePeriodScale">0: deleted pods vanish at once; more: they terminate for part of their grace period, as real pods do.</param>
-    private async Task<Run> StartAsync(double gracePeriodScale = 0)
+    /// <param name="probeReadiness">Pods are Ready only while something listens at their address (see <see cref="SimulatedKubeletOptions.ProbeReadiness"/>).</param>
+    private async Task<Run> StartAsync(double gracePeriodScale = 0, bool probeReadiness = false)
     {
         var cluster = await KubeCluster.StartAsync(allowReal: false);
-        var kubelet = new SimulatedKubelet(cluster.TestServer.CreateClient(), new SimulatedKubeletOptions { GracePeriodScale = gracePeriodScale });
+        var kubelet = new SimulatedKubelet(
+            cluster.TestServer.CreateClient(), new SimulatedKubeletOptions { GracePeriodScale = gracePeriodScale, ProbeReadiness = probeReadiness });
         await kubelet.StartAsync();
         return new Run(cluster, kubelet, OperatorProcess.Start(cluster, _root));
     }
@@ -139,6 +194,21 @@ public sealed class SessionRouteControllerTests : IDisposable
         return ready!;
     }
 
+    /// <summary>A host of pool desk that runs and has an address, Ready or not.</summary>
+    private static async Task<V1Pod> RunningHostAsync(Run run)
+    {
+        V1Pod? running = null;
+        await Eventually.TrueAsync(
+            async () =>
+            {
+                var pods = await run.Cluster.Client.ListAsync<V1Pod>(run.Cluster.Namespace, new ListOptions { LabelSelector = "desktop-operator.io/pool=desk" }, Ct);
+                running = pods.Items.FirstOrDefault(p => p.Status?.Phase == "Running" && p.Status.PodIP is not null && p.Metadata.DeletionTimestamp is null);
+                return running is not null;
+            },
+            $"a running host: {run.Operator.ReadOutput()}", Ct, Wait);
+        return running!;
+    }
+
     private static async Task<SessionRoute> RouteAsync(Run run, string name, Func<SessionRoute, bool> condition, string what)
     {
         SessionRoute? last = null;
@@ -151,6 +221,12 @@ public sealed class SessionRouteControllerTests : IDisposable
     private static async Task<IReadOnlyList<Corev1Event>> EventsAsync(Run run, string route) =>
         [.. (await run.Cluster.Client.ListAsync<Corev1Event>(run.Cluster.Namespace, new ListOptions { FieldSelector = $"involvedObject.name={route}" }, Ct)).Items];
 
+    /// <summary>Waits for the Warning Event of <paramref name="reason"/> on the route, its message starting with <paramref name="prefix"/>.</summary>
+    private static Task WarningEventAsync(Run run, string route, string reason, string prefix) =>
+        Eventually.TrueAsync(
+            async () => (await EventsAsync(run, route)).Any(e => e.Type == "Warning" && e.Reason == reason && e.Message.StartsWith(prefix, StringComparison.Ordinal)),
+            $"a Warning event {reason} on {route} starting '{prefix}'", Ct, Wait);
+
     private static V1Condition? Ready(SessionRoute route) => route.Status?.Conditions?.FirstOrDefault(c => c.Type == ConditionTypes.Ready);
 
     private static SessionRoute Route(string ns, string user, string? host = null) => new()
@@ -159,7 +235,7 @@ public sealed class SessionRouteControllerTests : IDisposable
         Spec = new SessionRouteSpec { Pool = "desk", User = user, Host = host },
     };
 
-    private static DesktopPool Pool(string ns, string name, int maxHosts = 4, string resumeFor = "8h") => new()
+    private static DesktopPool Pool(string ns, string name, int maxHosts = 4, string resumeFor = "8h", IList<string>? users = null) => new()
     {
         Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = ns },
         Spec = new DesktopPoolSpec
@@ -168,6 +244,7 @@ public sealed class SessionRouteControllerTests : IDisposable
             Protocols = [new ProtocolSpec { Name = "vnc", Kind = ProtocolKind.Vnc, Port = 5901, GatewayPort = 5900 }],
             Capacity = new CapacitySpec { MinHosts = 1, MaxHosts = maxHosts, BufferSessions = 0 },
             Affinity = new AffinitySpec { ResumeFor = resumeFor },
+            Access = new AccessSpec { Users = users },
         },
     };
 
