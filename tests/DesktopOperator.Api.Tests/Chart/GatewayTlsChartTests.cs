@@ -6,7 +6,8 @@ namespace DesktopOperator.Api.Tests.Chart;
 
 /// <summary>
 /// <c>gateway.tls.*</c>: the gateway's TLS flags, the Secret mounted as a directory (so renewals reach the pod), the
-/// HTTPS ports of the container and the Service, probes that keep working, and values refused without a Secret.
+/// HTTPS ports of the container and the Service, probes that keep working, values refused without a Secret, and what
+/// NOTES.txt tells the installer about HTTPS.
 /// </summary>
 public sealed class GatewayTlsChartTests
 {
@@ -119,6 +120,39 @@ public sealed class GatewayTlsChartTests
 
         Assert.True(exitCode != 0, output);
         Assert.Contains(expected, output, StringComparison.Ordinal);
+    }
+
+    [ToolFact("helm")]
+    public async Task Notes_TlsOff_PlainHttpUrlAndHowToTurnHttpsOn()
+    {
+        var notes = await RenderedChart.RenderNotesAsync();
+
+        Assert.Contains($"port-forward service/{GatewayService}-metrics 8080", notes, StringComparison.Ordinal);
+        Assert.Contains("http://127.0.0.1:8080/", notes, StringComparison.Ordinal);
+        Assert.Contains("HTTPS is off", notes, StringComparison.Ordinal);
+        Assert.Contains("--set gateway.tls.secretName=<secret>", notes, StringComparison.Ordinal);
+        Assert.DoesNotContain("https://127.0.0.1", notes, StringComparison.Ordinal);
+    }
+
+    [ToolFact("helm")]
+    public async Task Notes_TlsOn_HttpsUrlAndTheRedirect()
+    {
+        var notes = await RenderedChart.RenderNotesAsync("gateway.tls.secretName=gateway-tls", "gateway.tls.port=9443");
+
+        Assert.Contains($"port-forward service/{GatewayService} 9443:443", notes, StringComparison.Ordinal);
+        Assert.Contains("https://127.0.0.1:9443/", notes, StringComparison.Ordinal);
+        Assert.Contains("308 redirect to\n   https://<same host name>:9443/", notes, StringComparison.Ordinal);
+        Assert.DoesNotContain("HTTPS is off", notes, StringComparison.Ordinal);
+    }
+
+    [ToolFact("helm")]
+    public async Task Notes_TlsOnRedirectOff_SaysPlainHttpServesToo()
+    {
+        var notes = await RenderedChart.RenderNotesAsync("gateway.tls.secretName=gateway-tls", "gateway.tls.redirect=false");
+
+        Assert.Contains("https://127.0.0.1:8443/", notes, StringComparison.Ordinal);
+        Assert.Contains("no redirect to HTTPS", notes, StringComparison.Ordinal);
+        Assert.DoesNotContain("308", notes, StringComparison.Ordinal);
     }
 
     private static List<string> PortNames(JsonNode ports) => [.. ports.AsArray().Select(p => p!["name"]!.GetValue<string>())];

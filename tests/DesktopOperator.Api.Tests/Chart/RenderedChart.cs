@@ -32,6 +32,25 @@ internal sealed class RenderedChart
         return new RenderedChart([.. ResourceYaml.ReadDocuments(output, "helm template").Select(d => d.Json!.AsObject())]);
     }
 
+    /// <summary>
+    /// The chart's NOTES.txt as <c>helm install</c> prints it, for some <c>--set</c> values. <c>helm template</c> never
+    /// renders NOTES.txt, so this is a client-side dry run (no cluster is contacted).
+    /// </summary>
+    public static async Task<string> RenderNotesAsync(params string[] values)
+    {
+        var arguments = new List<string> { "install", Release, ChartDir, "--namespace", Namespace, "--dry-run=client" };
+        foreach (var value in values)
+        {
+            arguments.AddRange(["--set", value]);
+        }
+
+        var (exitCode, output) = await Helm.RunAsync([.. arguments]);
+        Assert.True(exitCode == 0, output);
+        var notes = output.IndexOf("\nNOTES:\n", StringComparison.Ordinal);
+        Assert.True(notes >= 0, output);
+        return output[(notes + "\nNOTES:\n".Length)..];
+    }
+
     public IReadOnlyList<JsonObject> OfKind(string kind) => [.. Objects.Where(o => Kind(o) == kind)];
 
     public JsonObject Single(string kind, string name) => Objects.Single(o => Kind(o) == kind && Name(o) == name);

@@ -13,7 +13,8 @@ namespace DesktopOperator.Benchmarks.Proxy;
 /// </summary>
 internal sealed class BackendProcess : IAsyncDisposable
 {
-    private const string PortLine = "backend listening on port ";
+    /// <summary>The line a backend subcommand prints, followed by its port.</summary>
+    internal const string PortLine = "backend listening on port ";
     private readonly ChildProcess _process;
 
     private BackendProcess(ChildProcess process, int port)
@@ -26,7 +27,11 @@ internal sealed class BackendProcess : IAsyncDisposable
 
     public int ProcessId => _process.Id;
 
-    public static async Task<BackendProcess> StartAsync(IReadOnlyList<IPAddress> addresses, CancellationToken cancellationToken)
+    public static Task<BackendProcess> StartAsync(IReadOnlyList<IPAddress> addresses, CancellationToken cancellationToken) =>
+        StartAsync("proxy-backend", addresses, cancellationToken);
+
+    /// <summary>Runs the backend <paramref name="command"/> of this executable on <paramref name="addresses"/>; it prints <see cref="PortLine"/>.</summary>
+    public static async Task<BackendProcess> StartAsync(string command, IReadOnlyList<IPAddress> addresses, CancellationToken cancellationToken)
     {
         var self = Environment.ProcessPath ?? throw new InvalidOperationException("no process path");
         var arguments = new List<string>();
@@ -35,7 +40,7 @@ internal sealed class BackendProcess : IAsyncDisposable
             arguments.Add(Assembly.GetEntryAssembly()!.Location);
         }
 
-        arguments.Add("proxy-backend");
+        arguments.Add(command);
         arguments.AddRange(addresses.Select(a => a.ToString()));
         var process = ChildProcess.Start("backend", self, arguments, HostLogs.CreateDirectory("bench-backend"));
         var port = 0;
