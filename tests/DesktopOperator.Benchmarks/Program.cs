@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Running;
+using DesktopOperator.Benchmarks.Pools;
 using DesktopOperator.Benchmarks.Proxy;
 using DesktopOperator.Benchmarks.Runtime;
 
@@ -8,12 +9,14 @@ using DesktopOperator.Benchmarks.Runtime;
 //   dotnet run -c Release --project tests/DesktopOperator.Benchmarks -- proxy --baseline haproxy --candidate gateway
 //   dotnet run -c Release --project tests/DesktopOperator.Benchmarks -- informer-http [pods] [runs] [--strip-managed-fields]
 //   dotnet run -c Release --project tests/DesktopOperator.Benchmarks -- watch-decode [events] [runs]
+//   dotnet run -c Release --project tests/DesktopOperator.Benchmarks -- pool-reconcile [hosts] [routes] [runs] [--out FILE]
 return args switch
 {
     ["proxy", .. var rest] => await ProxyBenchmarkCommand.RunAsync(rest),
     ["proxy-backend", .. var addresses] => await BackendProcess.RunAsync(addresses),
     ["informer-http", .. var rest] => await InformerHttpSyncCommand.RunAsync(rest),
     ["watch-decode", .. var rest] => await WatchDecodeCommand.RunAsync(rest),
+    ["pool-reconcile", .. var rest] => await PoolReconcileCommand.RunAsync(rest),
     _ => Run(args),
 };
 

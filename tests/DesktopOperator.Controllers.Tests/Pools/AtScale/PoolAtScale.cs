@@ -118,6 +118,10 @@ internal sealed class PoolAtScale
         }
     }
 
+    /// <summary>A node is cordoned (<c>kubectl cordon</c>, the start of a node drain): its hosts are to drain.</summary>
+    public void CordonNode(string node) =>
+        Nodes.Upsert(new V1Node { Metadata = new V1ObjectMeta { Name = node, ResourceVersion = "2" }, Spec = new V1NodeSpec { Unschedulable = true } });
+
     /// <summary>The pool's template changes (a new image): every host is outdated.</summary>
     public void ChangeTemplate(string image)
     {
