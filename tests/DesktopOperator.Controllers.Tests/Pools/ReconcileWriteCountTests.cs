@@ -77,6 +77,23 @@ public sealed class ReconcileWriteCountTests
     }
 
     [Theory]
+    [InlineData(20)]
+    [InlineData(200)]
+    public async Task Reconcile_NodeCordoned_DrainsAndReplacesOnlyItsHosts(int hosts)
+    {
+        var shape = new PoolShape { Hosts = hosts, Routes = hosts * 10, Nodes = 10 };
+        var pool = await PoolAtScale.CreateAsync(shape);
+        var onNode = pool.Pods.List().Count(p => p.Spec.NodeName == "node-0");
+
+        pool.CordonNode("node-0");
+        await pool.ReconcileAsync();
+
+        Assert.Equal(hosts / shape.Nodes, onNode);
+        Assert.Equal(new Dictionary<string, int> { ["create Pod"] = onNode, ["patch Pod"] = onNode, [StatusPatch] = 1 }, pool.Client.Calls);
+        Assert.Equal(new Dictionary<string, int> { ["event Normal HostCreated"] = onNode, ["event Normal HostDraining"] = onNode }, pool.Events.Events);
+    }
+
+    [Theory]
     [InlineData(20, 1)]
     [InlineData(200, 3)]
     public async Task Reconcile_TemplateChanged_CreatesAtMostMaxSurge(int hosts, int maxSurge)
