@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Running;
 using DesktopOperator.Benchmarks.Http;
+using DesktopOperator.Benchmarks.Pools;
 using DesktopOperator.Benchmarks.Proxy;
 using DesktopOperator.Benchmarks.Runtime;
 
@@ -11,6 +12,7 @@ using DesktopOperator.Benchmarks.Runtime;
 //   dotnet run -c Release --project tests/DesktopOperator.Benchmarks -- http --rounds 3 --duration 5   (run-http-vs-nginx.sh)
 //   dotnet run -c Release --project tests/DesktopOperator.Benchmarks -- informer-http [pods] [runs] [--strip-managed-fields]
 //   dotnet run -c Release --project tests/DesktopOperator.Benchmarks -- watch-decode [events] [runs]
+//   dotnet run -c Release --project tests/DesktopOperator.Benchmarks -- pool-reconcile [hosts] [routes] [runs] [--out FILE]
 return args switch
 {
     ["proxy", .. var rest] => await ProxyBenchmarkCommand.RunAsync(rest),
@@ -19,6 +21,7 @@ return args switch
     [WebSocketUpstream.Command, .. var addresses] => await WebSocketUpstream.RunAsync(addresses),
     ["informer-http", .. var rest] => await InformerHttpSyncCommand.RunAsync(rest),
     ["watch-decode", .. var rest] => await WatchDecodeCommand.RunAsync(rest),
+    ["pool-reconcile", .. var rest] => await PoolReconcileCommand.RunAsync(rest),
     _ => Run(args),
 };
 
