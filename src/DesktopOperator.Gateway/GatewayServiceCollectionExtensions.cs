@@ -9,6 +9,7 @@ using DesktopOperator.Gateway.Routing;
 using DesktopOperator.Gateway.Sessions;
 using DesktopOperator.Gateway.Standalone;
 using DesktopOperator.Gateway.Tcp;
+using DesktopOperator.Gateway.Tcp.Accept;
 using DesktopOperator.Kube.Client;
 using DesktopOperator.Runtime.Informers;
 using Microsoft.AspNetCore.Connections;
@@ -64,7 +65,8 @@ internal static class GatewayServiceCollectionExtensions
             listenAddress,
             sp.GetRequiredService<ILoggerFactory>(),
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<HttpProxyConfigProvider>()));
+            sp.GetRequiredService<HttpProxyConfigProvider>(),
+            sp.GetService<DescriptorReserve>()));
         return services;
     }
 

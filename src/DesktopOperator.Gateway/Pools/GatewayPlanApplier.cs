@@ -4,6 +4,7 @@ using DesktopOperator.Gateway.Health;
 using DesktopOperator.Gateway.Http;
 using DesktopOperator.Gateway.Routing;
 using DesktopOperator.Gateway.Tcp;
+using DesktopOperator.Gateway.Tcp.Accept;
 using Microsoft.Extensions.Logging;
 
 namespace DesktopOperator.Gateway.Pools;
@@ -24,7 +25,8 @@ internal sealed partial class GatewayPlanApplier(
     IPAddress listenAddress,
     ILoggerFactory loggerFactory,
     TimeProvider time,
-    HttpProxyConfigProvider? http = null) : IDisposable
+    HttpProxyConfigProvider? http = null,
+    DescriptorReserve? descriptorReserve = null) : IDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly Dictionary<string, TcpListenerPlan> _bound = new(StringComparer.Ordinal);
@@ -102,7 +104,8 @@ internal sealed partial class GatewayPlanApplier(
 
         var handlerOptions = listener.IdleTimeout is { } idle ? options with { IdleTimeout = idle } : options;
         var handler = new TcpProxyConnectionHandler(
-            settings, handlerOptions, router, limits, metrics, loggerFactory.CreateLogger<TcpProxyConnectionHandler>(), time);
+            settings, handlerOptions, router, limits, metrics, loggerFactory.CreateLogger<TcpProxyConnectionHandler>(), time,
+            descriptorReserve?.Guard(UpstreamDispatcher.CreateSocket));
         var endPoint = new IPEndPoint(listenAddress, listener.Port);
         try
         {

@@ -197,7 +197,8 @@ internal sealed partial class UpstreamDispatcher(
     /// <summary>EMFILE and ENFILE both map to <see cref="SocketError.TooManyOpenSockets"/> (see <see cref="AcceptErrors"/>).</summary>
     private static bool IsOutOfDescriptors(SocketException exception) => exception.SocketErrorCode == SocketError.TooManyOpenSockets;
 
-    private static Socket CreateSocket(EndPoint endPoint)
+    /// <summary>The host socket the dispatcher makes when given no other factory.</summary>
+    internal static Socket CreateSocket(EndPoint endPoint)
     {
         var socket = endPoint is IPEndPoint ip
             ? new Socket(ip.AddressFamily, SocketType.Stream, ProtocolType.Tcp)

@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Microsoft.Win32.SafeHandles;
 
@@ -103,6 +105,14 @@ internal sealed partial class DescriptorReserve : IDisposable
             return true;
         }
     }
+
+    /// <summary>
+    /// Host sockets made by <paramref name="create"/>, refused (as EMFILE) while the reserve is released: a client
+    /// accepted just before the descriptors ran out is closed instead of taking the descriptors the release gave back,
+    /// so they stay for threads, health and closes (an end-to-end test saw /healthz go unanswered without this).
+    /// </summary>
+    public Func<EndPoint, Socket> Guard(Func<EndPoint, Socket> create) =>
+        endPoint => IsReleased ? throw new SocketException((int)SocketError.TooManyOpenSockets) : create(endPoint);
 
     public void Dispose()
     {

@@ -12,7 +12,8 @@ namespace DesktopOperator.Gateway.Tcp.Accept;
 /// once, backed off) and the accepted socket becomes a <see cref="ConnectionContext"/> through Kestrel's public
 /// <see cref="SocketConnectionContextFactory"/>, so pipes, memory pool and I/O scheduling are the socket transport's.
 /// <see cref="AcceptAsync"/> returns null once unbound or disposed and never throws a socket error; one caller at a
-/// time, as Kestrel and <see cref="TcpListenerManager"/> call it.
+/// time, as Kestrel and <see cref="TcpListenerManager"/> call it. Its token is not observed (neither caller passes
+/// one): unbinding is what ends a pending accept, also during a backoff.
 /// </summary>
 internal sealed class GatewaySocketListener : IConnectionListener
 {

@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Sockets;
 using DesktopOperator.Gateway.Tcp.Accept;
 using DesktopOperator.Gateway.Tests.Health;
 
@@ -22,6 +24,26 @@ public sealed class DescriptorReserveTests
         Assert.False(reserve.IsReleased);
         Assert.Equal(8, reserve.Held);
         Assert.Equal([3633, 3634], log.Entries.Select(e => e.Id.Id));
+    }
+
+    [Fact]
+    public void Guard_WhileReleased_RefusesHostSocketsAsOutOfDescriptors()
+    {
+        using var reserve = new DescriptorReserve(2, new RecordingLogger<DescriptorReserve>());
+        var made = 0;
+        var create = reserve.Guard(_ =>
+        {
+            made++;
+            return new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        });
+        var host = new IPEndPoint(IPAddress.Loopback, 1);
+
+        create(host).Dispose();
+        reserve.Release();
+        Assert.Equal(SocketError.TooManyOpenSockets, Assert.Throws<SocketException>(() => create(host)).SocketErrorCode);
+        Assert.True(reserve.TryRestore());
+        create(host).Dispose();
+        Assert.Equal(2, made);
     }
 
     [Fact]
