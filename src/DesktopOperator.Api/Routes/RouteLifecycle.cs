@@ -13,7 +13,8 @@ namespace DesktopOperator.Api.Routes;
 /// <item>A route's key is the user, or the client address (<see cref="AffinityKeyOf"/>).</item>
 /// <item>Connections counted on a route decide Active / Disconnected (<see cref="AfterConnections"/>).</item>
 /// <item>A route moved to a new host is Bound, or stays Active while it has connections (<see cref="AfterMove"/>).</item>
-/// <item>A pinned route is never moved silently (<see cref="MayMove"/>).</item>
+/// <item>A pinned route is never moved silently (<see cref="MayMove"/>); a pin changed to another host moves the route
+/// there once no connection runs on it (<see cref="MayRepin"/>).</item>
 /// <item>Expiry, host gone, abandoned queue entries and gone pools (<see cref="Sweep"/>, <see cref="SweepGonePool"/>).</item>
 /// <item>Restart: connections counted by an earlier process are gone with it; the route is Disconnected since the
 /// restart (<see cref="AdoptOnRestart"/>), not since its stored last-seen time, which is only written at connect and
@@ -64,6 +65,14 @@ public static class RouteLifecycle
 
     /// <summary>A pinned route (<c>spec.host</c>: the user's or an admin's choice) is never moved to another host silently.</summary>
     public static bool MayMove(bool pinned) => !pinned;
+
+    /// <summary>
+    /// Whether a route whose pin (<c>spec.host</c>) names another host than the one it holds is moved to the pin now: a
+    /// Bound or Disconnected route is (no connection runs on its host); an Active one keeps its host while its
+    /// connections run (the proxy never moves a live connection) and is moved once it is Disconnected. Routes that hold
+    /// no slot take the pin when they are bound.
+    /// </summary>
+    public static bool MayRepin(SessionRoutePhase phase) => phase is SessionRoutePhase.Bound or SessionRoutePhase.Disconnected;
 
     /// <summary>
     /// Whether a route that started to wait (or still waits) for a slot must be written as Pending now: live routes

@@ -10,7 +10,8 @@ namespace DesktopOperator.Controllers.Routes;
 /// Decides one reconcile of a SessionRoute, pure: the route, its pool (null when missing), the pool's live hosts and
 /// the route's place among the routes waiting for a slot in, a <see cref="RoutePlan"/> out. In order: the pool must
 /// exist; <see cref="RouteLifecycle.Sweep"/> fails a route whose host is gone, expires one idle for the pool's
-/// <c>resumeFor</c> and deletes Expired and long-Failed ones; a route that holds a slot is left to the gateway; a
+/// <c>resumeFor</c> and deletes Expired and long-Failed ones; a route that holds a slot is left to the gateway, unless
+/// its pin (<c>spec.host</c>) was changed to another host, where it moves once <see cref="RouteLifecycle.MayRepin"/>; a
 /// waiting (Pending) route is checked against the pool's <c>spec.access</c> (<see cref="PoolAccess"/>, the gateway's
 /// rule) and validated against its pool, then bound to its pinned host or to the least-loaded host with a free slot,
 /// first come first served, or kept Pending with the reason.
@@ -44,8 +45,14 @@ internal static class RoutePlanner
 
         if (phase != SessionRoutePhase.Pending)
         {
-            // Live routes are the gateway's to update; the operator only clears a condition it set while the route waited.
+            // Live routes are the gateway's to update; the operator only moves a re-pinned one and clears a condition it set
+            // while the route waited.
             var after = phase is SessionRoutePhase.Active ? null : Until(lastActivity, resumeFor, now);
+            if (Repin(route, pool, hosts, phase, now) is { } repin)
+            {
+                return repin with { RequeueAfter = after };
+            }
+
             return RouteLifecycle.HoldsSlot(phase) ? RouteStatuses.Ready(route, now) with { RequeueAfter = after } : RoutePlan.Keep with { RequeueAfter = after };
         }
 
@@ -82,6 +89,33 @@ internal static class RoutePlanner
         }
 
         return RouteStatuses.Waiting(route, ConditionReasons.Queued, EventTypes.Normal, $"pool '{pool.Metadata.Name}' has no free slot on a usable host: waiting", now);
+    }
+
+    /// <summary>
+    /// A route holding a slot whose pin names another host than the one it holds, and that may move now: bound to the pin
+    /// when this user may use the pool and the pin is a usable host of it (the capacity rule of a pin: none, as for a
+    /// Pending pinned route); else it keeps its host and phase, and the Ready condition says why. Null: nothing to move.
+    /// </summary>
+    private static RoutePlan? Repin(SessionRoute route, DesktopPool pool, IReadOnlyList<HostCandidate> hosts, SessionRoutePhase phase, DateTimeOffset now)
+    {
+        if (route.Spec.Host is not { } pin || route.Status?.Host is not { } held || pin == held || !RouteLifecycle.MayRepin(phase))
+        {
+            return null;
+        }
+
+        if (PoolAccess.Of(pool.Spec.Access).RefusalOf(route.Spec.User, RouteKeyKind.Of(route.Metadata), pool.Metadata.Name) is { } refusal)
+        {
+            return RouteStatuses.Invalid(route, ConditionReasons.AccessDenied, refusal, now);
+        }
+
+        if (hosts.FirstOrDefault(h => h.Name == pin) is not { } target)
+        {
+            return RouteStatuses.Invalid(route, ConditionReasons.HostNotFound, $"spec.host: '{pin}' is not a host of pool '{pool.Metadata.Name}'", now);
+        }
+
+        return target.Usable
+            ? RouteStatuses.Bound(route, target, pool, now)
+            : RouteStatuses.Waiting(route, ConditionReasons.HostNotUsable, EventTypes.Warning, $"spec.host: host '{pin}' {target.Unusable}", now, keepPhase: true);
     }
 
     /// <summary>

@@ -27,11 +27,14 @@ internal static class RouteStatuses
         return Write(route, status, new RouteEvent(EventTypes.Normal, ConditionReasons.Bound, message)) with { Binds = true };
     }
 
-    /// <summary>A route that waits for a slot or for its pinned host: Pending, with the reason.</summary>
-    public static RoutePlan Waiting(SessionRoute route, string reason, string eventType, string message, DateTimeOffset now)
+    /// <summary>
+    /// A route that waits for a slot or for its pinned host: Pending, with the reason; with <paramref name="keepPhase"/>,
+    /// a route that keeps the host it holds while it waits for its new pin.
+    /// </summary>
+    public static RoutePlan Waiting(SessionRoute route, string reason, string eventType, string message, DateTimeOffset now, bool keepPhase = false)
     {
         var status = Copy(route);
-        status.Phase = SessionRoutePhase.Pending;
+        status.Phase = keepPhase ? status.Phase ?? SessionRoutePhase.Pending : SessionRoutePhase.Pending;
         SetReady(status, route, false, reason, message, now);
         Conditions.Remove(status.Conditions!, ConditionTypes.Degraded);
         return Write(route, status, new RouteEvent(eventType, reason, message));

@@ -84,12 +84,12 @@ internal static class SessionRouteController
         }
     }
 
-    /// <summary>The pool's routes that wait for a host, and those bound to <paramref name="host"/> (when given).</summary>
+    /// <summary>The pool's routes that wait for a host, and those bound or pinned to <paramref name="host"/> (when given).</summary>
     private static void EnqueueWaiting(WorkQueue<ObjectKey> queue, ICache<SessionRoute> routes, string? ns, string pool, string? host)
     {
         foreach (var route in routes.ByIndex(PoolCaches.RoutesByPool, PoolCaches.PoolKey(ns, pool)))
         {
-            if (!HoldsSlot(route) || (host is not null && route.Status?.Host == host))
+            if (!HoldsSlot(route) || (host is not null && (route.Status?.Host == host || route.Spec.Host == host)))
             {
                 queue.Add(ObjectKey.From(route));
             }

@@ -11,6 +11,14 @@ public sealed class RouteLifecycleTests
     private static readonly DateTimeOffset Now = new(2026, 1, 1, 12, 0, 0, TimeSpan.Zero);
 
     [Fact]
+    public void MayRepin_EveryPhase_OnlyRoutesHoldingASlotWithoutLiveConnection()
+    {
+        var moving = Enum.GetValues<SessionRoutePhase>().Where(RouteLifecycle.MayRepin);
+
+        Assert.Equal([SessionRoutePhase.Bound, SessionRoutePhase.Disconnected], moving);
+    }
+
+    [Fact]
     public void HoldsSlot_EveryPhase()
     {
         var holding = Enum.GetValues<SessionRoutePhase>().Where(RouteLifecycle.HoldsSlot);

@@ -100,6 +100,47 @@ public sealed class RoutePlannerTests
     }
 
     [Fact]
+    public void DisconnectedRoute_RepinnedToAnotherUsableHost_BoundThere_EventNamesIt()
+    {
+        var status = new SessionRouteStatus { Phase = SessionRoutePhase.Disconnected, Host = "h1", BoundAt = Now.AddHours(-1), LastSeen = Now.AddMinutes(-1) };
+
+        var plan = RoutePlanner.Plan(Route(pin: "h2", status: status), Pool(), [new("h1", "10.0.0.1", null, 1), new("h2", "10.0.0.2", null, 1)], 0, Now);
+
+        Assert.True(plan.Binds);
+        Assert.Equal((SessionRoutePhase.Bound, "h2", "10.0.0.2", Now), (plan.Status!.Phase, plan.Status.Host, plan.Status.HostAddress, plan.Status.BoundAt));
+        AssertReady(plan, Conditions.True, ConditionReasons.Bound);
+        Assert.Equal("Bound to host h2 of pool desk", plan.Event!.Message);
+    }
+
+    [Fact]
+    public void ActiveRoute_Repinned_KeepsItsHostWhileConnected_MovesOnceDisconnected()
+    {
+        HostCandidate[] hosts = [new("h1", "10.0.0.1", null, 1), new("h2", "10.0.0.2", null, 0)];
+        var active = new SessionRouteStatus { Phase = SessionRoutePhase.Active, Host = "h1", BoundAt = Now.AddHours(-1), LastSeen = Now, ActiveConnections = 1 };
+
+        Assert.Equal(RouteAction.Keep, RoutePlanner.Plan(Route(pin: "h2", status: active), Pool(), hosts, 0, Now).Action);
+        var disconnected = new SessionRouteStatus { Phase = SessionRoutePhase.Disconnected, Host = "h1", BoundAt = active.BoundAt, LastSeen = Now };
+        Assert.Equal("h2", RoutePlanner.Plan(Route(pin: "h2", status: disconnected), Pool(), hosts, 0, Now).Status?.Host);
+    }
+
+    [Fact]
+    public void DisconnectedRoute_RepinnedToHostNotInPoolOrNotUsable_KeepsItsHostAndPhase_ConditionSaysWhy()
+    {
+        var status = new SessionRouteStatus { Phase = SessionRoutePhase.Disconnected, Host = "h1", BoundAt = Now.AddHours(-1), LastSeen = Now.AddMinutes(-1) };
+        HostCandidate[] hosts = [new("h1", "10.0.0.1", null, 1), new("h2", "10.0.0.2", "is draining (Surplus)", 0)];
+
+        var missing = RoutePlanner.Plan(Route(pin: "nope", status: status), Pool(), hosts, 0, Now);
+        var draining = RoutePlanner.Plan(Route(pin: "h2", status: status), Pool(), hosts, 0, Now);
+
+        Assert.Equal((SessionRoutePhase.Disconnected, "h1"), (missing.Status!.Phase, missing.Status.Host));
+        AssertReady(missing, Conditions.False, ConditionReasons.HostNotFound);
+        Assert.Equal((SessionRoutePhase.Disconnected, "h1"), (draining.Status!.Phase, draining.Status.Host));
+        AssertReady(draining, Conditions.False, ConditionReasons.HostNotUsable);
+        Assert.Equal("spec.host: host 'h2' is draining (Surplus)", draining.Event!.Message);
+        Assert.False(missing.Binds || draining.Binds);
+    }
+
+    [Fact]
     public void PinnedHostNotUsable_Waits_ThenBindsEvenIfOthersAreFree()
     {
         var waiting = RoutePlanner.Plan(Route(pin: "h1"), Pool(), [new("h1", "10.0.0.1", "is draining (Surplus)", 0), new("h2", "10.0.0.2", null, 0)], 0, Now);

@@ -167,6 +167,28 @@ public sealed class SessionRouteControllerTests : IDisposable
         Assert.Equal(host.Metadata.Name, bob.Status!.Host);
     }
 
+    [Fact]
+    public async Task DisconnectedRoute_PinnedToAnotherHost_MovesThere_AndBoundEvent()
+    {
+        await using var run = await StartAsync();
+        await run.Cluster.Client.CreateAsync(Pool(run.Cluster.Namespace, "desk", maxHosts: 2, minHosts: 2), Ct);
+        var hosts = await ReadyHostsAsync(run, 2);
+        await run.Cluster.Client.CreateAsync(Route(run.Cluster.Namespace, "alice"), Ct);
+        var bound = await RouteAsync(run, "desk-alice", r => r.Status?.Phase == SessionRoutePhase.Bound, "alice's route bound");
+        var other = hosts.Single(h => h.Metadata.Name != bound.Status!.Host);
+        var disconnected = "{\"status\":{\"phase\":\"Disconnected\",\"lastSeen\":" + JsonSerializer.Serialize(DateTimeOffset.UtcNow) + "}}";
+        await run.Cluster.Client.PatchAsync<SessionRoute>("desk-alice", run.Cluster.Namespace, new V1Patch(disconnected, V1Patch.PatchType.MergePatch), null, "status", Ct);
+
+        var pin = "{\"spec\":{\"host\":" + JsonSerializer.Serialize(other.Metadata.Name) + "}}";
+        await run.Cluster.Client.PatchAsync<SessionRoute>("desk-alice", run.Cluster.Namespace, new V1Patch(pin, V1Patch.PatchType.MergePatch), null, null, Ct);
+
+        var moved = await RouteAsync(run, "desk-alice", r => r.Status?.Host == other.Metadata.Name, "the re-pinned route moved to the other host");
+        Assert.Equal((SessionRoutePhase.Bound, other.Status.PodIP, "True"), (moved.Status!.Phase, moved.Status.HostAddress, Ready(moved)?.Status));
+        await Eventually.TrueAsync(
+            async () => (await EventsAsync(run, "desk-alice")).Any(e => e.Type == "Normal" && e.Reason == ConditionReasons.Bound && e.Message == $"Bound to host {other.Metadata.Name} of pool desk"),
+            "a Bound event naming the pinned host", Ct, Wait);
+    }
+
     public void Dispose() => HostLogs.Remove(_root);
 
     /// <param name="gracePeriodScale">0: deleted pods vanish at once; more: they terminate for part of their grace period, as real pods do.</param>
@@ -192,6 +214,20 @@ public sealed class SessionRouteControllerTests : IDisposable
             },
             $"a ready host: {run.Operator.ReadOutput()}", Ct, Wait);
         return ready!;
+    }
+
+    private static async Task<IReadOnlyList<V1Pod>> ReadyHostsAsync(Run run, int count)
+    {
+        List<V1Pod> ready = [];
+        await Eventually.TrueAsync(
+            async () =>
+            {
+                var pods = await run.Cluster.Client.ListAsync<V1Pod>(run.Cluster.Namespace, new ListOptions { LabelSelector = "desktop-operator.io/pool=desk" }, Ct);
+                ready = [.. pods.Items.Where(p => p.Status?.Conditions?.Any(c => c.Type == "Ready" && c.Status == "True") == true && p.Status.PodIP is not null)];
+                return ready.Count >= count;
+            },
+            $"{count} ready hosts: {run.Operator.ReadOutput()}", Ct, Wait);
+        return ready;
     }
 
     /// <summary>A host of pool desk that runs and has an address, Ready or not.</summary>
@@ -235,14 +271,14 @@ public sealed class SessionRouteControllerTests : IDisposable
         Spec = new SessionRouteSpec { Pool = "desk", User = user, Host = host },
     };
 
-    private static DesktopPool Pool(string ns, string name, int maxHosts = 4, string resumeFor = "8h", IList<string>? users = null) => new()
+    private static DesktopPool Pool(string ns, string name, int maxHosts = 4, string resumeFor = "8h", IList<string>? users = null, int minHosts = 1) => new()
     {
         Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = ns },
         Spec = new DesktopPoolSpec
         {
             Template = new HostTemplate { Spec = JsonDocument.Parse("""{"containers":[{"name":"desktop","image":"example/vnc:1"}]}""").RootElement.Clone() },
             Protocols = [new ProtocolSpec { Name = "vnc", Kind = ProtocolKind.Vnc, Port = 5901, GatewayPort = 5900 }],
-            Capacity = new CapacitySpec { MinHosts = 1, MaxHosts = maxHosts, BufferSessions = 0 },
+            Capacity = new CapacitySpec { MinHosts = minHosts, MaxHosts = maxHosts, BufferSessions = 0 },
             Affinity = new AffinitySpec { ResumeFor = resumeFor },
             Access = new AccessSpec { Users = users },
         },
