@@ -6,8 +6,9 @@ namespace DesktopOperator.Gateway.Tls;
 
 /// <summary>
 /// The plain-HTTP side when HTTPS is on: every request but <c>/metrics</c>, <c>/healthz</c> and <c>/readyz</c>
-/// (Prometheus and kubelet probes stay on plain HTTP) gets a 308 to the same host name, path and query on the HTTPS
-/// port (308 keeps the method and body, so a POST stays a POST). HTTPS responses get HSTS when asked.
+/// (Prometheus and kubelet probes stay on plain HTTP) gets a 308 to the same host name, path and query on the port
+/// clients reach HTTPS on, <see cref="HttpsSettings.RedirectPort"/> (308 keeps the method and body, so a POST stays a
+/// POST). HTTPS responses get HSTS when asked.
 /// </summary>
 internal static class HttpsRedirect
 {
@@ -35,7 +36,7 @@ internal static class HttpsRedirect
             }
 
             context.Response.StatusCode = StatusCodes.Status308PermanentRedirect;
-            context.Response.Headers.Location = Location(context, settings.Port);
+            context.Response.Headers.Location = Location(context, settings.RedirectPort);
             return Task.CompletedTask;
         });
     }

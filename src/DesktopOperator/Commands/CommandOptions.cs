@@ -119,6 +119,24 @@ internal static class CommandOptions
         },
     };
 
+    /// <summary>A TCP port, 1 to 65535; absent = null (the command then takes its own default).</summary>
+    public static Option<int?> Port(string name, string description) => new(name)
+    {
+        Description = description,
+        HelpName = "PORT",
+        CustomParser = result =>
+        {
+            var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+            if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value is < 1 or > 65535)
+            {
+                result.AddError($"{name}: must be a port from 1 to 65535, not '{text}'");
+                return null;
+            }
+
+            return value;
+        },
+    };
+
     /// <summary>An <c>http://host:port</c> URL as Kestrel binds it (an IP address, <c>localhost</c>, or <c>*</c> for all).</summary>
     public static Option<string> HttpUrl(string name, string description, string defaultValue)
     {

@@ -7,7 +7,8 @@ namespace DesktopOperator.Commands;
 
 /// <summary>
 /// The TLS options of a command that serves the gateway's HTTP side (standalone, and the Kubernetes-mode gateway):
-/// <c>--https</c>, <c>--tls-cert</c>, <c>--tls-key</c>, <c>--no-https-redirect</c>, <c>--hsts</c>. Add
+/// <c>--https</c>, <c>--tls-cert</c>, <c>--tls-key</c>, <c>--no-https-redirect</c>, <c>--https-redirect-port</c>,
+/// <c>--hsts</c>. Add
 /// <see cref="All"/> to the command; <see cref="Read"/> checks them together and reads the certificate files.
 /// </summary>
 internal sealed class HttpsOptions
@@ -32,12 +33,15 @@ internal sealed class HttpsOptions
         Description = "With --https, serve plain HTTP too instead of answering it with a redirect to HTTPS (/metrics, /healthz and /readyz are never redirected).",
     };
 
+    public Option<int?> RedirectPort { get; } = CommandOptions.Port(
+        "--https-redirect-port", "With --https, the port clients reach HTTPS on (e.g. a Service's or load balancer's), where plain HTTP is redirected. Default: the --https URL's port.");
+
     public Option<bool> Hsts { get; } = new("--hsts")
     {
         Description = $"With --https, send Strict-Transport-Security: {HttpsSettings.HstsValue} on HTTPS responses (browsers then refuse plain HTTP to this host name for a year).",
     };
 
-    public IEnumerable<Option> All => [Url, Certificate, Key, NoRedirect, Hsts];
+    public IEnumerable<Option> All => [Url, Certificate, Key, NoRedirect, RedirectPort, Hsts];
 
     /// <summary>The HTTPS endpoint, or null when <c>--https</c> is not given; an error line (exit code 2) when the options or files are wrong.</summary>
     public (HttpsEndpoint? Endpoint, string? Error) Read(ParseResult parse, TimeProvider time)
@@ -50,7 +54,8 @@ internal sealed class HttpsOptions
         if (url is null)
         {
             var stray = certificate is not null ? Certificate.Name : key is not null ? Key.Name
-                : parse.GetValue(NoRedirect) ? NoRedirect.Name : parse.GetValue(Hsts) ? Hsts.Name : null;
+                : parse.GetValue(NoRedirect) ? NoRedirect.Name : parse.GetValue(RedirectPort) is not null ? RedirectPort.Name
+                : parse.GetValue(Hsts) ? Hsts.Name : null;
             return (null, stray is null ? null : $"{stray}: only has a meaning with --https URL");
         }
 
@@ -62,7 +67,8 @@ internal sealed class HttpsOptions
         try
         {
             var loaded = TlsCertificateFiles.Load(certificate.FullName, key.FullName, time.GetUtcNow());
-            var settings = new HttpsSettings(url, BindingAddress.Parse(url).Port, certificate.FullName, key.FullName, !parse.GetValue(NoRedirect), parse.GetValue(Hsts));
+            var redirectPort = parse.GetValue(RedirectPort) ?? BindingAddress.Parse(url).Port;
+            var settings = new HttpsSettings(url, redirectPort, certificate.FullName, key.FullName, !parse.GetValue(NoRedirect), parse.GetValue(Hsts));
             return (new HttpsEndpoint(settings, loaded), null);
         }
         catch (InvalidDataException e)

@@ -44,6 +44,25 @@ public sealed class TlsStartupErrorTests : IDisposable
         AssertOneLine(result, "--https: 'http://127.0.0.1:8443' must start with https://");
     }
 
+    [Theory]
+    [InlineData("0")]
+    [InlineData("65536")]
+    [InlineData("https")]
+    public async Task RedirectPortOutOfRange_IsRefused(string port)
+    {
+        var result = await RunAsync(["--https", _https, "--tls-cert", CertPath, "--tls-key", KeyPath, "--https-redirect-port", port]);
+
+        AssertOneLine(result, $"--https-redirect-port: must be a port from 1 to 65535, not '{port}'");
+    }
+
+    [Fact]
+    public async Task RedirectPortWithoutHttps_SaysItNeedsHttps()
+    {
+        var result = await RunAsync(["--https-redirect-port", "443"]);
+
+        AssertOneLine(result, "--https-redirect-port: only has a meaning with --https URL");
+    }
+
     [Fact]
     public async Task MissingCertificateFile_NamesTheFile()
     {

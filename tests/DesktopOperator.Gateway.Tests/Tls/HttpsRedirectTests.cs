@@ -24,9 +24,23 @@ public sealed class HttpsRedirectTests
     [Fact]
     public async Task PlainRequest_ToPort443_LeavesThePortOut()
     {
-        var context = await SendAsync(Settings with { Port = 443 }, "gateway.example", "/desk/", "", https: false);
+        var context = await SendAsync(Settings with { RedirectPort = 443 }, "gateway.example", "/desk/", "", https: false);
 
         Assert.Equal("https://gateway.example/desk/", context.Response.Headers.Location.ToString());
+    }
+
+    [Theory]
+    [InlineData(443, "gateway.example:80", "/desk/", "https://gateway.example/desk/")]
+    [InlineData(30443, "gateway.example:8080", "/picker", "https://gateway.example:30443/picker")]
+    public async Task PlainRequest_WithARedirectPort_GoesToThatPortNotTheListeners(int redirectPort, string host, string path, string location)
+    {
+        // Behind a Service: the gateway listens on 8443 in the pod, clients reach HTTPS on the Service's port.
+        var settings = Settings with { RedirectPort = redirectPort };
+
+        var context = await SendAsync(settings, host, path, "", https: false);
+
+        Assert.Equal(StatusCodes.Status308PermanentRedirect, context.Response.StatusCode);
+        Assert.Equal(location, context.Response.Headers.Location.ToString());
     }
 
     [Theory]
