@@ -35,7 +35,7 @@ public sealed class GatewayTlsChartTests
         var container = RenderedChart.Containers(deployment).Single();
 
         Assert.Equal(
-            ["gateway", "--http=http://0.0.0.0:8080", "--https=https://0.0.0.0:8443", $"--tls-cert={MountPath}/tls.crt", $"--tls-key={MountPath}/tls.key", "--json-logs"],
+            ["gateway", "--http=http://0.0.0.0:8080", "--https=https://0.0.0.0:8443", $"--tls-cert={MountPath}/tls.crt", $"--tls-key={MountPath}/tls.key", "--https-redirect-port=443", "--json-logs"],
             RenderedChart.Args(container));
 
         // A directory mount, never subPath: only then does the kubelet update the files when the Secret is renewed,
@@ -64,13 +64,16 @@ public sealed class GatewayTlsChartTests
         Assert.Equal(9443L, https["containerPort"]!.GetValue<long>());
         Assert.Contains("--https=https://0.0.0.0:9443", RenderedChart.Args(container));
 
+        // Plain HTTP reaching the gateway through the Service is redirected to the Service's https port, not the pod's.
+        Assert.Contains("--https-redirect-port=8443", RenderedChart.Args(container));
+
         var servicePort = service["spec"]!["ports"]!.AsArray().Single(p => p!["name"]!.GetValue<string>() == "https")!;
         Assert.Equal(8443L, servicePort["port"]!.GetValue<long>());
         Assert.Equal("https", servicePort["targetPort"]!.GetValue<string>());
         Assert.Equal("TCP", servicePort["protocol"]!.GetValue<string>());
 
-        // The pools' ports stay; the plain http port (metrics, probes) stays off the gateway Service.
-        Assert.Equal(["rdp", "vnc", "https"], PortNames(service["spec"]!["ports"]!));
+        // The pools' ports and the plain http port (where the redirect is answered) stay.
+        Assert.Equal(["rdp", "vnc", "http", "https"], PortNames(service["spec"]!["ports"]!));
         Assert.Equal(["http"], PortNames(chart.Single("Service", GatewayService + "-metrics")["spec"]!["ports"]!));
     }
 
@@ -127,7 +130,7 @@ public sealed class GatewayTlsChartTests
     {
         var notes = await RenderedChart.RenderNotesAsync();
 
-        Assert.Contains($"port-forward service/{GatewayService}-metrics 8080", notes, StringComparison.Ordinal);
+        Assert.Contains($"port-forward service/{GatewayService} 8080:80", notes, StringComparison.Ordinal);
         Assert.Contains("http://127.0.0.1:8080/", notes, StringComparison.Ordinal);
         Assert.Contains("HTTPS is off", notes, StringComparison.Ordinal);
         Assert.Contains("--set gateway.tls.secretName=<secret>", notes, StringComparison.Ordinal);
@@ -141,8 +144,18 @@ public sealed class GatewayTlsChartTests
 
         Assert.Contains($"port-forward service/{GatewayService} 9443:443", notes, StringComparison.Ordinal);
         Assert.Contains("https://127.0.0.1:9443/", notes, StringComparison.Ordinal);
-        Assert.Contains("308 redirect to\n   https://<same host name>:9443/", notes, StringComparison.Ordinal);
+        Assert.Contains("Plain HTTP (port http 80 of the Service", notes, StringComparison.Ordinal);
+        Assert.Contains("308 redirect to\n   https://<same host name>/<same path> (the Service's https port)", notes, StringComparison.Ordinal);
+        Assert.DoesNotContain("<same host name>:9443", notes, StringComparison.Ordinal);
         Assert.DoesNotContain("HTTPS is off", notes, StringComparison.Ordinal);
+    }
+
+    [ToolFact("helm")]
+    public async Task Notes_TlsOnOtherServicePort_RedirectNamesThatPort()
+    {
+        var notes = await RenderedChart.RenderNotesAsync("gateway.tls.secretName=gateway-tls", "gateway.tls.servicePort=30443");
+
+        Assert.Contains("308 redirect to\n   https://<same host name>:30443/<same path>", notes, StringComparison.Ordinal);
     }
 
     [ToolFact("helm")]
