@@ -14,7 +14,7 @@ namespace DesktopOperator.Api.Routes;
 /// <item>Connections counted on a route decide Active / Disconnected (<see cref="AfterConnections"/>).</item>
 /// <item>A route moved to a new host is Bound, or stays Active while it has connections (<see cref="AfterMove"/>).</item>
 /// <item>A pinned route is never moved silently (<see cref="MayMove"/>); a pin changed to another host moves the route
-/// there once no connection runs on it (<see cref="MayRepin"/>).</item>
+/// there once no connection runs on it (<see cref="MayRepin"/>, <see cref="HostOf"/>).</item>
 /// <item>Expiry, host gone, abandoned queue entries and gone pools (<see cref="Sweep"/>, <see cref="SweepGonePool"/>).</item>
 /// <item>Restart: connections counted by an earlier process are gone with it; the route is Disconnected since the
 /// restart (<see cref="AdoptOnRestart"/>), not since its stored last-seen time, which is only written at connect and
@@ -73,6 +73,15 @@ public static class RouteLifecycle
     /// no slot take the pin when they are bound.
     /// </summary>
     public static bool MayRepin(SessionRoutePhase phase) => phase is SessionRoutePhase.Bound or SessionRoutePhase.Disconnected;
+
+    /// <summary>
+    /// The host a route's connections go to, the gateway's and the controller's reading alike: the pin
+    /// (<paramref name="pin"/>, <c>spec.host</c>) unless the route holds another host (<paramref name="held"/>,
+    /// <c>status.host</c>) that it may not leave yet (<see cref="MayRepin"/>: Active, its connections run there), and the
+    /// held host when there is no pin. A user who opens a second window while re-pinned joins the running session.
+    /// </summary>
+    public static string? HostOf(string? pin, string? held, SessionRoutePhase phase) =>
+        pin is not null && (held is null || !HoldsSlot(phase) || MayRepin(phase)) ? pin : held;
 
     /// <summary>
     /// Whether a route that started to wait (or still waits) for a slot must be written as Pending now: live routes

@@ -8,8 +8,9 @@ namespace DesktopOperator.Gateway.Kubernetes;
 
 /// <summary>
 /// Pure translation between the gateway's <see cref="RouteRecord"/> and a SessionRoute object (Kubernetes mode).
-/// The route's version is the object's <c>resourceVersion</c>; a pinned host is <c>spec.host</c>, a balanced one
-/// <c>status.host</c>. The affinity key's kind has no field in the API and travels in an annotation
+/// The route's version is the object's <c>resourceVersion</c>; its host is <c>spec.host</c> when pinned, else
+/// <c>status.host</c>, and an Active route re-pinned elsewhere keeps its <c>status.host</c> until it is Disconnected
+/// (<see cref="RouteLifecycle.HostOf"/>; the SessionRoute controller then moves it). The affinity key's kind has no field in the API and travels in an annotation
 /// (<see cref="RouteKeyKind"/>).
 /// </summary>
 internal static class SessionRouteMapper
@@ -28,14 +29,15 @@ internal static class SessionRouteMapper
         var status = route.Status ?? new SessionRouteStatus();
         var created = metadata.CreationTimestamp is { } at ? new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)) : DateTimeOffset.UnixEpoch;
         var boundAt = status.BoundAt ?? created;
+        var phase = status.Phase ?? SessionRoutePhase.Pending;
         return new RouteRecord(
             PoolKey(ns, route.Spec.Pool),
             route.Spec.User,
             RouteKeyKind.Of(metadata),
             route.Spec.Protocol ?? "",
-            route.Spec.Host ?? status.Host,
+            RouteLifecycle.HostOf(route.Spec.Host, status.Host, phase),
             route.Spec.Host is not null,
-            status.Phase ?? SessionRoutePhase.Pending,
+            phase,
             boundAt,
             status.LastSeen ?? boundAt,
             status.ActiveConnections)

@@ -18,6 +18,20 @@ public sealed class RouteLifecycleTests
         Assert.Equal([SessionRoutePhase.Bound, SessionRoutePhase.Disconnected], moving);
     }
 
+    [Theory]
+    [InlineData(null, "h1", SessionRoutePhase.Active, "h1")]
+    [InlineData("h2", null, SessionRoutePhase.Pending, "h2")]
+    [InlineData("h2", "h1", SessionRoutePhase.Active, "h1")]
+    [InlineData("h2", "h1", SessionRoutePhase.Bound, "h2")]
+    [InlineData("h2", "h1", SessionRoutePhase.Disconnected, "h2")]
+    [InlineData("h2", "h1", SessionRoutePhase.Failed, "h2")]
+    [InlineData("h2", "h1", SessionRoutePhase.Expired, "h2")]
+    [InlineData("h1", "h1", SessionRoutePhase.Active, "h1")]
+    public void HostOf_PinUnlessActiveOnTheHeldHost(string? pin, string? held, SessionRoutePhase phase, string expected)
+    {
+        Assert.Equal(expected, RouteLifecycle.HostOf(pin, held, phase));
+    }
+
     [Fact]
     public void HoldsSlot_EveryPhase()
     {

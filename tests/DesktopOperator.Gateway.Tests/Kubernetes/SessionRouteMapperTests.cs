@@ -43,6 +43,25 @@ public sealed class SessionRouteMapperTests
             record);
     }
 
+    [Theory]
+    [InlineData(SessionRoutePhase.Active, "vnc-0")]
+    [InlineData(SessionRoutePhase.Disconnected, "vnc-1")]
+    [InlineData(SessionRoutePhase.Bound, "vnc-1")]
+    public void ToRecord_RepinnedToAnotherHost_ActiveStaysWhereItsConnectionsRun(SessionRoutePhase phase, string expectedHost)
+    {
+        var route = new SessionRoute
+        {
+            Metadata = new V1ObjectMeta { Name = "alice", NamespaceProperty = "desktops", ResourceVersion = "9", CreationTimestamp = Bound.UtcDateTime },
+            Spec = new SessionRouteSpec { Pool = "vnc", User = "alice", Host = "vnc-1" },
+            Status = new SessionRouteStatus { Phase = phase, Host = "vnc-0", BoundAt = Bound, ActiveConnections = phase == SessionRoutePhase.Active ? 1 : 0 },
+        };
+
+        var record = SessionRouteMapper.ToRecord(route);
+
+        Assert.NotNull(record);
+        Assert.Equal((expectedHost, true, phase), (record.Host, record.Pinned, record.Phase));
+    }
+
     [Fact]
     public void ToRecord_NoNamespaceOrUser_Null()
     {
