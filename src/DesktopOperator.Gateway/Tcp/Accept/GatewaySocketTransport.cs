@@ -42,7 +42,18 @@ internal sealed partial class GatewaySocketTransport(
     {
         ArgumentNullException.ThrowIfNull(endpoint);
         var transport = options.Value;
-        var socket = transport.CreateBoundListenSocket(endpoint);
+        Socket socket;
+        try
+        {
+            socket = transport.CreateBoundListenSocket(endpoint);
+        }
+        catch (SocketException e) when (e.SocketErrorCode == SocketError.AddressAlreadyInUse)
+        {
+            // As Kestrel's own socket transport does: its bind turns this type into "Failed to bind to address ...",
+            // which the commands answer with one line (exit 1) and the plan applier reports as a port in use.
+            throw new AddressInUseException(e.Message, e);
+        }
+
         try
         {
             socket.Listen(transport.Backlog);

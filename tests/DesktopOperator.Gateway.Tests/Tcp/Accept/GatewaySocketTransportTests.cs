@@ -64,6 +64,17 @@ public sealed class GatewaySocketTransportTests : IAsyncDisposable
         Assert.Null(await listener.AcceptAsync().AsTask().WaitAsync(Bound));
     }
 
+    [Fact]
+    public async Task BindAsync_PortInUse_AddressInUseExceptionAsKestrelsOwnTransport()
+    {
+        var factory = _host.Services.GetRequiredService<IConnectionListenerFactory>();
+        await using var first = await factory.BindAsync(new IPEndPoint(IPAddress.Loopback, 0));
+
+        var error = await Assert.ThrowsAsync<AddressInUseException>(async () => await factory.BindAsync(first.EndPoint));
+
+        Assert.Equal(SocketError.AddressAlreadyInUse, Assert.IsType<SocketException>(error.InnerException).SocketErrorCode);
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _host.DisposeAsync();
