@@ -27,20 +27,8 @@ public sealed class GatewayDescriptorLimitTests
     [ToolFact("prlimit", "setsid")]
     public async Task MaxConnections_UnderOpenFileLimit_ResetsOverCapStaysHealthyAndServesAgain()
     {
-        await using var host = EchoHost.Start(LoopbackPorts.GetFreeEndPoint(LoopbackPorts.Address(73)));
-        using var folders = new GatewayFolders("fd-cap");
-        var gatewayPort = LoopbackPorts.GetFreePort(IPAddress.Loopback);
-        var setup = new ProxySetup(IPAddress.Loopback, [new ProxyBackend("echo", host.EndPoint)], ProxyBalancing.LeastConnections);
-        folders.WritePool(GatewayProxy.ManifestFile, setup, gatewayPort);
-        var admin = new Uri($"http://127.0.0.1:{LoopbackPorts.GetFreePort(IPAddress.Loopback).ToString(CultureInfo.InvariantCulture)}/");
-        var options = folders.Options("gateway") with { ExtraArguments = ["--max-connections", Cap.ToString(CultureInfo.InvariantCulture)] };
-        // prlimit sets both limits and execs the gateway in place: the PID is the gateway's, killed by PID at the end.
-        await using var gateway = ChildProcess.Start(
-            "gateway",
-            ExternalTools.Require("prlimit"),
-            [$"--nofile={OpenFileLimit}:{OpenFileLimit}", "--", GatewayProxy.FindExecutable(), .. StandaloneGateway.Arguments(options, admin)],
-            folders.Root,
-            new Dictionary<string, string> { ["Logging__LogLevel__Default"] = "Warning" });
+        await using var limited = LimitedGateway.Start("fd-cap", 73, OpenFileLimit, Cap);
+        var (gateway, gatewayPort, admin) = (limited.Process, limited.Port, limited.Admin);
         var held = new List<Socket>();
         try
         {

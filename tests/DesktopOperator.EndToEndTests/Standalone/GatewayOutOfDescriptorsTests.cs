@@ -32,19 +32,8 @@ public sealed class GatewayOutOfDescriptorsTests(ITestOutputHelper output)
     [ToolFact("prlimit", "setsid")]
     public async Task MaxConnectionsAboveTheOpenFileLimit_AcceptMeetsEmfile_LivesCountsDoesNotSpinAndServesAgain()
     {
-        await using var host = EchoHost.Start(LoopbackPorts.GetFreeEndPoint(LoopbackPorts.Address(74)));
-        using var folders = new GatewayFolders("fd-emfile");
-        var gatewayPort = LoopbackPorts.GetFreePort(IPAddress.Loopback);
-        var setup = new ProxySetup(IPAddress.Loopback, [new ProxyBackend("echo", host.EndPoint)], ProxyBalancing.LeastConnections);
-        folders.WritePool(GatewayProxy.ManifestFile, setup, gatewayPort);
-        var admin = new Uri($"http://127.0.0.1:{LoopbackPorts.GetFreePort(IPAddress.Loopback).ToString(CultureInfo.InvariantCulture)}/");
-        var options = folders.Options("gateway") with { ExtraArguments = ["--max-connections", Cap.ToString(CultureInfo.InvariantCulture)] };
-        await using var gateway = ChildProcess.Start(
-            "gateway",
-            ExternalTools.Require("prlimit"),
-            [$"--nofile={OpenFileLimit}:{OpenFileLimit}", "--", GatewayProxy.FindExecutable(), .. StandaloneGateway.Arguments(options, admin)],
-            folders.Root,
-            new Dictionary<string, string> { ["Logging__LogLevel__Default"] = "Warning" });
+        await using var limited = LimitedGateway.Start("fd-emfile", 74, OpenFileLimit, Cap);
+        var (gateway, gatewayPort, admin) = (limited.Process, limited.Port, limited.Admin);
         var held = new List<Socket>();
         try
         {
