@@ -78,6 +78,14 @@ internal sealed class GatewayPool
 
     public FullPoolAction WhenFull { get; init; } = FullPoolAction.Queue;
 
+    /// <summary>
+    /// The operator may still add hosts to this pool (a template pool below <c>maxHosts</c>): with no usable host a new
+    /// user waits as when every host is full (<see cref="WhenFull"/>), because the Pending route it leaves is what makes
+    /// the pool scale up — from zero hosts, or while its first pods start. Static pools cannot grow: no usable host is
+    /// a refusal at once.
+    /// </summary>
+    public bool CanGrow { get; init; }
+
     /// <summary>The pool's <c>spec.access</c>, the rule the SessionRoute controller applies too.</summary>
     public PoolAccess Access { get; init; } = PoolAccess.Open;
 

@@ -42,6 +42,7 @@ internal static class DesktopPoolMapper
             AffinityKey = spec.Affinity.Key,
             ResumeFor = Duration.Parse(spec.Affinity.ResumeFor),
             WhenFull = spec.Sessions.WhenFull,
+            CanGrow = spec.Template is not null && hosts.Count < spec.Capacity.MaxHosts,
             Access = PoolAccess.Of(spec.Access),
         };
     }

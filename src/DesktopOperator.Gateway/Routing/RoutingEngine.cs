@@ -197,10 +197,10 @@ internal static class RoutingEngine
 
         if (count == 0)
         {
-            return usable == 0
-                ? new(RoutingResult.RejectedNoHealthyHost,
-                    $"none of the pool's {pool.Hosts.Count} hosts is ready, healthy, not draining and not failed", RouteKey: input.Key)
-                : Full(input, $"all {usable} usable hosts are full ({pool.SessionsPerHost} sessions each)");
+            var none = $"none of the pool's {pool.Hosts.Count} hosts is ready, healthy, not draining and not failed";
+            return usable > 0 ? Full(input, $"all {usable} usable hosts are full ({pool.SessionsPerHost} sessions each)")
+                : pool.CanGrow ? Full(input, none + "; the pool may still add hosts")
+                : new(RoutingResult.RejectedNoHealthyHost, none, RouteKey: input.Key);
         }
 
         var policy = LoadBalancingPolicies.Get(pool.Strategy);

@@ -32,6 +32,22 @@ public sealed class DesktopPoolMapperTests : IDisposable
         Assert.Equal(FullPoolAction.Queue, mapped.WhenFull);
         Assert.Equal(1, mapped.SessionsPerHost);
         Assert.Equal(0, mapped.MaxSessionsPerUser);
+        Assert.False(mapped.CanGrow);
+    }
+
+    [Theory]
+    [InlineData(0, true)]
+    [InlineData(1, true)]
+    [InlineData(2, false)]
+    public void ToGatewayPool_TemplatePool_CanGrowBelowMaxHosts(int pods, bool canGrow)
+    {
+        var pool = Load(PoolManifests.Vnc());
+        pool.Spec.StaticHosts = null;
+        pool.Spec.Template = new HostTemplate();
+        pool.Spec.Capacity.MaxHosts = 2;
+        var hosts = Enumerable.Range(0, pods).Select(i => new GatewayHost($"vnc-{i}", $"10.0.0.{i + 1}", Ready: false)).ToList();
+
+        Assert.Equal(canGrow, DesktopPoolMapper.ToGatewayPool(pool, hosts).CanGrow);
     }
 
     [Fact]

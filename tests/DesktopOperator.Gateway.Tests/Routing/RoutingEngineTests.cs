@@ -335,6 +335,25 @@ public sealed class RoutingEngineTests
         Assert.Equal(RoutingResult.RejectedNoHealthyHost, Decide(Pool(hosts: 0), [], Request()).Result);
     }
 
+    [Theory]
+    [InlineData(0, FullPoolAction.Queue, RoutingResult.Queued)]
+    [InlineData(0, FullPoolAction.Reject, RoutingResult.RejectedFull)]
+    [InlineData(2, FullPoolAction.Queue, RoutingResult.Queued)]
+    public void Decide_NoUsableHostInAPoolThatCanGrow_WaitsAsWhenFull(int startingHosts, object whenFullValue, object expected)
+    {
+        // Scaled to zero, or its first pods not Ready yet: the Pending route a queued user leaves makes the pool scale up.
+        var starting = Enumerable.Range(1, startingHosts).Select(i => new GatewayHost($"h{i}", $"10.0.0.{i}", Ready: false)).ToList();
+        var pool = Pool(starting, whenFull: (FullPoolAction)whenFullValue);
+
+        var decision = Decide(new GatewayPool
+        {
+            Key = pool.Key, Protocols = pool.Protocols, Hosts = pool.Hosts, WhenFull = pool.WhenFull, CanGrow = true,
+        }, [], Request());
+
+        Assert.Equal(expected, decision.Result);
+        Assert.Contains("the pool may still add hosts", decision.Reason);
+    }
+
     [Fact]
     public void Decide_RoutesWithoutSlot_DoNotCountTowardCapacity()
     {
