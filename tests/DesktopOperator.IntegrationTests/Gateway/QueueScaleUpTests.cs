@@ -52,11 +52,24 @@ public sealed class QueueScaleUpTests : IDisposable
         await Eventually.TrueAsync(async () => await gateway.StatusOfAsync("/readyz") == HttpStatusCode.OK, $"the gateway is ready\n{Logs()}", Ct, Wait);
         var endpoint = new IPEndPoint(IPAddress.Loopback, gatewayPort);
 
-        // 1. A takes the only slot: served by host 1.
+        // 1. A takes the only slot: served by host 1. Until the gateway sees host 1 Ready it has no usable host and
+        // refuses (whenFull queues only when hosts are full), so A tries again until served.
         var userA = IPAddress.Parse(net + ".101");
-        var a = await HeldClient.ConnectAsync(endpoint, userA, Ct);
-        await using var disposeA = a;
-        Assert.Equal(first[0].Status.PodIP, await a.Greeting);
+        HeldClient? a = null;
+        await using var disposeA = new AsyncDisposal(() => a);
+        await Eventually.TrueAsync(
+            async () =>
+            {
+                if (a is not null)
+                {
+                    await a.DisposeAsync();
+                }
+
+                a = await HeldClient.ConnectAsync(endpoint, userA, Ct);
+                return await GreetingOrNullAsync(a) is not null;
+            },
+            $"A is served once the gateway sees host 1 Ready\n{Logs()}", Ct, Wait);
+        Assert.Equal(first[0].Status.PodIP, await a!.Greeting);
         Assert.Equal("a-bytes\n", await a.EchoAsync("a-bytes\n"));
         await RouteAsync(cluster, userA, r => r.Status is { Phase: SessionRoutePhase.Active, Host: var h } && h == first[0].Metadata.Name, "A's route Active on host 1", Logs);
 
@@ -92,6 +105,19 @@ public sealed class QueueScaleUpTests : IDisposable
 
     public void Dispose() => HostLogs.Remove(_root);
 
+    /// <summary>The greeting, or null when the gateway closed or reset the connection instead.</summary>
+    private static async Task<string?> GreetingOrNullAsync(HeldClient client)
+    {
+        try
+        {
+            return await client.Greeting;
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            return null;
+        }
+    }
+
     private static async Task<IReadOnlyList<SessionRoute>> RoutesOfAsync(KubeCluster cluster, IPAddress user) =>
         [.. (await cluster.Client.ListAsync<SessionRoute>(cluster.Namespace, null, Ct)).Items.Where(r => r.Spec.Pool == PoolName && r.Spec.User == user.ToString())];
 
@@ -116,6 +142,12 @@ public sealed class QueueScaleUpTests : IDisposable
             Sessions = new SessionsSpec { WhenFull = FullPoolAction.Queue },
         },
     };
+
+    /// <summary>Disposes the client <paramref name="current"/> returns at the time, if any (A's, which is replaced while it retries).</summary>
+    private sealed class AsyncDisposal(Func<HeldClient?> current) : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync() => current() is { } client ? client.DisposeAsync() : ValueTask.CompletedTask;
+    }
 
     /// <summary>The pool's pods as the API server has them.</summary>
     private sealed class Pods(KubeCluster cluster)
