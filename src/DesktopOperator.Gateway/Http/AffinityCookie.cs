@@ -5,9 +5,10 @@ using System.Text;
 namespace DesktopOperator.Gateway.Http;
 
 /// <summary>
-/// The signed affinity cookie: <c>{id}.{HMAC-SHA256 of the id, base64url}</c>. The id is random and names an
-/// anonymous browser to the routing engine; the signature stops a client from choosing someone else's id (and so
-/// their desktop). Pure functions over <see cref="AffinityCookieKeys"/>; thread-safe.
+/// The signed affinity cookie: <c>{id}.{MAC}</c>, or <c>{id}.{host, base64url}.{MAC}</c> when it also names the host
+/// the request without a route went to (the MAC is HMAC-SHA256, base64url, over the id and host). The id is random and
+/// names an anonymous browser to the routing engine; the signature stops a client from choosing someone else's id
+/// (and so their desktop) or a host. Pure functions over <see cref="AffinityCookieKeys"/>; thread-safe.
 /// </summary>
 internal static class AffinityCookie
 {
@@ -15,6 +16,9 @@ internal static class AffinityCookie
     public const string IdPrefix = "anon-";
 
     private const string Purpose = "desktop-operator affinity v1:";
+
+    /// <summary>A different purpose for id + host values, so no id-only signature ever verifies as one.</summary>
+    private const string HostPurpose = "desktop-operator affinity v2:";
 
     /// <summary>A new random id (16 bytes from <paramref name="random"/>, hex).</summary>
     public static string NewId(Action<Span<byte>> random)
@@ -25,10 +29,14 @@ internal static class AffinityCookie
         return IdPrefix + Convert.ToHexStringLower(bytes);
     }
 
-    public static string Sign(string id, AffinityCookieKeys keys)
+    public static string Sign(string id, AffinityCookieKeys keys) => Sign(id, host: null, keys);
+
+    /// <summary>A cookie value for <paramref name="id"/> that also names <paramref name="host"/> (none when null).</summary>
+    public static string Sign(string id, string? host, AffinityCookieKeys keys)
     {
         ArgumentNullException.ThrowIfNull(keys);
-        return $"{id}.{Base64Url.EncodeToString(Mac(keys.Signing, id))}";
+        var payload = host is null ? id : $"{id}.{Base64Url.EncodeToString(Encoding.UTF8.GetBytes(host))}";
+        return $"{payload}.{Base64Url.EncodeToString(Mac(keys.Signing, payload, host is not null))}";
     }
 
     /// <summary>The id of a cookie value that any of <paramref name="keys"/> signed, or null (tampered, foreign, malformed).</summary>
@@ -38,7 +46,13 @@ internal static class AffinityCookie
     /// As <see cref="Verify(string?, AffinityCookieKeys)"/>; <paramref name="signedByNewest"/> tells whether the
     /// signing (last) key signed it, so a cookie signed by an older key can be re-signed on the next response.
     /// </summary>
-    public static string? Verify(string? value, AffinityCookieKeys keys, out bool signedByNewest)
+    public static string? Verify(string? value, AffinityCookieKeys keys, out bool signedByNewest) => Read(value, keys, out signedByNewest)?.Id;
+
+    /// <summary>
+    /// The id and host (null in an id-only cookie) of a cookie value that any of <paramref name="keys"/> signed, or
+    /// null; <paramref name="signedByNewest"/> as in <see cref="Verify(string?, AffinityCookieKeys, out bool)"/>.
+    /// </summary>
+    public static (string Id, string? Host)? Read(string? value, AffinityCookieKeys keys, out bool signedByNewest)
     {
         ArgumentNullException.ThrowIfNull(keys);
         signedByNewest = false;
@@ -48,7 +62,21 @@ internal static class AffinityCookie
             return null;
         }
 
-        var id = value[..dot];
+        var payload = value[..dot];
+        var hostDot = payload.IndexOf('.', StringComparison.Ordinal);
+        var id = hostDot < 0 ? payload : payload[..hostDot];
+        string? host = null;
+        if (hostDot >= 0)
+        {
+            var encoded = payload.AsSpan(hostDot + 1);
+            if (encoded.IsEmpty || !Base64Url.IsValid(encoded))
+            {
+                return null;
+            }
+
+            host = Encoding.UTF8.GetString(Base64Url.DecodeFromChars(encoded));
+        }
+
         var signature = value.AsSpan(dot + 1);
         Span<byte> given = stackalloc byte[32];
         // TryDecodeFromChars throws (not returns false) on a character outside the alphabet: check first.
@@ -61,15 +89,16 @@ internal static class AffinityCookie
         var all = keys.All;
         for (var i = all.Count - 1; i >= 0; i--)
         {
-            if (CryptographicOperations.FixedTimeEquals(Mac(all[i], id), given))
+            if (CryptographicOperations.FixedTimeEquals(Mac(all[i], payload, host is not null), given))
             {
                 signedByNewest = i == all.Count - 1;
-                return id;
+                return (id, host);
             }
         }
 
         return null;
     }
 
-    private static byte[] Mac(ReadOnlySpan<byte> key, string id) => HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(Purpose + id));
+    private static byte[] Mac(ReadOnlySpan<byte> key, string payload, bool withHost) =>
+        HMACSHA256.HashData(key, Encoding.UTF8.GetBytes((withHost ? HostPurpose : Purpose) + payload));
 }

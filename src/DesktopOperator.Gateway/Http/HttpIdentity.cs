@@ -10,7 +10,9 @@ namespace DesktopOperator.Gateway.Http;
 /// <param name="User">The routing engine's user key; null only when no cookie may be minted.</param>
 /// <param name="Authenticated">The user came from the trusted header, not from a cookie.</param>
 /// <param name="NewCookieValue">A signed cookie value to send back (the client had no valid cookie, or one an older key signed), or null.</param>
-internal sealed record HttpIdentity(string? User, bool Authenticated, string? NewCookieValue)
+/// <param name="Minted">The id was minted for this request (no valid cookie): nobody has shown they keep it yet.</param>
+/// <param name="CookieHost">The host the cookie names (where the client's earlier request without a route went), or null.</param>
+internal sealed record HttpIdentity(string? User, bool Authenticated, string? NewCookieValue, bool Minted = false, string? CookieHost = null)
 {
     /// <summary>
     /// Resolves the identity of <paramref name="context"/>'s request. The user header is honoured only when the
@@ -36,16 +38,22 @@ internal sealed record HttpIdentity(string? User, bool Authenticated, string? Ne
             request.Headers.Remove(userHeader);
         }
 
-        if (AffinityCookie.Verify(request.Cookies[cookieName], keys, out var signedByNewest) is { } id)
+        if (AffinityCookie.Read(request.Cookies[cookieName], keys, out var signedByNewest) is var (id, host))
         {
-            // Signed by a key that is no longer the newest (rotated): the same id, signed anew, so the browser keeps
-            // its desktop and holds a cookie that survives the old key's removal.
-            return new HttpIdentity(id, Authenticated: false, NewCookieValue: signedByNewest ? null : AffinityCookie.Sign(id, keys));
+            // Signed by a key that is no longer the newest (rotated): the same id and host, signed anew, so the browser
+            // keeps its desktop and holds a cookie that survives the old key's removal. An id-only cookie (from before
+            // cookies named a host) is kept as it is: its route, once made, rules anyway.
+            var resigned = signedByNewest ? null : AffinityCookie.Sign(id, host, keys);
+            return new HttpIdentity(id, Authenticated: false, resigned, CookieHost: host);
         }
 
         var minted = AffinityCookie.NewId(random);
-        return new HttpIdentity(minted, Authenticated: false, AffinityCookie.Sign(minted, keys));
+        return new HttpIdentity(minted, Authenticated: false, AffinityCookie.Sign(minted, keys), Minted: true);
     }
+
+    /// <summary>A minted identity whose cookie also names <paramref name="host"/>, where this request goes without a route.</summary>
+    public HttpIdentity WithHost(string host, AffinityCookieKeys keys) =>
+        this with { NewCookieValue = AffinityCookie.Sign(User!, host, keys), CookieHost = host };
 
     /// <summary>Adds the Set-Cookie of <see cref="NewCookieValue"/> (HttpOnly, SameSite=Lax, Secure over HTTPS) to the response.</summary>
     public void AppendCookie(HttpContext context, string cookieName, TimeSpan maxAge)

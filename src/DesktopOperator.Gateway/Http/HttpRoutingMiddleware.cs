@@ -12,7 +12,9 @@ namespace DesktopOperator.Gateway.Http;
 /// The step of YARP's proxy pipeline where OUR routing engine picks the host: resolves the request's identity
 /// (<see cref="HttpIdentity"/>), asks <see cref="IConnectionRouter"/> exactly as the TCP proxy does (same affinity,
 /// health, capacity and routes), narrows YARP's available destinations to the chosen host, and holds a session on
-/// the route while the request runs (a WebSocket: as long as it is open). A connect failure is reported as passive
+/// the route while the request runs (a WebSocket: as long as it is open). A request without a valid cookie stores no
+/// route: it goes where <see cref="IConnectionRouter.Preview"/> says, and its new cookie names that host, which the
+/// route made when the client comes back with the cookie prefers. A connect failure is reported as passive
 /// health. A request that is not routed gets a short text answer with the reason, never a YARP-chosen host.
 /// </summary>
 internal sealed partial class HttpRoutingMiddleware(
@@ -35,11 +37,21 @@ internal sealed partial class HttpRoutingMiddleware(
             return;
         }
 
-        var identity = HttpIdentity.Resolve(context, plan.UserHeader, plan.CookieName, options, keys.Current, options.Random);
-        identity.AppendCookie(context, plan.CookieName, options.CookieLifetime);
+        var keyring = keys.Current;
+        var identity = HttpIdentity.Resolve(context, plan.UserHeader, plan.CookieName, options, keyring, options.Random);
         var client = context.Connection.RemoteIpAddress ?? IPAddress.None;
-        var request = new RouteRequest(pool, protocol, identity.User, client.IsIPv4MappedToIPv6 ? client.MapToIPv4() : client);
-        var decision = await router.RouteAsync(request, [], context.RequestAborted);
+        var request = new RouteRequest(
+            pool, protocol, identity.User, client.IsIPv4MappedToIPv6 ? client.MapToIPv4() : client, PreferredHost: identity.CookieHost);
+
+        // A minted id is stored nowhere until the client shows it keeps cookies (comes back with this one): an uptime
+        // check or a script without a cookie jar would otherwise leave a route, and a held slot, per request.
+        var decision = identity.Minted ? router.Preview(request) : await router.RouteAsync(request, [], context.RequestAborted);
+        if (identity.Minted && decision is { Result: RoutingResult.Routed, Host: { } chosen })
+        {
+            identity = identity.WithHost(chosen.Name, keyring);
+        }
+
+        identity.AppendCookie(context, plan.CookieName, options.CookieLifetime);
         if (decision is not { Result: RoutingResult.Routed, Host: { } host })
         {
             await RejectAsync(context, decision);
@@ -54,7 +66,7 @@ internal sealed partial class HttpRoutingMiddleware(
         }
 
         feature.AvailableDestinations = destination;
-        using (router.BeginSession(request, decision))
+        using (identity.Minted ? null : router.BeginSession(request, decision))
         {
             await next(context);
         }

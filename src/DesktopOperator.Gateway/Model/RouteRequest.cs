@@ -11,10 +11,15 @@ namespace DesktopOperator.Gateway.Model;
 /// <param name="ClientAddress">The client's address, used for source-address affinity when there is no user.</param>
 /// <param name="RequestedHost">A host the user picked by name, or null for automatic.</param>
 /// <param name="Groups">Groups of the user, when the front end knows them (access allow-lists).</param>
+/// <param name="PreferredHost">
+/// A host a new route should go to when it is usable with a free slot (the HTTP affinity cookie's host), else the
+/// pool's strategy decides; ignored once the key has a live route. Unlike <paramref name="RequestedHost"/>, not pinned.
+/// </param>
 internal sealed record RouteRequest(
     string Pool,
     string Protocol,
     string? User,
     IPAddress ClientAddress,
     string? RequestedHost = null,
-    IReadOnlyList<string>? Groups = null);
+    IReadOnlyList<string>? Groups = null,
+    string? PreferredHost = null);

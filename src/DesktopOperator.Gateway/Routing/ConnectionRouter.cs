@@ -15,7 +15,7 @@ namespace DesktopOperator.Gateway.Routing;
 /// another writer created the same (pool, key) first, its host is adopted while usable, so two racing connections
 /// (or replicas) of one user land together. A route whose host became unusable (failed connect, unhealthy, removed)
 /// is moved rather than duplicated. Writes are conditional on the route's version and retried through
-/// <see cref="RouteRetry"/>. Thread-safe; deciding never waits, storing waits on the store only.
+/// <see cref="RouteRetry"/>. <see cref="Preview"/> decides the same way and stores nothing. Thread-safe; deciding never waits, storing waits on the store only.
 /// </summary>
 internal sealed partial class ConnectionRouter : IConnectionRouter, IDisposable
 {
@@ -79,6 +79,21 @@ internal sealed partial class ConnectionRouter : IConnectionRouter, IDisposable
         }
 
         return decision.NewRoute ? await StoreAsync(pool!, request, decision, excludedHosts, cancellationToken).ConfigureAwait(false) : decision;
+    }
+
+    public RoutingDecision Preview(RouteRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var pool = _pools.Find(request.Pool);
+        var routes = pool is null ? [] : _routes.List(pool.Key);
+        var decision = RoutingEngine.Decide(pool, routes, _health, request, [], _balancing);
+        _metrics.RecordDecision(request.Pool, decision.Result, preview: true);
+        if (decision.Result != RoutingResult.Routed)
+        {
+            LogNotRouted(request.Pool, decision.Result, decision.Reason);
+        }
+
+        return decision;
     }
 
     public IDisposable BeginSession(RouteRequest request, RoutingDecision decision)

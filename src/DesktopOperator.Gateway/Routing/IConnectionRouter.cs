@@ -17,6 +17,13 @@ internal interface IConnectionRouter
     ValueTask<RoutingDecision> RouteAsync(RouteRequest request, IReadOnlyCollection<string> excludedHosts, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Decides where <paramref name="request"/> goes by the same rules as <see cref="RouteAsync"/> and stores
+    /// nothing: no route, no queue entry, no session. For a client that has not shown it keeps an identity (an HTTP
+    /// request without an affinity cookie), so a client that never comes back does not hold a slot.
+    /// </summary>
+    RoutingDecision Preview(RouteRequest request);
+
+    /// <summary>
     /// The client is now connected through to <c>decision.Host</c>: the route is Active. Disposing the returned
     /// object ends this connection's share of the session; when a route's last connection ends it becomes
     /// Disconnected and keeps its host for the pool's <c>resumeFor</c>.

@@ -13,8 +13,8 @@ namespace DesktopOperator.Gateway.Routing;
 /// request goes and why. No I/O and no clock; the only state it touches is <see cref="IBalancingState"/> (round-robin
 /// position, randomness), so the same inputs and seed give the same decision. Rules, in order:
 /// unknown pool or protocol; access lists; the user's open-connection limit; a requested host; the key's live route
-/// (kept while its host is usable, even draining); otherwise a new host by the pool's strategy among usable hosts
-/// with a free slot; none free → queue or reject per <see cref="GatewayPool.WhenFull"/>; none usable → no healthy host.
+/// (kept while its host is usable, even draining); otherwise a new host among usable hosts with a free slot: the
+/// request's preferred host when it is one of them, else by the pool's strategy; none free → queue or reject per <see cref="GatewayPool.WhenFull"/>; none usable → no healthy host.
 /// A host's sessions are the routes holding a slot on it (Bound, Active, Disconnected); capacity is
 /// <see cref="GatewayPool.SessionsPerHost"/> for every host (weights share load, they do not raise capacity).
 /// </summary>
@@ -203,10 +203,22 @@ internal static class RoutingEngine
                 : new(RoutingResult.RejectedNoHealthyHost, none, RouteKey: input.Key);
         }
 
+        if (moved is null && PreferredCandidate(pool, input.Request.PreferredHost, candidates[..count]) is var preferred and >= 0)
+        {
+            return Routed(input, preferred, newRoute: true, "new route (preferred host)");
+        }
+
         var policy = LoadBalancingPolicies.Get(pool.Strategy);
         var chosen = policy.Pick(new BalancingContext(pool, candidates[..count], sessions, input.Key, input.State));
         var reason = moved is null ? $"new route ({policy.Name})" : $"route moved ({policy.Name}): {moved}";
         return Routed(input, chosen, newRoute: true, reason);
+    }
+
+    /// <summary>The index of <paramref name="host"/> when it is among <paramref name="candidates"/> (usable, a free slot), else -1.</summary>
+    private static int PreferredCandidate(GatewayPool pool, string? host, ReadOnlySpan<int> candidates)
+    {
+        var index = host is null ? -1 : pool.IndexOf(host);
+        return index >= 0 && candidates.Contains(index) ? index : -1;
     }
 
     private static void CountSessions(GatewayPool pool, IReadOnlyList<RouteRecord> routes, Span<int> sessions)

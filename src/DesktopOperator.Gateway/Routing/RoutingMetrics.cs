@@ -6,8 +6,9 @@ using DesktopOperator.Gateway.Sessions;
 namespace DesktopOperator.Gateway.Routing;
 
 /// <summary>
-/// Routing instruments on the gateway's meter, named as the Prometheus exporter writes them. Labels are pool, result
-/// and phase only: never a user or client address (unbounded cardinality, and personal data). Route gauges are
+/// Routing instruments on the gateway's meter, named as the Prometheus exporter writes them. Labels are pool, result,
+/// mode (<c>route</c>: a decision that may store a route; <c>preview</c>: one that stores nothing, a cookie-less HTTP
+/// request) and phase only: never a user or client address (unbounded cardinality, and personal data). Route gauges are
 /// computed from the route store when scraped, so they cannot drift from it.
 /// </summary>
 internal sealed class RoutingMetrics : IDisposable
@@ -29,7 +30,7 @@ internal sealed class RoutingMetrics : IDisposable
         _routes = routes;
         _ownsMeter = meterFactory is null;
         Meter = meterFactory?.Create(MeterName) ?? new Meter(MeterName);
-        _decisions = Meter.CreateCounter<long>("gateway_routing_decisions_total", description: "Routing decisions by pool and result.");
+        _decisions = Meter.CreateCounter<long>("gateway_routing_decisions_total", description: "Routing decisions by pool, result and mode.");
         Meter.CreateObservableGauge("gateway_routes", ObserveRoutes, description: "Session routes by pool and phase.");
         Meter.CreateObservableGauge("gateway_sessions_active", ObserveActive, description: "Sessions with an open connection (Active routes) by pool.");
         _pools.Changed += OnPoolsChanged;
@@ -38,8 +39,8 @@ internal sealed class RoutingMetrics : IDisposable
 
     public Meter Meter { get; }
 
-    public void RecordDecision(string pool, RoutingResult result) =>
-        _decisions.Add(1, new KeyValuePair<string, object?>("pool", pool), new KeyValuePair<string, object?>("result", ResultNames[(int)result]));
+    public void RecordDecision(string pool, RoutingResult result, bool preview = false) =>
+        _decisions.Add(1, PoolTag(pool), ResultTag(ResultNames[(int)result]), ModeTag(preview));
 
     public void Dispose()
     {
@@ -57,10 +58,17 @@ internal sealed class RoutingMetrics : IDisposable
         {
             foreach (var result in ResultNames)
             {
-                _decisions.Add(0, new KeyValuePair<string, object?>("pool", pool.Key), new KeyValuePair<string, object?>("result", result));
+                _decisions.Add(0, PoolTag(pool.Key), ResultTag(result), ModeTag(preview: false));
+                _decisions.Add(0, PoolTag(pool.Key), ResultTag(result), ModeTag(preview: true));
             }
         }
     }
+
+    private static KeyValuePair<string, object?> PoolTag(string pool) => new("pool", pool);
+
+    private static KeyValuePair<string, object?> ResultTag(string result) => new("result", result);
+
+    private static KeyValuePair<string, object?> ModeTag(bool preview) => new("mode", preview ? "preview" : "route");
 
     private IEnumerable<Measurement<long>> ObserveRoutes()
     {

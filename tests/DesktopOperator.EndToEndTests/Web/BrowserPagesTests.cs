@@ -88,9 +88,11 @@ public sealed class BrowserPagesTests : IAsyncLifetime
             await Assertions.Expect(sessionCells).ToHaveTextAsync(["0", "0", "0"]);
             await Assertions.Expect(page.Locator("tr", new() { HasText = "web-down" }).Locator("td.Unhealthy")).ToHaveTextAsync("Unhealthy");
 
-            // Another browser (a plain HTTP client with its own cookie) opens a desktop.
+            // Another browser (a plain HTTP client with its own cookie) opens a desktop: its first request stores no
+            // route, the second brings the cookie back and makes it, on the same host.
             using var client = new HttpClient(new SocketsHttpHandler { CookieContainer = new CookieContainer() }) { BaseAddress = Gateway.AdminUri };
             var served = (await client.GetStringAsync(new Uri("web/whoami", UriKind.Relative), _cts.Token)).Split(' ')[0];
+            Assert.Equal(served, (await client.GetStringAsync(new Uri("web/whoami", UriKind.Relative), _cts.Token)).Split(' ')[0]);
 
             // The page refreshes itself (every 2 s): the host that took the connection now shows one session.
             await Assertions.Expect(page.Locator("tr", new() { HasText = served }).Locator("td:nth-child(6)")).ToHaveTextAsync("1");

@@ -33,8 +33,10 @@ public sealed class HttpProxyTests
             Assert.Equal(first, Host(await again.GetStringAsync("desk/whoami")));
         }
 
-        // A second browser is a second user: LeastSessions puts it on the other host.
+        // A second browser is a second user: LeastSessions puts it on the other host (its route is made when it
+        // comes back with its cookie).
         using var other = proxy.NewClient();
+        Assert.NotEqual(first, Host(await other.GetStringAsync("desk/whoami")));
         Assert.NotEqual(first, Host(await other.GetStringAsync("desk/whoami")));
         Assert.Equal(2, proxy.Routes.Count);
         Assert.All(proxy.Routes, r => Assert.StartsWith(AffinityCookie.IdPrefix, r.Key, StringComparison.Ordinal));
@@ -70,12 +72,15 @@ public sealed class HttpProxyTests
     {
         await using var proxy = await HttpProxyHarness.StartAsync();
         using var client = proxy.NewClient();
-        using var request = new HttpRequestMessage(HttpMethod.Get, "desk/whoami");
-        request.Headers.Add("X-Forwarded-User", "bob");
-        using var response = await client.SendAsync(request);
-        var body = await response.Content.ReadAsStringAsync();
+        for (var i = 0; i < 2; i++)
+        {
+            // The second request carries the cookie the first got: the one that makes a route.
+            using var request = new HttpRequestMessage(HttpMethod.Get, "desk/whoami");
+            request.Headers.Add("X-Forwarded-User", "bob");
+            using var response = await client.SendAsync(request);
+            Assert.EndsWith("user=", (await response.Content.ReadAsStringAsync()).Trim(), StringComparison.Ordinal);
+        }
 
-        Assert.EndsWith("user=", body.Trim(), StringComparison.Ordinal);
         var route = Assert.Single(proxy.Routes);
         Assert.NotEqual("bob", route.Key);
         Assert.StartsWith(AffinityCookie.IdPrefix, route.Key, StringComparison.Ordinal);
@@ -109,10 +114,13 @@ public sealed class HttpProxyTests
 
         using var response = await client.GetAsync("desk/whoami");
 
+        // Treated as no cookie: nothing stored, and a new cookie whose id the next request's route takes.
         response.EnsureSuccessStatusCode();
+        Assert.Empty(proxy.Routes);
+        var reissued = jar.GetCookies(proxy.Address)[HttpRoutePlan.DefaultCookieName]!.Value;
+        (await client.GetAsync("desk/whoami")).Dispose();
         var route = Assert.Single(proxy.Routes);
         Assert.NotEqual("anon-ffeeddccbbaa99887766554433221100", route.Key);
-        var reissued = jar.GetCookies(proxy.Address)[HttpRoutePlan.DefaultCookieName]!.Value;
         Assert.Equal(route.Key, AffinityCookie.Verify(reissued, keys));
     }
 

@@ -396,6 +396,42 @@ public sealed class RoutingEngineTests
         Assert.Equal("h137", decision.Host?.Name);
     }
 
+    [Fact]
+    public void Decide_PreferredHostUsableWithAFreeSlot_TakesItOverTheStrategy()
+    {
+        // LeastSessions alone would pick h2 (empty); the preferred h1 still has a free slot.
+        var decision = Decide(Pool(hosts: 2, sessionsPerHost: 2), [.. OnHost("h1", 1)], Request() with { PreferredHost = "h1" });
+
+        Assert.Equal(("h1", true, false), (decision.Host?.Name, decision.NewRoute, decision.Reason.Contains("LeastSessions", StringComparison.Ordinal)));
+    }
+
+    [Theory]
+    [InlineData("full")]
+    [InlineData("unhealthy")]
+    [InlineData("unknown")]
+    public void Decide_PreferredHostFullUnhealthyOrGone_TheStrategyDecides(string why)
+    {
+        var routes = why == "full" ? OnHost("h1", 2).ToArray() : [];
+        if (why == "unhealthy")
+        {
+            _health.Set(Key, "h1", HostHealth.Unhealthy);
+        }
+
+        var preferred = why == "unknown" ? "h9" : "h1";
+        var decision = Decide(Pool(hosts: 2, sessionsPerHost: 2), routes, Request() with { PreferredHost = preferred });
+
+        Assert.Equal(RoutingResult.Routed, decision.Result);
+        Assert.Equal("h2", decision.Host?.Name);
+    }
+
+    [Fact]
+    public void Decide_PreferredHost_IgnoredWhileTheKeyHasALiveRoute()
+    {
+        var decision = Decide(Pool(hosts: 2), [Route("alice", "h2")], Request("alice") with { PreferredHost = "h1" });
+
+        Assert.Equal(("h2", false), (decision.Host?.Name, decision.NewRoute));
+    }
+
     private RoutingDecision Decide(GatewayPool? pool, IReadOnlyList<RouteRecord> routes, RouteRequest request, IReadOnlyCollection<string>? excluded = null) =>
         RoutingEngine.Decide(pool, routes, _health, request, excluded ?? [], _state);
 

@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using DesktopOperator.Api.V1Alpha1;
+using DesktopOperator.Gateway.Model;
 using DesktopOperator.Gateway.Routing;
 using DesktopOperator.Gateway.Sessions;
 using DesktopOperator.Gateway.Tests.Sessions;
@@ -23,7 +24,24 @@ public sealed class RoutingMetricsTests
         Assert.Equal(2, decisions.Where(m => m.Tags["result"] == "Routed").Sum(m => m.Value));
         Assert.Equal(1, decisions.Where(m => m.Tags["result"] == "RejectedFull").Sum(m => m.Value));
         Assert.All(collector.Measurements, m => Assert.Equal(Key, m.Tags["pool"]));
-        Assert.All(collector.Measurements, m => Assert.Subset(new HashSet<string> { "pool", "result", "phase" }, m.Tags.Keys.ToHashSet()));
+        Assert.All(collector.Measurements, m => Assert.Subset(new HashSet<string> { "pool", "result", "mode", "phase" }, m.Tags.Keys.ToHashSet()));
+    }
+
+    [Fact]
+    public void Previews_CountedWithModePreview_AndStoreNothing()
+    {
+        using var harness = new RouterHarness(Pool(hosts: 1, sessionsPerHost: 1));
+        using var collector = new Collector(harness.Metrics.Meter);
+
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(RoutingResult.Routed, harness.Router.Preview(Request($"anon-{i}")).Result);
+        }
+
+        Assert.Empty(harness.Store.List(Key));
+        var decisions = collector.Measurements.Where(m => m.Name == "gateway_routing_decisions_total" && m.Value > 0).ToList();
+        Assert.Equal(3, decisions.Where(m => m.Tags["mode"] == "preview" && m.Tags["result"] == "Routed").Sum(m => m.Value));
+        Assert.DoesNotContain(decisions, m => m.Tags["mode"] == "route");
     }
 
     [Fact]

@@ -37,6 +37,9 @@ internal sealed class FakeRouter : IConnectionRouter
         return host;
     }
 
+    /// <summary>The TCP proxy never previews: a call is a test failure.</summary>
+    public RoutingDecision Preview(RouteRequest request) => throw new NotSupportedException("the TCP proxy does not preview");
+
     public ValueTask<RoutingDecision> RouteAsync(RouteRequest request, IReadOnlyCollection<string> excludedHosts, CancellationToken cancellationToken)
     {
         lock (_lock)

@@ -19,8 +19,8 @@ namespace DesktopOperator.IntegrationTests.Gateway;
 /// An <c>Http</c> pool through <c>desktop-operator gateway</c> in Kubernetes mode, against the test API server: two
 /// Ready pods of a template pool whose pod IPs are loopback addresses, each a real HTTP server (Kestrel) that answers
 /// with its pod's name and the path it got. A browser-like client (a cookie jar) lands on a pod under the pool's
-/// path, the gateway writes the user's SessionRoute bound to that pod (status.host), and new connections with the same cookie come
-/// back to the same pod, while a browser without the cookie is balanced to the other one.
+/// path, the gateway writes the user's SessionRoute bound to that pod (status.host) once the browser comes back with its cookie,
+/// and new connections with the same cookie come back to the same pod, while a browser without the cookie is balanced to the other one.
 /// </summary>
 public sealed class HttpPoolGatewayTests : IDisposable
 {
@@ -53,27 +53,39 @@ public sealed class HttpPoolGatewayTests : IDisposable
         Assert.Contains(host, Pods.Select(p => p.Pod));
         Assert.Equal("/hello", path);
         Assert.NotEmpty(jar.GetCookies(new Uri(gateway.Admin)));
-        await Eventually.TrueAsync(
-            async () => await RoutesAsync(cluster) is [{ Status.Host: var routed }] && routed == host,
-            $"one SessionRoute of pool web names {host}: {string.Join(", ", (await RoutesAsync(cluster)).Select(r => $"{r.Spec.User}->{r.Status?.Host}"))}",
-            Ct, Wait);
 
-        // Reconnects: each request on a new connection (a new client), the same cookie.
+        // Reconnects: each request on a new connection (a new client), the same cookie. A request without the cookie
+        // stores no route: the first one that brings it back writes the SessionRoute, on the pod the cookie names.
         for (var i = 0; i < 5; i++)
         {
             var again = await GetAsync(gateway, jar, $"/web/again/{i}");
             Assert.Equal((host, $"/again/{i}"), again is null ? default : Split(again));
+            if (i == 0)
+            {
+                await Eventually.TrueAsync(
+                    async () => await RoutesAsync(cluster) is [{ Status.Host: var routed }] && routed == host,
+                    $"one SessionRoute of pool web names {host}: {string.Join(", ", (await RoutesAsync(cluster)).Select(r => $"{r.Spec.User}->{r.Status?.Host}"))}",
+                    Ct, Wait);
+            }
         }
 
         var route = Assert.Single(await RoutesAsync(cluster));
         Assert.Equal(host, route.Status?.Host);
         Assert.Null(route.Spec.Host);
 
-        // Staying was not the only choice: another browser (no cookie) goes to the other pod (LeastSessions).
-        var other = await GetAsync(gateway, new CookieContainer(), "/web/");
-        Assert.NotNull(other);
-        Assert.Equal(Pods.Single(p => p.Pod != host).Pod, Split(other).Host);
+        // Staying was not the only choice: another browser (no cookie) goes to the other pod (LeastSessions), and its
+        // route, made when it comes back with its cookie, stays there.
+        var otherJar = new CookieContainer();
+        var otherPod = Pods.Single(p => p.Pod != host).Pod;
+        foreach (var otherPath in new[] { "/web/", "/web/back" })
+        {
+            var other = await GetAsync(gateway, otherJar, otherPath);
+            Assert.NotNull(other);
+            Assert.Equal(otherPod, Split(other).Host);
+        }
+
         await Eventually.TrueAsync(async () => (await RoutesAsync(cluster)).Count == 2, "a second SessionRoute for the second browser", Ct, Wait);
+        Assert.Contains(await RoutesAsync(cluster), r => r.Status?.Host == otherPod);
     }
 
     public void Dispose() => HostLogs.Remove(_root);
