@@ -100,7 +100,7 @@ internal sealed class TwoGatewayRun : IAsyncDisposable
         {
             StaticHosts = [new StaticHost { Name = "host-x", Address = "127.0.0.51" }, new StaticHost { Name = "host-y", Address = "127.0.0.52" }],
             Protocols = [new ProtocolSpec { Name = "tcp", Kind = ProtocolKind.Tcp, Port = hostPort, GatewayPort = gatewayPort }],
-            Capacity = new CapacitySpec { SessionsPerHost = 50 },
+            Capacity = new CapacitySpec { SessionsPerHost = 1000 }, // room for TWO_GATEWAYS_USERS=1000, the 1,000 trials
             Affinity = new AffinitySpec { Key = AffinityKey.SourceIP },
         },
     };
