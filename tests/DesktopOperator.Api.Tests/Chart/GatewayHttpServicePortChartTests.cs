@@ -54,11 +54,7 @@ public sealed class GatewayHttpServicePortChartTests
     [InlineData("template", "gateway.service.httpPort=http", "/gateway/service/httpPort")]
     public async Task Helm_BadHttpPort_RefusedBySchemaNamingTheValue(string verb, string value, string expected)
     {
-        string[] arguments = verb == "lint"
-            ? ["lint", RenderedChart.ChartDir, "--strict", "--set", value]
-            : ["template", "d", RenderedChart.ChartDir, "--set", value];
-
-        var (exitCode, output) = await Helm.RunAsync(arguments);
+        var (exitCode, output) = await Helm.RunWithValueAsync(verb, value);
 
         Assert.True(exitCode != 0, output);
         Assert.Contains(expected, output, StringComparison.Ordinal);

@@ -115,11 +115,7 @@ public sealed class GatewayTlsChartTests
     [InlineData("template", "gateway.tls.secretName=Gateway_TLS", "/gateway/tls/secretName")]
     public async Task Helm_BadTlsValue_RefusedBySchemaNamingTheValue(string verb, string value, string expected)
     {
-        string[] arguments = verb == "lint"
-            ? ["lint", RenderedChart.ChartDir, "--strict", "--set", value]
-            : ["template", "d", RenderedChart.ChartDir, "--set", value];
-
-        var (exitCode, output) = await Helm.RunAsync(arguments);
+        var (exitCode, output) = await Helm.RunWithValueAsync(verb, value);
 
         Assert.True(exitCode != 0, output);
         Assert.Contains(expected, output, StringComparison.Ordinal);

@@ -1,3 +1,4 @@
+using DesktopOperator.Api.Tests.Chart;
 using DesktopOperator.Testing;
 using DesktopOperator.Testing.Processes;
 
@@ -9,6 +10,11 @@ namespace DesktopOperator.Api.Tests.Support;
 /// </summary>
 internal static class Helm
 {
+    /// <summary><c>helm lint --strict</c> or <c>helm template</c> (<paramref name="verb"/>) of the chart with one <c>--set</c> value.</summary>
+    public static Task<(int ExitCode, string Output)> RunWithValueAsync(string verb, string value) => verb == "lint"
+        ? RunAsync("lint", RenderedChart.ChartDir, "--strict", "--set", value)
+        : RunAsync("template", "d", RenderedChart.ChartDir, "--set", value);
+
     public static async Task<(int ExitCode, string Output)> RunAsync(params string[] arguments)
     {
         var executable = ExternalTools.Require("helm");
