@@ -18,4 +18,7 @@ internal sealed partial class ManifestFolder<T>
 
     [LoggerMessage(EventId = 3815, Level = LogLevel.Warning, Message = "{File}: could not be read: {Reason}")]
     private static partial void LogUnreadable(ILogger logger, string file, string reason);
+
+    [LoggerMessage(EventId = 3816, Level = LogLevel.Warning, Message = "{Folder}: could not be listed, keeping every resource as it is until the next try: {Reason}")]
+    private static partial void LogFolderUnreadable(ILogger logger, string folder, string reason);
 }

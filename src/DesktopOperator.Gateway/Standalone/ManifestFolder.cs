@@ -35,8 +35,8 @@ internal sealed partial class ManifestFolder<T> : IDisposable
 
         _load = load;
         _logger = logger;
-        _debounce = time.CreateTimer(_ => Rescan(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-        _poll = time.CreateTimer(_ => Rescan(), null, pollInterval, pollInterval);
+        _debounce = time.CreateTimer(_ => RescanInBackground(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _poll = time.CreateTimer(_ => RescanInBackground(), null, pollInterval, pollInterval);
         _watcher = new FileSystemWatcher(_folder)
         {
             NotifyFilter = NotifyFilters.FileName | NotifyFilters.LastWrite | NotifyFilters.Size,
@@ -88,6 +88,22 @@ internal sealed partial class ManifestFolder<T> : IDisposable
         _watcher.Dispose();
         _debounce.Dispose();
         _poll.Dispose();
+    }
+
+    /// <summary>
+    /// A timer's rescan: a folder that cannot be listed right now (the process is out of descriptors, the mount is
+    /// gone) keeps every resource as it is and is tried again at the next poll, instead of ending the process.
+    /// </summary>
+    private void RescanInBackground()
+    {
+        try
+        {
+            Rescan();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            LogFolderUnreadable(_logger, _folder, e.Message);
+        }
     }
 
     private void OnFileEvent(object sender, FileSystemEventArgs e) =>

@@ -117,6 +117,35 @@ public sealed class ManifestFolderTests : IDisposable
         Assert.Equal(["pool-late"], folder.Current);
     }
 
+    [Fact]
+    public async Task PeriodicRescan_FolderCannotBeListed_KeepsEveryResourceAndRecoversAtTheNextPoll()
+    {
+        // What EMFILE does to the gateway: the timer's rescan cannot open the folder. It must not end the process.
+        Write("a.yaml", "pool-a");
+        using var folder = Open();
+        folder.Rescan();
+        var aside = _folder + "-aside";
+        Directory.Move(_folder, aside);
+        try
+        {
+            _time.Advance(TimeSpan.FromSeconds(30)); // the rescan throws DirectoryNotFoundException inside the timer
+
+            Assert.Equal(["pool-a"], folder.Current);
+        }
+        finally
+        {
+            Directory.Move(aside, _folder);
+        }
+
+        var changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        folder.Changed += (_, _) => changed.TrySetResult();
+        Write("b.yaml", "pool-b");
+        _time.Advance(TimeSpan.FromSeconds(30));
+
+        await changed.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(["pool-a", "pool-b"], folder.Current);
+    }
+
     private ManifestFolder<string> Open() => new(_folder, Load, _time, NullLogger.Instance, TimeSpan.FromSeconds(30));
 
     private void Write(string name, params string[] lines) => File.WriteAllLines(Path.Combine(_folder, name), lines);
