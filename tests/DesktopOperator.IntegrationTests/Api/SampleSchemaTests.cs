@@ -6,7 +6,6 @@ using DesktopOperator.Api.Validation;
 using DesktopOperator.Api.Yaml;
 using DesktopOperator.IntegrationTests.Kube;
 using DesktopOperator.Testing.ApiServer;
-using YamlToJson = DesktopOperator.Testing.ApiServer.YamlToJson;
 using DesktopOperator.Testing.Schema;
 
 namespace DesktopOperator.IntegrationTests.Api;
@@ -34,7 +33,7 @@ public sealed class SampleSchemaTests
     public void Sample_AgainstGeneratedSchema_IsValidAndHasNoUnknownFields(string relativePath)
     {
         var text = File.ReadAllText(RepositoryPaths.PathOf(relativePath));
-        foreach (var doc in YamlToJson.ConvertAll(text).OfType<JsonObject>())
+        foreach (var doc in ManifestJson.ParseAll(text).OfType<JsonObject>())
         {
             var schema = SchemaFor(doc["kind"]!.GetValue<string>());
             var defaulted = doc.DeepClone();
@@ -56,7 +55,7 @@ public sealed class SampleSchemaTests
     {
         await using var server = await StartAsync();
         using var http = server.CreateClient();
-        foreach (var doc in YamlToJson.ConvertAll(File.ReadAllText(RepositoryPaths.PathOf(relativePath))).OfType<JsonObject>())
+        foreach (var doc in ManifestJson.ParseAll(File.ReadAllText(RepositoryPaths.PathOf(relativePath))).OfType<JsonObject>())
         {
             var expected = doc.DeepClone();
             StructuralSchemaValidator.ApplyDefaultsAndPrune(expected, SchemaFor(doc["kind"]!.GetValue<string>()));
@@ -74,7 +73,7 @@ public sealed class SampleSchemaTests
     [InlineData("""{"staticHosts":[{"name":"h1","address":"10.0.0.1"}]}""", "spec", "spec")]
     public async Task Pool_BreakingACelRule_Gets422OnTheFieldOurValidatorNames(string specPatch, string serverField, string ourField)
     {
-        var pool = YamlToJson.Convert(File.ReadAllText(RepositoryPaths.PathOf("config", "samples", "desktoppool-rdp.yaml")))!.AsObject();
+        var pool = ManifestJson.Parse(File.ReadAllText(RepositoryPaths.PathOf("config", "samples", "desktoppool-rdp.yaml")))!.AsObject();
         pool["spec"] = Merge(pool["spec"]!.AsObject(), JsonNode.Parse(specPatch)!.AsObject());
         var ours = ResourceValidator.Validate(ResourceYaml.LoadAll(pool.ToJsonString(), "broken.json").Single());
         await using var server = await StartAsync();
@@ -126,7 +125,7 @@ public sealed class SampleSchemaTests
     {
         foreach (var file in RepositoryPaths.CrdFiles())
         {
-            var crd = YamlToJson.Convert(File.ReadAllText(file))!;
+            var crd = ManifestJson.Parse(File.ReadAllText(file))!;
             if (crd["spec"]!["names"]!["kind"]!.GetValue<string>() == kind)
             {
                 return crd["spec"]!["versions"]![0]!["schema"]!["openAPIV3Schema"]!;

@@ -132,7 +132,7 @@ public sealed class CrdSchemaRuleTests
     }
 
     private static JsonObject PoolCrd() =>
-        YamlToJson.Convert(File.ReadAllText(RepositoryPaths.PathOf("crds", "desktop-operator.io_desktoppools.yaml")))!.AsObject();
+        ManifestJson.Parse(File.ReadAllText(RepositoryPaths.PathOf("crds", "desktop-operator.io_desktoppools.yaml")))!.AsObject();
 
     private static JsonObject Root(JsonObject crd) => crd["spec"]!["versions"]![0]!["schema"]!["openAPIV3Schema"]!.AsObject();
 

@@ -20,7 +20,7 @@ internal static partial class BodyDecoder
         JsonNode? node;
         try
         {
-            node = media == "application/yaml" ? YamlToJson.Convert(text) : JsonNode.Parse(text);
+            node = media == "application/yaml" ? ManifestJson.Parse(text) : JsonNode.Parse(text);
         }
         catch (JsonException)
         {

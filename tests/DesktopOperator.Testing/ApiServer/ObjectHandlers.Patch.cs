@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using DesktopOperator.Api.Yaml;
 
 namespace DesktopOperator.Testing.ApiServer;
 
@@ -76,7 +77,7 @@ internal sealed partial class ObjectHandlers
         JsonObject applied;
         try
         {
-            applied = YamlToJson.Convert(Encoding.UTF8.GetString(body)) as JsonObject ?? throw new JsonException("not an object");
+            applied = ManifestJson.Parse(Encoding.UTF8.GetString(body)) as JsonObject ?? throw new JsonException("not an object");
         }
         catch (JsonException e)
         {
@@ -140,10 +141,11 @@ internal sealed partial class ObjectHandlers
     /// <summary>go-yaml's wording: "line N: what" (YamlDotNet says "While parsing ..., what.").</summary>
     private static string GoYamlMessage(JsonException e)
     {
-        var message = e.Message;
+        var (line, message) = e.InnerException is ResourceYamlException y
+            ? (y.Line, y.Reason.Replace("invalid YAML: ", "", StringComparison.Ordinal))
+            : (1, e.Message);
         var comma = message.IndexOf(", ", StringComparison.Ordinal);
         var what = (comma >= 0 ? message[(comma + 2)..] : message).TrimEnd('.');
-        var line = e.InnerException is YamlDotNet.Core.YamlException y ? y.Start.Line : 1;
         return $"line {line}: {what}";
     }
 

@@ -134,7 +134,7 @@ public sealed class TestApiServer : IAsyncDisposable
     /// <summary>Registers a CRD (YAML or JSON text, one or more documents) as if POSTed; it is served at once.</summary>
     public void LoadCrdYaml(string yaml)
     {
-        foreach (var doc in YamlToJson.ConvertAll(yaml).OfType<JsonObject>())
+        foreach (var doc in ManifestJson.ParseAll(yaml).OfType<JsonObject>())
         {
             RegisterCrd(doc);
         }
