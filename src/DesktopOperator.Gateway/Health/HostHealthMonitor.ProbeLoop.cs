@@ -32,7 +32,10 @@ internal sealed partial class HostHealthMonitor
 
                 var elapsed = _timeProvider.GetElapsedTime(started);
                 Log.ProbeCompleted(_logger, target.Pool, target.Host, probe.Name, result.Outcome, result.Detail, elapsed.TotalMilliseconds);
-                Apply(entry, result.IsSuccess ? HealthSignal.CheckPassed : HealthSignal.CheckFailed, result.IsSuccess ? null : result.Cause);
+                if (result.IsVerdict)
+                {
+                    Apply(entry, result.IsSuccess ? HealthSignal.CheckPassed : HealthSignal.CheckFailed, result.IsSuccess ? null : result.Cause);
+                }
 
                 // Recorded once the result is applied, so a reader who sees the sample also sees its effect.
                 _metrics.RecordProbe(target.Pool, probe.Name, result, elapsed);

@@ -19,4 +19,10 @@ internal enum ProbeOutcome
 
     /// <summary>The probe itself failed unexpectedly (a bug or an environment fault, logged as such).</summary>
     Error,
+
+    /// <summary>
+    /// The gateway could not open a socket for the check (it is out of file descriptors: EMFILE/ENFILE). Nothing reached
+    /// the host, so this is no verdict on it: the host's state stays as it was.
+    /// </summary>
+    NotRun,
 }

@@ -7,6 +7,9 @@ internal readonly record struct ProbeResult(ProbeOutcome Outcome, string? Detail
 
     public bool IsSuccess => Outcome == ProbeOutcome.Success;
 
+    /// <summary>False when the check never reached the host (<see cref="ProbeOutcome.NotRun"/>).</summary>
+    public bool IsVerdict => Outcome != ProbeOutcome.NotRun;
+
     /// <summary>The <c>result</c> label of probe metrics.</summary>
     public string Label => Outcome switch
     {
@@ -15,6 +18,7 @@ internal readonly record struct ProbeResult(ProbeOutcome Outcome, string? Detail
         ProbeOutcome.Timeout => "timeout",
         ProbeOutcome.Closed => "closed",
         ProbeOutcome.Invalid => "invalid",
+        ProbeOutcome.NotRun => "not_run",
         _ => "error",
     };
 

@@ -72,6 +72,31 @@ public sealed class HostHealthMonitorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ChecksNotRun_GatewayOutOfDescriptors_NeitherTakeOutNorBringBackAHost()
+    {
+        await StartAsync(Target("h1"));
+        _probe.Answer(new ProbeResult(ProbeOutcome.NotRun));
+
+        await CheckAsync(2);
+        await CheckAsync(3);
+        await CheckAsync(4);
+        await CheckAsync(5);
+        Assert.Equal(HostHealth.Healthy, _monitor.GetHealth("office", "h1"));
+
+        _probe.Answer(new ProbeResult(ProbeOutcome.ConnectFailed));
+        await CheckAsync(6);
+        await CheckAsync(7);
+        await CheckAsync(8);
+        Assert.Equal(HostHealth.Unhealthy, _monitor.GetHealth("office", "h1"));
+
+        _probe.Answer(new ProbeResult(ProbeOutcome.NotRun));
+        await CheckAsync(9);
+        await CheckAsync(10);
+        Assert.Equal(HostHealth.Unhealthy, _monitor.GetHealth("office", "h1"));
+        Assert.Equal(4 + 2, _recorder.Of("gateway_health_probe_duration").Count(p => p.Labels["result"] == "not_run"));
+    }
+
+    [Fact]
     public async Task PassiveFailures_UnhealthyAtOnce_ActiveChecksBringItBackAfterRise()
     {
         await StartAsync(Target("h1"));

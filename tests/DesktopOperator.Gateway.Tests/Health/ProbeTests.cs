@@ -32,6 +32,16 @@ public sealed class ProbeTests
         Assert.Equal("connect_failed", result.Label);
     }
 
+    [Fact]
+    public void ConnectError_GatewayOutOfDescriptors_IsNotRunNotAVerdictOnTheHost()
+    {
+        // socket(2) at EMFILE/ENFILE: .NET reports TooManyOpenSockets before anything reached the host.
+        var result = ConnectingProbe.ConnectError(new SocketException((int)SocketError.TooManyOpenSockets));
+
+        Assert.Equal((ProbeOutcome.NotRun, "not_run", false), (result.Outcome, result.Label, result.IsVerdict));
+        Assert.True(ConnectingProbe.ConnectError(new SocketException((int)SocketError.ConnectionRefused)).IsVerdict);
+    }
+
     [Theory]
     [InlineData("vnc")]
     [InlineData("ssh")]

@@ -5,8 +5,9 @@ using System.Text;
 namespace DesktopOperator.Gateway.Health.Probes;
 
 /// <summary>
-/// Shared shape of the probes: connect (a refusal is <see cref="ProbeOutcome.ConnectFailed"/>), then a bounded
-/// exchange (a reset is <see cref="ProbeOutcome.Closed"/>); the socket is closed whatever happens.
+/// Shared shape of the probes: connect (a refusal is <see cref="ProbeOutcome.ConnectFailed"/>; no socket for lack of
+/// descriptors is <see cref="ProbeOutcome.NotRun"/>), then a bounded exchange (a reset is
+/// <see cref="ProbeOutcome.Closed"/>); the socket is closed whatever happens.
 /// </summary>
 internal abstract class ConnectingProbe : IHealthProbe
 {
@@ -26,7 +27,7 @@ internal abstract class ConnectingProbe : IHealthProbe
         }
         catch (SocketException ex)
         {
-            return new(ProbeOutcome.ConnectFailed, ex.SocketErrorCode.ToString());
+            return ConnectError(ex);
         }
 
         using (socket)
@@ -41,6 +42,14 @@ internal abstract class ConnectingProbe : IHealthProbe
             }
         }
     }
+
+    /// <summary>
+    /// A failed connect. EMFILE and ENFILE (.NET's <see cref="SocketError.TooManyOpenSockets"/>) come from socket(2) on
+    /// the gateway's side: at EMFILE every check would otherwise fail and take every host out of rotation.
+    /// </summary>
+    internal static ProbeResult ConnectError(SocketException exception) => exception.SocketErrorCode == SocketError.TooManyOpenSockets
+        ? new(ProbeOutcome.NotRun, "the gateway is out of file descriptors")
+        : new(ProbeOutcome.ConnectFailed, exception.SocketErrorCode.ToString());
 
     /// <summary>Talks to the connected peer; everything it reads is bounded by the buffers it passes.</summary>
     protected abstract Task<ProbeResult> ExchangeAsync(Socket socket, CancellationToken cancellationToken);
