@@ -40,12 +40,10 @@ internal static class ScalePlanner
             }
         }
 
-        var serving = hosts.Where(h => h.Alive && !h.Draining).ToList();
-        foreach (var host in serving.Where(h => h.NodeCordoned).ToList())
-        {
-            drain.Add(new HostAction(host.Name, DrainReason.NodeCordoned));
-            serving.Remove(host);
-        }
+        // Linear in hosts (a pool may hold 1,000): no List.Remove or Contains per host.
+        var alive = hosts.Where(h => h.Alive && !h.Draining).ToList();
+        drain.AddRange(alive.Where(h => h.NodeCordoned).Select(h => new HostAction(h.Name, DrainReason.NodeCordoned)));
+        var serving = alive.Where(h => !h.NodeCordoned).ToList();
 
         // Scale up: take back hosts drained for scale-down (busy ones first: they cannot be deleted anyway), then create.
         var need = desired - serving.Count;
@@ -61,7 +59,8 @@ internal static class ScalePlanner
 
         drain.AddRange(DrainOutdated(outdated, current.Count(h => h.Ready), desired));
         drain.AddRange(ScaleDown(settings, current, desired, now, requeue));
-        DrainedHosts(settings, hosts.Where(h => h.Alive && h.Draining && !undrain.Contains(h)), now, delete, warnings, requeue);
+        var undrained = undrain.ToHashSet();
+        DrainedHosts(settings, hosts.Where(h => h.Alive && h.Draining && !undrained.Contains(h)), now, delete, warnings, requeue);
 
         return new ScalePlan
         {
