@@ -10,21 +10,23 @@ namespace DesktopOperator.Kube;
 public static class KubeServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds <paramref name="settings"/>, KubernetesClient's <see cref="IKubernetes"/> built by
-    /// <see cref="KubernetesFactory"/> (typed verbs: CoreV1, CoordinationV1, EventsV1, CustomObjects, ...) and our
-    /// <see cref="IKubernetesClient"/>. Both use the container's <see cref="TimeProvider"/> and
+    /// Adds <paramref name="settings"/>, KubernetesClient's <see cref="Kubernetes"/> built by
+    /// <see cref="KubernetesFactory"/> (also as <see cref="IKubernetes"/>: typed verbs CoreV1, CoordinationV1,
+    /// EventsV1, CustomObjects, ...) and our <see cref="IKubernetesClient"/> on that same object, so both share one
+    /// connection pool, credential provider and retry policy. Both use the container's <see cref="TimeProvider"/> and
     /// <see cref="ILoggerFactory"/> when registered.
     /// </summary>
     public static IServiceCollection AddKubernetesClients(this IServiceCollection services, KubeClientSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
         services.AddSingleton(settings);
-        services.AddSingleton<IKubernetes>(provider => KubernetesFactory.Create(
+        services.AddSingleton(provider => KubernetesFactory.Create(
             settings,
             provider.GetService<ILoggerFactory>()?.CreateLogger("DesktopOperator.Kube.Kubernetes"),
             provider.GetService<TimeProvider>()));
+        services.AddSingleton<IKubernetes>(provider => provider.GetRequiredService<Kubernetes>());
         services.AddSingleton<IKubernetesClient>(provider => new KubernetesClient(
-            settings,
+            provider.GetRequiredService<Kubernetes>(),
             provider.GetService<ILoggerFactory>()?.CreateLogger<KubernetesClient>(),
             provider.GetService<TimeProvider>()));
         return services;

@@ -8,6 +8,10 @@ namespace DesktopOperator.Kube.Client;
 /// <summary>The <see cref="SocketsHttpHandler"/> for a configuration: server trust, client certificate.</summary>
 internal static class KubeHttpHandler
 {
+    /// <summary>
+    /// A handler of its own, for raw <see cref="HttpClient"/> use only
+    /// (<see cref="Config.KubeClientSettings.CreateHttpMessageHandler"/>).
+    /// </summary>
     public static SocketsHttpHandler Create(KubeClientSettings config, ICredentialProvider credentials)
     {
         var handler = new SocketsHttpHandler();
@@ -16,9 +20,10 @@ internal static class KubeHttpHandler
     }
 
     /// <summary>
-    /// Sets up <paramref name="handler"/> (ours, or the one KubernetesClient's <c>Kubernetes</c> creates, through
-    /// <c>FirstMessageHandlerSetup</c>): connection limits, trust in the configured CA with the server name checked
-    /// (the URL's host, or <c>tls-server-name</c>, which is then also the SNI), and the client certificate.
+    /// Sets up <paramref name="handler"/> (the one KubernetesClient's <c>Kubernetes</c> creates, through
+    /// <c>FirstMessageHandlerSetup</c>, which all our verbs share; or a raw one from <see cref="Create"/>): connection
+    /// limits, trust in the configured CA with the server name checked (the URL's host, or <c>tls-server-name</c>,
+    /// which is then also the SNI), and the client certificate.
     /// </summary>
     public static void Configure(SocketsHttpHandler handler, KubeClientSettings config, ICredentialProvider credentials)
     {

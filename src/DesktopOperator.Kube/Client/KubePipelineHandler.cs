@@ -5,15 +5,18 @@ namespace DesktopOperator.Kube.Client;
 
 /// <summary>
 /// Our credentials, retries and 401 refresh (<see cref="KubeRequestSender"/>) inside the HTTP pipeline of
-/// KubernetesClient's <c>Kubernetes</c>, so that its typed verbs (CoreV1, CoordinationV1, CustomObjects, ...)
-/// behave as ours do. A failed final answer is passed on as it is: the package turns it into its
-/// <c>HttpOperationException</c>.
+/// KubernetesClient's <c>Kubernetes</c>: the one path to the API server for its typed verbs (CoreV1,
+/// CoordinationV1, CustomObjects, ...) and for our generic <see cref="KubernetesClient"/>, which sends through the
+/// same <c>Kubernetes.HttpClient</c>. A failed final answer is passed on as it is: the package turns it into its
+/// <c>HttpOperationException</c>, <see cref="KubernetesClient"/> into a <see cref="KubeApiException"/>.
 /// </summary>
 internal sealed class KubePipelineHandler(
     ICredentialProvider credentials,
     KubeRetryPolicy policy,
     TimeSpan requestTimeout,
     TimeProvider time,
+    Func<TimeSpan, CancellationToken, Task> delay,
+    Func<double> random,
     ILogger logger) : DelegatingHandler
 {
     private KubeRequestSender? _sender;
@@ -32,10 +35,10 @@ internal sealed class KubePipelineHandler(
             policy,
             requestTimeout,
             time,
-            (wait, token) => Task.Delay(wait, time, token),
-            Random.Shared.NextDouble,
+            delay,
+            random,
             logger);
-        return await sender.SendOwnedByCallerAsync(request, KindOf(request), cancellationToken).ConfigureAwait(false);
+        return await sender.SendAsync(request, KindOf(request), cancellationToken).ConfigureAwait(false);
     }
 
     protected override void Dispose(bool disposing)

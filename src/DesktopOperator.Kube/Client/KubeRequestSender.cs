@@ -18,9 +18,11 @@ internal enum RequestKind
 }
 
 /// <summary>
-/// Sends one logical request: applies credentials, retries where safe with backoff and jitter, refreshes
-/// credentials once on 401, and turns a failed answer into a typed <see cref="KubeApiException"/>.
-/// Thread-safe. Returns only 2xx responses; the caller disposes them.
+/// Sends one logical request inside the package's HTTP pipeline (see <see cref="KubePipelineHandler"/>): applies
+/// credentials, retries where safe with backoff and jitter, and refreshes credentials once on 401. The same message
+/// is sent again on a retry (its content must be buffered). Thread-safe. Returns the final answer whatever its status:
+/// the caller turns a failure into its exception (ours: <see cref="KubeApiErrors"/>; the package's typed verbs:
+/// <c>HttpOperationException</c>).
 /// </summary>
 internal sealed partial class KubeRequestSender(
     HttpMessageInvoker http,
@@ -32,30 +34,12 @@ internal sealed partial class KubeRequestSender(
     Func<double> random,
     ILogger logger)
 {
-    public async Task<HttpResponseMessage> SendAsync(Func<HttpRequestMessage> build, RequestKind kind, CancellationToken cancellationToken)
-    {
-        var response = await SendWithRetriesAsync(build, ownsRequests: true, kind, throwOnFailure: true, cancellationToken).ConfigureAwait(false);
-        return response;
-    }
-
-    /// <summary>
-    /// The same retries and credential refresh for a request built by someone else (KubernetesClient's own
-    /// pipeline): the one message is sent again on a retry (its content must be buffered), and the final answer
-    /// is returned whatever its status, for the caller to turn into its own exception.
-    /// </summary>
-    public Task<HttpResponseMessage> SendOwnedByCallerAsync(HttpRequestMessage request, RequestKind kind, CancellationToken cancellationToken) =>
-        SendWithRetriesAsync(() => request, ownsRequests: false, kind, throwOnFailure: false, cancellationToken);
-
-    private async Task<HttpResponseMessage> SendWithRetriesAsync(
-        Func<HttpRequestMessage> build, bool ownsRequests, RequestKind kind, bool throwOnFailure, CancellationToken cancellationToken)
+    public async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, RequestKind kind, CancellationToken cancellationToken)
     {
         var refreshedCredentials = false;
         for (var attempt = 1; ; attempt++)
         {
             var canRetry = attempt < policy.MaxAttempts;
-            var built = build();
-            using var owned = ownsRequests ? built : null;
-            var request = built;
             await credentials.ApplyAsync(request, cancellationToken).ConfigureAwait(false);
             HttpResponseMessage response;
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -94,35 +78,19 @@ internal sealed partial class KubeRequestSender(
                 continue;
             }
 
+            // The caller reads the body of the final answer, so a retry is decided from the headers alone (the API
+            // server sends Retry-After with every 429).
             var code = (int)response.StatusCode;
             var retryable = code == 429 || (kind != RequestKind.Write && code >= 500);
-            if (!throwOnFailure)
+            var headerWait = KubeApiErrors.RetryAfterFromHeaders(response.Headers.RetryAfter, time);
+            if (!canRetry || !retryable || headerWait > policy.MaxRetryAfter)
             {
-                // The caller reads the body of the final answer, so a retry is decided from the headers alone.
-                var headerWait = KubeApiErrors.RetryAfterFromHeaders(response.Headers.RetryAfter, time);
-                if (!canRetry || !retryable || headerWait > policy.MaxRetryAfter)
-                {
-                    return response;
-                }
-
-                var why = $"{code} {response.ReasonPhrase}";
-                response.Dispose();
-                await BackoffAsync(request, attempt, headerWait, why, cancellationToken).ConfigureAwait(false);
-                continue;
+                return response;
             }
 
-            using (response)
-            {
-                var error = await KubeApiErrors.FromResponseAsync(response, time, cancellationToken).ConfigureAwait(false);
-                var retryAfter = (error as KubeTooManyRequestsException)?.RetryAfter
-                    ?? KubeApiErrors.RetryAfterFromHeaders(response.Headers.RetryAfter, time);
-                if (!canRetry || !retryable || retryAfter > policy.MaxRetryAfter)
-                {
-                    throw error;
-                }
-
-                await BackoffAsync(request, attempt, retryAfter, $"{code} {error.Reason}", cancellationToken).ConfigureAwait(false);
-            }
+            var why = $"{code} {response.ReasonPhrase}";
+            response.Dispose();
+            await BackoffAsync(request, attempt, headerWait, why, cancellationToken).ConfigureAwait(false);
         }
     }
 

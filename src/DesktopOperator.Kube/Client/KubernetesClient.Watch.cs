@@ -9,7 +9,7 @@ public sealed partial class KubernetesClient
 {
     /// <inheritdoc />
     /// <remarks>
-    /// Opening the stream is retried like a read (5xx, 429, connection errors). Once open, a broken connection
+    /// Opening the stream is retried like a read (5xx, 429, connection errors) by the package's pipeline. Once open, a broken connection
     /// surfaces as <see cref="HttpRequestException"/> or <see cref="IOException"/>; the caller (an informer)
     /// re-opens from its last resourceVersion. The server's <c>timeoutSeconds</c> ends the stream cleanly.
     /// </remarks>
@@ -50,7 +50,7 @@ public sealed partial class KubernetesClient
         HttpResponseMessage? response = null;
         try
         {
-            response = await _sender.SendAsync(() => Request(HttpMethod.Get, path, null), RequestKind.Watch, cancellationToken).ConfigureAwait(false);
+            response = await SendAsync(HttpMethod.Get, path, null, cancellationToken).ConfigureAwait(false);
             var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
             return (response, stream);
         }

@@ -1,7 +1,7 @@
+using System.Net;
 using System.Net.Http.Headers;
 using System.Reflection;
 using System.Text.Json;
-using DesktopOperator.Kube.Auth;
 using DesktopOperator.Kube.Config;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -11,57 +11,53 @@ using k8s.Models;
 namespace DesktopOperator.Kube.Client;
 
 /// <summary>
-/// <see cref="IKubernetesClient"/> over HTTP/1.1 (a watch holds one connection). Thread-safe; one instance per
-/// process and API server. Requests carry <c>User-Agent: desktop-operator/&lt;version&gt;</c>, which the API
-/// server also records as the field manager of updates.
+/// <see cref="IKubernetesClient"/> on KubernetesClient's <see cref="Kubernetes"/>: requests go through its
+/// <c>HttpClient</c>, so our generic verbs and the package's typed ones (<see cref="IKubernetes"/>) share one
+/// handler chain (<see cref="KubernetesFactory"/>): one connection pool, one credential provider, one retry policy.
+/// URLs, bodies, the typed errors (<see cref="KubeApiErrors"/>) and the watch decoder are ours. Requests ask for
+/// HTTP/2 or lower as the package's do, so over TLS they share its multiplexed connection. Thread-safe; one
+/// instance per process and API server. Requests carry <c>User-Agent: desktop-operator/&lt;version&gt;</c>, which
+/// the API server also records as the field manager of updates.
 /// </summary>
 public sealed partial class KubernetesClient : IKubernetesClient, IDisposable
 {
     public static string UserAgent { get; } = "desktop-operator/" + Version();
 
-    private readonly HttpMessageInvoker _http;
-    private readonly ICredentialProvider _credentials;
-    private readonly KubeRequestSender _sender;
+    private readonly Kubernetes _kubernetes;
+    private readonly bool _ownsKubernetes;
     private readonly ILogger _logger;
+    private readonly TimeProvider _time;
     private readonly string _baseUrl;
 
+    /// <summary>A client with its own <see cref="Kubernetes"/> (built by <see cref="KubernetesFactory"/>, disposed with it).</summary>
     public KubernetesClient(KubeClientSettings config, ILogger<KubernetesClient>? logger = null, TimeProvider? timeProvider = null, KubeRetryPolicy? retryPolicy = null)
-        : this(config, logger, timeProvider, retryPolicy, handler: null, delay: null, random: null)
+        : this(KubernetesFactory.Create(config, logger, timeProvider, retryPolicy), logger, timeProvider, ownsKubernetes: true)
     {
     }
 
-    /// <summary>Test seam: the handler, the retry wait and the jitter source can be replaced.</summary>
-    internal KubernetesClient(
-        KubeClientSettings config,
-        ILogger? logger,
-        TimeProvider? timeProvider,
-        KubeRetryPolicy? retryPolicy,
-        HttpMessageHandler? handler,
-        Func<TimeSpan, CancellationToken, Task>? delay,
-        Func<double>? random)
+    /// <summary>
+    /// Our verbs on <paramref name="kubernetes"/>, which should come from <see cref="KubernetesFactory"/> (its
+    /// pipeline adds credentials and retries; a <see cref="Kubernetes"/> built otherwise gets neither from us). The
+    /// caller keeps owning it.
+    /// </summary>
+    public KubernetesClient(Kubernetes kubernetes, ILogger<KubernetesClient>? logger = null, TimeProvider? timeProvider = null)
+        : this(kubernetes, logger, timeProvider, ownsKubernetes: false)
     {
-        ArgumentNullException.ThrowIfNull(config);
-        var time = timeProvider ?? TimeProvider.System;
+    }
+
+    /// <summary>Also the test seam: a <see cref="Kubernetes"/> with replaced retry waits, owned by the client.</summary>
+    internal KubernetesClient(Kubernetes kubernetes, ILogger? logger, TimeProvider? timeProvider, bool ownsKubernetes)
+    {
+        ArgumentNullException.ThrowIfNull(kubernetes);
+        _kubernetes = kubernetes;
+        _ownsKubernetes = ownsKubernetes;
         _logger = logger ?? NullLogger.Instance;
-        Configuration = config;
-        BaseUri = config.Host;
+        _time = timeProvider ?? TimeProvider.System;
+        BaseUri = kubernetes.BaseUri;
 
         // Keeps a path prefix of the server URL (e.g. a proxy's https://host/k8s/clusters/c1).
-        _baseUrl = config.Host.AbsoluteUri.TrimEnd('/');
-        _credentials = CredentialProviders.Create(config, time, _logger);
-        _http = new HttpMessageInvoker(handler ?? KubeHttpHandler.Create(config, _credentials), disposeHandler: true);
-        _sender = new KubeRequestSender(
-            _http,
-            _credentials,
-            retryPolicy ?? KubeRetryPolicy.Default,
-            config.RequestTimeout,
-            time,
-            delay ?? ((wait, token) => Task.Delay(wait, time, token)),
-            random ?? Random.Shared.NextDouble,
-            _logger);
+        _baseUrl = kubernetes.BaseUri.AbsoluteUri.TrimEnd('/');
     }
-
-    public KubeClientSettings Configuration { get; }
 
     public Uri BaseUri { get; }
 
@@ -69,7 +65,7 @@ public sealed partial class KubernetesClient : IKubernetesClient, IDisposable
         where T : class, IKubernetesObject<V1ObjectMeta>
     {
         var path = ResourceUrl.Build(EntityInfo<T>.Entity, namespaceName, name, null, namespaceRequired: true);
-        return await SendForObjectAsync<T>(HttpMethod.Get, path, null, RequestKind.Read, cancellationToken).ConfigureAwait(false);
+        return await SendForObjectAsync<T>(HttpMethod.Get, path, null, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<KubernetesList<T>> ListAsync<T>(string? namespaceName, ListOptions? options, CancellationToken cancellationToken)
@@ -78,7 +74,7 @@ public sealed partial class KubernetesClient : IKubernetesClient, IDisposable
         var path = ResourceUrl.WithQuery(
             ResourceUrl.Build(EntityInfo<T>.Entity, namespaceName, null, null, namespaceRequired: false),
             KubeQuery.Of(options));
-        return await SendForObjectAsync<KubernetesList<T>>(HttpMethod.Get, path, null, RequestKind.Read, cancellationToken).ConfigureAwait(false);
+        return await SendForObjectAsync<KubernetesList<T>>(HttpMethod.Get, path, null, cancellationToken).ConfigureAwait(false);
     }
 
     public Task<T> CreateAsync<T>(T obj, CancellationToken cancellationToken)
@@ -87,7 +83,7 @@ public sealed partial class KubernetesClient : IKubernetesClient, IDisposable
         ArgumentNullException.ThrowIfNull(obj);
         EntityInfo<T>.Initialize(obj);
         var path = ResourceUrl.Build(EntityInfo<T>.Entity, obj.Metadata.NamespaceProperty, null, null, namespaceRequired: true);
-        return SendForObjectAsync<T>(HttpMethod.Post, path, JsonBody(obj), RequestKind.Write, cancellationToken);
+        return SendForObjectAsync<T>(HttpMethod.Post, path, JsonBody(obj), cancellationToken);
     }
 
     public Task<T> ReplaceAsync<T>(T obj, CancellationToken cancellationToken)
@@ -104,7 +100,7 @@ public sealed partial class KubernetesClient : IKubernetesClient, IDisposable
             ResourceUrl.Build(EntityInfo<T>.Entity, namespaceName, name, subresource, namespaceRequired: true),
             KubeQuery.Of(options));
         var body = new Body(PatchBytes(patch), KubeQuery.ContentType(patch.Type));
-        return SendForObjectAsync<T>(HttpMethod.Patch, path, body, RequestKind.Write, cancellationToken);
+        return SendForObjectAsync<T>(HttpMethod.Patch, path, body, cancellationToken);
     }
 
     public async Task<T?> DeleteAsync<T>(string name, string? namespaceName, DeleteOptions? options, CancellationToken cancellationToken)
@@ -112,7 +108,7 @@ public sealed partial class KubernetesClient : IKubernetesClient, IDisposable
     {
         var path = ResourceUrl.Build(EntityInfo<T>.Entity, namespaceName, name, null, namespaceRequired: true);
         var body = options is null ? null : JsonBody(KubeQuery.DeleteBody(options));
-        using var response = await _sender.SendAsync(() => Request(HttpMethod.Delete, path, body), RequestKind.Write, cancellationToken).ConfigureAwait(false);
+        using var response = await SendAsync(HttpMethod.Delete, path, body, cancellationToken).ConfigureAwait(false);
         var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
         using var document = JsonDocument.Parse(bytes);
         if (document.RootElement.TryGetProperty("kind", out var kind) && kind.ValueEquals("Status") && typeof(T) != typeof(V1Status))
@@ -125,8 +121,10 @@ public sealed partial class KubernetesClient : IKubernetesClient, IDisposable
 
     public void Dispose()
     {
-        _http.Dispose();
-        (_credentials as IDisposable)?.Dispose();
+        if (_ownsKubernetes)
+        {
+            _kubernetes.Dispose();
+        }
     }
 
     private Task<T> PutAsync<T>(T obj, string? subresource, CancellationToken cancellationToken)
@@ -135,13 +133,13 @@ public sealed partial class KubernetesClient : IKubernetesClient, IDisposable
         ArgumentNullException.ThrowIfNull(obj);
         EntityInfo<T>.Initialize(obj);
         var path = ResourceUrl.Build(EntityInfo<T>.Entity, obj.Metadata.NamespaceProperty, obj.Metadata.Name ?? "", subresource, namespaceRequired: true);
-        return SendForObjectAsync<T>(HttpMethod.Put, path, JsonBody(obj), RequestKind.Write, cancellationToken);
+        return SendForObjectAsync<T>(HttpMethod.Put, path, JsonBody(obj), cancellationToken);
     }
 
-    private async Task<TResult> SendForObjectAsync<TResult>(HttpMethod method, string path, Body? body, RequestKind kind, CancellationToken cancellationToken)
+    private async Task<TResult> SendForObjectAsync<TResult>(HttpMethod method, string path, Body? body, CancellationToken cancellationToken)
         where TResult : class
     {
-        using var response = await _sender.SendAsync(() => Request(method, path, body), kind, cancellationToken).ConfigureAwait(false);
+        using var response = await SendAsync(method, path, body, cancellationToken).ConfigureAwait(false);
         var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         await using (stream.ConfigureAwait(false))
         {
@@ -150,9 +148,33 @@ public sealed partial class KubernetesClient : IKubernetesClient, IDisposable
         }
     }
 
+    /// <summary>
+    /// The one exit to the package's pipeline (which retries and refreshes credentials, see
+    /// <see cref="KubePipelineHandler"/>). Returns a 2xx answer with its body unread; any other final answer becomes
+    /// the typed <see cref="KubeApiException"/> here.
+    /// </summary>
+    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, Body? body, CancellationToken cancellationToken)
+    {
+        using var request = Request(method, path, body);
+        var response = await _kubernetes.HttpClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        if (response.IsSuccessStatusCode)
+        {
+            return response;
+        }
+
+        using (response)
+        {
+            throw await KubeApiErrors.FromResponseAsync(response, _time, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     private HttpRequestMessage Request(HttpMethod method, string path, Body? body)
     {
-        var request = new HttpRequestMessage(method, new Uri(_baseUrl + path, UriKind.Absolute));
+        var request = new HttpRequestMessage(method, new Uri(_baseUrl + path, UriKind.Absolute))
+        {
+            Version = HttpVersion.Version20,
+            VersionPolicy = HttpVersionPolicy.RequestVersionOrLower,
+        };
         request.Headers.UserAgent.ParseAdd(UserAgent);
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         if (body is not null)

@@ -22,7 +22,22 @@ namespace DesktopOperator.Kube.Client;
 /// </summary>
 public static class KubernetesFactory
 {
-    public static Kubernetes Create(KubeClientSettings settings, ILogger? logger = null, TimeProvider? timeProvider = null, KubeRetryPolicy? retryPolicy = null)
+    /// <remarks>
+    /// The returned object is the whole HTTP stack of one API server: one handler (one connection pool), one
+    /// credential provider (an exec plugin runs once per credential lifetime, a token file is read by one reader), one
+    /// retry policy. Build our generic verbs on it with <see cref="KubernetesClient(Kubernetes, ILogger{KubernetesClient}?, TimeProvider?)"/>.
+    /// </remarks>
+    public static Kubernetes Create(KubeClientSettings settings, ILogger? logger = null, TimeProvider? timeProvider = null, KubeRetryPolicy? retryPolicy = null) =>
+        Create(settings, logger, timeProvider, retryPolicy, delay: null, random: null);
+
+    /// <summary>Test seam: the retry wait and the jitter source can be replaced.</summary>
+    internal static Kubernetes Create(
+        KubeClientSettings settings,
+        ILogger? logger,
+        TimeProvider? timeProvider,
+        KubeRetryPolicy? retryPolicy,
+        Func<TimeSpan, CancellationToken, Task>? delay,
+        Func<double>? random)
     {
         ArgumentNullException.ThrowIfNull(settings);
         var time = timeProvider ?? TimeProvider.System;
@@ -36,6 +51,14 @@ public static class KubernetesFactory
             HttpClientTimeout = settings.RequestTimeout,
             FirstMessageHandlerSetup = handler => KubeHttpHandler.Configure((SocketsHttpHandler)handler, settings, credentials),
         };
-        return new Kubernetes(configuration, new KubePipelineHandler(credentials, retryPolicy ?? KubeRetryPolicy.Default, settings.RequestTimeout, time, log));
+        var pipeline = new KubePipelineHandler(
+            credentials,
+            retryPolicy ?? KubeRetryPolicy.Default,
+            settings.RequestTimeout,
+            time,
+            delay ?? ((wait, token) => Task.Delay(wait, time, token)),
+            random ?? Random.Shared.NextDouble,
+            log);
+        return new Kubernetes(configuration, pipeline);
     }
 }

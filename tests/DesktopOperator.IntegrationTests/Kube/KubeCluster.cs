@@ -18,8 +18,11 @@ internal sealed class KubeCluster : IAsyncDisposable
     /// <summary>Short waits so retried requests keep the tests fast.</summary>
     public static readonly KubeRetryPolicy FastRetries = new() { BaseDelay = TimeSpan.FromMilliseconds(20), MaxDelay = TimeSpan.FromMilliseconds(200) };
 
-    private KubeCluster(TestApiServer? server, KubernetesClient client, string namespaceName)
+    private readonly KubeClientSettings _settings;
+
+    private KubeCluster(TestApiServer? server, KubeClientSettings settings, KubernetesClient client, string namespaceName)
     {
+        _settings = settings;
         Server = server;
         Client = client;
         Namespace = namespaceName;
@@ -42,7 +45,7 @@ internal sealed class KubeCluster : IAsyncDisposable
         {
             var realClient = new KubernetesClient(real, retryPolicy: FastRetries);
             await realClient.CreateAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = ns } }, CancellationToken.None);
-            return new KubeCluster(null, realClient, ns);
+            return new KubeCluster(null, real, realClient, ns);
         }
 
         var options = new TestApiServerOptions { BookmarkInterval = TimeSpan.FromMilliseconds(300) };
@@ -56,11 +59,11 @@ internal sealed class KubeCluster : IAsyncDisposable
         var server = new TestApiServer(options);
         await server.StartAsync();
         var config = new KubeClientSettings { Host = server.BaseAddress, AccessToken = options.BearerToken };
-        return new KubeCluster(server, new KubernetesClient(config, retryPolicy: FastRetries), ns);
+        return new KubeCluster(server, config, new KubernetesClient(config, retryPolicy: FastRetries), ns);
     }
 
     /// <summary>Another client of the same server (e.g. a second replica).</summary>
-    public KubernetesClient NewClient() => new(Client.Configuration, retryPolicy: FastRetries);
+    public KubernetesClient NewClient() => new(_settings, retryPolicy: FastRetries);
 
     public async ValueTask DisposeAsync()
     {

@@ -11,11 +11,11 @@ internal static class TestClient
         For(new KubeClientSettings { Host = server.Address, AccessToken = "test-token" }, delays, policy, time);
 
     public static KubernetesClient For(KubeClientSettings config, ConcurrentQueue<TimeSpan>? delays = null, KubeRetryPolicy? policy = null, TimeProvider? time = null) =>
-        new(config, null, time, policy, handler: null,
+        new(KubernetesFactory.Create(config, null, time, policy,
             delay: (wait, _) =>
             {
                 delays?.Enqueue(wait);
                 return Task.CompletedTask;
             },
-            random: () => 0.5);
+            random: () => 0.5), null, time, ownsKubernetes: true);
 }

@@ -19,6 +19,9 @@ public sealed class RecordedRequest(string method, string path, string query, st
     /// <summary>The <c>Authorization</c> header as sent, or null.</summary>
     public string? Authorization { get; } = authorization;
 
+    /// <summary>Kestrel's id of the TCP connection the request came on (equal ids: one connection, reused).</summary>
+    public string? ConnectionId { get; init; }
+
     /// <summary>A GET with <c>watch=true</c> (or <c>watch=1</c>).</summary>
     public bool IsWatch => Method == "GET" && (Query.Contains("watch=true", StringComparison.Ordinal) || Query.Contains("watch=1", StringComparison.Ordinal));
 

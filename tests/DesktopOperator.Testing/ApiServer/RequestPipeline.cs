@@ -29,7 +29,10 @@ internal sealed class RequestPipeline(ServerState state, ObjectHandlers objects,
             await Task.Delay(faults.Latency, state.Time, ct).ConfigureAwait(false);
         }
 
-        var recorded = new RecordedRequest(http.Request.Method, http.Request.Path.Value ?? "/", http.Request.QueryString.Value ?? string.Empty, http.Request.Headers.Authorization.Count > 0 ? http.Request.Headers.Authorization.ToString() : null);
+        var recorded = new RecordedRequest(http.Request.Method, http.Request.Path.Value ?? "/", http.Request.QueryString.Value ?? string.Empty, http.Request.Headers.Authorization.Count > 0 ? http.Request.Headers.Authorization.ToString() : null)
+        {
+            ConnectionId = http.Connection.Id,
+        };
         if (faults.NextFailure(recorded) is { } failure)
         {
             if (failure.RetryAfter is { } retry)
