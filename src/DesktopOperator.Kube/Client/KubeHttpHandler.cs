@@ -22,7 +22,7 @@ internal static class KubeHttpHandler
     /// <summary>
     /// Sets up <paramref name="handler"/> (the one KubernetesClient's <c>Kubernetes</c> creates, through
     /// <c>FirstMessageHandlerSetup</c>, which all our verbs share; or a raw one from <see cref="Create"/>): connection
-    /// limits, trust in the configured CA with the server name checked (the URL's host, or <c>tls-server-name</c>,
+    /// limits and HTTP/2 keep-alive pings, trust in the configured CA with the server name checked (the URL's host, or <c>tls-server-name</c>,
     /// which is then also the SNI), and the client certificate.
     /// </summary>
     public static void Configure(SocketsHttpHandler handler, KubeClientSettings config, ICredentialProvider credentials)
@@ -31,6 +31,14 @@ internal static class KubeHttpHandler
         handler.PooledConnectionIdleTimeout = TimeSpan.FromSeconds(90);
         handler.UseCookies = false;
         handler.AllowAutoRedirect = false;
+
+        // Over TLS every request and watch shares one HTTP/2 connection. One that died without a FIN or RST (a NAT or
+        // load balancer dropped it) stalls them all; a ping unanswered within 15 s after 30 s of silence closes it, and
+        // the reflectors relist and watch anew. The package pings after 3 minutes (30 s timeout); these are
+        // client-go's figures (ReadIdleTimeout, PingTimeout).
+        handler.KeepAlivePingDelay = TimeSpan.FromSeconds(30);
+        handler.KeepAlivePingTimeout = TimeSpan.FromSeconds(15);
+        handler.KeepAlivePingPolicy = HttpKeepAlivePingPolicy.WithActiveRequests;
         if (config.SkipTlsVerify)
         {
 #pragma warning disable CA5359 // Accepting any certificate is exactly what kubeconfig insecure-skip-tls-verify asks for.
