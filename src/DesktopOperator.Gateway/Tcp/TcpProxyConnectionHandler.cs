@@ -196,13 +196,22 @@ internal sealed partial class TcpProxyConnectionHandler : ConnectionHandler, IDi
 
             var upstream = dispatch.Upstream!;
             var host = dispatch.Decision!.Host!.Name;
+            var activity = dispatch.Timer!;
             try
             {
+                if (!activity.TryRestart(_options.IdleTimeout))
+                {
+                    // The connect's timer fired after the connect: start the relay with a fresh one.
+                    activity.Dispose();
+                    activity = new TimeoutScope(_options.IdleTimeout, _timeProvider, _shutdown.Token);
+                }
+
                 using var session = _router.BeginSession(request, dispatch.Decision);
-                return await SpliceAsync(connection, upstream, host, client).ConfigureAwait(false);
+                return await SpliceAsync(connection, upstream, host, client, activity).ConfigureAwait(false);
             }
             finally
             {
+                activity.Dispose();
                 upstream.Dispose();
                 _limits.ExitHost(host);
             }
@@ -213,9 +222,9 @@ internal sealed partial class TcpProxyConnectionHandler : ConnectionHandler, IDi
         }
     }
 
-    private async Task<ConnectionOutcome> SpliceAsync(ConnectionContext connection, Socket upstream, string host, IPAddress client)
+    /// <param name="activity">The relay's idle timer (reset on every read and write), owned by the caller.</param>
+    private async Task<ConnectionOutcome> SpliceAsync(ConnectionContext connection, Socket upstream, string host, IPAddress client, TimeoutScope activity)
     {
-        using var activity = new TimeoutScope(_options.IdleTimeout, _timeProvider, _shutdown.Token);
         if (Settings.SendProxyProtocol
             && !await ProxyProtocolV2.SendAsync(upstream, connection.RemoteEndPoint, connection.LocalEndPoint, activity.Token).ConfigureAwait(false))
         {

@@ -73,11 +73,11 @@ internal sealed partial class UpstreamDispatcher(
                             continue;
                         }
 
-                        var (socket, outOfDescriptors) = await ConnectAsync(host, shutdown).ConfigureAwait(false);
+                        var (socket, timer, outOfDescriptors) = await ConnectAsync(host, shutdown).ConfigureAwait(false);
                         if (socket is not null)
                         {
                             router.ReportConnectSuccess(settings.Pool, host.Name);
-                            return new DispatchResult(TcpProxyError.None, RoutingResult.Routed, socket, decision);
+                            return new DispatchResult(TcpProxyError.None, RoutingResult.Routed, socket, decision, timer);
                         }
 
                         limits.ExitHost(host.Name);
@@ -141,8 +141,9 @@ internal sealed partial class UpstreamDispatcher(
         }
     }
 
-    /// <returns>The connected socket, or null and whether the attempt failed for want of a descriptor here.</returns>
-    private async Task<(Socket? Socket, bool OutOfDescriptors)> ConnectAsync(HostTarget host, CancellationToken shutdown)
+    /// <returns>The connected socket and the connect's timer (not canceled; the caller owns both), or null and
+    /// whether the attempt failed for want of a descriptor here.</returns>
+    private async Task<(Socket? Socket, TimeoutScope? Timer, bool OutOfDescriptors)> ConnectAsync(HostTarget host, CancellationToken shutdown)
     {
         var started = timeProvider.GetTimestamp();
         EndPoint endPoint = IPAddress.TryParse(host.Address, out var address)
@@ -157,17 +158,18 @@ internal sealed partial class UpstreamDispatcher(
         {
             // socket(2) failed: EMFILE/ENFILE. Nothing was sent to the host, so no connect duration either.
             LogOutOfDescriptors(logger, settings.Pool, settings.Protocol, host.Name, host.Address, host.Port);
-            return (null, true);
+            return (null, null, true);
         }
 
-        using var timeout = new TimeoutScope(options.ConnectTimeout, timeProvider, shutdown);
+        // Handed to the caller on success, which restarts it as the relay's idle timer (one timer per connection).
+        var timeout = new TimeoutScope(options.ConnectTimeout, timeProvider, shutdown);
         string reason;
         var outOfDescriptors = false;
         try
         {
             await socket.ConnectAsync(endPoint, timeout.Token).ConfigureAwait(false);
             metrics.ConnectDuration.Record(timeProvider.GetElapsedTime(started).TotalSeconds, TcpProxyMetrics.PoolTags(settings));
-            return (socket, false);
+            return (socket, timeout, false);
         }
         catch (OperationCanceledException) when (timeout.Token.IsCancellationRequested)
         {
@@ -179,7 +181,15 @@ internal sealed partial class UpstreamDispatcher(
             outOfDescriptors = IsOutOfDescriptors(ex);
             reason = ex.SocketErrorCode.ToString();
         }
+        catch
+        {
+            // Unexpected (a bug, not the network): nothing is handed over.
+            timeout.Dispose();
+            socket.Dispose();
+            throw;
+        }
 
+        timeout.Dispose();
         socket.Dispose();
         metrics.ConnectDuration.Record(timeProvider.GetElapsedTime(started).TotalSeconds, TcpProxyMetrics.PoolTags(settings));
         if (outOfDescriptors)
@@ -191,7 +201,7 @@ internal sealed partial class UpstreamDispatcher(
             LogConnectFailed(logger, settings.Pool, settings.Protocol, host.Name, host.Address, host.Port, reason);
         }
 
-        return (null, outOfDescriptors);
+        return (null, null, outOfDescriptors);
     }
 
     /// <summary>EMFILE and ENFILE both map to <see cref="SocketError.TooManyOpenSockets"/> (see <see cref="AcceptErrors"/>).</summary>

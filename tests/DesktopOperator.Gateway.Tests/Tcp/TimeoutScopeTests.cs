@@ -71,4 +71,46 @@ public sealed class TimeoutScopeTests
 
         Assert.False(scope.Token.IsCancellationRequested);
     }
+
+    [Fact]
+    public void TryRestart_RunsTheNewTimeoutFromNow()
+    {
+        var time = new ManualTimeProvider();
+        using var scope = new TimeoutScope(TimeSpan.FromSeconds(5), time, CancellationToken.None);
+
+        time.Advance(TimeSpan.FromSeconds(4));
+        Assert.True(scope.TryRestart(Idle));
+        time.Advance(TimeSpan.FromSeconds(9));
+        scope.Reset();
+        time.Advance(TimeSpan.FromSeconds(9));
+
+        Assert.False(scope.Token.IsCancellationRequested);
+        time.Advance(TimeSpan.FromSeconds(1));
+        Assert.True(scope.TimedOut);
+    }
+
+    [Fact]
+    public void TryRestart_WithZeroTimeout_StopsTheTimer()
+    {
+        var time = new ManualTimeProvider();
+        using var scope = new TimeoutScope(Idle, time, CancellationToken.None);
+
+        Assert.True(scope.TryRestart(TimeSpan.Zero));
+        scope.Reset();
+        time.Advance(TimeSpan.FromDays(365));
+
+        Assert.False(scope.Token.IsCancellationRequested);
+    }
+
+    [Fact]
+    public void TryRestart_AfterTimeout_FailsAndKeepsTheCause()
+    {
+        var time = new ManualTimeProvider();
+        using var scope = new TimeoutScope(Idle, time, CancellationToken.None);
+
+        time.Advance(Idle);
+
+        Assert.False(scope.TryRestart(Idle));
+        Assert.True(scope.TimedOut);
+    }
 }
