@@ -128,7 +128,7 @@ internal sealed partial class FileRouteStore
         }
 
         pending.LastWrite = _time.GetTimestamp();
-        return _routes.GetValueOrDefault(id); // null: deleted meanwhile, its file with it
+        return _routes.Find(id.Pool, id.Key); // null: deleted meanwhile, its file with it
     }
 
     /// <summary>Remembers the file this process just wrote, so its own watcher event does not read it back.</summary>

@@ -32,7 +32,7 @@ internal sealed partial class FileRouteStore : IRouteStore, IDisposable
     private readonly string _directory;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly ConcurrentDictionary<(string Pool, string Key), RouteRecord> _routes = new();
+    private readonly RouteIndex _routes = new();
     private readonly SemaphoreSlim _writeGate = new(1, 1);
     private readonly FileSystemWatcher _watcher;
     private long _version;
@@ -59,23 +59,11 @@ internal sealed partial class FileRouteStore : IRouteStore, IDisposable
 
     public string FolderPath => _directory;
 
-    public RouteRecord? Find(string pool, string key) => _routes.GetValueOrDefault((pool, key));
+    public RouteRecord? Find(string pool, string key) => _routes.Find(pool, key);
 
-    public IReadOnlyList<RouteRecord> List(string pool)
-    {
-        var result = new List<RouteRecord>();
-        foreach (var (id, route) in _routes)
-        {
-            if (id.Pool == pool)
-            {
-                result.Add(route);
-            }
-        }
+    public IReadOnlyList<RouteRecord> List(string pool) => _routes.List(pool);
 
-        return result;
-    }
-
-    public IReadOnlyCollection<string> PoolsWithRoutes() => _routes.Keys.Select(id => id.Pool).ToHashSet(StringComparer.Ordinal);
+    public IReadOnlyCollection<string> PoolsWithRoutes() => _routes.PoolsWithRoutes();
 
     public async ValueTask<RouteCreation> CreateAsync(RouteRecord route, CancellationToken cancellationToken)
     {
@@ -84,14 +72,14 @@ internal sealed partial class FileRouteStore : IRouteStore, IDisposable
         await _writeGate.WaitAsync(cancellationToken);
         try
         {
-            if (_routes.TryGetValue((route.Pool, route.Key), out var existing))
+            if (_routes.TryGet(route.Pool, route.Key, out var existing))
             {
                 return new RouteCreation(existing, Created: false);
             }
 
             stored = Versioned(route);
             await WriteFileAsync(stored, cancellationToken);
-            _routes[(route.Pool, route.Key)] = stored;
+            _routes.Set(stored);
         }
         finally
         {
@@ -112,7 +100,7 @@ internal sealed partial class FileRouteStore : IRouteStore, IDisposable
         cancellationToken.ThrowIfCancellationRequested();
         var id = (route.Pool, route.Key);
         var stored = Versioned(route);
-        if (!_routes.TryGetValue(id, out var current) || current.Version != route.Version || !_routes.TryUpdate(id, stored, current))
+        if (!_routes.TryGet(route.Pool, route.Key, out var current) || current.Version != route.Version || !_routes.TryReplace(current, stored))
         {
             throw new RouteConflictException(route.Pool, route.Key, route.Version);
         }
@@ -125,18 +113,17 @@ internal sealed partial class FileRouteStore : IRouteStore, IDisposable
     public async ValueTask DeleteAsync(RouteRecord route, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(route);
-        var id = (route.Pool, route.Key);
         await _writeGate.WaitAsync(cancellationToken);
         try
         {
-            if (!_routes.TryGetValue(id, out var current))
+            if (!_routes.TryGet(route.Pool, route.Key, out var current))
             {
                 return;
             }
 
             // Removed from the index first, by compare-and-swap: an update racing this delete either lands before
             // (and the delete conflicts) or finds the route gone (and conflicts itself).
-            if (current.Version != route.Version || !_routes.TryRemove(new KeyValuePair<(string, string), RouteRecord>(id, current)))
+            if (current.Version != route.Version || !_routes.TryRemove(current))
             {
                 throw new RouteConflictException(route.Pool, route.Key, route.Version);
             }
@@ -220,7 +207,7 @@ internal sealed partial class FileRouteStore : IRouteStore, IDisposable
                     route = route with { ActiveConnections = 0, Phase = SessionRoutePhase.Disconnected, LastSeen = now };
                 }
 
-                _routes[(route.Pool, route.Key)] = Versioned(route);
+                _routes.Set(Versioned(route));
             }
         }
 
@@ -263,11 +250,11 @@ internal sealed partial class FileRouteStore : IRouteStore, IDisposable
 
         if (!File.Exists(path))
         {
-            foreach (var (known, _) in _routes)
+            foreach (var known in _routes.All())
             {
                 if (PathFor(known.Pool, known.Key) == path)
                 {
-                    return _routes.TryRemove(known, out _);
+                    return _routes.Remove(known.Pool, known.Key);
                 }
             }
 
@@ -279,14 +266,13 @@ internal sealed partial class FileRouteStore : IRouteStore, IDisposable
             return false;
         }
 
-        var id = (route.Pool, route.Key);
-        if (_routes.TryGetValue(id, out var current) && current == route with { Version = current.Version })
+        if (_routes.TryGet(route.Pool, route.Key, out var current) && current == route with { Version = current.Version })
         {
             return false;
         }
 
         // A new version: a writer that read the route before this edit conflicts and decides again on the edit.
-        _routes[id] = Versioned(route);
+        _routes.Set(Versioned(route));
         return true;
     }
 

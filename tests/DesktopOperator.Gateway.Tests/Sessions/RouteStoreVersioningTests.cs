@@ -44,6 +44,25 @@ public sealed class RouteStoreVersioningTests : IDisposable
 
     [Theory]
     [MemberData(nameof(Stores))]
+    public async Task List_GivesThePoolsOwnRoutes_PoolsWithRoutesDropsAPoolWhoseLastRouteWent(string kind)
+    {
+        var store = Open(kind);
+        await store.CreateAsync(Route("alice", "h1"), CancellationToken.None);
+        var (bob, _) = await store.CreateAsync(Route("bob", "h2") with { Pool = "other/pool" }, CancellationToken.None);
+
+        Assert.Equal(["alice"], store.List(Key).Select(r => r.Key));
+        Assert.Equal(["bob"], store.List("other/pool").Select(r => r.Key));
+        Assert.Empty(store.List("no/such-pool"));
+        Assert.Equal([Key, "other/pool"], store.PoolsWithRoutes().Order(StringComparer.Ordinal));
+
+        await store.DeleteAsync(bob, CancellationToken.None);
+
+        Assert.Empty(store.List("other/pool"));
+        Assert.Equal([Key], store.PoolsWithRoutes());
+    }
+
+    [Theory]
+    [MemberData(nameof(Stores))]
     public async Task UpdateAsync_RouteGone_Conflicts(string kind)
     {
         var store = Open(kind);
