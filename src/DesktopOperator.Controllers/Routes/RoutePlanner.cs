@@ -9,7 +9,8 @@ namespace DesktopOperator.Controllers.Routes;
 /// <summary>
 /// Decides one reconcile of a SessionRoute, pure: the route, its pool (null when missing), the pool's live hosts and
 /// the route's place among the routes waiting for a slot in, a <see cref="RoutePlan"/> out. In order: the pool must
-/// exist; <see cref="RouteLifecycle.Sweep"/> fails a route whose host is gone, expires one idle for the pool's
+/// exist; <see cref="RouteLifecycle.Sweep"/> fails a route whose host is gone (the host it stays on: one re-pinned
+/// elsewhere that may move is moved, not failed), expires one idle for the pool's
 /// <c>resumeFor</c> and deletes Expired and long-Failed ones; a route that holds a slot is left to the gateway, unless
 /// its pin (<c>spec.host</c>) was changed to another host, where it moves once <see cref="RouteLifecycle.MayRepin"/>; a
 /// waiting (Pending) route is checked against the pool's <c>spec.access</c> (<see cref="PoolAccess"/>, the gateway's
@@ -32,7 +33,10 @@ internal static class RoutePlanner
         var resumeFor = Duration.TryParse(pool.Spec.Affinity.ResumeFor, out var parsed) ? parsed : TimeSpan.MaxValue;
         var lastActivity = LastActivity(route, now);
         var host = route.Status?.Host;
-        var sweep = new RouteSweepInput(phase, !string.IsNullOrEmpty(host), IsHostOf(route, hosts), ConnectionsHere: 0, now - lastActivity);
+        // The host a route's connections go to is the one that must still be there (RouteLifecycle.HostOf, the gateway's
+        // reading too): a route that moves to its pin now is not failed for the host it leaves; the re-pin below checks the pin.
+        var staysOnHost = RouteLifecycle.HostOf(route.Spec.Host, host, phase) == host;
+        var sweep = new RouteSweepInput(phase, !string.IsNullOrEmpty(host), !staysOnHost || IsHostOf(route, hosts), ConnectionsHere: 0, now - lastActivity);
         switch (RouteLifecycle.Sweep(sweep, resumeFor, pendingTimeout: TimeSpan.MaxValue, soleGateway: false))
         {
             case RouteSweep.Fail:

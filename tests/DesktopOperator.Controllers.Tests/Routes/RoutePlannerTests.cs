@@ -140,6 +140,33 @@ public sealed class RoutePlannerTests
         Assert.False(missing.Binds || draining.Binds);
     }
 
+    [Theory]
+    [InlineData(SessionRoutePhase.Disconnected)]
+    [InlineData(SessionRoutePhase.Bound)]
+    public void RepinnedRoute_HostItLeavesIsGone_MovesToThePin_NotFailed(SessionRoutePhase phase)
+    {
+        var status = new SessionRouteStatus { Phase = phase, Host = "h1", BoundAt = Now.AddHours(-1), LastSeen = Now.AddMinutes(-1) };
+        HostCandidate[] hosts = [new("h2", "10.0.0.2", null, 0)]; // h1 is gone
+
+        var plan = RoutePlanner.Plan(Route(pin: "h2", status: status), Pool(), hosts, 0, Now);
+
+        Assert.True(plan.Binds);
+        Assert.Equal((SessionRoutePhase.Bound, "h2", "10.0.0.2"), (plan.Status!.Phase, plan.Status.Host, plan.Status.HostAddress));
+        AssertReady(plan, Conditions.True, ConditionReasons.Bound);
+    }
+
+    [Fact]
+    public void RepinnedActiveRoute_HostItStaysOnIsGone_Failed()
+    {
+        // Active: its connections run on h1 (it moves to the pin only once Disconnected), so h1 gone fails it.
+        var status = new SessionRouteStatus { Phase = SessionRoutePhase.Active, Host = "h1", BoundAt = Now.AddHours(-1), LastSeen = Now, ActiveConnections = 1 };
+
+        var plan = RoutePlanner.Plan(Route(pin: "h2", status: status), Pool(), [new("h2", "10.0.0.2", null, 0)], 0, Now);
+
+        Assert.Equal(SessionRoutePhase.Failed, plan.Status!.Phase);
+        AssertReady(plan, Conditions.False, ConditionReasons.HostGone);
+    }
+
     [Fact]
     public void PinnedHostNotUsable_Waits_ThenBindsEvenIfOthersAreFree()
     {
