@@ -57,7 +57,8 @@ internal static class RoutePlanner
                 return repin with { RequeueAfter = after };
             }
 
-            return RouteLifecycle.HoldsSlot(phase) ? RouteStatuses.Ready(route, now) with { RequeueAfter = after } : RoutePlan.Keep with { RequeueAfter = after };
+            var held = staysOnHost ? hosts.FirstOrDefault(h => IsHostOf(route, h)) : null;
+            return RouteLifecycle.HoldsSlot(phase) ? RouteStatuses.Ready(route, held, now) with { RequeueAfter = after } : RoutePlan.Keep with { RequeueAfter = after };
         }
 
         if (PoolAccess.Of(pool.Spec.Access).RefusalOf(route.Spec.User, RouteKeyKind.Of(route.Metadata), pool.Metadata.Name) is { } refusal)
@@ -123,11 +124,20 @@ internal static class RoutePlanner
     }
 
     /// <summary>
-    /// Whether the route's host is still in the pool: a host of that name that existed when the route was bound (a pod
-    /// deleted and re-created under the same name since is a new machine; the user's desktop is gone with the old one).
+    /// Whether the route's host is still in the pool: a host of that name that is the machine the route was bound to (a
+    /// pod deleted and re-created under the same name is a new machine; the user's desktop is gone with the old one).
     /// </summary>
-    private static bool IsHostOf(SessionRoute route, IReadOnlyList<HostCandidate> hosts) =>
-        hosts.Any(h => h.Name == route.Status?.Host && (h.CreatedAt is null || route.Status.BoundAt is null || h.CreatedAt <= route.Status.BoundAt));
+    private static bool IsHostOf(SessionRoute route, IReadOnlyList<HostCandidate> hosts) => hosts.Any(h => IsHostOf(route, h));
+
+    /// <summary>
+    /// The same machine: the uid recorded at bind (<c>status.hostUid</c>) when there is one; for a route bound without
+    /// one (not recorded yet), a pod that existed when the route was bound.
+    /// </summary>
+    private static bool IsHostOf(SessionRoute route, HostCandidate host) =>
+        host.Name == route.Status?.Host
+        && (route.Status.HostUid is { } uid
+            ? host.Uid is null || host.Uid == uid
+            : host.CreatedAt is null || route.Status.BoundAt is null || host.CreatedAt <= route.Status.BoundAt);
 
     /// <summary>When the route was last in use: last seen, else bound, else created.</summary>
     public static DateTimeOffset LastActivity(SessionRoute route, DateTimeOffset now)

@@ -222,11 +222,52 @@ public sealed class RoutePlannerTests
     [Fact]
     public void ActiveRouteOnItsHost_LeftToTheGateway()
     {
-        var status = new SessionRouteStatus { Phase = SessionRoutePhase.Active, Host = "h1", LastSeen = Now.AddDays(-2), ActiveConnections = 1 };
+        var status = new SessionRouteStatus { Phase = SessionRoutePhase.Active, Host = "h1", HostUid = "uid-1", LastSeen = Now.AddDays(-2), ActiveConnections = 1 };
 
-        var plan = RoutePlanner.Plan(Route(status: status), Pool(resumeFor: "1h"), [new("h1", "10.0.0.1", null, 1)], 0, Now);
+        var plan = RoutePlanner.Plan(Route(status: status), Pool(resumeFor: "1h"), [new("h1", "10.0.0.1", null, 1, Uid: "uid-1")], 0, Now);
 
         Assert.Equal((RouteAction.Keep, (TimeSpan?)null), (plan.Action, plan.RequeueAfter));
+    }
+
+    [Fact]
+    public void PendingRoute_Bound_RecordsThePodUid()
+    {
+        var plan = RoutePlanner.Plan(Route(), Pool(), [new("h1", "10.0.0.1", null, 0, Now.AddHours(-1), "uid-1")], 0, Now);
+
+        Assert.Equal(("h1", "uid-1"), (plan.Status!.Host, plan.Status.HostUid));
+    }
+
+    [Fact]
+    public void RouteTheGatewayBound_OnItsHost_UidRecordedOnce_NoEvent()
+    {
+        // The gateway binds by name only: the controller records which pod that is.
+        var status = new SessionRouteStatus { Phase = SessionRoutePhase.Active, Host = "h1", BoundAt = Now.AddMinutes(-1), LastSeen = Now, ActiveConnections = 1 };
+        HostCandidate[] hosts = [new("h1", "10.0.0.1", null, 1, Now.AddHours(-1), "uid-1")];
+
+        var plan = RoutePlanner.Plan(Route(status: status), Pool(), hosts, 0, Now);
+
+        Assert.Equal(RouteAction.WriteStatus, plan.Action);
+        Assert.Equal((SessionRoutePhase.Active, "h1", 1, "uid-1"), (plan.Status!.Phase, plan.Status.Host, plan.Status.ActiveConnections, plan.Status.HostUid));
+        Assert.Null(plan.Event);
+        Assert.False(plan.Binds);
+        Assert.Equal(RouteAction.Keep, RoutePlanner.Plan(Route(status: plan.Status), Pool(), hosts, 0, Now.AddSeconds(5)).Action);
+    }
+
+    [Theory]
+    [InlineData(SessionRoutePhase.Bound)]
+    [InlineData(SessionRoutePhase.Active)]
+    [InlineData(SessionRoutePhase.Disconnected)]
+    public void LiveRoute_NewPodReusesTheName_UidDiffers_HostGone_EvenWhenCreatedInTheSameSecond(SessionRoutePhase phase)
+    {
+        // A fast delete and create (or a static pod name): the new pod's creation time cannot tell it from the old one.
+        var status = new SessionRouteStatus { Phase = phase, Host = "h1", HostUid = "uid-old", BoundAt = Now.AddMinutes(-10), LastSeen = Now };
+
+        var replaced = RoutePlanner.Plan(Route(status: status), Pool(), [new("h1", "10.0.0.1", null, 1, Now.AddMinutes(-10), "uid-new")], 0, Now);
+        var same = RoutePlanner.Plan(Route(status: status), Pool(), [new("h1", "10.0.0.1", null, 1, Now.AddMinutes(-10), "uid-old")], 0, Now);
+
+        Assert.Equal(SessionRoutePhase.Failed, replaced.Status!.Phase);
+        AssertReady(replaced, Conditions.False, ConditionReasons.HostGone);
+        Assert.NotEqual(SessionRoutePhase.Failed, same.Status?.Phase ?? phase);
     }
 
     private static void AssertReady(RoutePlan plan, string status, string reason)
