@@ -12,7 +12,8 @@ namespace DesktopOperator.Controllers.Routes;
 /// exist; <see cref="RouteLifecycle.Sweep"/> fails a route whose host is gone (the host it stays on: one re-pinned
 /// elsewhere that may move is moved, not failed), expires one idle for the pool's
 /// <c>resumeFor</c> and deletes Expired and long-Failed ones; a route that holds a slot is left to the gateway, unless
-/// its pin (<c>spec.host</c>) was changed to another host, where it moves once <see cref="RouteLifecycle.MayRepin"/>; a
+/// its pin (<c>spec.host</c>) was changed to another host, where it moves once <see cref="RouteLifecycle.MayRepin"/>, or
+/// the pool's <c>spec.access</c> no longer admits its user (a condition says so; the gateway refuses the connections); a
 /// waiting (Pending) route is checked against the pool's <c>spec.access</c> (<see cref="PoolAccess"/>, the gateway's
 /// rule) and validated against its pool, then bound to its pinned host or to the least-loaded host with a free slot,
 /// first come first served, or kept Pending with the reason.
@@ -52,6 +53,12 @@ internal static class RoutePlanner
             // Live routes are the gateway's to update; the operator only moves a re-pinned one and clears a condition it set
             // while the route waited.
             var after = phase is SessionRoutePhase.Active ? null : Until(lastActivity, resumeFor, now);
+            if (RouteLifecycle.HoldsSlot(phase) && PoolAccess.Of(pool.Spec.Access).RefusalOf(route.Spec.User, RouteKeyKind.Of(route.Metadata), pool.Metadata.Name) is { } refused)
+            {
+                // The gateway refuses the user's next connection (it checks access on each); the route says why.
+                return RouteStatuses.Invalid(route, ConditionReasons.AccessDenied, refused, now) with { RequeueAfter = after };
+            }
+
             if (Repin(route, pool, hosts, phase, now) is { } repin)
             {
                 return repin with { RequeueAfter = after };

@@ -99,6 +99,28 @@ public sealed class RoutePlannerTests
         Assert.True(RoutePlanner.Plan(Route(), Pool(access: new AccessSpec { Groups = ["designers"] }), hosts, 0, Now).Binds);
     }
 
+    [Theory]
+    [InlineData(SessionRoutePhase.Bound)]
+    [InlineData(SessionRoutePhase.Disconnected)]
+    [InlineData(SessionRoutePhase.Active)]
+    public void LiveRoute_UserNoLongerInPoolAccess_AccessDeniedCondition_KeepsHostAndPhase_ClearedWhenAllowedAgain(SessionRoutePhase phase)
+    {
+        var status = new SessionRouteStatus { Phase = phase, Host = "h1", HostUid = "uid-1", BoundAt = Now.AddHours(-1), LastSeen = Now.AddMinutes(-1) };
+        HostCandidate[] hosts = [new("h1", "10.0.0.1", null, 1, Now.AddHours(-2), "uid-1")];
+
+        var refused = RoutePlanner.Plan(Route(status: status), Pool(access: new AccessSpec { Users = ["bob"] }), hosts, 0, Now);
+
+        Assert.Equal((phase, "h1"), (refused.Status!.Phase, refused.Status.Host));
+        AssertReady(refused, Conditions.False, ConditionReasons.AccessDenied);
+        Assert.Equal(Conditions.True, Conditions.Find(refused.Status.Conditions, ConditionTypes.Degraded)?.Status);
+        Assert.Equal(("Warning", ConditionReasons.AccessDenied), (refused.Event!.Type, refused.Event.Reason));
+        Assert.False(refused.Binds);
+
+        var allowed = RoutePlanner.Plan(Route(status: refused.Status), Pool(access: new AccessSpec { Users = ["bob", "alice"] }), hosts, 0, Now);
+        AssertReady(allowed, Conditions.True, ConditionReasons.Bound);
+        Assert.Null(Conditions.Find(allowed.Status!.Conditions, ConditionTypes.Degraded));
+    }
+
     [Fact]
     public void DisconnectedRoute_RepinnedToAnotherUsableHost_BoundThere_EventNamesIt()
     {
