@@ -71,9 +71,11 @@ public sealed class RdpPoolGatewayTests : IDisposable
                 () => Task.FromResult(XrdpSessionHost.SessionServers(account).Count == 1 && xrdps.Sum(x => x.CountDesktopsJoined()) == 1),
                 $"a desktop for the user through the gateway\n{first.ReadOutput()}\n{Logs()}", cts.Token, Wait);
             served = xrdps.Single(x => x.CountCreatedSessions(account.Name) == 1);
-            route = await RouteAsync(cluster, account.Name, r => r.Status is { Phase: SessionRoutePhase.Active, Host: not null }, "the route Active", Logs);
+            // The gateway binds by pod name; the operator records which pod that is (status.hostUid).
+            route = await RouteAsync(cluster, account.Name, r => r.Status is { Phase: SessionRoutePhase.Active, Host: not null, HostUid: not null }, "the route Active, its pod's uid recorded", Logs);
             var pod = pods.Single(p => p.Metadata.Name == route.Status!.Host);
             Assert.Equal(served.Endpoint.Address.ToString(), pod.Status.PodIP);
+            Assert.Equal(pod.Metadata.Uid, route.Status!.HostUid);
             session = XrdpSessionHost.SessionServers(account)[0];
             Assert.False(first.HasExited, "xfreerdp left the session: " + first.ReadOutput());
         }
@@ -92,7 +94,9 @@ public sealed class RdpPoolGatewayTests : IDisposable
             var other = xrdps.Single(x => x != served);
             Assert.Equal((0, 0), (other.CountCreatedSessions(account.Name), other.CountDesktopsJoined()));
             var again = await RouteAsync(cluster, account.Name, r => r.Status is { Phase: SessionRoutePhase.Active }, "the route Active again", Logs);
-            Assert.Equal((route.Metadata.Name, route.Metadata.Uid, route.Status!.Host, route.Status.BoundAt), (again.Metadata.Name, again.Metadata.Uid, again.Status!.Host, again.Status.BoundAt));
+            Assert.Equal(
+                (route.Metadata.Name, route.Metadata.Uid, route.Status!.Host, route.Status.HostUid, route.Status.BoundAt),
+                (again.Metadata.Name, again.Metadata.Uid, again.Status!.Host, again.Status.HostUid, again.Status.BoundAt));
             Assert.False(second.HasExited, "xfreerdp left the session: " + second.ReadOutput());
         }
     }
