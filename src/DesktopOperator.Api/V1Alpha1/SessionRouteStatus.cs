@@ -18,6 +18,12 @@ public sealed class SessionRouteStatus
     /// <summary>The host's address when the route was bound.</summary>
     public string? HostAddress { get; set; }
 
+    /// <summary>
+    /// The uid of the host's pod when the route was bound (none for static hosts): a pod created since under the same
+    /// name is another machine, and the route's host counts as gone.
+    /// </summary>
+    public string? HostUid { get; set; }
+
     /// <summary>When the route was bound to its host.</summary>
     public DateTimeOffset? BoundAt { get; set; }
 

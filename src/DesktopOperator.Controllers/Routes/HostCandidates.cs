@@ -31,7 +31,7 @@ internal static class HostCandidates
 
             var name = pod.Metadata.Name;
             var created = pod.Metadata.CreationTimestamp is { } c ? new DateTimeOffset(DateTime.SpecifyKind(c, DateTimeKind.Utc)) : (DateTimeOffset?)null;
-            hosts.Add(new HostCandidate(name, HostRules.Address(pod), HostRules.WhyNotUsable(pod), bound(name), created));
+            hosts.Add(new HostCandidate(name, HostRules.Address(pod), HostRules.WhyNotUsable(pod), bound(name), created, pod.Metadata.Uid));
         }
 
         return hosts;

@@ -9,9 +9,11 @@ namespace DesktopOperator.Controllers.Routes;
 /// <summary>
 /// Decides one reconcile of a SessionRoute, pure: the route, its pool (null when missing), the pool's live hosts and
 /// the route's place among the routes waiting for a slot in, a <see cref="RoutePlan"/> out. In order: the pool must
-/// exist; <see cref="RouteLifecycle.Sweep"/> fails a route whose host is gone, expires one idle for the pool's
+/// exist; <see cref="RouteLifecycle.Sweep"/> fails a route whose host is gone (the host it stays on: one re-pinned
+/// elsewhere that may move is moved, not failed), expires one idle for the pool's
 /// <c>resumeFor</c> and deletes Expired and long-Failed ones; a route that holds a slot is left to the gateway, unless
-/// its pin (<c>spec.host</c>) was changed to another host, where it moves once <see cref="RouteLifecycle.MayRepin"/>; a
+/// its pin (<c>spec.host</c>) was changed to another host, where it moves once <see cref="RouteLifecycle.MayRepin"/>, or
+/// the pool's <c>spec.access</c> no longer admits its user (a condition says so; the gateway refuses the connections); a
 /// waiting (Pending) route is checked against the pool's <c>spec.access</c> (<see cref="PoolAccess"/>, the gateway's
 /// rule) and validated against its pool, then bound to its pinned host or to the least-loaded host with a free slot,
 /// first come first served, or kept Pending with the reason.
@@ -32,7 +34,10 @@ internal static class RoutePlanner
         var resumeFor = Duration.TryParse(pool.Spec.Affinity.ResumeFor, out var parsed) ? parsed : TimeSpan.MaxValue;
         var lastActivity = LastActivity(route, now);
         var host = route.Status?.Host;
-        var sweep = new RouteSweepInput(phase, !string.IsNullOrEmpty(host), IsHostOf(route, hosts), ConnectionsHere: 0, now - lastActivity);
+        // The host a route's connections go to is the one that must still be there (RouteLifecycle.HostOf, the gateway's
+        // reading too): a route that moves to its pin now is not failed for the host it leaves; the re-pin below checks the pin.
+        var staysOnHost = RouteLifecycle.HostOf(route.Spec.Host, host, phase) == host;
+        var sweep = new RouteSweepInput(phase, !string.IsNullOrEmpty(host), !staysOnHost || IsHostOf(route, hosts), ConnectionsHere: 0, now - lastActivity);
         switch (RouteLifecycle.Sweep(sweep, resumeFor, pendingTimeout: TimeSpan.MaxValue, soleGateway: false))
         {
             case RouteSweep.Fail:
@@ -48,12 +53,19 @@ internal static class RoutePlanner
             // Live routes are the gateway's to update; the operator only moves a re-pinned one and clears a condition it set
             // while the route waited.
             var after = phase is SessionRoutePhase.Active ? null : Until(lastActivity, resumeFor, now);
+            if (RouteLifecycle.HoldsSlot(phase) && PoolAccess.Of(pool.Spec.Access).RefusalOf(route.Spec.User, RouteKeyKind.Of(route.Metadata), pool.Metadata.Name) is { } refused)
+            {
+                // The gateway refuses the user's next connection (it checks access on each); the route says why.
+                return RouteStatuses.Invalid(route, ConditionReasons.AccessDenied, refused, now) with { RequeueAfter = after };
+            }
+
             if (Repin(route, pool, hosts, phase, now) is { } repin)
             {
                 return repin with { RequeueAfter = after };
             }
 
-            return RouteLifecycle.HoldsSlot(phase) ? RouteStatuses.Ready(route, now) with { RequeueAfter = after } : RoutePlan.Keep with { RequeueAfter = after };
+            var held = staysOnHost ? hosts.FirstOrDefault(h => IsHostOf(route, h)) : null;
+            return RouteLifecycle.HoldsSlot(phase) ? RouteStatuses.Ready(route, held, now) with { RequeueAfter = after } : RoutePlan.Keep with { RequeueAfter = after };
         }
 
         if (PoolAccess.Of(pool.Spec.Access).RefusalOf(route.Spec.User, RouteKeyKind.Of(route.Metadata), pool.Metadata.Name) is { } refusal)
@@ -119,11 +131,20 @@ internal static class RoutePlanner
     }
 
     /// <summary>
-    /// Whether the route's host is still in the pool: a host of that name that existed when the route was bound (a pod
-    /// deleted and re-created under the same name since is a new machine; the user's desktop is gone with the old one).
+    /// Whether the route's host is still in the pool: a host of that name that is the machine the route was bound to (a
+    /// pod deleted and re-created under the same name is a new machine; the user's desktop is gone with the old one).
     /// </summary>
-    private static bool IsHostOf(SessionRoute route, IReadOnlyList<HostCandidate> hosts) =>
-        hosts.Any(h => h.Name == route.Status?.Host && (h.CreatedAt is null || route.Status.BoundAt is null || h.CreatedAt <= route.Status.BoundAt));
+    private static bool IsHostOf(SessionRoute route, IReadOnlyList<HostCandidate> hosts) => hosts.Any(h => IsHostOf(route, h));
+
+    /// <summary>
+    /// The same machine: the uid recorded at bind (<c>status.hostUid</c>) when there is one; for a route bound without
+    /// one (not recorded yet), a pod that existed when the route was bound.
+    /// </summary>
+    private static bool IsHostOf(SessionRoute route, HostCandidate host) =>
+        host.Name == route.Status?.Host
+        && (route.Status.HostUid is { } uid
+            ? host.Uid is null || host.Uid == uid
+            : host.CreatedAt is null || route.Status.BoundAt is null || host.CreatedAt <= route.Status.BoundAt);
 
     /// <summary>When the route was last in use: last seen, else bound, else created.</summary>
     public static DateTimeOffset LastActivity(SessionRoute route, DateTimeOffset now)

@@ -20,6 +20,7 @@ internal static class RouteStatuses
         status.Phase = RouteLifecycle.AfterMove(status.Phase ?? SessionRoutePhase.Pending, status.ActiveConnections);
         status.Host = host.Name;
         status.HostAddress = host.Address;
+        status.HostUid = host.Uid;
         status.BoundAt = now;
         SetReady(status, route, true, ConditionReasons.Bound, $"bound to host '{host.Name}'", now);
         Conditions.Remove(status.Conditions!, ConditionTypes.Degraded);
@@ -66,17 +67,32 @@ internal static class RouteStatuses
         return Write(route, status, new RouteEvent(EventTypes.Normal, ConditionReasons.ResumeExpired, message));
     }
 
-    /// <summary>A route holding its slot: a Ready=False the operator set while it waited becomes Ready=True.</summary>
-    public static RoutePlan Ready(SessionRoute route, DateTimeOffset now)
+    /// <summary>
+    /// A route holding its slot on <paramref name="host"/> (null: a host the controller does not check, e.g. one the
+    /// route is about to leave): the host's pod uid recorded when its binder (the gateway, which knows names only) did
+    /// not, and a Ready=False the operator set while it waited becomes Ready=True. Nothing else is written.
+    /// </summary>
+    public static RoutePlan Ready(SessionRoute route, HostCandidate? host, DateTimeOffset now)
     {
-        if (Conditions.Find(route.Status?.Conditions, ConditionTypes.Ready) is not { Status: Conditions.False })
+        var unrecorded = host?.Uid is not null && route.Status?.HostUid is null;
+        var waited = Conditions.Find(route.Status?.Conditions, ConditionTypes.Ready) is { Status: Conditions.False };
+        if (!unrecorded && !waited)
         {
             return RoutePlan.Keep;
         }
 
         var status = Copy(route);
-        SetReady(status, route, true, ConditionReasons.Bound, $"bound to host '{status.Host}'", now);
-        Conditions.Remove(status.Conditions!, ConditionTypes.Degraded);
+        if (unrecorded)
+        {
+            status.HostUid = host!.Uid;
+        }
+
+        if (waited)
+        {
+            SetReady(status, route, true, ConditionReasons.Bound, $"bound to host '{status.Host}'", now);
+            Conditions.Remove(status.Conditions!, ConditionTypes.Degraded);
+        }
+
         return Write(route, status, null);
     }
 

@@ -70,7 +70,7 @@ internal static class SessionRouteMapper
         };
     }
 
-    /// <summary>The status <paramref name="record"/> implies, keeping what only others write (conditions, observedGeneration, address).</summary>
+    /// <summary>The status <paramref name="record"/> implies, keeping what only others write (conditions, observedGeneration, address, uid).</summary>
     public static SessionRouteStatus StatusOf(RouteRecord record, SessionRouteStatus? current)
     {
         ArgumentNullException.ThrowIfNull(record);
@@ -79,6 +79,7 @@ internal static class SessionRouteMapper
             ObservedGeneration = current?.ObservedGeneration,
             Conditions = current?.Conditions,
             HostAddress = current?.Host == record.Host ? current?.HostAddress : null,
+            HostUid = current?.Host == record.Host ? current?.HostUid : null,
             Phase = record.Phase,
             Host = record.Host,
             BoundAt = record.BoundAt,

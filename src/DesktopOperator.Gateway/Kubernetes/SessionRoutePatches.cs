@@ -29,7 +29,7 @@ internal static class SessionRoutePatches
 
     /// <summary>
     /// The gateway's part of <c>status</c> (phase, host, bound-at, last-seen, connections) for the <c>/status</c>
-    /// subresource. The host's address is removed when the host changes (the controller writes the new one);
+    /// subresource. The host's address and uid are removed when the host changes (the controller writes the new ones);
     /// conditions and observedGeneration are the controller's and left alone.
     /// </summary>
     public static V1Patch Status(string resourceVersion, RouteRecord route, SessionRouteStatus? current)
@@ -46,6 +46,11 @@ internal static class SessionRoutePatches
         if (current?.HostAddress is not null && current.Host != route.Host)
         {
             status["hostAddress"] = null;
+        }
+
+        if (current?.HostUid is not null && current.Host != route.Host)
+        {
+            status["hostUid"] = null;
         }
 
         var body = new JsonObject

@@ -99,6 +99,28 @@ public sealed class RoutePlannerTests
         Assert.True(RoutePlanner.Plan(Route(), Pool(access: new AccessSpec { Groups = ["designers"] }), hosts, 0, Now).Binds);
     }
 
+    [Theory]
+    [InlineData(SessionRoutePhase.Bound)]
+    [InlineData(SessionRoutePhase.Disconnected)]
+    [InlineData(SessionRoutePhase.Active)]
+    public void LiveRoute_UserNoLongerInPoolAccess_AccessDeniedCondition_KeepsHostAndPhase_ClearedWhenAllowedAgain(SessionRoutePhase phase)
+    {
+        var status = new SessionRouteStatus { Phase = phase, Host = "h1", HostUid = "uid-1", BoundAt = Now.AddHours(-1), LastSeen = Now.AddMinutes(-1) };
+        HostCandidate[] hosts = [new("h1", "10.0.0.1", null, 1, Now.AddHours(-2), "uid-1")];
+
+        var refused = RoutePlanner.Plan(Route(status: status), Pool(access: new AccessSpec { Users = ["bob"] }), hosts, 0, Now);
+
+        Assert.Equal((phase, "h1"), (refused.Status!.Phase, refused.Status.Host));
+        AssertReady(refused, Conditions.False, ConditionReasons.AccessDenied);
+        Assert.Equal(Conditions.True, Conditions.Find(refused.Status.Conditions, ConditionTypes.Degraded)?.Status);
+        Assert.Equal(("Warning", ConditionReasons.AccessDenied), (refused.Event!.Type, refused.Event.Reason));
+        Assert.False(refused.Binds);
+
+        var allowed = RoutePlanner.Plan(Route(status: refused.Status), Pool(access: new AccessSpec { Users = ["bob", "alice"] }), hosts, 0, Now);
+        AssertReady(allowed, Conditions.True, ConditionReasons.Bound);
+        Assert.Null(Conditions.Find(allowed.Status!.Conditions, ConditionTypes.Degraded));
+    }
+
     [Fact]
     public void DisconnectedRoute_RepinnedToAnotherUsableHost_BoundThere_EventNamesIt()
     {
@@ -138,6 +160,33 @@ public sealed class RoutePlannerTests
         AssertReady(draining, Conditions.False, ConditionReasons.HostNotUsable);
         Assert.Equal("spec.host: host 'h2' is draining (Surplus)", draining.Event!.Message);
         Assert.False(missing.Binds || draining.Binds);
+    }
+
+    [Theory]
+    [InlineData(SessionRoutePhase.Disconnected)]
+    [InlineData(SessionRoutePhase.Bound)]
+    public void RepinnedRoute_HostItLeavesIsGone_MovesToThePin_NotFailed(SessionRoutePhase phase)
+    {
+        var status = new SessionRouteStatus { Phase = phase, Host = "h1", BoundAt = Now.AddHours(-1), LastSeen = Now.AddMinutes(-1) };
+        HostCandidate[] hosts = [new("h2", "10.0.0.2", null, 0)]; // h1 is gone
+
+        var plan = RoutePlanner.Plan(Route(pin: "h2", status: status), Pool(), hosts, 0, Now);
+
+        Assert.True(plan.Binds);
+        Assert.Equal((SessionRoutePhase.Bound, "h2", "10.0.0.2"), (plan.Status!.Phase, plan.Status.Host, plan.Status.HostAddress));
+        AssertReady(plan, Conditions.True, ConditionReasons.Bound);
+    }
+
+    [Fact]
+    public void RepinnedActiveRoute_HostItStaysOnIsGone_Failed()
+    {
+        // Active: its connections run on h1 (it moves to the pin only once Disconnected), so h1 gone fails it.
+        var status = new SessionRouteStatus { Phase = SessionRoutePhase.Active, Host = "h1", BoundAt = Now.AddHours(-1), LastSeen = Now, ActiveConnections = 1 };
+
+        var plan = RoutePlanner.Plan(Route(pin: "h2", status: status), Pool(), [new("h2", "10.0.0.2", null, 0)], 0, Now);
+
+        Assert.Equal(SessionRoutePhase.Failed, plan.Status!.Phase);
+        AssertReady(plan, Conditions.False, ConditionReasons.HostGone);
     }
 
     [Fact]
@@ -195,11 +244,52 @@ public sealed class RoutePlannerTests
     [Fact]
     public void ActiveRouteOnItsHost_LeftToTheGateway()
     {
-        var status = new SessionRouteStatus { Phase = SessionRoutePhase.Active, Host = "h1", LastSeen = Now.AddDays(-2), ActiveConnections = 1 };
+        var status = new SessionRouteStatus { Phase = SessionRoutePhase.Active, Host = "h1", HostUid = "uid-1", LastSeen = Now.AddDays(-2), ActiveConnections = 1 };
 
-        var plan = RoutePlanner.Plan(Route(status: status), Pool(resumeFor: "1h"), [new("h1", "10.0.0.1", null, 1)], 0, Now);
+        var plan = RoutePlanner.Plan(Route(status: status), Pool(resumeFor: "1h"), [new("h1", "10.0.0.1", null, 1, Uid: "uid-1")], 0, Now);
 
         Assert.Equal((RouteAction.Keep, (TimeSpan?)null), (plan.Action, plan.RequeueAfter));
+    }
+
+    [Fact]
+    public void PendingRoute_Bound_RecordsThePodUid()
+    {
+        var plan = RoutePlanner.Plan(Route(), Pool(), [new("h1", "10.0.0.1", null, 0, Now.AddHours(-1), "uid-1")], 0, Now);
+
+        Assert.Equal(("h1", "uid-1"), (plan.Status!.Host, plan.Status.HostUid));
+    }
+
+    [Fact]
+    public void RouteTheGatewayBound_OnItsHost_UidRecordedOnce_NoEvent()
+    {
+        // The gateway binds by name only: the controller records which pod that is.
+        var status = new SessionRouteStatus { Phase = SessionRoutePhase.Active, Host = "h1", BoundAt = Now.AddMinutes(-1), LastSeen = Now, ActiveConnections = 1 };
+        HostCandidate[] hosts = [new("h1", "10.0.0.1", null, 1, Now.AddHours(-1), "uid-1")];
+
+        var plan = RoutePlanner.Plan(Route(status: status), Pool(), hosts, 0, Now);
+
+        Assert.Equal(RouteAction.WriteStatus, plan.Action);
+        Assert.Equal((SessionRoutePhase.Active, "h1", 1, "uid-1"), (plan.Status!.Phase, plan.Status.Host, plan.Status.ActiveConnections, plan.Status.HostUid));
+        Assert.Null(plan.Event);
+        Assert.False(plan.Binds);
+        Assert.Equal(RouteAction.Keep, RoutePlanner.Plan(Route(status: plan.Status), Pool(), hosts, 0, Now.AddSeconds(5)).Action);
+    }
+
+    [Theory]
+    [InlineData(SessionRoutePhase.Bound)]
+    [InlineData(SessionRoutePhase.Active)]
+    [InlineData(SessionRoutePhase.Disconnected)]
+    public void LiveRoute_NewPodReusesTheName_UidDiffers_HostGone_EvenWhenCreatedInTheSameSecond(SessionRoutePhase phase)
+    {
+        // A fast delete and create (or a static pod name): the new pod's creation time cannot tell it from the old one.
+        var status = new SessionRouteStatus { Phase = phase, Host = "h1", HostUid = "uid-old", BoundAt = Now.AddMinutes(-10), LastSeen = Now };
+
+        var replaced = RoutePlanner.Plan(Route(status: status), Pool(), [new("h1", "10.0.0.1", null, 1, Now.AddMinutes(-10), "uid-new")], 0, Now);
+        var same = RoutePlanner.Plan(Route(status: status), Pool(), [new("h1", "10.0.0.1", null, 1, Now.AddMinutes(-10), "uid-old")], 0, Now);
+
+        Assert.Equal(SessionRoutePhase.Failed, replaced.Status!.Phase);
+        AssertReady(replaced, Conditions.False, ConditionReasons.HostGone);
+        Assert.NotEqual(SessionRoutePhase.Failed, same.Status?.Phase ?? phase);
     }
 
     private static void AssertReady(RoutePlan plan, string status, string reason)

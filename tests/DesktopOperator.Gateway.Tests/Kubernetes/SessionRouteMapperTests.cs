@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using DesktopOperator.Api.Routes;
 using DesktopOperator.Api.V1Alpha1;
 using DesktopOperator.Gateway.Kubernetes;
@@ -74,10 +75,10 @@ public sealed class SessionRouteMapperTests
     }
 
     [Fact]
-    public void StatusOf_KeepsConditionsAndAddressOfTheSameHost()
+    public void StatusOf_KeepsConditionsAddressAndUidOfTheSameHost()
     {
         var conditions = new List<V1Condition> { new() { Type = "Ready", Status = "True" } };
-        var current = new SessionRouteStatus { Host = "vnc-0", HostAddress = "10.0.0.5", ObservedGeneration = 3, Conditions = conditions };
+        var current = new SessionRouteStatus { Host = "vnc-0", HostAddress = "10.0.0.5", HostUid = "uid-0", ObservedGeneration = 3, Conditions = conditions };
         var record = new RouteRecord("desktops/vnc", "alice", AffinityKey.User, "vnc", "vnc-0", false, SessionRoutePhase.Disconnected, Bound, Bound, 0);
 
         var kept = SessionRouteMapper.StatusOf(record, current);
@@ -85,7 +86,21 @@ public sealed class SessionRouteMapperTests
 
         Assert.Equal(("10.0.0.5", 3L, SessionRoutePhase.Disconnected), (kept.HostAddress, kept.ObservedGeneration, kept.Phase));
         Assert.Same(conditions, kept.Conditions);
-        Assert.Null(moved.HostAddress);
+        Assert.Equal("uid-0", kept.HostUid);
+        Assert.Equal(((string?)null, (string?)null), (moved.HostAddress, moved.HostUid));
+    }
+
+    [Fact]
+    public void StatusPatch_HostChanged_RemovesTheOldHostsAddressAndUid_SameHostLeavesThem()
+    {
+        var current = new SessionRouteStatus { Host = "vnc-0", HostAddress = "10.0.0.5", HostUid = "uid-0" };
+        var record = new RouteRecord("desktops/vnc", "alice", AffinityKey.User, "vnc", "vnc-0", false, SessionRoutePhase.Active, Bound, Bound, 1);
+
+        var moved = JsonNode.Parse(SessionRoutePatches.Status("7", record with { Host = "vnc-1" }, current).Content.ToString()!)!["status"]!.AsObject();
+        var same = JsonNode.Parse(SessionRoutePatches.Status("7", record, current).Content.ToString()!)!["status"]!.AsObject();
+
+        Assert.True(moved.ContainsKey("hostUid") && moved["hostUid"] is null && moved.ContainsKey("hostAddress") && moved["hostAddress"] is null);
+        Assert.False(same.ContainsKey("hostUid") || same.ContainsKey("hostAddress"));
     }
 
     [Theory]

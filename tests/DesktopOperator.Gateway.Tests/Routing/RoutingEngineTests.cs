@@ -53,6 +53,19 @@ public sealed class RoutingEngineTests
         Assert.Null(decision.Host);
     }
 
+    [Theory]
+    [InlineData(SessionRoutePhase.Bound)]
+    [InlineData(SessionRoutePhase.Disconnected)]
+    [InlineData(SessionRoutePhase.Active)]
+    public void Decide_UserWithALiveRoute_NoLongerInAccessLists_RejectedNotAllowed(SessionRoutePhase phase)
+    {
+        // Access is checked on every connection, before the user's route: a route bound earlier does not let them in.
+        var decision = Decide(WithAccess(["bob"], []), [Route("alice", "h2", phase, phase == SessionRoutePhase.Active ? 1 : 0)], Request("alice"));
+
+        Assert.Equal(RoutingResult.RejectedNotAllowed, decision.Result);
+        Assert.Null(decision.Host);
+    }
+
     [Fact]
     public void Decide_NoUserAndAccessLists_RejectedNotAllowed()
     {

@@ -168,6 +168,44 @@ public sealed class SessionRouteControllerTests : IDisposable
     }
 
     [Fact]
+    public async Task HostReplacedUnderTheSameName_TimesCannotTellThemApart_RouteFailedByUid()
+    {
+        await using var run = await StartAsync();
+        await run.Cluster.Client.CreateAsync(Pool(run.Cluster.Namespace, "desk"), Ct);
+        var host = await ReadyHostAsync(run);
+        await run.Cluster.Client.CreateAsync(Route(run.Cluster.Namespace, "alice"), Ct);
+        var bound = await RouteAsync(run, "desk-alice", r => r.Status?.Phase == SessionRoutePhase.Bound, "alice's route bound");
+        Assert.Equal((host.Metadata.Name, host.Metadata.Uid), (bound.Status!.Host, bound.Status.HostUid));
+
+        // With the operator down, the pod is deleted and a new one created under its name (a fast delete/create, a
+        // static name); the route says it was bound later than that (as a bind in the same second as the replacement
+        // would), so only the uid tells the new pod from the one the route was bound to.
+        await run.Operator.DisposeAsync();
+        var boundLater = "{\"status\":{\"boundAt\":" + JsonSerializer.Serialize(DateTimeOffset.UtcNow.AddHours(1)) + "}}";
+        await run.Cluster.Client.PatchAsync<SessionRoute>("desk-alice", run.Cluster.Namespace, new V1Patch(boundLater, V1Patch.PatchType.MergePatch), null, "status", Ct);
+        await run.Cluster.Client.DeleteAsync<V1Pod>(host.Metadata.Name, run.Cluster.Namespace, null, Ct);
+        await Eventually.TrueAsync(
+            async () => !(await run.Cluster.Client.ListAsync<V1Pod>(run.Cluster.Namespace, null, Ct)).Items.Any(p => p.Metadata.Name == host.Metadata.Name),
+            "the old pod is gone", Ct, Wait);
+        var replacement = new V1Pod
+        {
+            Metadata = new V1ObjectMeta
+            {
+                Name = host.Metadata.Name, NamespaceProperty = host.Metadata.NamespaceProperty, Labels = host.Metadata.Labels,
+                Annotations = host.Metadata.Annotations, OwnerReferences = host.Metadata.OwnerReferences,
+            },
+            Spec = host.Spec,
+        };
+        var created = await run.Cluster.Client.CreateAsync(replacement, Ct);
+        Assert.NotEqual(host.Metadata.Uid, created.Metadata.Uid);
+        await ReadyHostAsync(run);
+
+        await using var restarted = OperatorProcess.Start(run.Cluster, _root);
+        var failed = await RouteAsync(run, "desk-alice", r => r.Status?.Phase == SessionRoutePhase.Failed, $"the route Failed: its pod was replaced\n{restarted.ReadOutput()}");
+        Assert.Equal(ConditionReasons.HostGone, Ready(failed)?.Reason);
+    }
+
+    [Fact]
     public async Task DisconnectedRoute_PinnedToAnotherHost_MovesThere_AndBoundEvent()
     {
         await using var run = await StartAsync();

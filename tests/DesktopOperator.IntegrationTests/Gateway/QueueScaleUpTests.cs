@@ -45,7 +45,7 @@ public sealed class QueueScaleUpTests : IDisposable
         await cluster.Client.CreateAsync(Pool(cluster.Namespace, hostPort, gatewayPort), Ct);
         await using var gateway = GatewayProcess.Start(cluster, _root);
         string Logs() => string.Join('\n', new[] { node, operatorProcess, gateway.Process }.Select(p => $"--- {p.Name} (pid {p.Id}):\n{p.ReadOutput()}"));
-        var pools = new Pods(cluster);
+        var pools = new PoolPods(cluster, PoolName);
 
         var first = await pools.RunningAsync(1, Logs);
         hosts.Listen(IPAddress.Parse(first[0].Status.PodIP));
@@ -147,22 +147,5 @@ public sealed class QueueScaleUpTests : IDisposable
     private sealed class AsyncDisposal(Func<HeldClient?> current) : IAsyncDisposable
     {
         public ValueTask DisposeAsync() => current() is { } client ? client.DisposeAsync() : ValueTask.CompletedTask;
-    }
-
-    /// <summary>The pool's pods as the API server has them.</summary>
-    private sealed class Pods(KubeCluster cluster)
-    {
-        public async Task<IList<V1Pod>> ListAsync() =>
-            (await cluster.Client.ListAsync<V1Pod>(cluster.Namespace, new ListOptions { LabelSelector = $"desktop-operator.io/pool={PoolName}" }, Ct)).Items;
-
-        /// <summary>Waits until the pool has exactly <paramref name="count"/> pods, all Running with an address.</summary>
-        public async Task<IList<V1Pod>> RunningAsync(int count, Func<string> logs)
-        {
-            IList<V1Pod> pods = [];
-            await Eventually.TrueAsync(
-                async () => (pods = await ListAsync()).Count == count && pods.All(p => p.Status?.Phase == "Running" && p.Status.PodIP is not null),
-                $"{count} running hosts\n{logs()}", Ct, Wait);
-            return pods;
-        }
     }
 }
