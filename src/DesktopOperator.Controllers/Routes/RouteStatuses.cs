@@ -69,22 +69,29 @@ internal static class RouteStatuses
 
     /// <summary>
     /// A route holding its slot on <paramref name="host"/> (null: a host the controller does not check, e.g. one the
-    /// route is about to leave): the host's pod uid recorded when its binder (the gateway, which knows names only) did
-    /// not, and a Ready=False the operator set while it waited becomes Ready=True. Nothing else is written.
+    /// route is about to leave): the host's pod uid and address recorded when its binder (the gateway, which knows
+    /// names only) did not, and a Ready=False the operator set while it waited becomes Ready=True. Nothing else is
+    /// written.
     /// </summary>
     public static RoutePlan Ready(SessionRoute route, HostCandidate? host, DateTimeOffset now)
     {
-        var unrecorded = host?.Uid is not null && route.Status?.HostUid is null;
+        var missingUid = host?.Uid is not null && route.Status?.HostUid is null;
+        var missingAddress = host?.Address is not null && route.Status?.HostAddress is null;
         var waited = Conditions.Find(route.Status?.Conditions, ConditionTypes.Ready) is { Status: Conditions.False };
-        if (!unrecorded && !waited)
+        if (!missingUid && !missingAddress && !waited)
         {
             return RoutePlan.Keep;
         }
 
         var status = Copy(route);
-        if (unrecorded)
+        if (missingUid)
         {
             status.HostUid = host!.Uid;
+        }
+
+        if (missingAddress)
+        {
+            status.HostAddress = host!.Address;
         }
 
         if (waited)

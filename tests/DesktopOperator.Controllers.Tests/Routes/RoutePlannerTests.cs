@@ -138,7 +138,7 @@ public sealed class RoutePlannerTests
     public void ActiveRoute_Repinned_KeepsItsHostWhileConnected_MovesOnceDisconnected()
     {
         HostCandidate[] hosts = [new("h1", "10.0.0.1", null, 1), new("h2", "10.0.0.2", null, 0)];
-        var active = new SessionRouteStatus { Phase = SessionRoutePhase.Active, Host = "h1", BoundAt = Now.AddHours(-1), LastSeen = Now, ActiveConnections = 1 };
+        var active = new SessionRouteStatus { Phase = SessionRoutePhase.Active, Host = "h1", HostAddress = "10.0.0.1", BoundAt = Now.AddHours(-1), LastSeen = Now, ActiveConnections = 1 };
 
         Assert.Equal(RouteAction.Keep, RoutePlanner.Plan(Route(pin: "h2", status: active), Pool(), hosts, 0, Now).Action);
         var disconnected = new SessionRouteStatus { Phase = SessionRoutePhase.Disconnected, Host = "h1", BoundAt = active.BoundAt, LastSeen = Now };
@@ -204,7 +204,7 @@ public sealed class RoutePlannerTests
     [Fact]
     public void DisconnectedRoute_ExpiresAfterResumeFor_ThenIsDeleted()
     {
-        var status = new SessionRouteStatus { Phase = SessionRoutePhase.Disconnected, Host = "h1", LastSeen = Now.AddMinutes(-30) };
+        var status = new SessionRouteStatus { Phase = SessionRoutePhase.Disconnected, Host = "h1", HostAddress = "10.0.0.1", LastSeen = Now.AddMinutes(-30) };
         HostCandidate[] hosts = [new("h1", "10.0.0.1", null, 1)];
 
         var before = RoutePlanner.Plan(Route(status: status), Pool(resumeFor: "1h"), hosts, 0, Now);
@@ -232,7 +232,7 @@ public sealed class RoutePlannerTests
     [Fact]
     public void LiveRoute_HostRecreatedUnderTheSameName_Failed()
     {
-        var status = new SessionRouteStatus { Phase = SessionRoutePhase.Disconnected, Host = "h1", BoundAt = Now.AddMinutes(-10), LastSeen = Now };
+        var status = new SessionRouteStatus { Phase = SessionRoutePhase.Disconnected, Host = "h1", HostAddress = "10.0.0.1", BoundAt = Now.AddMinutes(-10), LastSeen = Now };
 
         var replaced = RoutePlanner.Plan(Route(status: status), Pool(), [new("h1", "10.0.0.9", null, 1, Now.AddMinutes(-1))], 0, Now);
         var same = RoutePlanner.Plan(Route(status: status), Pool(), [new("h1", "10.0.0.1", null, 1, Now.AddHours(-1))], 0, Now);
@@ -244,7 +244,7 @@ public sealed class RoutePlannerTests
     [Fact]
     public void ActiveRouteOnItsHost_LeftToTheGateway()
     {
-        var status = new SessionRouteStatus { Phase = SessionRoutePhase.Active, Host = "h1", HostUid = "uid-1", LastSeen = Now.AddDays(-2), ActiveConnections = 1 };
+        var status = new SessionRouteStatus { Phase = SessionRoutePhase.Active, Host = "h1", HostAddress = "10.0.0.1", HostUid = "uid-1", LastSeen = Now.AddDays(-2), ActiveConnections = 1 };
 
         var plan = RoutePlanner.Plan(Route(status: status), Pool(resumeFor: "1h"), [new("h1", "10.0.0.1", null, 1, Uid: "uid-1")], 0, Now);
 
@@ -260,16 +260,16 @@ public sealed class RoutePlannerTests
     }
 
     [Fact]
-    public void RouteTheGatewayBound_OnItsHost_UidRecordedOnce_NoEvent()
+    public void RouteTheGatewayBound_OnItsHost_UidAndAddressRecordedOnce_NoEvent()
     {
-        // The gateway binds by name only: the controller records which pod that is.
+        // The gateway binds by name only: the controller records which pod that is, and its address.
         var status = new SessionRouteStatus { Phase = SessionRoutePhase.Active, Host = "h1", BoundAt = Now.AddMinutes(-1), LastSeen = Now, ActiveConnections = 1 };
         HostCandidate[] hosts = [new("h1", "10.0.0.1", null, 1, Now.AddHours(-1), "uid-1")];
 
         var plan = RoutePlanner.Plan(Route(status: status), Pool(), hosts, 0, Now);
 
         Assert.Equal(RouteAction.WriteStatus, plan.Action);
-        Assert.Equal((SessionRoutePhase.Active, "h1", 1, "uid-1"), (plan.Status!.Phase, plan.Status.Host, plan.Status.ActiveConnections, plan.Status.HostUid));
+        Assert.Equal((SessionRoutePhase.Active, "h1", 1, "uid-1", "10.0.0.1"), (plan.Status!.Phase, plan.Status.Host, plan.Status.ActiveConnections, plan.Status.HostUid, plan.Status.HostAddress));
         Assert.Null(plan.Event);
         Assert.False(plan.Binds);
         Assert.Equal(RouteAction.Keep, RoutePlanner.Plan(Route(status: plan.Status), Pool(), hosts, 0, Now.AddSeconds(5)).Action);
