@@ -55,12 +55,12 @@ public sealed class PublishedAppTests(PublishedApp app) : IClassFixture<Publishe
             [$"--reuid={uid}", $"--regid={gid}", "--clear-groups", "--", ExternalTools.Require("env"), "-i", $"--chdir={_readOnly.FullName}", .. Environment(container), app.Executable, .. arguments],
             _logs.FullName);
 
-        await Eventually.TrueAsync(() => ReadyAsync(admin), $"/readyz answers 200: {process.ReadOutput()}", Ct, TimeSpan.FromSeconds(60));
+        await Eventually.TrueAsync(() => ReadyAsync(admin), () => $"/readyz answers 200: {process.ReadOutput()}", Ct, TimeSpan.FromSeconds(60));
         Assert.Equal($"Uid:\t{uid}\t{uid}\t{uid}\t{uid}", File.ReadLines($"/proc/{process.Id}/status").Single(l => l.StartsWith("Uid:", StringComparison.Ordinal)));
         await CreatePoolAsync(server);
         await Eventually.TrueAsync(
             async () => (await Http.GetStringAsync($"{admin}/metrics")).Contains("operator_leader 1", StringComparison.Ordinal) && HostPodCreated(server),
-            $"the operator leads and creates the pool's host: {process.ReadOutput()}", Ct, TimeSpan.FromSeconds(60));
+            () => $"the operator leads and creates the pool's host: {process.ReadOutput()}", Ct, TimeSpan.FromSeconds(60));
         var rbac = new RbacAuthorizer(chart);
         var sa = RenderedChart.Release + "-desktop-operator-operator";
         // Every request but the test's own create of the pool.
@@ -100,7 +100,7 @@ public sealed class PublishedAppTests(PublishedApp app) : IClassFixture<Publishe
             [$"--reuid={uid}", $"--regid={gid}", "--clear-groups", "--", ExternalTools.Require("env"), "-i", $"--chdir={_readOnly.FullName}", .. Environment(container), app.Executable, .. arguments],
             _logs.FullName);
 
-        await Eventually.TrueAsync(() => ReadyAsync(admin), $"/readyz answers 200: {process.ReadOutput()}", Ct, TimeSpan.FromSeconds(60));
+        await Eventually.TrueAsync(() => ReadyAsync(admin), () => $"/readyz answers 200: {process.ReadOutput()}", Ct, TimeSpan.FromSeconds(60));
         Assert.Equal($"Uid:\t{uid}\t{uid}\t{uid}\t{uid}", File.ReadLines($"/proc/{process.Id}/status").Single(l => l.StartsWith("Uid:", StringComparison.Ordinal)));
         var rbac = new RbacAuthorizer(chart);
         var sa = RenderedChart.Release + "-desktop-operator-gateway";

@@ -100,7 +100,7 @@ public sealed class PrometheusScrapeTests
         }
 
         // Both targets up, the pool's two hosts Ready, and enough samples for rate() over the dashboard's window.
-        await Eventually.TrueAsync(() => HasDataAsync("count(up == 1) == 2"), $"both targets are up: {prometheus.ReadOutput()}", ct, TimeSpan.FromSeconds(60));
+        await Eventually.TrueAsync(() => HasDataAsync("count(up == 1) == 2"), () => $"both targets are up: {prometheus.ReadOutput()}", ct, TimeSpan.FromSeconds(60));
         await Eventually.TrueAsync(() => HasDataAsync($"operator_pool_hosts{{namespace=\"{ns}\",pool=\"desk\",state=\"Ready\"}} == 2"), "Prometheus sees the pool's two ready hosts: " + operatorProcess.ReadOutput(), ct, TimeSpan.FromSeconds(60));
         await Eventually.TrueAsync(() => HasDataAsync("count_over_time(gateway_bytes_total[5m]) >= 3"), "three scrapes of the gateway", ct, TimeSpan.FromSeconds(30));
 

@@ -43,7 +43,7 @@ public sealed class GatewayDescriptorLimitTests
                 Socket? served = null;
                 await Eventually.TrueAsync(
                     async () => (served = await TryEchoAsync(gatewayPort, (byte)i)) is not null || gateway.HasExited,
-                    $"connection {i + 1} echoed; {gateway.ReadOutput()}",
+                    () => $"connection {i + 1} echoed; {gateway.ReadOutput()}",
                     CancellationToken.None,
                     Bound);
                 Assert.False(gateway.HasExited, gateway.ReadOutput());

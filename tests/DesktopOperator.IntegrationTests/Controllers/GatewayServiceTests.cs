@@ -40,7 +40,7 @@ public sealed class GatewayServiceTests : IDisposable
             async () => (await cluster.Client.GetAsync<DesktopPool>("clash", ns, Ct)).Status?.Conditions?.Any(c =>
                 c.Type == ConditionTypes.GatewayPorts && c.Status == "False" && c.Reason == ConditionReasons.GatewayPortConflict
                 && c.Message == "spec.protocols[clash].gatewayPort: 8080 is already used by port 'http' of the Service") == true,
-            $"the clashing pool's GatewayPorts condition: {process.ReadOutput()}", Ct, Wait);
+            () => $"the clashing pool's GatewayPorts condition: {process.ReadOutput()}", Ct, Wait);
         await Eventually.TrueAsync(
             async () => (await cluster.Client.ListAsync<Corev1Event>(ns, new DesktopOperator.Kube.Client.ListOptions { FieldSelector = "involvedObject.name=clash" }, Ct)).Items
                 .Any(e => e.Type == "Warning" && e.Reason == ConditionReasons.GatewayPortConflict),

@@ -37,7 +37,7 @@ public sealed class LeaderFailoverTests : IDisposable
         var replicas = new[] { first, second };
         var pool = await cluster.Client.CreateAsync(Pool(cluster.Namespace, "desk"), Ct);
         var leader = -1;
-        await Eventually.TrueAsync(async () => (leader = await LeaderAsync(admins)) >= 0, $"one replica leads: {first.ReadOutput()}{second.ReadOutput()}", Ct, Bound);
+        await Eventually.TrueAsync(async () => (leader = await LeaderAsync(admins)) >= 0, () => $"one replica leads: {first.ReadOutput()}{second.ReadOutput()}", Ct, Bound);
         await Eventually.TrueAsync(async () => (await cluster.Client.GetAsync<DesktopPool>("desk", cluster.Namespace, Ct)).Status?.ObservedGeneration == 1, "the leader saw the empty pool", Ct, Bound);
 
         // Slow every request down so that creating the hosts takes a while, then scale 0 -> N.
@@ -53,7 +53,7 @@ public sealed class LeaderFailoverTests : IDisposable
 
         var survivor = replicas[1 - leader];
         var survivorAdmin = admins[1 - leader];
-        await Eventually.TrueAsync(async () => await LeadsAsync(survivorAdmin), $"the other replica takes over: {survivor.ReadOutput()}", Ct, Bound);
+        await Eventually.TrueAsync(async () => await LeadsAsync(survivorAdmin), () => $"the other replica takes over: {survivor.ReadOutput()}", Ct, Bound);
         await Eventually.TrueAsync(
             async () => (await PodsAsync(cluster)) is { Count: Hosts } pods && pods.All(p => p.Status?.Conditions?.Any(c => c is { Type: "Ready", Status: "True" }) == true),
             "N ready hosts", Ct, Bound);

@@ -38,7 +38,7 @@ public sealed class OperatorProcessTests : IDisposable
 
         await cluster.Client.CreateAsync(Pool(cluster.Namespace, "desk"), Ct);
 
-        await Eventually.TrueAsync(() => ReadyAsync(admin), $"/readyz answers 200: {process.ReadOutput()}", Ct, TimeSpan.FromSeconds(30));
+        await Eventually.TrueAsync(() => ReadyAsync(admin), () => $"/readyz answers 200: {process.ReadOutput()}", Ct, TimeSpan.FromSeconds(30));
         await Eventually.TrueAsync(
             async () => (await cluster.Client.ListAsync<V1Pod>(cluster.Namespace, new ListOptions { LabelSelector = "desktop-operator.io/pool=desk" }, Ct)).Items.Count == 2,
             "the operator creates the pool's two hosts", Ct, TimeSpan.FromSeconds(30));

@@ -74,7 +74,7 @@ public sealed class SessionRouteControllerTests : IDisposable
 
         await Eventually.TrueAsync(
             async () => (await run.Cluster.Client.ListAsync<SessionRoute>(run.Cluster.Namespace, null, Ct)).Items.Count == 0,
-            $"the route expires and is deleted: {run.Operator.ReadOutput()}", Ct, Wait);
+            () => $"the route expires and is deleted: {run.Operator.ReadOutput()}", Ct, Wait);
         var events = await EventsAsync(run, "desk-alice");
         Assert.Contains(events, e => e.Reason == ConditionReasons.ResumeExpired && e.Message.Contains("resumeFor (2s)", StringComparison.Ordinal));
         Assert.Contains(events, e => e.Reason == ConditionReasons.Bound && e.Message.Contains(bound.Status!.Host!, StringComparison.Ordinal));
@@ -250,7 +250,7 @@ public sealed class SessionRouteControllerTests : IDisposable
                 ready = pods.Items.FirstOrDefault(p => p.Status?.Conditions?.Any(c => c.Type == "Ready" && c.Status == "True") == true && p.Status.PodIP is not null);
                 return ready is not null;
             },
-            $"a ready host: {run.Operator.ReadOutput()}", Ct, Wait);
+            () => $"a ready host: {run.Operator.ReadOutput()}", Ct, Wait);
         return ready!;
     }
 
@@ -264,7 +264,7 @@ public sealed class SessionRouteControllerTests : IDisposable
                 ready = [.. pods.Items.Where(p => p.Status?.Conditions?.Any(c => c.Type == "Ready" && c.Status == "True") == true && p.Status.PodIP is not null)];
                 return ready.Count >= count;
             },
-            $"{count} ready hosts: {run.Operator.ReadOutput()}", Ct, Wait);
+            () => $"{count} ready hosts: {run.Operator.ReadOutput()}", Ct, Wait);
         return ready;
     }
 
@@ -279,7 +279,7 @@ public sealed class SessionRouteControllerTests : IDisposable
                 running = pods.Items.FirstOrDefault(p => p.Status?.Phase == "Running" && p.Status.PodIP is not null && p.Metadata.DeletionTimestamp is null);
                 return running is not null;
             },
-            $"a running host: {run.Operator.ReadOutput()}", Ct, Wait);
+            () => $"a running host: {run.Operator.ReadOutput()}", Ct, Wait);
         return running!;
     }
 

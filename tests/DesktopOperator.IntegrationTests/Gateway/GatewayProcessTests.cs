@@ -34,12 +34,12 @@ public sealed class GatewayProcessTests : IDisposable
         await using var gateway = GatewayProcess.Start(cluster, _root);
         var endpoint = new IPEndPoint(IPAddress.Loopback, port);
 
-        await Eventually.TrueAsync(async () => await gateway.StatusOfAsync("/readyz") == HttpStatusCode.OK, $"/readyz answers 200: {gateway.Process.ReadOutput()}", Ct, Wait);
+        await Eventually.TrueAsync(async () => await gateway.StatusOfAsync("/readyz") == HttpStatusCode.OK, () => $"/readyz answers 200: {gateway.Process.ReadOutput()}", Ct, Wait);
         await AssertGreetsAsync("static-a", endpoint, NextUser(), gateway);
 
         await cluster.Client.DeleteAsync<DesktopPool>("statics", cluster.Namespace, null, Ct);
 
-        await Eventually.TrueAsync(async () => !await PortProbe.IsOpenAsync(endpoint, Ct), $"the pool's port closes: {gateway.Process.ReadOutput()}", Ct, Wait);
+        await Eventually.TrueAsync(async () => !await PortProbe.IsOpenAsync(endpoint, Ct), () => $"the pool's port closes: {gateway.Process.ReadOutput()}", Ct, Wait);
         Assert.False(gateway.Process.HasExited, gateway.Process.ReadOutput());
     }
 
@@ -55,7 +55,7 @@ public sealed class GatewayProcessTests : IDisposable
         await CreatePodAsync(cluster, pool, "pod-c", "127.0.0.23", ready: true, draining: "Outdated");
         await using var gateway = GatewayProcess.Start(cluster, _root);
         var endpoint = new IPEndPoint(IPAddress.Loopback, port);
-        await Eventually.TrueAsync(async () => await gateway.StatusOfAsync("/readyz") == HttpStatusCode.OK, $"/readyz answers 200: {gateway.Process.ReadOutput()}", Ct, Wait);
+        await Eventually.TrueAsync(async () => await gateway.StatusOfAsync("/readyz") == HttpStatusCode.OK, () => $"/readyz answers 200: {gateway.Process.ReadOutput()}", Ct, Wait);
 
         // Only pod-a is Ready and not draining: every new user lands there.
         var alice = NextUser();
@@ -78,7 +78,7 @@ public sealed class GatewayProcessTests : IDisposable
 
         // pod-a is deleted: alice's next connection goes to another host, which can only be pod-b.
         await cluster.Client.DeleteAsync<V1Pod>("pod-a", cluster.Namespace, new DeleteOptions { GracePeriodSeconds = 0 }, Ct);
-        await Eventually.TrueAsync(async () => await NameHosts.GreetingAsync(endpoint, alice, Ct) == "pod-b", $"alice moves to pod-b: {gateway.Process.ReadOutput()}", Ct, Wait);
+        await Eventually.TrueAsync(async () => await NameHosts.GreetingAsync(endpoint, alice, Ct) == "pod-b", () => $"alice moves to pod-b: {gateway.Process.ReadOutput()}", Ct, Wait);
         await AssertGreetsAsync("pod-b", endpoint, NextUser(), gateway);
     }
 
@@ -90,13 +90,13 @@ public sealed class GatewayProcessTests : IDisposable
         cluster.TestServer.Faults.FailFraction(1.0, r => r.Method == "GET" && r.Path.EndsWith("/pods", StringComparison.Ordinal), statusCode: 500);
         await using var gateway = GatewayProcess.Start(cluster, _root);
 
-        await Eventually.TrueAsync(async () => await gateway.StatusOfAsync("/healthz") == HttpStatusCode.OK, $"/healthz answers 200: {gateway.Process.ReadOutput()}", Ct, Wait);
+        await Eventually.TrueAsync(async () => await gateway.StatusOfAsync("/healthz") == HttpStatusCode.OK, () => $"/healthz answers 200: {gateway.Process.ReadOutput()}", Ct, Wait);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, await gateway.StatusOfAsync("/readyz"));
         Assert.True(cluster.TestServer.Faults.InjectedFailures > 0, "the gateway tried to list pods");
 
         cluster.TestServer.Faults.Clear();
 
-        await Eventually.TrueAsync(async () => await gateway.StatusOfAsync("/readyz") == HttpStatusCode.OK, $"/readyz answers 200 once the caches sync: {gateway.Process.ReadOutput()}", Ct, Wait);
+        await Eventually.TrueAsync(async () => await gateway.StatusOfAsync("/readyz") == HttpStatusCode.OK, () => $"/readyz answers 200 once the caches sync: {gateway.Process.ReadOutput()}", Ct, Wait);
     }
 
     public void Dispose() => HostLogs.Remove(_root);

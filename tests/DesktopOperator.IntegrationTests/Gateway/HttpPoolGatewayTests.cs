@@ -42,12 +42,12 @@ public sealed class HttpPoolGatewayTests : IDisposable
         }
 
         await using var gateway = GatewayProcess.Start(cluster, _root);
-        await Eventually.TrueAsync(async () => await gateway.StatusOfAsync("/readyz") == HttpStatusCode.OK, $"/readyz answers 200: {gateway.Process.ReadOutput()}", Ct, Wait);
+        await Eventually.TrueAsync(async () => await gateway.StatusOfAsync("/readyz") == HttpStatusCode.OK, () => $"/readyz answers 200: {gateway.Process.ReadOutput()}", Ct, Wait);
         var jar = new CookieContainer();
 
         // The pods reach the gateway's HTTP routes a moment after /readyz: retry (with the same cookie) until routed.
         string? first = null;
-        await Eventually.TrueAsync(async () => (first = await GetAsync(gateway, jar, "/web/hello")) is not null, $"a request under /web/ is routed: {gateway.Process.ReadOutput()}", Ct, Wait);
+        await Eventually.TrueAsync(async () => (first = await GetAsync(gateway, jar, "/web/hello")) is not null, () => $"a request under /web/ is routed: {gateway.Process.ReadOutput()}", Ct, Wait);
         var (host, path) = Split(first!);
 
         Assert.Contains(host, Pods.Select(p => p.Pod));

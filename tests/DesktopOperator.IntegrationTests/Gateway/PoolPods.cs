@@ -20,7 +20,7 @@ internal sealed class PoolPods(KubeCluster cluster, string pool)
         IList<V1Pod> pods = [];
         await Eventually.TrueAsync(
             async () => (pods = await ListAsync()).Count == count && pods.All(p => p.Status?.Phase == "Running" && p.Status.PodIP is not null),
-            $"{count} running hosts\n{logs()}", CancellationToken.None, Wait);
+            () => $"{count} running hosts\n{logs()}", CancellationToken.None, Wait);
         return pods;
     }
 }

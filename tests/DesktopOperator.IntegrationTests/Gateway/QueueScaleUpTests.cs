@@ -36,20 +36,16 @@ public sealed class QueueScaleUpTests : IDisposable
         var hostPort = LoopbackPorts.GetFreePort(IPAddress.Parse(net + ".61"));
         var gatewayPort = LoopbackPorts.GetFreePort(IPAddress.Loopback);
         await using var hosts = new EchoHosts(hostPort);
-        await using var node = ChildProcess.Start(
-            "node", SimulatedClusterProcesses.Program("DesktopOperator.SimulatedNode"),
-            ["--kubeconfig", OperatorProcess.WriteKubeconfig(_root, cluster.TestServer.BaseAddress), "--node", "sim-queue", "--namespace", cluster.Namespace,
-             "--pod-ips", $"{net}.61-{net}.62", "--probe-period", "0.2"],
-            _root);
+        await using var node = SimulatedNodeProcess.Start(cluster, _root, "sim-queue", $"{net}.61-{net}.62");
         await using var operatorProcess = OperatorProcess.Start(cluster, _root);
         await cluster.Client.CreateAsync(Pool(cluster.Namespace, hostPort, gatewayPort), Ct);
         await using var gateway = GatewayProcess.Start(cluster, _root);
-        string Logs() => string.Join('\n', new[] { node, operatorProcess, gateway.Process }.Select(p => $"--- {p.Name} (pid {p.Id}):\n{p.ReadOutput()}"));
+        string Logs() => ChildProcess.Describe([node, operatorProcess, gateway.Process]);
         var pools = new PoolPods(cluster, PoolName);
 
         var first = await pools.RunningAsync(1, Logs);
         hosts.Listen(IPAddress.Parse(first[0].Status.PodIP));
-        await Eventually.TrueAsync(async () => await gateway.StatusOfAsync("/readyz") == HttpStatusCode.OK, $"the gateway is ready\n{Logs()}", Ct, Wait);
+        await Eventually.TrueAsync(async () => await gateway.StatusOfAsync("/readyz") == HttpStatusCode.OK, () => $"the gateway is ready\n{Logs()}", Ct, Wait);
         var endpoint = new IPEndPoint(IPAddress.Loopback, gatewayPort);
 
         // 1. A takes the only slot: served by host 1. Until the gateway sees host 1 Ready it has no usable host and
@@ -92,7 +88,7 @@ public sealed class QueueScaleUpTests : IDisposable
         await RouteAsync(cluster, userC, r => r.Status is { Phase: SessionRoutePhase.Pending, Host: null }, "C's route Pending", Logs);
         await Eventually.TrueAsync(
             async () => (await cluster.Client.GetAsync<DesktopPool>(PoolName, cluster.Namespace, Ct)).Status?.Conditions?.Any(k => k is { Type: ConditionTypes.ScalingLimited, Status: "True" }) == true,
-            $"the pool says ScalingLimited\n{Logs()}", Ct, Wait);
+            () => $"the pool says ScalingLimited\n{Logs()}", Ct, Wait);
         Assert.Equal(2, (await pools.ListAsync()).Count);
         Assert.False(c.Greeting.IsCompleted, "C is held while both slots are taken and the pool is at maxHosts");
 
@@ -100,7 +96,7 @@ public sealed class QueueScaleUpTests : IDisposable
         Assert.Equal(first[0].Status.PodIP, await c.Greeting);
         Assert.Equal("c-bytes\n", await c.EchoAsync("c-bytes\n"));
         await RouteAsync(cluster, userC, r => r.Status is { Phase: SessionRoutePhase.Active, Host: var h } && h == first[0].Metadata.Name, "C's route Active on host 1", Logs);
-        await Eventually.TrueAsync(async () => (await RoutesOfAsync(cluster, userA)).Count == 0, $"A's route expired after resumeFor and was deleted\n{Logs()}", Ct, Wait);
+        await Eventually.TrueAsync(async () => (await RoutesOfAsync(cluster, userA)).Count == 0, () => $"A's route expired after resumeFor and was deleted\n{Logs()}", Ct, Wait);
     }
 
     public void Dispose() => HostLogs.Remove(_root);
@@ -126,7 +122,7 @@ public sealed class QueueScaleUpTests : IDisposable
         IReadOnlyList<SessionRoute> last = [];
         return Eventually.TrueAsync(
             async () => (last = await RoutesOfAsync(cluster, user)) is [var route] && condition(route),
-            $"{what}; routes: {JsonSerializer.Serialize(last.Select(r => r.Status))}\n{logs()}", Ct, Wait);
+            () => $"{what}; routes: {JsonSerializer.Serialize(last.Select(r => r.Status))}\n{logs()}", Ct, Wait);
     }
 
     private static DesktopPool Pool(string ns, int hostPort, int gatewayPort) => new()

@@ -42,23 +42,18 @@ public sealed class RdpPoolGatewayTests : IDisposable
         await using var account = await LocalAccount.CreateAsync(cts.Token);
         await using var xrdpA = await XrdpSessionHost.StartAsync(new XrdpHostOptions("rdp-pod-a", podAddresses[0], rdpPort), cts.Token);
         await using var xrdpB = await XrdpSessionHost.StartAsync(new XrdpHostOptions("rdp-pod-b", podAddresses[1], rdpPort), cts.Token);
-        await using var node = ChildProcess.Start(
-            "node", SimulatedClusterProcesses.Program("DesktopOperator.SimulatedNode"),
-            ["--kubeconfig", OperatorProcess.WriteKubeconfig(_root, cluster.TestServer.BaseAddress), "--node", "sim-rdp", "--namespace", cluster.Namespace,
-             "--pod-ips", $"{podAddresses[0]}-{podAddresses[1]}", "--probe-period", "0.2"],
-            _root);
+        await using var node = SimulatedNodeProcess.Start(cluster, _root, "sim-rdp", $"{podAddresses[0]}-{podAddresses[1]}");
         await using var operatorProcess = OperatorProcess.Start(cluster, _root);
         await cluster.Client.CreateAsync(Pool(cluster.Namespace, rdpPort, gatewayPort), Ct);
         await using var gateway = GatewayProcess.Start(cluster, _root);
         XrdpSessionHost[] xrdps = [xrdpA, xrdpB];
-        string Logs() => string.Join('\n', new[] { node, operatorProcess, gateway.Process }.Select(p => $"--- {p.Name} (pid {p.Id}):\n{p.ReadOutput()}"))
-            + "\n" + string.Join('\n', xrdps.Select(x => x.Describe()));
+        string Logs() => ChildProcess.Describe([node, operatorProcess, gateway.Process]) + "\n" + string.Join('\n', xrdps.Select(x => x.Describe()));
 
         var pods = await new PoolPods(cluster, PoolName).RunningAsync(2, Logs);
         await Eventually.TrueAsync(
             async () => (await cluster.Client.GetAsync<DesktopPool>(PoolName, cluster.Namespace, Ct)).Status is { ReadyHosts: 2 },
-            $"both pods Ready (their xrdp listens)\n{Logs()}", Ct, Wait);
-        await Eventually.TrueAsync(async () => await gateway.StatusOfAsync("/readyz") == HttpStatusCode.OK, $"the gateway is ready\n{Logs()}", Ct, Wait);
+            () => $"both pods Ready (their xrdp listens)\n{Logs()}", Ct, Wait);
+        await Eventually.TrueAsync(async () => await gateway.StatusOfAsync("/readyz") == HttpStatusCode.OK, () => $"the gateway is ready\n{Logs()}", Ct, Wait);
         var endpoint = new IPEndPoint(IPAddress.Loopback, gatewayPort);
 
         // First login: one pod's sesman starts the user's desktop, and the route is bound to that pod.
@@ -69,7 +64,7 @@ public sealed class RdpPoolGatewayTests : IDisposable
         {
             await Eventually.TrueAsync(
                 () => Task.FromResult(XrdpSessionHost.SessionServers(account).Count == 1 && xrdps.Sum(x => x.CountDesktopsJoined()) == 1),
-                $"a desktop for the user through the gateway\n{first.ReadOutput()}\n{Logs()}", cts.Token, Wait);
+                () => $"a desktop for the user through the gateway\n{first.ReadOutput()}\n{Logs()}", cts.Token, Wait);
             served = xrdps.Single(x => x.CountCreatedSessions(account.Name) == 1);
             // The gateway binds by pod name; the operator records which pod that is (status.hostUid).
             route = await RouteAsync(cluster, account.Name, r => r.Status is { Phase: SessionRoutePhase.Active, Host: not null, HostUid: not null }, "the route Active, its pod's uid recorded", Logs);
@@ -89,7 +84,7 @@ public sealed class RdpPoolGatewayTests : IDisposable
         {
             await Eventually.TrueAsync(
                 () => Task.FromResult(served.CountReconnections(account.Name) == 1 && served.CountDesktopsJoined() == 2),
-                $"the user reconnected to the same pod\n{second.ReadOutput()}\n{Logs()}", cts.Token, Wait);
+                () => $"the user reconnected to the same pod\n{second.ReadOutput()}\n{Logs()}", cts.Token, Wait);
             Assert.Equal([session], XrdpSessionHost.SessionServers(account));
             var other = xrdps.Single(x => x != served);
             Assert.Equal((0, 0), (other.CountCreatedSessions(account.Name), other.CountDesktopsJoined()));
@@ -109,7 +104,7 @@ public sealed class RdpPoolGatewayTests : IDisposable
         await Eventually.TrueAsync(
             async () => (last = [.. (await cluster.Client.ListAsync<SessionRoute>(cluster.Namespace, null, Ct)).Items.Where(r => r.Spec.Pool == PoolName)]) is [var route]
                 && route.Spec.User == user && condition(route),
-            $"{what}; routes: {JsonSerializer.Serialize(last.Select(r => (r.Spec.User, r.Status)))}\n{logs()}", Ct, Wait);
+            () => $"{what}; routes: {JsonSerializer.Serialize(last.Select(r => (r.Spec.User, r.Status)))}\n{logs()}", Ct, Wait);
         return last[0];
     }
 

@@ -65,8 +65,8 @@ internal sealed class TwoGatewayRun : IAsyncDisposable
         var gateway = GatewayProcess.Start(Cluster, _root, name, address);
         try
         {
-            await Eventually.TrueAsync(async () => await gateway.StatusOfAsync("/readyz") == HttpStatusCode.OK, $"{name} /readyz answers 200: {gateway.Process.ReadOutput()}", Ct, Wait);
-            await Eventually.TrueAsync(async () => await GreetingAsync(address, ProbeUser) is not null, $"{name} routes through the pool's port: {gateway.Process.ReadOutput()}", Ct, Wait);
+            await Eventually.TrueAsync(async () => await gateway.StatusOfAsync("/readyz") == HttpStatusCode.OK, () => $"{name} /readyz answers 200: {gateway.Process.ReadOutput()}", Ct, Wait);
+            await Eventually.TrueAsync(async () => await GreetingAsync(address, ProbeUser) is not null, () => $"{name} routes through the pool's port: {gateway.Process.ReadOutput()}", Ct, Wait);
             return gateway;
         }
         catch

@@ -120,7 +120,7 @@ public sealed class TwoGatewayTests : IDisposable
         {
             await Eventually.TrueAsync(
                 async () => (await run.RoutesOfAsync(user)) is [{ Status: { Phase: SessionRoutePhase.Disconnected, ActiveConnections: 0 } }],
-                $"{user}'s route says Disconnected: {a.Process.ReadOutput()}{b.Process.ReadOutput()}",
+                () => $"{user}'s route says Disconnected: {a.Process.ReadOutput()}{b.Process.ReadOutput()}",
                 Ct,
                 Wait);
         }

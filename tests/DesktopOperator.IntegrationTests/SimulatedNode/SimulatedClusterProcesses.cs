@@ -71,7 +71,7 @@ internal sealed class SimulatedClusterProcesses : IAsyncDisposable
     }
 
     /// <summary>What every process said so far, for failure messages.</summary>
-    public string Logs() => string.Join("\n", _processes.Select(p => $"--- {p.Name} (pid {p.Id}{(p.HasExited ? $", exited {p.ExitCode}" : string.Empty)}):\n{p.ReadOutput()}"));
+    public string Logs() => ChildProcess.Describe(_processes);
 
     public async ValueTask DisposeAsync()
     {

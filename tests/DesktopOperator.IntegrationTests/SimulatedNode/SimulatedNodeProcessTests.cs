@@ -36,7 +36,7 @@ public sealed class SimulatedNodeProcessTests
             await WaitReadyAsync(cluster, client, backed.Metadata.Name, true);
             await Eventually.TrueAsync(
                 async () => (await client.GetAsync<DesktopPool>(Pool, "default", Ct)).Status?.ReadyHosts == 1,
-                $"the pool counts one ready host\n{cluster.Logs()}", Ct, Bound);
+                () => $"the pool counts one ready host\n{cluster.Logs()}", Ct, Bound);
             Assert.False(IsReady(await client.GetAsync<V1Pod>(other.Metadata.Name, "default", Ct)), "nothing listens at the other pod's address");
             Assert.Equal("hello", await listener.EchoAsync("hello"));
         }
@@ -76,7 +76,7 @@ public sealed class SimulatedNodeProcessTests
                 pods = (await client.ListAsync<V1Pod>("default", new ListOptions { LabelSelector = $"desktop-operator.io/pool={Pool}" }, Ct)).Items;
                 return pods.Count == 2 && pods.All(p => p.Status?.Phase == "Running" && p.Status.PodIP?.StartsWith(net + ".", StringComparison.Ordinal) == true);
             },
-            $"the operator creates two hosts and the node runs them at addresses of its range\n{cluster.Logs()}", Ct, Bound);
+            () => $"the operator creates two hosts and the node runs them at addresses of its range\n{cluster.Logs()}", Ct, Bound);
         Assert.All(pods, p => Assert.Equal("sim-it", p.Spec.NodeName));
         Assert.All(pods, p => Assert.False(IsReady(p), $"{p.Metadata.Name} is Ready while nothing listens at {p.Status.PodIP}:{DesktopPort}"));
         Assert.NotEqual(pods[0].Status.PodIP, pods[1].Status.PodIP);
@@ -86,7 +86,7 @@ public sealed class SimulatedNodeProcessTests
     private static Task WaitReadyAsync(SimulatedClusterProcesses cluster, KubernetesClient client, string pod, bool ready) =>
         Eventually.TrueAsync(
             async () => IsReady(await client.GetAsync<V1Pod>(pod, "default", Ct)) == ready,
-            $"pod {pod} Ready={ready}\n{cluster.Logs()}", Ct, Bound);
+            () => $"pod {pod} Ready={ready}\n{cluster.Logs()}", Ct, Bound);
 
     private static bool IsReady(V1Pod pod) =>
         pod.Status?.Conditions?.Any(c => c.Type == "Ready" && c.Status == "True") == true;

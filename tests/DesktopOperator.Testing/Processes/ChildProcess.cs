@@ -118,6 +118,10 @@ public sealed class ChildProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Each process's name, pid, exit code once exited, and output so far: the tail of a failure message.</summary>
+    public static string Describe(IEnumerable<ChildProcess> processes) =>
+        string.Join('\n', processes.Select(p => $"--- {p.Name} (pid {p.Id}{(p.HasExited ? $", exited {p.ExitCode}" : string.Empty)}):\n{p.ReadOutput()}"));
+
     /// <summary>Kills the group and descendants by id and waits (bounded) for the process to exit.</summary>
     public async Task KillAsync()
     {

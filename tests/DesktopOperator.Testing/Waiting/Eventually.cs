@@ -3,8 +3,9 @@ using System.Diagnostics;
 namespace DesktopOperator.Testing.Waiting;
 
 /// <summary>
-/// The one way tests wait: poll a condition with a deadline instead of sleeping a guessed time. <see cref="WaitAsync"/>
-/// and <see cref="TrueAsync"/> throw <see cref="TimeoutException"/> naming what was awaited; <see cref="HoldsAsync"/>
+/// The one way tests wait: poll a condition with a deadline instead of sleeping a guessed time.
+/// <c>WaitAsync</c> and <c>TrueAsync</c> throw <see cref="TimeoutException"/> naming what was awaited (a string, or a
+/// <c>Func&lt;string&gt;</c> made at the timeout, for messages that carry process logs); <see cref="HoldsAsync"/>
 /// answers whether the condition came true in time (for callers that report their own failure).
 /// </summary>
 public static class Eventually
@@ -17,8 +18,15 @@ public static class Eventually
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(20);
 
     /// <summary>Waits for a cheap in-memory condition (polled every 2 ms).</summary>
-    public static async Task WaitAsync(Func<bool> condition, string what, TimeSpan? timeout = null)
+    public static Task WaitAsync(Func<bool> condition, string what, TimeSpan? timeout = null) => WaitAsync(condition, () => what, timeout);
+
+    /// <summary>
+    /// As above, with a failure message made when the wait fails: pass <c>() => $"...{process.ReadOutput()}"</c> so a
+    /// timeout shows the logs up to the timeout, not those from when the wait began.
+    /// </summary>
+    public static async Task WaitAsync(Func<bool> condition, Func<string> what, TimeSpan? timeout = null)
     {
+        ArgumentNullException.ThrowIfNull(what);
         ArgumentNullException.ThrowIfNull(condition);
         var limit = timeout ?? DefaultTimeout;
         var clock = Stopwatch.StartNew();
@@ -26,7 +34,7 @@ public static class Eventually
         {
             if (clock.Elapsed > limit)
             {
-                throw new TimeoutException($"timed out waiting for: {what}");
+                throw new TimeoutException($"timed out waiting for: {what()}");
             }
 
             await Task.Delay(2).ConfigureAwait(false);
@@ -34,8 +42,13 @@ public static class Eventually
     }
 
     /// <summary>Waits for an asynchronous condition (e.g. a GET), polled every 20 ms, for <see cref="RequestTimeout"/> by default.</summary>
-    public static async Task TrueAsync(Func<Task<bool>> condition, string what, CancellationToken cancellationToken, TimeSpan? timeout = null)
+    public static Task TrueAsync(Func<Task<bool>> condition, string what, CancellationToken cancellationToken, TimeSpan? timeout = null) =>
+        TrueAsync(condition, () => what, cancellationToken, timeout);
+
+    /// <summary>As above, with the failure message made when the wait fails (logs up to the timeout).</summary>
+    public static async Task TrueAsync(Func<Task<bool>> condition, Func<string> what, CancellationToken cancellationToken, TimeSpan? timeout = null)
     {
+        ArgumentNullException.ThrowIfNull(what);
         ArgumentNullException.ThrowIfNull(condition);
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         limit.CancelAfter(timeout ?? RequestTimeout);
@@ -47,7 +60,7 @@ public static class Eventually
             }
             catch (OperationCanceledException) when (limit.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
             {
-                throw new TimeoutException($"timed out waiting for: {what}");
+                throw new TimeoutException($"timed out waiting for: {what()}");
             }
         }
     }
