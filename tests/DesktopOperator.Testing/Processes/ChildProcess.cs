@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using DesktopOperator.Testing.Waiting;
 
 namespace DesktopOperator.Testing.Processes;
 
@@ -173,6 +174,9 @@ public sealed class ChildProcess : IAsyncDisposable
         {
             ProcessSignals.Signal(pid, ProcessSignals.SigKill);
         }
+
+        // SIGKILL takes effect asynchronously (on a loaded machine a moment later): the caller sees them gone.
+        await Eventually.HoldsAsync(() => descendants.All(pid => !ProcessSignals.IsAlive(pid)), TimeSpan.FromSeconds(5), CancellationToken.None);
     }
 
     public async ValueTask DisposeAsync()
