@@ -14,7 +14,8 @@ namespace DesktopOperator.Api.Routes;
 /// <item>Connections counted on a route decide Active / Disconnected (<see cref="AfterConnections"/>).</item>
 /// <item>A route moved to a new host is Bound, or stays Active while it has connections (<see cref="AfterMove"/>).</item>
 /// <item>A pinned route is never moved silently (<see cref="MayMove"/>); a pin changed to another host moves the route
-/// there once no connection runs on it (<see cref="MayRepin"/>, <see cref="HostOf"/>).</item>
+/// there once no connection runs on it and it is usable (<see cref="MayRepin"/>, <see cref="HostOf(string?, string?, SessionRoutePhase, bool)"/>).</item>
+/// <item>A host pod replaced by another of the same name is gone for the routes that recorded its uid (<see cref="IsSameHost"/>).</item>
 /// <item>Expiry, host gone, abandoned queue entries and gone pools (<see cref="Sweep"/>, <see cref="SweepGonePool"/>).</item>
 /// <item>Restart: connections counted by an earlier process are gone with it; the route is Disconnected since the
 /// restart (<see cref="AdoptOnRestart"/>), not since its stored last-seen time, which is only written at connect and
@@ -82,6 +83,24 @@ public static class RouteLifecycle
     /// </summary>
     public static string? HostOf(string? pin, string? held, SessionRoutePhase phase) =>
         pin is not null && (held is null || !HoldsSlot(phase) || MayRepin(phase)) ? pin : held;
+
+    /// <summary>
+    /// <see cref="HostOf(string?, string?, SessionRoutePhase)"/> knowing whether the pin is a usable host of the pool
+    /// (<paramref name="pinUsable"/>: in the pool, ready, not draining): a route holding a slot moves to its pin only
+    /// when it is, as the SessionRoute controller moves it; until then it stays on its held host (and is judged by it:
+    /// a pin that is not usable neither receives the user nor fails the route).
+    /// </summary>
+    public static string? HostOf(string? pin, string? held, SessionRoutePhase phase, bool pinUsable) =>
+        pinUsable || held is null || !HoldsSlot(phase) ? HostOf(pin, held, phase) : held;
+
+    /// <summary>
+    /// Whether the host pod a route holds is still the machine it was bound to: a route that recorded its host's uid
+    /// (<c>status.hostUid</c>, <paramref name="recordedUid"/>) lost its host when the pod of that name now has another uid
+    /// (<paramref name="currentUid"/>: deleted and re-created under the same name, a new machine without the user's
+    /// desktop). Without a recorded uid, or for hosts without one (static hosts), the name decides.
+    /// </summary>
+    public static bool IsSameHost(string? recordedUid, string? currentUid) =>
+        recordedUid is null || currentUid is null || string.Equals(recordedUid, currentUid, StringComparison.Ordinal);
 
     /// <summary>
     /// Whether a route that started to wait (or still waits) for a slot must be written as Pending now: live routes

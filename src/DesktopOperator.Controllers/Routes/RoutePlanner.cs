@@ -35,8 +35,10 @@ internal static class RoutePlanner
         var lastActivity = LastActivity(route, now);
         var host = route.Status?.Host;
         // The host a route's connections go to is the one that must still be there (RouteLifecycle.HostOf, the gateway's
-        // reading too): a route that moves to its pin now is not failed for the host it leaves; the re-pin below checks the pin.
-        var staysOnHost = RouteLifecycle.HostOf(route.Spec.Host, host, phase) == host;
+        // reading too): a route that moves to its (usable) pin now is not failed for the host it leaves; one whose pin is not
+        // usable stays, and is judged by, the host it holds; the re-pin below says why it does not move.
+        var pinUsable = hosts.Any(h => h.Name == route.Spec.Host && h.Usable);
+        var staysOnHost = RouteLifecycle.HostOf(route.Spec.Host, host, phase, pinUsable) == host;
         var sweep = new RouteSweepInput(phase, !string.IsNullOrEmpty(host), !staysOnHost || IsHostOf(route, hosts), ConnectionsHere: 0, now - lastActivity);
         switch (RouteLifecycle.Sweep(sweep, resumeFor, pendingTimeout: TimeSpan.MaxValue, soleGateway: false))
         {
@@ -143,7 +145,7 @@ internal static class RoutePlanner
     private static bool IsHostOf(SessionRoute route, HostCandidate host) =>
         host.Name == route.Status?.Host
         && (route.Status.HostUid is { } uid
-            ? host.Uid is null || host.Uid == uid
+            ? RouteLifecycle.IsSameHost(uid, host.Uid)
             : host.CreatedAt is null || route.Status.BoundAt is null || host.CreatedAt <= route.Status.BoundAt);
 
     /// <summary>When the route was last in use: last seen, else bound, else created.</summary>

@@ -43,5 +43,6 @@ internal static class PodHosts
         address,
         Weight: 1,
         Ready: HostRules.IsReady(pod),
-        Draining: HostRules.DrainReason(pod) is not null || HostRules.IsTerminating(pod));
+        Draining: HostRules.DrainReason(pod) is not null || HostRules.IsTerminating(pod),
+        Uid: pod.Metadata.Uid);
 }

@@ -9,8 +9,11 @@ namespace DesktopOperator.Gateway.Kubernetes;
 /// <summary>
 /// Pure translation between the gateway's <see cref="RouteRecord"/> and a SessionRoute object (Kubernetes mode).
 /// The route's version is the object's <c>resourceVersion</c>; its host is <c>spec.host</c> when pinned, else
-/// <c>status.host</c>, and an Active route re-pinned elsewhere keeps its <c>status.host</c> until it is Disconnected
-/// (<see cref="RouteLifecycle.HostOf"/>; the SessionRoute controller then moves it). The affinity key's kind has no field in the API and travels in an annotation
+/// <c>status.host</c>; a route that holds a slot on another host than its pin carries that one as
+/// <see cref="RouteRecord.HeldHost"/> (written back as <c>status.host</c>), and which of the two its connections go to is
+/// decided with the pool in hand (<see cref="Routing.RouteHosts"/>: an Active route keeps its host until it is
+/// Disconnected, and a route never moves to a pin that is not usable). <c>status.hostUid</c> is
+/// <see cref="RouteRecord.HostUid"/>. The affinity key's kind has no field in the API and travels in an annotation
 /// (<see cref="RouteKeyKind"/>).
 /// </summary>
 internal static class SessionRouteMapper
@@ -30,19 +33,24 @@ internal static class SessionRouteMapper
         var created = metadata.CreationTimestamp is { } at ? new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)) : DateTimeOffset.UnixEpoch;
         var boundAt = status.BoundAt ?? created;
         var phase = status.Phase ?? SessionRoutePhase.Pending;
+        var pin = route.Spec.Host;
+        var held = pin is not null && status.Host is { } h && h != pin && RouteLifecycle.HoldsSlot(phase) ? h : null;
+        var host = pin ?? status.Host;
         return new RouteRecord(
             PoolKey(ns, route.Spec.Pool),
             route.Spec.User,
             RouteKeyKind.Of(metadata),
             route.Spec.Protocol ?? "",
-            RouteLifecycle.HostOf(route.Spec.Host, status.Host, phase),
-            route.Spec.Host is not null,
+            host,
+            pin is not null,
             phase,
             boundAt,
             status.LastSeen ?? boundAt,
             status.ActiveConnections)
         {
             Version = metadata.ResourceVersion ?? "",
+            HeldHost = held,
+            HostUid = status.Host is not null && status.Host == (held ?? host) ? status.HostUid : null,
         };
     }
 
@@ -70,7 +78,7 @@ internal static class SessionRouteMapper
         };
     }
 
-    /// <summary>The status <paramref name="record"/> implies, keeping what only others write (conditions, observedGeneration, address, uid).</summary>
+    /// <summary>The status <paramref name="record"/> implies, keeping what only others write (conditions, observedGeneration, address) and the uid the record does not know.</summary>
     public static SessionRouteStatus StatusOf(RouteRecord record, SessionRouteStatus? current)
     {
         ArgumentNullException.ThrowIfNull(record);
@@ -78,10 +86,10 @@ internal static class SessionRouteMapper
         {
             ObservedGeneration = current?.ObservedGeneration,
             Conditions = current?.Conditions,
-            HostAddress = current?.Host == record.Host ? current?.HostAddress : null,
-            HostUid = current?.Host == record.Host ? current?.HostUid : null,
+            HostAddress = current?.Host == record.HeldOrHost ? current?.HostAddress : null,
+            HostUid = record.HostUid ?? (current?.Host == record.HeldOrHost ? current?.HostUid : null),
             Phase = record.Phase,
-            Host = record.Host,
+            Host = record.HeldOrHost,
             BoundAt = record.BoundAt,
             LastSeen = record.LastSeen,
             ActiveConnections = record.ActiveConnections,

@@ -28,8 +28,9 @@ internal static class SessionRoutePatches
     }
 
     /// <summary>
-    /// The gateway's part of <c>status</c> (phase, host, bound-at, last-seen, connections) for the <c>/status</c>
-    /// subresource. The host's address and uid are removed when the host changes (the controller writes the new ones);
+    /// The gateway's part of <c>status</c> (phase, host held, bound-at, last-seen, connections, and the host's uid when the
+    /// gateway knows it) for the <c>/status</c> subresource. The host's address, and its uid when the gateway does not know
+    /// the new one, are removed when the host changes (the controller writes the new ones);
     /// conditions and observedGeneration are the controller's and left alone.
     /// </summary>
     public static V1Patch Status(string resourceVersion, RouteRecord route, SessionRouteStatus? current)
@@ -38,19 +39,19 @@ internal static class SessionRoutePatches
         var status = new JsonObject
         {
             ["phase"] = Node(route.Phase),
-            ["host"] = route.Host,
+            ["host"] = route.HeldOrHost,
             ["boundAt"] = Node(route.BoundAt),
             ["lastSeen"] = Node(route.LastSeen),
             ["activeConnections"] = route.ActiveConnections,
         };
-        if (current?.HostAddress is not null && current.Host != route.Host)
+        if (current?.HostAddress is not null && current.Host != route.HeldOrHost)
         {
             status["hostAddress"] = null;
         }
 
-        if (current?.HostUid is not null && current.Host != route.Host)
+        if (route.HostUid is { } uid ? uid != current?.HostUid : current?.HostUid is not null && current.Host != route.HeldOrHost)
         {
-            status["hostUid"] = null;
+            status["hostUid"] = route.HostUid;
         }
 
         var body = new JsonObject

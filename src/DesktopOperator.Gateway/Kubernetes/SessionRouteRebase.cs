@@ -8,7 +8,7 @@ namespace DesktopOperator.Gateway.Kubernetes;
 /// What a gateway replica does when the SessionRoute it owes a write to changed on the server meanwhile (a 409 on
 /// the write, a newer object from the watch, or an AlreadyExists for a route it created during an outage). Pure.
 /// <list type="bullet">
-/// <item>Another writer's decision is never overwritten: when the server's route has another host or pin than the one
+/// <item>Another writer's decision is never overwritten: when the server's route has another host, pin or held host than the one
 /// ours was decided on, or no longer holds a slot (<see cref="RouteLifecycle.HoldsSlot"/>: Pending, Expired, Failed),
 /// the server's route stands and our owed change is dropped.</item>
 /// <item>Otherwise the other writer changed only the session's status (another replica's connection count, last-seen,
@@ -32,7 +32,7 @@ internal static class SessionRouteRebase
         ArgumentNullException.ThrowIfNull(server);
         var sameDecision = decidedOn is null
             ? server.Host == local.Host && RouteLifecycle.HoldsSlot(local.Phase)
-            : server.Host == decidedOn.Host && server.Pinned == decidedOn.Pinned;
+            : server.Host == decidedOn.Host && server.Pinned == decidedOn.Pinned && server.HeldHost == decidedOn.HeldHost;
         if (!sameDecision || !RouteLifecycle.HoldsSlot(server.Phase))
         {
             return (server, false);
@@ -40,6 +40,7 @@ internal static class SessionRouteRebase
 
         var host = decidedOn is null ? server.Host : local.Host;
         var pinned = decidedOn is null ? server.Pinned : local.Pinned;
+        var held = decidedOn is null ? server.HeldHost : local.HeldHost;
         var phase = local.Phase is SessionRoutePhase.Active or SessionRoutePhase.Disconnected
             ? RouteLifecycle.AfterConnections(server.Phase, local.ActiveConnections)
             : local.Phase;
@@ -47,6 +48,8 @@ internal static class SessionRouteRebase
         {
             Host = host,
             Pinned = pinned,
+            HeldHost = held,
+            HostUid = (held ?? host) == server.HeldOrHost ? local.HostUid ?? server.HostUid : local.HostUid,
             Phase = phase,
             ActiveConnections = local.ActiveConnections,
             LastSeen = local.LastSeen > server.LastSeen ? local.LastSeen : server.LastSeen,
@@ -56,15 +59,15 @@ internal static class SessionRouteRebase
     }
 
     /// <summary>
-    /// Whether <paramref name="current"/> still carries the decision made in <paramref name="decided"/>: the same host
-    /// and pin, and the same phase or, for a decision that holds a slot, any phase that holds it (another writer's
+    /// Whether <paramref name="current"/> still carries the decision made in <paramref name="decided"/>: the same host,
+    /// pin and held host, and the same phase or, for a decision that holds a slot, any phase that holds it (another writer's
     /// session status on top of the decision does not undo it).
     /// </summary>
     public static bool SameDecision(RouteRecord current, RouteRecord decided)
     {
         ArgumentNullException.ThrowIfNull(current);
         ArgumentNullException.ThrowIfNull(decided);
-        return current.Host == decided.Host && current.Pinned == decided.Pinned
+        return current.Host == decided.Host && current.Pinned == decided.Pinned && current.HeldHost == decided.HeldHost
             && (current.Phase == decided.Phase || (RouteLifecycle.HoldsSlot(current.Phase) && RouteLifecycle.HoldsSlot(decided.Phase)));
     }
 

@@ -194,7 +194,7 @@ internal sealed partial class SessionRouteStore
     /// controller must see now.
     /// </summary>
     private static bool IsSessionStatus(RouteRecord current, RouteRecord next) =>
-        current.Host == next.Host && current.Pinned == next.Pinned && current.Host is not null
+        current.Host == next.Host && current.Pinned == next.Pinned && current.HeldHost == next.HeldHost && current.Host is not null
         && RouteLifecycle.HoldsSlot(current.Phase) && next.Phase is SessionRoutePhase.Active or SessionRoutePhase.Disconnected;
 
     /// <summary>Caller holds the gate. Refuses a route that would owe a write when <see cref="SessionRouteStoreOptions.MaxOwedRoutes"/> already do.</summary>

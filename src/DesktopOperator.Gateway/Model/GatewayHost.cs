@@ -8,4 +8,6 @@ namespace DesktopOperator.Gateway.Model;
 /// <param name="Weight">Share of new sessions relative to the other hosts; 0 = takes no new sessions (existing routes stay).</param>
 /// <param name="Ready">The host is up (pod Ready, or a static host); a host that is not ready gets no connections.</param>
 /// <param name="Draining">Being emptied for removal: keeps its existing routes, gets no new ones.</param>
-internal sealed record GatewayHost(string Name, string Address, int Weight = 1, bool Ready = true, bool Draining = false);
+/// <param name="Uid">The pod's uid (null for static hosts): a route that recorded another uid for this name lost its host
+/// (<see cref="Api.Routes.RouteLifecycle.IsSameHost"/>).</param>
+internal sealed record GatewayHost(string Name, string Address, int Weight = 1, bool Ready = true, bool Draining = false, string? Uid = null);

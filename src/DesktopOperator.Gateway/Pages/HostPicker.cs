@@ -27,7 +27,7 @@ internal static class HostPicker
         var poolRoutes = routes.List(found.Key);
         var hosts = found.Hosts.Select((h, i) =>
         {
-            var sessions = poolRoutes.Count(r => r.Host == h.Name && RouteLifecycle.HoldsSlot(r.Phase));
+            var sessions = poolRoutes.Count(r => RouteLifecycle.HoldsSlot(r.Phase) && RouteHosts.Resolve(found, r).Index == i);
             var usable = HostUsabilityRules.Check(found, i, health, [], newSession: true) == HostUsability.Usable;
             return new PickerHost(h.Name, sessions, found.SessionsPerHost, usable && sessions < found.SessionsPerHost, health.GetHealth(found.Key, h.Name).ToString());
         }).ToList();

@@ -15,13 +15,14 @@ internal sealed record GatewayStatus(IReadOnlyList<PoolStatusView> Pools, IReadO
         foreach (var pool in pools.Pools.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
             var poolRoutes = routes.List(pool.Key);
-            var hosts = pool.Hosts.Select(h => new HostStatusView(
+            // A route counts on the host its connections go to (RouteHosts), as the routing engine counts it.
+            var hosts = pool.Hosts.Select((h, i) => new HostStatusView(
                 h.Name,
                 h.Address,
                 health.GetHealth(pool.Key, h.Name).ToString(),
                 h.Draining,
-                poolRoutes.Count(r => r.Host == h.Name && r.Phase == SessionRoutePhase.Active),
-                poolRoutes.Count(r => r.Host == h.Name && RouteLifecycle.HoldsSlot(r.Phase)),
+                poolRoutes.Count(r => r.Phase == SessionRoutePhase.Active && RouteHosts.Resolve(pool, r).Index == i),
+                poolRoutes.Count(r => RouteLifecycle.HoldsSlot(r.Phase) && RouteHosts.Resolve(pool, r).Index == i),
                 pool.SessionsPerHost)).ToList();
             var phases = poolRoutes.GroupBy(r => r.Phase).ToDictionary(g => g.Key.ToString(), g => g.Count());
             var queue = RouteQueue.Of(poolRoutes).Select((r, i) => new QueuedRouteView(i + 1, r.Key, r.BoundAt)).ToList();

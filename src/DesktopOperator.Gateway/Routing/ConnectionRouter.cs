@@ -148,7 +148,10 @@ internal sealed partial class ConnectionRouter : IConnectionRouter, IDisposable
         if (current is null)
         {
             var created = await _routes.CreateAsync(
-                new RouteRecord(pool.Key, key, kind, request.Protocol, host, request.RequestedHost is not null, SessionRoutePhase.Bound, now, now, 0),
+                new RouteRecord(pool.Key, key, kind, request.Protocol, host, request.RequestedHost is not null, SessionRoutePhase.Bound, now, now, 0)
+                {
+                    HostUid = RouteHosts.UidOf(pool, host),
+                },
                 cancellationToken).ConfigureAwait(false);
             if (created.Created)
             {
@@ -178,8 +181,10 @@ internal sealed partial class ConnectionRouter : IConnectionRouter, IDisposable
 
         // Another writer made this key's route after we decided (a racing connection, another replica): follow it
         // while its host serves us, unless the user asked for a different host.
-        if (current is { Host: { } winner } && RouteLifecycle.HoldsSlot(current.Phase) && (!pinned || winner == host)
-            && HostUsabilityRules.Check(pool, pool.IndexOf(winner), _health, excludedHosts, newSession: false) == HostUsability.Usable)
+        // Its host as the controller reads it (RouteHosts): an unusable re-pin is not followed, a replaced pod is gone.
+        var (winner, winnerIndex) = RouteLifecycle.HoldsSlot(current.Phase) ? RouteHosts.Resolve(pool, current) : (null, -1);
+        if (winner is not null && (!pinned || winner == host)
+            && HostUsabilityRules.Check(pool, winnerIndex, _health, excludedHosts, newSession: false) == HostUsability.Usable)
         {
             if (winner == host)
             {
@@ -187,7 +192,7 @@ internal sealed partial class ConnectionRouter : IConnectionRouter, IDisposable
             }
 
             LogRouteAdopted(pool.Key, key, winner);
-            var target = pool.Hosts[pool.IndexOf(winner)];
+            var target = pool.Hosts[winnerIndex];
             return decision with
             {
                 Host = decision.Host with { Name = target.Name, Address = target.Address },
@@ -201,6 +206,8 @@ internal sealed partial class ConnectionRouter : IConnectionRouter, IDisposable
         var moved = current with
         {
             Host = host,
+            HeldHost = null,
+            HostUid = RouteHosts.UidOf(pool, host),
             KeyKind = kind,
             Protocol = request.Protocol,
             Pinned = pinned,

@@ -13,7 +13,7 @@ namespace DesktopOperator.Gateway.Routing;
 /// request goes and why. No I/O and no clock; the only state it touches is <see cref="IBalancingState"/> (round-robin
 /// position, randomness), so the same inputs and seed give the same decision. Rules, in order:
 /// unknown pool or protocol; access lists; the user's open-connection limit; a requested host; the key's live route
-/// (kept while its host is usable, even draining); otherwise a new host among usable hosts with a free slot: the
+/// (kept while its host is usable, even draining; its host read by <see cref="RouteHosts"/>); otherwise a new host among usable hosts with a free slot: the
 /// request's preferred host when it is one of them, else by the pool's strategy; none free → queue or reject per <see cref="GatewayPool.WhenFull"/>; none usable → no healthy host.
 /// A host's sessions are the routes holding a slot on it (Bound, Active, Disconnected); capacity is
 /// <see cref="GatewayPool.SessionsPerHost"/> for every host (weights share load, they do not raise capacity).
@@ -116,10 +116,12 @@ internal static class RoutingEngine
                 RouteKey: input.Key);
         }
 
-        var liveHost = existing is { Host: { } h } && RouteLifecycle.HoldsSlot(existing.Phase) ? h : null;
+        // The live route's host as the controller reads it (RouteHosts): a re-pin to an unusable host is not taken, and a
+        // host replaced by another pod of its name (another uid) is gone (index -1).
+        var (liveHost, index) = existing is not null && RouteLifecycle.HoldsSlot(existing.Phase) ? RouteHosts.Resolve(pool, existing) : (null, -1);
         if (request.RequestedHost is { } requested)
         {
-            return DecideRequested(input, routes, requested, liveHost, sessions);
+            return DecideRequested(input, routes, requested, index >= 0 ? liveHost : null, sessions);
         }
 
         string? moved = null;
@@ -127,7 +129,6 @@ internal static class RoutingEngine
         {
             // A live route keeps its host while that host is usable for an EXISTING session: a draining (or
             // weight-0) host still takes back its returning users; only new sessions avoid it.
-            var index = pool.IndexOf(liveHost);
             var usability = HostUsabilityRules.Check(pool, index, input.Health, input.ExcludedHosts, newSession: false);
             if (usability == HostUsability.Usable)
             {
@@ -228,7 +229,7 @@ internal static class RoutingEngine
             var route = routes[i];
             if (RouteLifecycle.HoldsSlot(route.Phase) && route.Host is not null)
             {
-                var host = pool.IndexOf(route.Host);
+                var (_, host) = RouteHosts.Resolve(pool, route);
                 if (host >= 0)
                 {
                     sessions[host]++;

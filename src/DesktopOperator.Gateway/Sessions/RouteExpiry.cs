@@ -10,7 +10,7 @@ namespace DesktopOperator.Gateway.Sessions;
 
 /// <summary>
 /// Periodic sweep over every pool's routes (level-based: each pass looks at the routes as they are now):
-/// a route whose host is no longer in the pool becomes Failed (its user gets a new host on return); a Bound or
+/// a route whose host is no longer in the pool, or is another pod of its name now, becomes Failed (its user gets a new host on return); a Bound or
 /// Disconnected route with no open connection here whose LastSeen is older than the pool's <c>resumeFor</c> becomes
 /// Expired and is deleted, which frees its host slot; Failed routes are deleted after another <c>resumeFor</c> (kept
 /// that long to be seen on the status page); Pending routes not refreshed for <see cref="PendingTimeout"/> are
@@ -157,12 +157,14 @@ internal sealed partial class RouteExpiry(
     {
         var now = time.GetUtcNow();
         var idle = now - route.LastSeen;
-        var input = new RouteSweepInput(
-            route.Phase, route.Host is not null, route.Host is { } h && pool.IndexOf(h) >= 0, sessions.ConnectionsOf(pool.Key, route.Key), idle);
+        // Judged by the host its connections go to (RouteHosts, the controller's reading): not a re-pin to a host that is
+        // not usable; a host now another pod of the same name (another uid) is gone.
+        var (host, index) = RouteHosts.Resolve(pool, route);
+        var input = new RouteSweepInput(route.Phase, host is not null, index >= 0, sessions.ConnectionsOf(pool.Key, route.Key), idle);
         switch (RouteLifecycle.Sweep(input, pool.ResumeFor, PendingTimeout, SoleGateway))
         {
             case RouteSweep.Fail:
-                LogRouteFailed(pool.Key, route.Key, route.Host!);
+                LogRouteFailed(pool.Key, route.Key, host!);
                 await routes.UpdateAsync(route with { Phase = SessionRoutePhase.Failed, LastSeen = now }, cancellationToken).ConfigureAwait(false);
                 return true;
             case RouteSweep.Adopt:

@@ -171,8 +171,15 @@ internal sealed partial class SessionTracker(IRouteStore store, TimeProvider tim
         }
 
         var phase = RouteLifecycle.AfterConnections(stored.Phase, connections);
-        await store.UpdateAsync(stored with { Phase = phase, ActiveConnections = connections, LastSeen = now }, cancellationToken)
-            .ConfigureAwait(false);
+        var level = stored with { Phase = phase, ActiveConnections = connections, LastSeen = now };
+        if (stored.HeldHost is not null && host == stored.Host)
+        {
+            // A re-pinned route whose connection went to its pin has moved there: it holds the pin now (its uid is the
+            // controller's to record).
+            level = level with { HeldHost = null, HostUid = null };
+        }
+
+        await store.UpdateAsync(level, cancellationToken).ConfigureAwait(false);
         return true;
     }
 

@@ -32,6 +32,28 @@ public sealed class RouteLifecycleTests
         Assert.Equal(expected, RouteLifecycle.HostOf(pin, held, phase));
     }
 
+    [Theory]
+    [InlineData("h2", "h1", SessionRoutePhase.Disconnected, true, "h2")]
+    [InlineData("h2", "h1", SessionRoutePhase.Disconnected, false, "h1")]
+    [InlineData("h2", "h1", SessionRoutePhase.Bound, false, "h1")]
+    [InlineData("h2", "h1", SessionRoutePhase.Active, true, "h1")]
+    [InlineData("h2", null, SessionRoutePhase.Pending, false, "h2")]
+    [InlineData("h2", "h1", SessionRoutePhase.Failed, false, "h2")]
+    public void HostOf_PinNotUsable_StaysOnTheHeldHost(string? pin, string? held, SessionRoutePhase phase, bool pinUsable, string expected)
+    {
+        Assert.Equal(expected, RouteLifecycle.HostOf(pin, held, phase, pinUsable));
+    }
+
+    [Theory]
+    [InlineData("uid-a", "uid-a", true)]
+    [InlineData("uid-a", "uid-b", false)]
+    [InlineData(null, "uid-b", true)]
+    [InlineData("uid-a", null, true)]
+    public void IsSameHost_RecordedUid_OnlyAnotherUidIsAnotherMachine(string? recorded, string? current, bool expected)
+    {
+        Assert.Equal(expected, RouteLifecycle.IsSameHost(recorded, current));
+    }
+
     [Fact]
     public void HoldsSlot_EveryPhase()
     {

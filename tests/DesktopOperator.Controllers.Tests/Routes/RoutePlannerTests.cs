@@ -190,6 +190,20 @@ public sealed class RoutePlannerTests
     }
 
     [Fact]
+    public void RepinnedRoute_PinNotUsableAndHostItStaysOnIsGone_Failed()
+    {
+        // The pin is not usable, so the route stays on h1 (RouteLifecycle.HostOf with the pin's usability, the gateway's
+        // reading too) and is judged by it: h1 gone fails it, as the gateway's sweep does.
+        var status = new SessionRouteStatus { Phase = SessionRoutePhase.Disconnected, Host = "h1", BoundAt = Now.AddHours(-1), LastSeen = Now.AddMinutes(-1) };
+
+        var missing = RoutePlanner.Plan(Route(pin: "nope", status: status), Pool(), [new("h2", "10.0.0.2", null, 0)], 0, Now);
+        var draining = RoutePlanner.Plan(Route(pin: "h2", status: status), Pool(), [new("h2", "10.0.0.2", "is draining (Surplus)", 0)], 0, Now);
+
+        Assert.Equal((SessionRoutePhase.Failed, SessionRoutePhase.Failed), (missing.Status!.Phase, draining.Status!.Phase));
+        AssertReady(missing, Conditions.False, ConditionReasons.HostGone);
+    }
+
+    [Fact]
     public void PinnedHostNotUsable_Waits_ThenBindsEvenIfOthersAreFree()
     {
         var waiting = RoutePlanner.Plan(Route(pin: "h1"), Pool(), [new("h1", "10.0.0.1", "is draining (Surplus)", 0), new("h2", "10.0.0.2", null, 0)], 0, Now);

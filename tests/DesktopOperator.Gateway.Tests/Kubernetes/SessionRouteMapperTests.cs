@@ -45,10 +45,10 @@ public sealed class SessionRouteMapperTests
     }
 
     [Theory]
-    [InlineData(SessionRoutePhase.Active, "vnc-0")]
-    [InlineData(SessionRoutePhase.Disconnected, "vnc-1")]
-    [InlineData(SessionRoutePhase.Bound, "vnc-1")]
-    public void ToRecord_RepinnedToAnotherHost_ActiveStaysWhereItsConnectionsRun(SessionRoutePhase phase, string expectedHost)
+    [InlineData(SessionRoutePhase.Active)]
+    [InlineData(SessionRoutePhase.Disconnected)]
+    [InlineData(SessionRoutePhase.Bound)]
+    public void ToRecord_RepinnedToAnotherHost_PinAndTheHostItHolds(SessionRoutePhase phase)
     {
         var route = new SessionRoute
         {
@@ -60,7 +60,26 @@ public sealed class SessionRouteMapperTests
         var record = SessionRouteMapper.ToRecord(route);
 
         Assert.NotNull(record);
-        Assert.Equal((expectedHost, true, phase), (record.Host, record.Pinned, record.Phase));
+        Assert.Equal(("vnc-1", "vnc-0", true, phase), (record.Host, record.HeldHost, record.Pinned, record.Phase));
+        Assert.Equal("vnc-0", SessionRouteMapper.StatusOf(record, route.Status).Host);
+        Assert.True(SessionRoutePatches.SpecMatches(route, record));
+    }
+
+    [Fact]
+    public void ToRecordThenStatusPatch_RecordedUid_ReadAndKept()
+    {
+        var route = new SessionRoute
+        {
+            Metadata = new V1ObjectMeta { Name = "alice", NamespaceProperty = "desktops", ResourceVersion = "9" },
+            Spec = new SessionRouteSpec { Pool = "vnc", User = "alice" },
+            Status = new SessionRouteStatus { Phase = SessionRoutePhase.Active, Host = "vnc-0", HostUid = "uid-0", BoundAt = Bound, ActiveConnections = 1 },
+        };
+
+        var record = SessionRouteMapper.ToRecord(route)!;
+        var replaced = JsonNode.Parse(SessionRoutePatches.Status("9", record with { HostUid = "uid-1" }, route.Status).Content.ToString()!)!["status"]!.AsObject();
+
+        Assert.Equal("uid-0", record.HostUid);
+        Assert.Equal("uid-1", (string?)replaced["hostUid"]);
     }
 
     [Fact]

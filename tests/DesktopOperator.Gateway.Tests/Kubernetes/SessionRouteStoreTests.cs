@@ -143,6 +143,27 @@ public sealed class SessionRouteStoreTests(SessionRouteApiFixture fixture, ITest
     }
 
     [Fact]
+    public async Task UpdateAsync_ActiveRouteRepinnedMeanwhile_DisconnectKeepsThePinAndWritesTheHeldHost()
+    {
+        var ns = fixture.Api.NewNamespace("repin");
+        await using var a = await RouteStoreReplica.StartAsync(fixture.Api, ns);
+        var name = SessionRouteNames.For("desk", "alice");
+        var route = (await a.Store.CreateAsync(Route(ns, "alice", "desk-h1"), default)).Route;
+        await a.Store.UpdateAsync(route with { Phase = SessionRoutePhase.Active, ActiveConnections = 1, LastSeen = T0 }, default);
+        await Eventually.WaitAsync(() => a.Store.OwedCount == 0, "the Active status is written");
+
+        // An admin re-pins the route while its session runs on desk-h1.
+        await fixture.Api.Client.PatchAsync<SessionRoute>(name, ns, new V1Patch("{\"spec\":{\"host\":\"desk-h2\"}}", V1Patch.PatchType.MergePatch), null, null, default);
+        await Eventually.WaitAsync(() => a.Store.Find(route.Pool, route.Key)?.Pinned == true, "the store sees the pin");
+        var seen = a.Store.Find(route.Pool, route.Key)!;
+        await a.Store.UpdateAsync(seen with { Phase = SessionRoutePhase.Disconnected, ActiveConnections = 0, LastSeen = T0.AddSeconds(5) }, default);
+        await a.Store.FlushAsync(default);
+
+        var stored = await fixture.Api.Client.GetAsync<SessionRoute>(name, ns, default);
+        Assert.Equal(("desk-h2", "desk-h1", SessionRoutePhase.Disconnected), (stored.Spec.Host, stored.Status!.Host, stored.Status.Phase!.Value));
+    }
+
+    [Fact]
     public async Task AddSessionRouteStore_RegistersOneStoreAsTheRouteStore()
     {
         var services = new ServiceCollection()

@@ -212,6 +212,70 @@ public sealed class RoutingEngineTests
     }
 
     [Fact]
+    public void Decide_DisconnectedRepinnedToHostNotInPool_StaysOnItsHeldHost()
+    {
+        // The SessionRoute controller keeps such a route on its host (HostNotFound); the gateway reads it the same way.
+        var decision = Decide(Pool(), [Mapped("alice", pin: "h9", held: "h2", SessionRoutePhase.Disconnected)], Request("alice"));
+
+        Assert.Equal((RoutingResult.Routed, "h2", false), (decision.Result, decision.Host?.Name, decision.NewRoute));
+    }
+
+    [Fact]
+    public void Decide_DisconnectedRepinnedToDrainingHost_StaysOnItsHeldHost()
+    {
+        var pool = Pool([new GatewayHost("h1", "10.0.0.1"), new GatewayHost("h2", "10.0.0.2", Draining: true)]);
+
+        var decision = Decide(pool, [Mapped("alice", pin: "h2", held: "h1", SessionRoutePhase.Disconnected)], Request("alice"));
+
+        Assert.Equal((RoutingResult.Routed, "h1", false), (decision.Result, decision.Host?.Name, decision.NewRoute));
+    }
+
+    [Theory]
+    [InlineData(SessionRoutePhase.Disconnected, "h3")]
+    [InlineData(SessionRoutePhase.Bound, "h3")]
+    [InlineData(SessionRoutePhase.Active, "h2")]
+    public void Decide_RepinnedToUsableHost_MovesOnceNoConnectionRuns(SessionRoutePhase phase, string expected)
+    {
+        var decision = Decide(Pool(), [Mapped("alice", pin: "h3", held: "h2", phase)], Request("alice"));
+
+        Assert.Equal((RoutingResult.Routed, expected), (decision.Result, decision.Host?.Name));
+    }
+
+    [Fact]
+    public void Decide_HostReplacedByPodOfSameName_RouteMovedNotJoinedToTheNewPod()
+    {
+        var pool = Pool([new GatewayHost("h1", "10.0.0.1", Uid: "uid-new"), new GatewayHost("h2", "10.0.0.2", Uid: "uid-2")]);
+
+        var decision = Decide(pool, [Mapped("alice", pin: null, held: "h1", SessionRoutePhase.Disconnected, uid: "uid-old")], Request("alice"));
+
+        Assert.Equal((RoutingResult.Routed, true), (decision.Result, decision.NewRoute));
+        Assert.StartsWith("route moved", decision.Reason, StringComparison.Ordinal);
+        Assert.Contains("'h1' is not in the pool", decision.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Decide_PinnedHostReplacedByPodOfSameName_Rejected()
+    {
+        var pool = Pool([new GatewayHost("h1", "10.0.0.1", Uid: "uid-new")]);
+
+        var decision = Decide(pool, [Mapped("alice", pin: "h1", held: "h1", SessionRoutePhase.Disconnected, uid: "uid-old")], Request("alice"));
+
+        Assert.Equal(RoutingResult.RejectedNoHealthyHost, decision.Result);
+    }
+
+    [Theory]
+    [InlineData("uid-1")]
+    [InlineData(null)]
+    public void Decide_SamePodOrNoUidRecorded_ExistingRoute(string? recorded)
+    {
+        var pool = Pool([new GatewayHost("h1", "10.0.0.1", Uid: "uid-1")]);
+
+        var decision = Decide(pool, [Mapped("alice", pin: null, held: "h1", SessionRoutePhase.Disconnected, uid: recorded)], Request("alice"));
+
+        Assert.Equal((RoutingResult.Routed, "h1", false), (decision.Result, decision.Host?.Name, decision.NewRoute));
+    }
+
+    [Fact]
     public void Decide_RequestedUsableHost_NewRouteThere()
     {
         var decision = Decide(Pool(), [.. OnHost("h3", 5)], Request(requestedHost: "h3"));

@@ -1,9 +1,11 @@
 using System.Net;
 using DesktopOperator.Api.V1Alpha1;
 using DesktopOperator.Gateway.Balancing;
+using DesktopOperator.Gateway.Kubernetes;
 using DesktopOperator.Gateway.Model;
 using DesktopOperator.Gateway.Routing;
 using DesktopOperator.Gateway.Sessions;
+using k8s.Models;
 
 namespace DesktopOperator.Gateway.Tests.Routing;
 
@@ -44,6 +46,26 @@ internal static class TestPools
         string key, string? host, SessionRoutePhase phase = SessionRoutePhase.Active, int connections = 1, bool pinned = false,
         AffinityKey kind = AffinityKey.User) =>
         new(Key, key, kind, "rdp", host, pinned, phase, T0, T0, connections);
+
+    /// <summary>
+    /// The gateway's record of a SessionRoute of this pool (Kubernetes mode, read through <see cref="SessionRouteMapper"/>):
+    /// pinned to <paramref name="pin"/>, holding <paramref name="held"/> (<c>status.host</c>) with uid <paramref name="uid"/>.
+    /// </summary>
+    public static RouteRecord Mapped(string user, string? pin, string? held, SessionRoutePhase phase, string? uid = null) =>
+        SessionRouteMapper.ToRecord(new SessionRoute
+        {
+            Metadata = new V1ObjectMeta { Name = user, NamespaceProperty = "desktops", ResourceVersion = "1", CreationTimestamp = T0.UtcDateTime },
+            Spec = new SessionRouteSpec { Pool = "pool", User = user, Host = pin },
+            Status = new SessionRouteStatus
+            {
+                Phase = phase,
+                Host = held,
+                HostUid = uid,
+                BoundAt = T0,
+                LastSeen = T0,
+                ActiveConnections = phase == SessionRoutePhase.Active ? 1 : 0,
+            },
+        })!;
 
     /// <summary>n routes of distinct users on <paramref name="host"/>.</summary>
     public static IEnumerable<RouteRecord> OnHost(string host, int n, SessionRoutePhase phase = SessionRoutePhase.Active) =>

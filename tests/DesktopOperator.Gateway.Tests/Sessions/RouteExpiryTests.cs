@@ -114,6 +114,46 @@ public sealed class RouteExpiryTests
         Assert.Null(harness.Route("alice"));
     }
 
+    [Theory]
+    [InlineData("h9")]
+    [InlineData("h3")]
+    public async Task SweepAsync_DisconnectedRepinnedToUnusableHost_KeptOnItsHeldHost(string pin)
+    {
+        // h9 is not in the pool, h3 is not ready: the SessionRoute controller keeps the route on h2 (HostNotFound,
+        // HostNotUsable), and the sweep does not fail it for the pin.
+        var pool = Pool([new GatewayHost("h1", "10.0.0.1"), new GatewayHost("h2", "10.0.0.2"), new GatewayHost("h3", "10.0.0.3", Ready: false)]);
+        using var harness = new RouterHarness(pool);
+        await harness.Store.CreateAsync(Mapped("alice", pin, held: "h2", SessionRoutePhase.Disconnected), CancellationToken.None);
+
+        Assert.Equal(0, await harness.Expiry.SweepAsync(CancellationToken.None));
+        Assert.Equal(SessionRoutePhase.Disconnected, harness.Route("alice")?.Phase);
+    }
+
+    [Fact]
+    public async Task SweepAsync_RepinnedToUnusableHostAndHeldHostGone_Failed()
+    {
+        using var harness = new RouterHarness(Pool(hosts: 2));
+        await harness.Store.CreateAsync(Mapped("alice", pin: "h9", held: "h7", SessionRoutePhase.Disconnected), CancellationToken.None);
+
+        await harness.Expiry.SweepAsync(CancellationToken.None);
+
+        Assert.Equal(SessionRoutePhase.Failed, harness.Route("alice")?.Phase);
+    }
+
+    [Theory]
+    [InlineData("uid-old", SessionRoutePhase.Failed)]
+    [InlineData("uid-new", SessionRoutePhase.Disconnected)]
+    [InlineData(null, SessionRoutePhase.Disconnected)]
+    public async Task SweepAsync_HostReplacedByPodOfSameName_FailedWhenTheRouteRecordedAnotherUid(string? recorded, SessionRoutePhase expected)
+    {
+        using var harness = new RouterHarness(Pool([new GatewayHost("h1", "10.0.0.1", Uid: "uid-new")]));
+        await harness.Store.CreateAsync(Mapped("alice", pin: null, held: "h1", SessionRoutePhase.Disconnected, uid: recorded), CancellationToken.None);
+
+        await harness.Expiry.SweepAsync(CancellationToken.None);
+
+        Assert.Equal(expected, harness.Route("alice")?.Phase);
+    }
+
     [Fact]
     public async Task ExecuteAsync_TimerTicks_SweepsOnItsOwn()
     {
