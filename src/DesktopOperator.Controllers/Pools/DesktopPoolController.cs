@@ -44,7 +44,8 @@ internal static class DesktopPoolController
             PoolMetrics.Register(meter, caches, reporting ?? (() => true));
         }
 
-        var reconciler = new DesktopPoolReconciler(caches, client, events, options, time, loggers.CreateLogger<DesktopPoolReconciler>());
+        var decisions = meter is null ? PoolDecisions.None : PoolDecisions.On(meter);
+        var reconciler = new DesktopPoolReconciler(caches, client, events, options, time, loggers.CreateLogger<DesktopPoolReconciler>(), decisions);
         var controller = new Controller(new ControllerOptions { Name = Name, Workers = 2 }, reconciler, [pools, pods, routes, nodes, budgets], time, loggers.CreateLogger<Controller>());
         pools.AddEventHandler(EnqueueHandlers.ForObject<DesktopPool>(controller.Queue));
         pods.AddEventHandler(EnqueueHandlers.ForControllerOwner<V1Pod>(controller.Queue, ApiGroup.Group, DesktopPool.KindName));

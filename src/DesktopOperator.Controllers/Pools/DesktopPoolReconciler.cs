@@ -22,7 +22,8 @@ internal sealed partial class DesktopPoolReconciler(
     IEventRecorder events,
     PoolReconcilerOptions options,
     TimeProvider time,
-    ILogger<DesktopPoolReconciler> logger) : IReconciler
+    ILogger<DesktopPoolReconciler> logger,
+    PoolDecisions? decisions = null) : IReconciler
 {
     public async Task<ReconcileResult> ReconcileAsync(ObjectKey key, CancellationToken cancellationToken)
     {
@@ -77,7 +78,7 @@ internal sealed partial class DesktopPoolReconciler(
         var serving = views.Count(v => v.Host.Alive && !v.Host.Draining);
         LogPlan(logger, key, routes.Sessions, plan.Desired, serving, plan.Create, plan.Drain.Count, plan.Delete.Count);
 
-        var writer = new HostWriter(client, events, pool, logger);
+        var writer = new HostWriter(client, events, decisions ?? PoolDecisions.None, pool, logger);
         await writer.ApplyAsync(plan, pods, hash, now, cancellationToken).ConfigureAwait(false);
         var status = PoolStatusBuilder.Build(pool, views, routes, plan, settings.SessionsPerHost, now);
         await WriteStatusAsync(pool, status, cancellationToken).ConfigureAwait(false);

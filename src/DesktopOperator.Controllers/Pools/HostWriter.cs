@@ -12,7 +12,7 @@ namespace DesktopOperator.Controllers.Pools;
 /// deterministic names (409 AlreadyExists is harmless), and an Event for every scale and drain decision. Routes of a
 /// failed or deleted host are marked Failed by the SessionRoute controller (Routes/RoutePlanner), the one home of that rule.
 /// </summary>
-internal sealed partial class HostWriter(IKubernetesClient client, IEventRecorder events, DesktopPool pool, ILogger logger)
+internal sealed partial class HostWriter(IKubernetesClient client, IEventRecorder events, PoolDecisions decisions, DesktopPool pool, ILogger logger)
 {
     public async Task ApplyAsync(ScalePlan plan, IReadOnlyList<V1Pod> pods, string templateHash, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -28,11 +28,13 @@ internal sealed partial class HostWriter(IKubernetesClient client, IEventRecorde
         foreach (var action in plan.Drain)
         {
             Record(EventTypes.Normal, "HostDraining", $"Host {action.Host} drains ({action.Reason}): no new sessions, deleted once empty; {plan.Desired} host(s) desired");
+            decisions.Count(pool, "drain", action.Reason);
         }
 
         foreach (var host in plan.Undrain)
         {
             Record(EventTypes.Normal, "HostUndrained", $"Host {host} takes sessions again: {plan.Desired} host(s) desired");
+            decisions.Count(pool, "undrain", PoolDecisions.SessionsGrew);
         }
 
         foreach (var warning in plan.DeadlineWarnings)
@@ -61,6 +63,7 @@ internal sealed partial class HostWriter(IKubernetesClient client, IEventRecorde
         }
 
         Record(reason == DeleteReason.Drained ? EventTypes.Normal : EventTypes.Warning, "HostDeleted", $"Host {pod.Metadata.Name} deleted ({reason})");
+        decisions.Count(pool, "delete", reason);
         LogDeleted(logger, pool.Metadata.NamespaceProperty, pool.Metadata.Name, pod.Metadata.Name, reason);
     }
 
@@ -78,6 +81,7 @@ internal sealed partial class HostWriter(IKubernetesClient client, IEventRecorde
             }
 
             Record(EventTypes.Normal, "HostCreated", $"Host {name} created: {plan.Desired} host(s) desired");
+            decisions.Count(pool, "create", PoolDecisions.BelowDesired);
             LogCreated(logger, pool.Metadata.NamespaceProperty, pool.Metadata.Name, name, plan.Desired);
         }
     }

@@ -5,7 +5,8 @@ namespace DesktopOperator.Controllers.Pools;
 
 /// <summary>
 /// The operator's pool gauges, computed from the informer caches when scraped (no API calls, nothing to drift):
-/// hosts by state and slots from each pool's status, sessions by phase from the SessionRoute cache. Only a replica
+/// hosts by state, outdated hosts and slots from each pool's status, sessions by phase and desired hosts from the
+/// SessionRoute cache. Only a replica
 /// that runs the controllers reports them (<c>reporting</c>), so summing over replicas counts each pool once.
 /// Labels are namespace, pool and state/phase only.
 /// </summary>
@@ -16,6 +17,8 @@ internal static class PoolMetrics
     public const string FreeSlots = "operator_pool_free_slots";
     public const string Slots = "operator_pool_slots";
     public const string MaxSlots = "operator_pool_max_slots";
+    public const string DesiredHosts = "operator_pool_desired_hosts";
+    public const string OutdatedHosts = "operator_pool_outdated_hosts";
 
     private static readonly HostState[] States = Enum.GetValues<HostState>();
     private static readonly string[] StateNames = Enum.GetNames<HostState>();
@@ -35,6 +38,8 @@ internal static class PoolMetrics
         meter.CreateObservableGauge(FreeSlots, () => Observe((p, _) => [Measure(p, p.Status?.FreeSlots ?? 0)]), description: "Session slots free on ready, non-draining hosts (status.freeSlots).");
         meter.CreateObservableGauge(Slots, () => Observe((p, _) => [Measure(p, ReadySlots(p))]), description: "Session slots of the pool's ready hosts: ready hosts times sessionsPerHost.");
         meter.CreateObservableGauge(MaxSlots, () => Observe((p, _) => [Measure(p, MostSlots(p))]), description: "The most session slots the pool can have: maxHosts (or static hosts) times sessionsPerHost.");
+        meter.CreateObservableGauge(DesiredHosts, () => Observe((p, c) => [Measure(p, Desired(p, c.Routes(p)))]), description: "Hosts the pool should have for its sessions and buffer, within minHosts and maxHosts (static pools: their hosts); compare with the sum of operator_pool_hosts.");
+        meter.CreateObservableGauge(OutdatedHosts, () => Observe((p, _) => [Measure(p, p.Status?.OutdatedHosts ?? 0)]), description: "Hosts made from an older template, draining during a rolling update (status.outdatedHosts).");
     }
 
     public static IEnumerable<Measurement<int>> HostsByState(DesktopPool pool)
@@ -66,6 +71,18 @@ internal static class PoolMetrics
         {
             yield return Measure(pool, counts[i], new KeyValuePair<string, object?>("phase", PhaseNames[i]));
         }
+    }
+
+    /// <summary>The scaling rule's desired hosts (<see cref="ScalePlanner.DesiredHosts"/>) for the sessions in the route cache.</summary>
+    public static int Desired(DesktopPool pool, IReadOnlyList<SessionRoute> routes)
+    {
+        if (pool.Spec?.StaticHosts is { Count: > 0 } statics)
+        {
+            return statics.Count;
+        }
+
+        var settings = ScaleSettings.From(pool.Spec?.Capacity ?? new CapacitySpec(), TimeSpan.Zero, maxSurge: 0, maxDrainTime: null);
+        return ScalePlanner.DesiredHosts(settings, RouteCounts.Count(routes).Sessions, out _);
     }
 
     public static int ReadySlots(DesktopPool pool) =>

@@ -43,6 +43,24 @@ public sealed class PoolMetricsTests
         Assert.Equal(4, PoolMetrics.MostSlots(pool));
     }
 
+    [Fact]
+    public void Desired_SessionsPlusBufferOverSessionsPerHost_WithinMinAndMax_StaticPoolsTheirHosts()
+    {
+        var pool = Pool(sessionsPerHost: 2, maxHosts: 4);
+        pool.Spec.Capacity.MinHosts = 1;
+        pool.Spec.Capacity.BufferSessions = 1;
+        SessionRoute Route(SessionRoutePhase phase) => new() { Metadata = new V1ObjectMeta { Name = "r" }, Status = new SessionRouteStatus { Phase = phase } };
+
+        // 4 sessions (Failed and Expired hold nothing) + 1 buffer over 2 per host: 3 hosts.
+        SessionRoute[] routes = [Route(SessionRoutePhase.Pending), Route(SessionRoutePhase.Bound), Route(SessionRoutePhase.Active), Route(SessionRoutePhase.Disconnected), Route(SessionRoutePhase.Failed), Route(SessionRoutePhase.Expired)];
+        Assert.Equal(3, PoolMetrics.Desired(pool, routes));
+        Assert.Equal(1, PoolMetrics.Desired(pool, []));
+        Assert.Equal(4, PoolMetrics.Desired(pool, [.. Enumerable.Repeat(Route(SessionRoutePhase.Active), 20)]));
+
+        pool.Spec.StaticHosts = [new StaticHost { Name = "a", Address = "10.0.0.1" }, new StaticHost { Name = "b", Address = "10.0.0.2" }];
+        Assert.Equal(2, PoolMetrics.Desired(pool, routes));
+    }
+
     private static DesktopPool Pool(int sessionsPerHost, int maxHosts, params HostState[] hosts) => new()
     {
         Metadata = new V1ObjectMeta { Name = "desk", NamespaceProperty = "ns" },

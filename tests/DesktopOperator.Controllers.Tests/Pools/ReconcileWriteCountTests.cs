@@ -1,3 +1,5 @@
+using System.Diagnostics.Metrics;
+using DesktopOperator.Controllers.Pools;
 using DesktopOperator.Controllers.Tests.Pools.AtScale;
 
 namespace DesktopOperator.Controllers.Tests.Pools;
@@ -91,6 +93,37 @@ public sealed class ReconcileWriteCountTests
         Assert.Equal(hosts / shape.Nodes, onNode);
         Assert.Equal(new Dictionary<string, int> { ["create Pod"] = onNode, ["patch Pod"] = onNode, [StatusPatch] = 1 }, pool.Client.Calls);
         Assert.Equal(new Dictionary<string, int> { ["event Normal HostCreated"] = onNode, ["event Normal HostDraining"] = onNode }, pool.Events.Events);
+    }
+
+    [Fact]
+    public async Task Reconcile_NodeCordoned_DecisionsCountedAsTheirEvents()
+    {
+        var shape = new PoolShape { Hosts = 20, Routes = 200, Nodes = 10 };
+        var pool = await PoolAtScale.CreateAsync(shape);
+        var onNode = pool.Pods.List().Count(p => p.Spec.NodeName == "node-0");
+        var counted = new Dictionary<string, long>(StringComparer.Ordinal);
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter == pool.Meter && instrument.Name == PoolDecisions.Name)
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+        {
+            var labels = tags.ToArray().ToDictionary(t => t.Key, t => t.Value as string);
+            var key = $"{labels["decision"]} {labels["reason"]} {labels["namespace"]}/{labels["pool"]}";
+            counted[key] = counted.GetValueOrDefault(key) + value;
+        });
+        listener.Start();
+
+        pool.CordonNode("node-0");
+        await pool.ReconcileAsync();
+
+        Assert.Equal(
+            new Dictionary<string, long> { ["create BelowDesired desktops/office"] = onNode, ["drain NodeCordoned desktops/office"] = onNode },
+            counted);
     }
 
     [Theory]

@@ -49,7 +49,7 @@ public sealed class OperatorProcessTests : IDisposable
         var metrics = "";
         await Eventually.TrueAsync(
             async () => (metrics = await Http.GetStringAsync($"{admin}/metrics")).Contains($"operator_pool_hosts{{{pool},state=\"Ready\"}} 2\n", StringComparison.Ordinal),
-            $"/metrics shows the pool's two ready hosts: {metrics}", Ct, TimeSpan.FromSeconds(30));
+            () => $"/metrics shows the pool's two ready hosts: {metrics}", Ct, TimeSpan.FromSeconds(30));
         Assert.Contains("operator_leader 1", metrics, StringComparison.Ordinal);
         Assert.Contains("controller_runtime_reconcile_total{controller=\"desktoppool\"", metrics, StringComparison.Ordinal);
         Assert.Contains("workqueue_depth{name=\"desktoppool\"}", metrics, StringComparison.Ordinal);
@@ -57,6 +57,9 @@ public sealed class OperatorProcessTests : IDisposable
         Assert.Contains($"operator_pool_max_slots{{{pool}}} 4\n", metrics, StringComparison.Ordinal);
         Assert.Contains($"operator_pool_free_slots{{{pool}}} 2\n", metrics, StringComparison.Ordinal);
         Assert.Contains($"operator_pool_sessions{{namespace=\"{cluster.Namespace}\",phase=\"Pending\",pool=\"desk\"}} 0\n", metrics, StringComparison.Ordinal);
+        Assert.Contains($"operator_pool_desired_hosts{{{pool}}} 2\n", metrics, StringComparison.Ordinal);
+        Assert.Contains($"operator_pool_outdated_hosts{{{pool}}} 0\n", metrics, StringComparison.Ordinal);
+        Assert.Contains($"operator_pool_decisions_total{{decision=\"create\",{pool},reason=\"BelowDesired\"}} 2\n", metrics, StringComparison.Ordinal);
         var check = await ProcessRunner.RunAsync(ExternalTools.Require("promtool"), ["check", "metrics"], TimeSpan.FromSeconds(20), Ct, standardInput: metrics);
         Assert.True(check.ExitCode == 0, check + "\n" + metrics);
 

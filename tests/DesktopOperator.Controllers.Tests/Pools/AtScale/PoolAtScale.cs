@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Text.Json;
 using DesktopOperator.Api.Hosts;
 using DesktopOperator.Api.V1Alpha1;
@@ -33,8 +34,11 @@ internal sealed class PoolAtScale
         Client = new CountingKubernetesClient(new InMemoryPoolApi(Pools, Pods, Budgets, Run, Time));
         var caches = new PoolCaches(Pools, Pods, Routes, Nodes, Budgets);
         var options = new PoolReconcilerOptions { MaxSurge = shape.MaxSurge };
-        _reconciler = new DesktopPoolReconciler(caches, Client, Events, options, Time, NullLogger<DesktopPoolReconciler>.Instance);
+        _reconciler = new DesktopPoolReconciler(caches, Client, Events, options, Time, NullLogger<DesktopPoolReconciler>.Instance, PoolDecisions.On(Meter));
     }
+
+    /// <summary>The meter of this pool's <c>operator_pool_decisions_total</c> (nobody listens unless a test does).</summary>
+    public Meter Meter { get; } = new("DesktopOperator.Controllers.Tests.PoolAtScale");
 
     public ManualTimeProvider Time { get; } = new(new DateTimeOffset(2026, 3, 2, 12, 0, 0, TimeSpan.Zero));
 
