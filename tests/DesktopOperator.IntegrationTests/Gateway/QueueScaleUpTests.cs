@@ -96,7 +96,7 @@ public sealed class QueueScaleUpTests : IDisposable
         Assert.Equal(first[0].Status.PodIP, await c.Greeting);
         Assert.Equal("c-bytes\n", await c.EchoAsync("c-bytes\n"));
         await RouteAsync(cluster, userC, r => r.Status is { Phase: SessionRoutePhase.Active, Host: var h } && h == first[0].Metadata.Name, "C's route Active on host 1", Logs);
-        await Eventually.TrueAsync(async () => (await RoutesOfAsync(cluster, userA)).Count == 0, () => $"A's route expired after resumeFor and was deleted\n{Logs()}", Ct, Wait);
+        await Eventually.TrueAsync(async () => (await UserRoutes.OfAsync(cluster, PoolName, userA.ToString())).Count == 0, () => $"A's route expired after resumeFor and was deleted\n{Logs()}", Ct, Wait);
     }
 
     public void Dispose() => HostLogs.Remove(_root);
@@ -114,16 +114,8 @@ public sealed class QueueScaleUpTests : IDisposable
         }
     }
 
-    private static async Task<IReadOnlyList<SessionRoute>> RoutesOfAsync(KubeCluster cluster, IPAddress user) =>
-        [.. (await cluster.Client.ListAsync<SessionRoute>(cluster.Namespace, null, Ct)).Items.Where(r => r.Spec.Pool == PoolName && r.Spec.User == user.ToString())];
-
-    private static Task RouteAsync(KubeCluster cluster, IPAddress user, Func<SessionRoute, bool> condition, string what, Func<string> logs)
-    {
-        IReadOnlyList<SessionRoute> last = [];
-        return Eventually.TrueAsync(
-            async () => (last = await RoutesOfAsync(cluster, user)) is [var route] && condition(route),
-            () => $"{what}; routes: {JsonSerializer.Serialize(last.Select(r => r.Status))}\n{logs()}", Ct, Wait);
-    }
+    private static Task RouteAsync(KubeCluster cluster, IPAddress user, Func<SessionRoute, bool> condition, string what, Func<string> logs) =>
+        UserRoutes.WaitAsync(cluster, PoolName, user.ToString(), condition, what, logs);
 
     private static DesktopPool Pool(string ns, int hostPort, int gatewayPort) => new()
     {

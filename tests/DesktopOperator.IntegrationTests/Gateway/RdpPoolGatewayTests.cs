@@ -98,15 +98,8 @@ public sealed class RdpPoolGatewayTests : IDisposable
 
     public void Dispose() => HostLogs.Remove(_root);
 
-    private static async Task<SessionRoute> RouteAsync(KubeCluster cluster, string user, Func<SessionRoute, bool> condition, string what, Func<string> logs)
-    {
-        IReadOnlyList<SessionRoute> last = [];
-        await Eventually.TrueAsync(
-            async () => (last = [.. (await cluster.Client.ListAsync<SessionRoute>(cluster.Namespace, null, Ct)).Items.Where(r => r.Spec.Pool == PoolName)]) is [var route]
-                && route.Spec.User == user && condition(route),
-            () => $"{what}; routes: {JsonSerializer.Serialize(last.Select(r => (r.Spec.User, r.Status)))}\n{logs()}", Ct, Wait);
-        return last[0];
-    }
+    private static Task<SessionRoute> RouteAsync(KubeCluster cluster, string user, Func<SessionRoute, bool> condition, string what, Func<string> logs) =>
+        UserRoutes.WaitAsync(cluster, PoolName, user, condition, what, logs);
 
     private static DesktopPool Pool(string ns, int rdpPort, int gatewayPort) => new()
     {
