@@ -23,6 +23,8 @@ internal sealed partial class ReadmeRdpLook
     private readonly string _exports;
     private readonly string _sessions;
     private readonly string _home;
+    private readonly Regex _created;
+    private readonly Regex _reconnected;
     private int _connections;
     private int? _desktop;
 
@@ -32,6 +34,9 @@ internal sealed partial class ReadmeRdpLook
         _display = display;
         _account = account;
         _pod = pod;
+        // sesman's lines for the account: a new desktop, and the same desktop handed back.
+        _created = new Regex($@"\+\+ created session.*username {Regex.Escape(account.Name)},");
+        _reconnected = new Regex($@"\+\+ reconnected session: username {Regex.Escape(account.Name)},");
         Client = client;
         var commands = ReadmeShellBlocks.Commands(look);
         Assert.Equal(3, commands.Count);
@@ -60,7 +65,7 @@ internal sealed partial class ReadmeRdpLook
         var xrdpLog = Path.Combine(_shells.Root, ".sim", "xrdp", "xrdp.log");
         var environment = new Dictionary<string, string> { ["DISPLAY"] = _display.Name, ["HOME"] = _home };
         var client = _shells.Start($"xfreerdp-{_connections}", command, environment);
-        bool LoggedIn() => Count(sesmanLog, CreatedLine()) == 1 && Count(sesmanLog, ReconnectedLine()) == _connections - 1
+        bool LoggedIn() => Count(sesmanLog, _created) == 1 && Count(sesmanLog, _reconnected) == _connections - 1
             && Count(xrdpLog, JoinedLine()) == _connections;
         await Eventually.TrueAsync(
             async () =>
@@ -100,8 +105,8 @@ internal sealed partial class ReadmeRdpLook
         Assert.Contains(listed, c => c is ["SessionRoute", _, _, _, "vnc-desktops", "127.0.0.1", var host, "Disconnected"] && host == vncPod);
         Assert.Contains(listed, c => c is ["SessionRoute", _, _, _, Pool, var user, var host, "Disconnected"] && user == _account.Name && host == _pod);
         var grep = await _shells.RunCheckedAsync(_exports, Grep);
-        Assert.Equal(1, CreatedLine().Count(grep));
-        Assert.Equal(_connections - 1, ReconnectedLine().Count(grep));
+        Assert.Equal(1, _created.Count(grep));
+        Assert.Equal(_connections - 1, _reconnected.Count(grep));
     }
 
     private async Task RouteAsync(string phase)
@@ -134,12 +139,6 @@ internal sealed partial class ReadmeRdpLook
     }
 
     private static string[] Columns(string line) => line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-
-    [GeneratedRegex(@"\+\+ created session.*username dodemo,")]
-    private static partial Regex CreatedLine();
-
-    [GeneratedRegex(@"\+\+ reconnected session: username dodemo,")]
-    private static partial Regex ReconnectedLine();
 
     [GeneratedRegex(@"\[INFO \] VNC connection complete, connected ok")]
     private static partial Regex JoinedLine();
