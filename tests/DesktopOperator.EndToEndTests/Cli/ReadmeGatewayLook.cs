@@ -3,71 +3,116 @@ using DesktopOperator.Testing.Processes;
 namespace DesktopOperator.EndToEndTests.Cli;
 
 /// <summary>
-/// The last block of "Try the operator without a cluster", run as written once the gateway is ready: vncsnapshot
-/// through the gateway's port, then <c>kubectl get sr</c>. The block is run again until vncsnapshot has succeeded and
-/// the SessionRoute names the first pod: the gateway's first plan may come before its first health check of the pod,
-/// so the first attempt is not asserted. Then the README's <c>kubectl get sr</c> is run again until the route is
-/// Disconnected (vncsnapshot has exited; the gateway writes session status at most once a second per route).
+/// The VNC "look through the gateways" block of "Try the operator without a cluster", run as written once both
+/// replicas are ready: vncsnapshot through the first replica, through the second, then <c>kubectl get sr</c>. The
+/// first replica's snapshot is run again until it has succeeded and the SessionRoute names the first pod (the
+/// gateway's first plan may come before its first health check of the pod, so the first attempts are not asserted);
+/// from then on every snapshot (through the second replica, and through the first after its restart) must reach the
+/// pod's desktop and the route must name the same pod. Then the route must turn Disconnected (vncsnapshot has exited;
+/// the gateway writes session status at most once a second per route).
 /// </summary>
-internal static class ReadmeGatewayLook
+internal sealed class ReadmeGatewayLook
 {
     private const string Pool = "vnc-desktops";
     private const string User = "127.0.0.1";
-    private static readonly string[] HoldingPhases = ["Bound", "Active", "Disconnected"];
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(2);
-    private static readonly TimeSpan CommandTimeout = TimeSpan.FromSeconds(60);
+    private readonly ReadmeShells _shells;
+    private readonly string _firstPod;
+    private readonly string _exports;
+    private readonly string _routes;
+    private readonly List<string> _tries = [];
 
-    public static async Task RunAsync(string root, string block, string firstPod, Func<string> logs)
+    public ReadmeGatewayLook(ReadmeShells shells, string block, string firstPod)
     {
+        _shells = shells;
+        _firstPod = firstPod;
         var commands = ReadmeShellBlocks.Commands(block);
-        Assert.Equal(3, commands.Count);
-        var (exports, snapshot, routes) = (commands[0], commands[1], commands[2]);
-        Assert.StartsWith("vncsnapshot ", snapshot, StringComparison.Ordinal);
-        Assert.Contains("127.0.0.1::5900", snapshot, StringComparison.Ordinal);
-        Assert.StartsWith("kubectl get sr ", routes, StringComparison.Ordinal);
-        var shot = Path.Combine(root, ".sim", "gateway-shot.jpg");
-        File.Delete(shot); // a shot from an earlier run must not pass for this one's
-
-        var tries = new List<string>();
-        using var limit = new CancellationTokenSource(Timeout);
-        ProcessResult? seen = null;
-        string? route = null;
-        while (seen is null || route is null)
-        {
-            Assert.False(limit.IsCancellationRequested, $"no snapshot through the gateway and route to {firstPod}:\n{string.Join('\n', tries)}\n{logs()}");
-            var result = await RunAsync(root, exports, snapshot);
-            tries.Add($"$ {snapshot}\n{result}");
-            seen ??= result.Succeeded ? result : null;
-            var listed = await RunAsync(root, exports, routes);
-            Assert.True(listed.Succeeded, $"README command failed: {routes}\n{listed}\n{logs()}");
-            tries.Add($"$ {routes}\n{listed}");
-            route = RouteLine(listed.Stdout);
-            route = route is not null && seen is not null && Columns(route)[3] == firstPod ? route : null;
-        }
-
-        // vncsnapshot prints the server's desktop name: the Xvnc at the first pod's address, reached through the gateway.
-        Assert.Contains("Desktop name \"pod-desktop\"", seen.Stdout + seen.Stderr, StringComparison.Ordinal);
-        var bytes = await File.ReadAllBytesAsync(shot);
-        Assert.True(bytes.Length > 3 && bytes[0] == 0xFF && bytes[1] == 0xD8 && bytes[2] == 0xFF, $"{shot} ({bytes.Length} bytes) is not a JPEG\n{seen}");
-        Assert.Contains(Columns(route)[4], HoldingPhases);
-
-        while (Columns(route)[4] != "Disconnected")
-        {
-            Assert.False(limit.IsCancellationRequested, $"the route did not turn Disconnected after vncsnapshot exited:\n{string.Join('\n', tries)}\n{logs()}");
-            var listed = await RunAsync(root, exports, routes);
-            tries.Add($"$ {routes}\n{listed}");
-            route = RouteLine(listed.Stdout) ?? throw new Xunit.Sdk.XunitException($"the route is gone:\n{string.Join('\n', tries)}\n{logs()}");
-            Assert.Equal(firstPod, Columns(route)[3]);
-        }
+        Assert.Equal(4, commands.Count);
+        (_exports, ThroughFirst, ThroughSecond, _routes) = (commands[0], commands[1], commands[2], commands[3]);
+        Assert.StartsWith("vncsnapshot ", ThroughFirst, StringComparison.Ordinal);
+        Assert.Contains("127.0.0.1::5900", ThroughFirst, StringComparison.Ordinal);
+        Assert.StartsWith("vncsnapshot ", ThroughSecond, StringComparison.Ordinal);
+        Assert.Contains("127.0.0.2::5900", ThroughSecond, StringComparison.Ordinal);
+        Assert.StartsWith("kubectl get sr ", _routes, StringComparison.Ordinal);
     }
 
-    /// <summary>The custom-columns line (NAME POOL USER HOST PHASE) of the README pool's route for this client.</summary>
-    private static string? RouteLine(string output) =>
-        output.Split('\n').FirstOrDefault(l => Columns(l) is [_, Pool, User, _, _]);
+    /// <summary>The block's vncsnapshot through the first replica (127.0.0.1::5900).</summary>
+    public string ThroughFirst { get; }
+
+    /// <summary>The block's vncsnapshot through the second replica (127.0.0.2::5900).</summary>
+    public string ThroughSecond { get; }
+
+    /// <summary>The whole block: the first snapshot until it lands on the first pod, then the second replica's.</summary>
+    public async Task RunAsync()
+    {
+        using var limit = new CancellationTokenSource(Timeout);
+        ProcessResult? seen = null;
+        while (seen is null || !await RouteNamesFirstPodAsync())
+        {
+            Assert.False(limit.IsCancellationRequested, $"no snapshot through the first replica and route to {_firstPod}:\n{Tries()}");
+            var result = await _shells.RunAsync(_exports, ThroughFirst);
+            _tries.Add($"$ {ThroughFirst}\n{result}");
+            seen ??= result.Succeeded ? result : null;
+        }
+
+        AssertDesktop(seen, ThroughFirst);
+        await DisconnectedAsync();
+        await ReturnAsync(ThroughSecond);
+    }
+
+    /// <summary>The user comes back with <paramref name="snapshot"/>: the pod's desktop, the route on the same pod.</summary>
+    public async Task ReturnAsync(string snapshot)
+    {
+        using var limit = new CancellationTokenSource(Timeout);
+        ProcessResult result;
+        // A replica that has just started routes once its first health check of the pod has passed.
+        while (!(result = await _shells.RunAsync(_exports, snapshot)).Succeeded)
+        {
+            _tries.Add($"$ {snapshot}\n{result}");
+            Assert.True(await RouteNamesFirstPodAsync(), $"the route left {_firstPod}:\n{Tries()}");
+            Assert.False(limit.IsCancellationRequested, $"no snapshot with {snapshot}:\n{Tries()}");
+        }
+
+        _tries.Add($"$ {snapshot}\n{result}");
+        AssertDesktop(result, snapshot);
+        Assert.True(await RouteNamesFirstPodAsync(), $"the route left {_firstPod}:\n{Tries()}");
+        await DisconnectedAsync();
+    }
+
+    private async Task<bool> RouteNamesFirstPodAsync() => Columns(await RouteAsync()) is [_, _, _, var host, _] && host == _firstPod;
+
+    private async Task DisconnectedAsync()
+    {
+        using var limit = new CancellationTokenSource(Timeout);
+        string[] route;
+        while ((route = Columns(await RouteAsync())) is not [_, _, _, _, "Disconnected"])
+        {
+            Assert.False(limit.IsCancellationRequested, $"the route did not turn Disconnected after vncsnapshot exited:\n{Tries()}");
+            Assert.True(route.Length == 5 && route[3] == _firstPod, $"the route is gone or left {_firstPod}:\n{Tries()}");
+        }
+
+        Assert.Equal(_firstPod, route[3]);
+    }
+
+    /// <summary>The custom-columns line (NAME POOL USER HOST PHASE) of the pool's route for this client.</summary>
+    private async Task<string> RouteAsync()
+    {
+        var listed = await _shells.RunCheckedAsync(_exports, _routes);
+        _tries.Add($"$ {_routes}\n{listed}");
+        return listed.Split('\n').FirstOrDefault(l => Columns(l) is [_, Pool, User, _, _]) ?? string.Empty;
+    }
+
+    /// <summary>vncsnapshot prints the server's desktop name: the Xvnc at the first pod's address, reached through a gateway.</summary>
+    private void AssertDesktop(ProcessResult result, string snapshot)
+    {
+        Assert.Contains("Desktop name \"pod-desktop\"", result.Stdout + result.Stderr, StringComparison.Ordinal);
+        var shot = Path.Combine(_shells.Root, snapshot.Split(' ')[^1]);
+        var bytes = File.ReadAllBytes(shot);
+        Assert.True(bytes.Length > 3 && bytes[0] == 0xFF && bytes[1] == 0xD8 && bytes[2] == 0xFF, $"{shot} ({bytes.Length} bytes) is not a JPEG\n{result}");
+        File.Delete(shot); // the next run must write its own
+    }
+
+    private string Tries() => string.Join('\n', _tries.TakeLast(20)) + "\n" + _shells.Logs();
 
     private static string[] Columns(string line) => line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-
-    /// <summary>One command in a fresh shell with the block's exports (its first line), as a user at that prompt.</summary>
-    private static Task<ProcessResult> RunAsync(string root, string exports, string command) =>
-        ProcessRunner.RunAsync("bash", ["-c", $"cd \"$0\" && {exports} && {command}", root], CommandTimeout, CancellationToken.None);
 }

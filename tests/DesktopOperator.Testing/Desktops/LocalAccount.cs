@@ -53,6 +53,12 @@ public sealed class LocalAccount : IAsyncDisposable
         return account;
     }
 
+    /// <summary>An account made outside the tests (a README block's demo account), to be removed as one of ours is.</summary>
+    public static LocalAccount Adopt(string name, string password) => new(name, password, UserIdOf(name));
+
+    /// <summary>True when /etc/passwd has an account <paramref name="name"/>.</summary>
+    public static bool Exists(string name) => File.ReadLines("/etc/passwd").Any(l => l.StartsWith(name + ":", StringComparison.Ordinal));
+
     /// <summary>PIDs of the live processes running as this account (effective uid), from /proc.</summary>
     public IReadOnlyList<int> ProcessIds() =>
         [.. Directory.EnumerateDirectories("/proc")
