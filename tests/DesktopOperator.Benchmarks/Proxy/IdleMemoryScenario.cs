@@ -7,17 +7,18 @@ namespace DesktopOperator.Benchmarks.Proxy;
 /// <summary>
 /// Memory per idle connection: the proxy's resident memory (VmRSS of it and its children) before and after opening N
 /// connections that each did one small exchange with the echo backend and then stay quiet; the difference over N.
-/// Each proxied connection holds two file descriptors in the proxy, so N is bounded by its open-file limit.
+/// Each proxied connection holds two file descriptors in the proxy, so N is bounded by its open-file limit. With a
+/// hold time the connections stay open that long after the measurement, for a heap snapshot of the proxy.
 /// </summary>
 internal static class IdleMemoryScenario
 {
     private const int ConnectConcurrency = 128;
 
     public static async Task<IdleMemoryFigures> RunAsync(
-        RunningProxy proxy, ClientSockets clients, int connections, TimeSpan settle, CancellationToken cancellationToken)
+        RunningProxy proxy, ClientSockets clients, int connections, TimeSpan settle, TimeSpan hold, CancellationToken cancellationToken)
     {
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        limit.CancelAfter(TimeSpan.FromMinutes(3));
+        limit.CancelAfter(TimeSpan.FromMinutes(3) + hold);
         await Task.Delay(settle, limit.Token);
         var before = proxy.ResidentBytes();
         var sockets = new Socket?[connections];
@@ -52,6 +53,12 @@ internal static class IdleMemoryScenario
             // Let the proxy release whatever it held for the exchange, as it would for a quiet desktop session.
             await Task.Delay(settle, limit.Token);
             var after = proxy.ResidentBytes();
+            if (hold > TimeSpan.Zero)
+            {
+                Console.Error.WriteLine($"[{DateTime.UtcNow:HH:mm:ss}] {proxy.Name} (pid {proxy.ProcessId}): holding {connections - failed} idle connections for {hold.TotalSeconds:F0} s");
+                await Task.Delay(hold, limit.Token);
+            }
+
             return new IdleMemoryFigures(connections - failed, before, after, failed);
         }
         finally
