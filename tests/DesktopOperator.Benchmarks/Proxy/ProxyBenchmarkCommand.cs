@@ -101,7 +101,8 @@ internal static class ProxyBenchmarkCommand
             {
                 Log($"{proxy.Name}: idle memory, {options.IdleConnections} connections");
                 figures.IdleMemory = await ScenarioAsync(figures, "idle memory", () => IdleMemoryScenario.RunAsync(proxy, clients, options.IdleConnections, Settle, options.IdleHold, cancellationToken));
-                Log($"{proxy.Name}: {figures.IdleMemory?.BytesPerConnection / 1024:F2} KiB per idle connection ({figures.IdleMemory?.Connections} held)");
+                Log($"{proxy.Name}: {figures.IdleMemory?.BytesPerConnection / 1024:F2} KiB per idle connection ({figures.IdleMemory?.Connections} held), " +
+                    $"{figures.IdleMemory?.MarginalBytesPerConnection / 1024:F2} KiB in the second half");
             }
 
             if (options.IdleOnly)
