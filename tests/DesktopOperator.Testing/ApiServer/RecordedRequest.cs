@@ -19,6 +19,12 @@ public sealed class RecordedRequest(string method, string path, string query, st
     /// <summary>The <c>Authorization</c> header as sent, or null.</summary>
     public string? Authorization { get; } = authorization;
 
+    /// <summary>
+    /// Who the server took the sender for: a client certificate's CN, <see cref="TestApiServer.TokenUser"/> for the
+    /// bearer token (or for anyone when no authentication is configured), <c>system:anonymous</c>; null when refused.
+    /// </summary>
+    public string? User { get; internal set; }
+
     /// <summary>Kestrel's id of the TCP connection the request came on (equal ids: one connection, reused).</summary>
     public string? ConnectionId { get; init; }
 

@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Http;
 namespace DesktopOperator.Testing.ApiServer;
 
 /// <summary>The HTTP entry point: faults, authentication, discovery, then routing of resource paths to the verbs.</summary>
-internal sealed class RequestPipeline(ServerState state, ObjectHandlers objects, WatchHandler watches, string serverAddress)
+internal sealed class RequestPipeline(ServerState state, ObjectHandlers objects, WatchHandler watches, Authentication authentication, string serverAddress)
 {
     public async Task HandleAsync(HttpContext http)
     {
@@ -53,7 +53,7 @@ internal sealed class RequestPipeline(ServerState state, ObjectHandlers objects,
         state.Requests.Add(recorded);
         try
         {
-            await RouteAsync(http, watchFaults, ct).ConfigureAwait(false);
+            await RouteAsync(http, recorded, watchFaults, ct).ConfigureAwait(false);
         }
         catch (ApiError e)
         {
@@ -80,11 +80,13 @@ internal sealed class RequestPipeline(ServerState state, ObjectHandlers objects,
         }
     }
 
-    private async Task RouteAsync(HttpContext http, (CancellationToken Drop, CancellationToken Expire) watchFaults, CancellationToken ct)
+    private async Task RouteAsync(HttpContext http, RecordedRequest recorded, (CancellationToken Drop, CancellationToken Expire) watchFaults, CancellationToken ct)
     {
         var request = http.Request;
         var path = request.Path.Value ?? "/";
-        Authenticate(request, path);
+        recorded.User = authentication.Authenticate(request, http.Connection.ClientCertificate);
+        authentication.Authorize(recorded.User, request, path);
+
         if (request.Method == "GET" && (Discovery.For(path, state.Registry, serverAddress) ?? OpenApiV3.For(path, state.Registry)) is { } doc)
         {
             await WriteJsonAsync(http, 200, doc, ct).ConfigureAwait(false);
@@ -154,33 +156,6 @@ internal sealed class RequestPipeline(ServerState state, ObjectHandlers objects,
                 break;
             default:
                 throw StatusBodies.MethodNotSupported(api.Type, request.Method);
-        }
-    }
-
-    private void Authenticate(HttpRequest request, string path)
-    {
-        if (state.Options.BearerToken is not { } token)
-        {
-            return;
-        }
-
-        var header = request.Headers.Authorization.ToString();
-        if (header.Length == 0)
-        {
-            var api = ApiPath.Parse(path, state.Registry);
-            var group = api?.Type.Group ?? string.Empty;
-            var plural = api?.Type.Plural ?? string.Empty;
-            var verb = request.Method switch { "GET" when api?.Name is null => "list", "GET" => "get", "POST" => "create", "PUT" => "update", "PATCH" => "patch", "DELETE" => "delete", _ => "get" };
-            var where = api?.Namespace is { } ns ? $" in the namespace \"{ns}\"" : string.Empty;
-            var qualified = api?.Type.QualifiedResource ?? path;
-            throw StatusBodies.Forbidden(
-                $"{qualified} is forbidden: User \"system:anonymous\" cannot {verb} resource \"{plural}\" in API group \"{group}\"{where}",
-                StatusBodies.Details(api?.Name, group, plural));
-        }
-
-        if (header != "Bearer " + token)
-        {
-            throw new ApiError(401, StatusBodies.Failure(401, "Unauthorized", "Unauthorized", null));
         }
     }
 
