@@ -19,6 +19,9 @@ internal sealed class TestCertificates : IDisposable
         RsaClient = authority.IssueClient("rsa-user", rsa: true);
     }
 
+    /// <summary>The CA itself, e.g. the cluster CA of a TLS <see cref="Testing.ApiServer.TestApiServer"/>.</summary>
+    public TestCertificateAuthority Authority => _authority;
+
     public X509Certificate2 Ca => _authority.Certificate;
 
     public X509Certificate2 Server { get; }

@@ -25,6 +25,9 @@ public sealed class RecordedRequest(string method, string path, string query, st
     /// </summary>
     public string? User { get; internal set; }
 
+    /// <summary>The <c>Host</c> header as sent (HTTP/2: the <c>:authority</c>), or null.</summary>
+    public string? Host { get; init; }
+
     /// <summary>Kestrel's id of the TCP connection the request came on (equal ids: one connection, reused).</summary>
     public string? ConnectionId { get; init; }
 

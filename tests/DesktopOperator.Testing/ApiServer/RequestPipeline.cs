@@ -32,6 +32,7 @@ internal sealed class RequestPipeline(ServerState state, ObjectHandlers objects,
         var recorded = new RecordedRequest(http.Request.Method, http.Request.Path.Value ?? "/", http.Request.QueryString.Value ?? string.Empty, http.Request.Headers.Authorization.Count > 0 ? http.Request.Headers.Authorization.ToString() : null)
         {
             ConnectionId = http.Connection.Id,
+            Host = http.Request.Host.HasValue ? http.Request.Host.Value : null,
         };
         if (faults.NextFailure(recorded) is { } failure)
         {

@@ -54,6 +54,9 @@ public sealed partial class TestApiServer : IAsyncDisposable
     /// <summary>The cluster CA when serving HTTPS (it signs the serving and client certificates), else null.</summary>
     public TestCertificateAuthority? CertificateAuthority { get; }
 
+    /// <summary>The server name (SNI) of every TLS handshake, in order, failed ones too; empty when a client sent none (an IP).</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<string> TlsServerNames { get; } = new();
+
     /// <summary>e.g. <c>http://127.0.0.1:41234/</c> or <c>https://…</c>; valid after <see cref="StartAsync"/>.</summary>
     public Uri BaseAddress { get; private set; } = new("http://127.0.0.1/");
 
@@ -91,7 +94,11 @@ public sealed partial class TestApiServer : IAsyncDisposable
             {
                 listen.UseHttps(new HttpsConnectionAdapterOptions
                 {
-                    ServerCertificate = _servingCertificate,
+                    ServerCertificateSelector = (_, name) =>
+                    {
+                        TlsServerNames.Enqueue(name ?? string.Empty);
+                        return _servingCertificate;
+                    },
                     // Ask for a certificate, take any: Authentication verifies it and answers 401, as kube-apiserver does.
                     ClientCertificateMode = tls.ClientCertificates ? ClientCertificateMode.AllowCertificate : ClientCertificateMode.NoCertificate,
                     ClientCertificateValidation = (_, _, _) => true,
