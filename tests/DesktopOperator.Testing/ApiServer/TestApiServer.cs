@@ -84,6 +84,16 @@ public sealed partial class TestApiServer : IAsyncDisposable
     /// </summary>
     public void CompactStorage() => _state.Store.CompactStorage();
 
+    /// <summary>A started server with the options as <paramref name="configure"/> sets them; the caller disposes it.</summary>
+    public static async Task<TestApiServer> StartNewAsync(Action<TestApiServerOptions>? configure = null, CancellationToken cancellationToken = default)
+    {
+        var options = new TestApiServerOptions();
+        configure?.Invoke(options);
+        var server = new TestApiServer(options);
+        await server.StartAsync(cancellationToken).ConfigureAwait(false);
+        return server;
+    }
+
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
         var builder = WebApplication.CreateSlimBuilder();
