@@ -36,6 +36,12 @@ internal sealed class RequestPipeline(ServerState state, ObjectHandlers objects,
         };
         if (faults.NextFailure(recorded) is { } failure)
         {
+            if (failure.Response is { } scripted)
+            {
+                await WriteScriptedAsync(http, scripted, ct).ConfigureAwait(false);
+                return;
+            }
+
             if (failure.RetryAfter is { } retry)
             {
                 http.Response.Headers.RetryAfter = ((int)Math.Ceiling(retry.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
@@ -192,6 +198,22 @@ internal sealed class RequestPipeline(ServerState state, ObjectHandlers objects,
 
         http.Response.ContentType = "application/json";
         await http.Response.WriteAsync(body.ToJsonString(), Encoding.UTF8, ct).ConfigureAwait(false);
+    }
+
+    private static async Task WriteScriptedAsync(HttpContext http, ScriptedResponse response, CancellationToken ct)
+    {
+        http.Response.StatusCode = response.StatusCode;
+        if (response.ContentType is not null)
+        {
+            http.Response.ContentType = response.ContentType;
+        }
+
+        foreach (var (name, value) in response.Headers)
+        {
+            http.Response.Headers[name] = value;
+        }
+
+        await http.Response.WriteAsync(response.Body, Encoding.UTF8, ct).ConfigureAwait(false);
     }
 
     private static async Task WriteStatusAsync(HttpContext http, ApiError error, CancellationToken ct)
