@@ -202,6 +202,24 @@ internal sealed class RequestPipeline(ServerState state, ObjectHandlers objects,
 
     private static async Task WriteScriptedAsync(HttpContext http, ScriptedResponse response, CancellationToken ct)
     {
+        switch (response.Behavior)
+        {
+            case ScriptedBehavior.ResetConnection:
+                http.Abort();
+                return;
+            case ScriptedBehavior.NeverAnswer:
+                try
+                {
+                    await Task.Delay(Timeout.Infinite, ct).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (ct.IsCancellationRequested)
+                {
+                    // The client gave up (or the server is stopping): nothing to answer.
+                }
+
+                return;
+        }
+
         http.Response.StatusCode = response.StatusCode;
         if (response.ContentType is not null)
         {
