@@ -29,16 +29,16 @@ internal sealed class RequestPipeline(ServerState state, ObjectHandlers objects,
             await Task.Delay(faults.Latency, state.Time, ct).ConfigureAwait(false);
         }
 
-        var recorded = new RecordedRequest(http.Request.Method, http.Request.Path.Value ?? "/", http.Request.QueryString.Value ?? string.Empty, http.Request.Headers.Authorization.Count > 0 ? http.Request.Headers.Authorization.ToString() : null)
-        {
-            ConnectionId = http.Connection.Id,
-            Host = http.Request.Host.HasValue ? http.Request.Host.Value : null,
-        };
+        var recorded = ScriptedAnswers.Record(http);
         if (faults.NextFailure(recorded) is { } failure)
         {
             if (failure.Response is { } scripted)
             {
-                await WriteScriptedAsync(http, scripted, ct).ConfigureAwait(false);
+                // Recorded with its body, as a raw server would record it: tests check what a client sent.
+                recorded.Body = Encoding.UTF8.GetString(await ReadBodyAsync(http.Request, ct).ConfigureAwait(false));
+                state.Requests.Add(recorded);
+                await ScriptedAnswers.WriteAsync(http, scripted, ct).ConfigureAwait(false);
+                recorded.Finish();
                 return;
             }
 
@@ -109,6 +109,7 @@ internal sealed class RequestPipeline(ServerState state, ObjectHandlers objects,
         }
 
         var body = await ReadBodyAsync(request, ct).ConfigureAwait(false);
+        recorded.Body = Encoding.UTF8.GetString(body);
         var ctx = new WriteContext(api.Type, api.Namespace, api.Name, api.Subresource, Manager(request, Query("fieldManager")), state.NowText(), Query("dryRun") == "All");
         switch (request.Method)
         {
@@ -198,40 +199,6 @@ internal sealed class RequestPipeline(ServerState state, ObjectHandlers objects,
 
         http.Response.ContentType = "application/json";
         await http.Response.WriteAsync(body.ToJsonString(), Encoding.UTF8, ct).ConfigureAwait(false);
-    }
-
-    private static async Task WriteScriptedAsync(HttpContext http, ScriptedResponse response, CancellationToken ct)
-    {
-        switch (response.Behavior)
-        {
-            case ScriptedBehavior.ResetConnection:
-                http.Abort();
-                return;
-            case ScriptedBehavior.NeverAnswer:
-                try
-                {
-                    await Task.Delay(Timeout.Infinite, ct).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException) when (ct.IsCancellationRequested)
-                {
-                    // The client gave up (or the server is stopping): nothing to answer.
-                }
-
-                return;
-        }
-
-        http.Response.StatusCode = response.StatusCode;
-        if (response.ContentType is not null)
-        {
-            http.Response.ContentType = response.ContentType;
-        }
-
-        foreach (var (name, value) in response.Headers)
-        {
-            http.Response.Headers[name] = value;
-        }
-
-        await http.Response.WriteAsync(response.Body, Encoding.UTF8, ct).ConfigureAwait(false);
     }
 
     private static async Task WriteStatusAsync(HttpContext http, ApiError error, CancellationToken ct)

@@ -62,7 +62,7 @@ public sealed partial class TestApiServer : IAsyncDisposable
 
     public FaultInjection Faults => _state.Faults;
 
-    /// <summary>The requests served so far (not those a fault or outage answered).</summary>
+    /// <summary>The requests served or answered from a script so far (not those a failure rule or outage answered).</summary>
     public RequestLog Requests => _state.Requests;
 
     /// <summary>The newest resourceVersion handed out.</summary>
