@@ -11,9 +11,6 @@ internal static class TestClient
     public static KubernetesClient For(TestApiServer server, ConcurrentQueue<TimeSpan>? delays = null, KubeRetryPolicy? policy = null, TimeProvider? time = null) =>
         For(server.ClientSettings("test-token"), delays, policy, time);
 
-    public static KubernetesClient For(FakeApiServer server, ConcurrentQueue<TimeSpan>? delays = null, KubeRetryPolicy? policy = null, TimeProvider? time = null) =>
-        For(new KubeClientSettings { Host = server.Address, AccessToken = "test-token" }, delays, policy, time);
-
     public static KubernetesClient For(KubeClientSettings config, ConcurrentQueue<TimeSpan>? delays = null, KubeRetryPolicy? policy = null, TimeProvider? time = null) =>
         new(KubernetesFactory.Create(config, null, time, policy,
             delay: (wait, _) =>

@@ -26,6 +26,12 @@ internal static class ScriptedAnswers
 
     public static async Task WriteAsync(HttpContext http, ScriptedResponse response, CancellationToken ct)
     {
+        if (response.Write is { } write)
+        {
+            await write(http).ConfigureAwait(false);
+            return;
+        }
+
         switch (response.Behavior)
         {
             case ScriptedBehavior.ResetConnection:
