@@ -1,3 +1,5 @@
+using System.Net;
+
 namespace DesktopOperator.Gateway.Model;
 
 /// <summary>
@@ -10,4 +12,23 @@ namespace DesktopOperator.Gateway.Model;
 /// <param name="Draining">Being emptied for removal: keeps its existing routes, gets no new ones.</param>
 /// <param name="Uid">The pod's uid (null for static hosts): a route that recorded another uid for this name lost its host
 /// (<see cref="Api.Routes.RouteLifecycle.IsSameHost"/>).</param>
-internal sealed record GatewayHost(string Name, string Address, int Weight = 1, bool Ready = true, bool Draining = false, string? Uid = null);
+internal sealed record GatewayHost(string Name, string Address, int Weight = 1, bool Ready = true, bool Draining = false, string? Uid = null)
+{
+    public string Address
+    {
+        get;
+        init
+        {
+            field = value;
+            IpAddress = Parse(value); // a copy with another address (with) gets its own
+        }
+    } = Address;
+
+    /// <summary>
+    /// <see cref="Address"/> parsed, once per pool snapshot rather than per connect (proxy-figures.md, Run 8); null for
+    /// a DNS name.
+    /// </summary>
+    public IPAddress? IpAddress { get; private init; } = Parse(Address); // an initializer bypasses Address's init
+
+    private static IPAddress? Parse(string address) => IPAddress.TryParse(address, out var parsed) ? parsed : null;
+}

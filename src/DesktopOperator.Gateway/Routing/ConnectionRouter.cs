@@ -195,7 +195,7 @@ internal sealed partial class ConnectionRouter : IConnectionRouter, IDisposable
             var target = pool.Hosts[winnerIndex];
             return decision with
             {
-                Host = decision.Host with { Name = target.Name, Address = target.Address },
+                Host = HostTarget.Of(target, decision.Host.Port),
                 Reason = "route created concurrently; adopted its host",
             };
         }

@@ -245,7 +245,7 @@ internal static class RoutingEngine
     private static RoutingDecision Routed(in DecisionInput input, int host, bool newRoute, string reason)
     {
         var target = input.Pool.Hosts[host];
-        return new(RoutingResult.Routed, reason, new HostTarget(target.Name, target.Address, input.Protocol.HostPort), newRoute, input.Key);
+        return new(RoutingResult.Routed, reason, HostTarget.Of(target, input.Protocol.HostPort), newRoute, input.Key);
     }
 
     private readonly record struct DecisionInput(

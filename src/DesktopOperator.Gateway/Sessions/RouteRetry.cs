@@ -14,7 +14,18 @@ internal static class RouteRetry
     /// </summary>
     public const int MaxAttempts = 16;
 
-    public static async ValueTask<T> OnConflictAsync<T>(Func<CancellationToken, ValueTask<T>> attempt, CancellationToken cancellationToken)
+    public static ValueTask<T> OnConflictAsync<T>(Func<CancellationToken, ValueTask<T>> attempt, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(attempt);
+        return OnConflictAsync(attempt, static (attempt, ct) => attempt(ct), cancellationToken);
+    }
+
+    /// <summary>
+    /// The same, with the attempt's state passed in rather than captured: a static lambda allocates no closure, for the
+    /// writes made per connection (<see cref="SessionTracker"/>).
+    /// </summary>
+    public static async ValueTask<T> OnConflictAsync<TState, T>(
+        TState state, Func<TState, CancellationToken, ValueTask<T>> attempt, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(attempt);
         for (var tries = 1; ; tries++)
@@ -22,7 +33,7 @@ internal static class RouteRetry
             cancellationToken.ThrowIfCancellationRequested();
             try
             {
-                return await attempt(cancellationToken).ConfigureAwait(false);
+                return await attempt(state, cancellationToken).ConfigureAwait(false);
             }
             catch (RouteConflictException) when (tries < MaxAttempts)
             {

@@ -108,7 +108,10 @@ internal sealed partial class SessionTracker(IRouteStore store, TimeProvider tim
         {
             while (true)
             {
-                await RouteRetry.OnConflictAsync(ct => WriteLevelAsync(id, counter, ct), cancellationToken).ConfigureAwait(false);
+                await RouteRetry.OnConflictAsync(
+                    (Tracker: this, Id: id, Counter: counter),
+                    static (write, ct) => write.Tracker.WriteLevelAsync(write.Id, write.Counter, ct),
+                    cancellationToken).ConfigureAwait(false);
                 lock (counter)
                 {
                     if (!counter.Dirty)

@@ -132,7 +132,7 @@ internal sealed partial class FileRouteStore
     }
 
     /// <summary>Remembers the file this process just wrote, so its own watcher event does not read it back.</summary>
-    private void RememberOwnWrite(string path) => _ownWrites[path] = FileStamp.Of(path);
+    private void RememberOwnWrite(string path, FileStamp written) => _ownWrites[path] = written;
 
     /// <summary>True when <paramref name="path"/> is still exactly the file this process last wrote there.</summary>
     private bool IsOwnWrite(string path) =>
@@ -154,5 +154,12 @@ internal sealed partial class FileRouteStore
             var info = new FileInfo(path);
             return info.Exists ? new FileStamp(info.Length, info.LastWriteTimeUtc) : default;
         }
+
+        /// <summary>
+        /// The stamp of a file being written, from its open handle (no path lookup, no <see cref="FileInfo"/>): the
+        /// bytes written so far and its modification time, which the rename into place keeps.
+        /// </summary>
+        public static FileStamp Of(FileStream written) =>
+            new(written.Position, File.GetLastWriteTimeUtc(written.SafeFileHandle));
     }
 }

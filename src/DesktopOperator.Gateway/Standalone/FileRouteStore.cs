@@ -178,14 +178,16 @@ internal sealed partial class FileRouteStore : IRouteStore, IDisposable
         var temporary = Path.Combine(_directory, $".{Path.GetFileName(target)}.{Guid.NewGuid():N}.tmp");
         try
         {
+            FileStamp written;
             using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))
             {
                 JsonSerializer.Serialize(stream, RouteFile.From(route), JsonOptions);
                 stream.Flush(flushToDisk: true);
+                written = FileStamp.Of(stream);
             }
 
             File.Move(temporary, target, overwrite: true);
-            RememberOwnWrite(target);
+            RememberOwnWrite(target, written);
         }
         finally
         {

@@ -146,9 +146,8 @@ internal sealed partial class UpstreamDispatcher(
     private async Task<(Socket? Socket, TimeoutScope? Timer, bool OutOfDescriptors)> ConnectAsync(HostTarget host, CancellationToken shutdown)
     {
         var started = timeProvider.GetTimestamp();
-        EndPoint endPoint = IPAddress.TryParse(host.Address, out var address)
-            ? new IPEndPoint(address, host.Port)
-            : new DnsEndPoint(host.Address, host.Port);
+        var address = host.IpAddress ?? (IPAddress.TryParse(host.Address, out var parsed) ? parsed : null);
+        EndPoint endPoint = address is not null ? new IPEndPoint(address, host.Port) : new DnsEndPoint(host.Address, host.Port);
         Socket socket;
         try
         {

@@ -138,6 +138,29 @@ public sealed class FileRouteStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task OwnWrites_AreNotReadBack()
+    {
+        using var store = Open();
+        var (route, _) = await store.CreateAsync(Route("alice", "host-a"), CancellationToken.None);
+        route = await store.UpdateAsync(route with { Phase = SessionRoutePhase.Active, ActiveConnections = 1 }, CancellationToken.None);
+        await store.FlushAsync(CancellationToken.None);
+        var (bob, _) = await store.CreateAsync(Route("bob", "host-a"), CancellationToken.None);
+        var changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        store.Changed += (_, _) => changed.TrySetResult();
+
+        // An edit of another file, after this process's own writes: the watcher reports in order, so once the edit is
+        // seen, the events of the own writes have been handled too.
+        var bobPath = Path.Combine(_folder, RouteFileNames.For("default/vnc", "bob"));
+        File.WriteAllText(bobPath + ".edit", File.ReadAllText(bobPath).Replace("\"host-a\"", "\"host-b\"", StringComparison.Ordinal));
+        File.Move(bobPath + ".edit", bobPath, overwrite: true);
+        await changed.Task.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal("host-b", store.Find("default/vnc", "bob")!.Host);
+        Assert.NotEqual(bob.Version, store.Find("default/vnc", "bob")!.Version);
+        Assert.Equal(route, store.Find("default/vnc", "alice")); // same version: its own files were not read back
+    }
+
+    [Fact]
     public async Task UpdateAsync_ManyUpdates_SeenAtOnceAndWrittenAtMostOncePerInterval()
     {
         using var store = Open();

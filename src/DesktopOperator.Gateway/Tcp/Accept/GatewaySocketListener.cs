@@ -21,12 +21,14 @@ internal sealed class GatewaySocketListener : IConnectionListener
     private readonly SocketConnectionContextFactory _contexts;
     private readonly AcceptEpisode _episode;
     private readonly bool _noDelay;
+    private readonly Func<CancellationToken, ValueTask<Socket>> _accept;
     private readonly CancellationTokenSource _unbound = new();
     private int _disposed;
 
     public GatewaySocketListener(Socket socket, SocketConnectionContextFactory contexts, AcceptEpisode episode, bool noDelay)
     {
         _socket = socket;
+        _accept = socket.AcceptAsync; // made once: a method group passed per accept is a new delegate each time
         _contexts = contexts;
         _episode = episode;
         _noDelay = noDelay;
@@ -37,7 +39,7 @@ internal sealed class GatewaySocketListener : IConnectionListener
 
     public async ValueTask<ConnectionContext?> AcceptAsync(CancellationToken cancellationToken = default)
     {
-        var socket = await AcceptSocketAsync(_socket.AcceptAsync, _episode, _unbound.Token).ConfigureAwait(false);
+        var socket = await AcceptSocketAsync(_accept, _episode, _unbound.Token).ConfigureAwait(false);
         if (socket is null)
         {
             return null;
