@@ -53,6 +53,8 @@ public sealed class RouteBookkeepingAllocationTests(ITestOutputHelper output) : 
             await ConnectAsync();
         }
 
+        // The counter is per thread: the measure holds only if every await completed synchronously, on this thread.
+        var thread = Environment.CurrentManagedThreadId;
         var before = GC.GetAllocatedBytesForCurrentThread();
         for (var i = 0; i < Connections; i++)
         {
@@ -60,6 +62,7 @@ public sealed class RouteBookkeepingAllocationTests(ITestOutputHelper output) : 
         }
 
         var perConnection = (GC.GetAllocatedBytesForCurrentThread() - before) / Connections;
+        Assert.True(thread == Environment.CurrentManagedThreadId, "an await yielded to another thread: the per-thread allocation counter measured nothing");
         output.WriteLine($"{perConnection} bytes allocated per connection by routing and route bookkeeping");
         Assert.InRange(perConnection, 1, BytesPerConnection);
         Assert.Equal(SessionRoutePhase.Disconnected, harness.Route("127.0.0.1")!.Phase);
