@@ -55,7 +55,7 @@ internal static class ProxyBenchmarkCommand
 
         var baseline = ProxyFigures.Median(rounds[options.Baseline]);
         var candidates = options.Candidates.Select(c => ProxyFigures.Median(rounds[c])).ToList();
-        var raw = names.SelectMany(n => rounds[n].Select((f, i) => $"- {n}, round {i + 1}: {f.Summary()}")).ToList();
+        var raw = names.SelectMany(n => rounds[n].Select((f, i) => $"- {n}, round {i + 1}: {f.Summary()}" + (f.Iperf is { } iperf ? "; " + iperf.Summary() : string.Empty))).ToList();
         var machine = $"{Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC";
         var report = MarkdownReport.Render(baseline, candidates, options, machine) + "\nRounds:\n" + string.Join('\n', raw) + "\n";
         Console.WriteLine();
@@ -124,6 +124,13 @@ internal static class ProxyBenchmarkCommand
             {
                 figures.Notes.Add("the proxy process exited during the run: " + proxy.Describe().Split('\n')[0]);
             }
+        }
+
+        if (options.Iperf)
+        {
+            Log($"{proxyUnderTest.Name}: iperf3, one stream up and one down, through a fresh instance");
+            figures.Iperf = await ScenarioAsync(figures, "iperf3", () => IperfScenario.RunAsync(proxyUnderTest, setup.Balancing, options.Duration, WarmUp, cancellationToken));
+            Log($"{proxyUnderTest.Name}: {figures.Iperf?.Summary()}");
         }
 
         return figures;
