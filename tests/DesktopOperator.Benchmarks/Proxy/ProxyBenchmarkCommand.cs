@@ -29,8 +29,9 @@ internal static class ProxyBenchmarkCommand
             return 2;
         }
 
-        // A hard bound on the whole run, whatever a proxy does.
-        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(2 + (3 * options.Rounds * (options.Candidates.Count + 1))));
+        // A hard bound on the whole run, whatever a proxy does; iperf3 adds a proxy start and three client runs per round.
+        var minutesPerProxyRound = 3 + (options.Iperf ? 1 : 0);
+        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(2 + (minutesPerProxyRound * options.Rounds * (options.Candidates.Count + 1))));
         // Ctrl-C or a SIGTERM (the runner script's timeout) unwinds the run so every process is stopped by PID.
         using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
         using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
