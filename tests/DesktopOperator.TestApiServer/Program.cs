@@ -3,7 +3,7 @@ using DesktopOperator.TestApiServer;
 using DesktopOperator.Testing.ApiServer;
 
 // `dotnet run --project tests/DesktopOperator.TestApiServer -- --listen 127.0.0.1:0 --kubeconfig-out FILE [--crds crds/]`:
-// the tests' API server (plain HTTP) until Ctrl-C or SIGTERM, with a kubeconfig for kubectl, the operator and the
+// the tests' API server (plain HTTP, or HTTPS with --tls) until Ctrl-C or SIGTERM, with a kubeconfig for kubectl, the operator and the
 // simulated node. A bad option: one line on stderr, exit code 2; a server that cannot start: one line, exit code 1.
 var parse = ServerCommandLine.CreateCommand().Parse(args);
 if (parse.Errors.Count > 0)
@@ -38,7 +38,7 @@ await using var server = new TestApiServer(options.ToServerOptions());
 try
 {
     await server.StartAsync(stop.Token).ConfigureAwait(false);
-    KubeconfigFile.Write(options.KubeconfigOut, server.BaseAddress, options.Token);
+    KubeconfigFile.Write(options.KubeconfigOut, server, options.Token);
 }
 catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException or ApiError)
 {

@@ -13,7 +13,7 @@ internal sealed class ServerCommandLine
 {
     private static readonly Option<IPEndPoint> ListenOption = new("--listen")
     {
-        Description = "Where to serve plain HTTP (port 0: a free port).",
+        Description = "Where to serve plain HTTP, or HTTPS with --tls (port 0: a free port).",
         HelpName = "HOST:PORT",
         DefaultValueFactory = _ => new IPEndPoint(IPAddress.Loopback, 0),
         CustomParser = result => ParseEndPoint(result.Tokens.Count > 0 ? result.Tokens[0].Value : string.Empty, result.AddError),
@@ -47,6 +47,11 @@ internal sealed class ServerCommandLine
         HelpName = "TOKEN",
     };
 
+    private static readonly Option<bool> TlsOption = new("--tls")
+    {
+        Description = "Serve HTTPS with a certificate of a CA made at start (in the kubeconfig); authenticate client certificates of that CA (the user is the CN). Without --token the kubeconfig's user is a client certificate (CN=kubernetes-admin, O=system:masters).",
+    };
+
     private static readonly Option<bool> BareOption = new("--bare")
     {
         Description = "A bare kube-apiserver: no garbage collector, namespace, ServiceAccount, node lifecycle, pod GC or disruption controllers (kube-controller-manager's work).",
@@ -66,11 +71,13 @@ internal sealed class ServerCommandLine
 
     public string? Token { get; private init; }
 
+    public bool Tls { get; private init; }
+
     public bool Bare { get; private init; }
 
-    public static RootCommand CreateCommand() => new("The test API server (plain HTTP) until Ctrl-C or SIGTERM, with a kubeconfig for kubectl, the operator and the simulated node.")
+    public static RootCommand CreateCommand() => new("The test API server (plain HTTP, or HTTPS with --tls) until Ctrl-C or SIGTERM, with a kubeconfig for kubectl, the operator and the simulated node.")
     {
-        ListenOption, KubeconfigOutOption, CrdsOption, TokenOption, BareOption,
+        ListenOption, KubeconfigOutOption, CrdsOption, TokenOption, TlsOption, BareOption,
     };
 
     /// <summary>The options of a parse without errors; throws <see cref="FormatException"/> with one line for what parsing cannot see.</summary>
@@ -91,13 +98,14 @@ internal sealed class ServerCommandLine
             CrdFolder = folder,
             CrdFiles = folder is null ? [] : [.. Directory.EnumerateFiles(folder).Where(IsManifest).Order(StringComparer.Ordinal)],
             Token = parse.GetValue(TokenOption),
+            Tls = parse.GetValue(TlsOption),
             Bare = parse.GetValue(BareOption),
         };
     }
 
     public TestApiServerOptions ToServerOptions()
     {
-        var server = new TestApiServerOptions { ListenEndPoint = Listen, BearerToken = Token };
+        var server = new TestApiServerOptions { ListenEndPoint = Listen, BearerToken = Token, Tls = Tls ? new TestApiServerTls() : null };
         if (Bare)
         {
             server.GarbageCollection = false;

@@ -55,7 +55,7 @@ internal static partial class TcpPump
                 tally.Add(received);
                 try
                 {
-                    await client.SendAsync(buffer.AsMemory(0, received), SocketFlags.None, token).ConfigureAwait(false);
+                    await SocketSend.AllAsync(client, buffer.AsMemory(0, received), token).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException) when (token.IsCancellationRequested)
                 {

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.IO.Pipelines;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Connections;
@@ -89,42 +88,21 @@ internal static partial class TcpPump
                 return TcpProxyError.ClientRead;
             }
 
-            var buffer = result.Buffer;
-            if (!buffer.IsEmpty)
+            // result.Buffer, not a local copy: what lives across the send's await is kept in the state machine.
+            if (!result.Buffer.IsEmpty)
             {
                 activity.Reset();
-                try
+                var sent = await SendToHostAsync(upstream, result.Buffer, token).ConfigureAwait(false);
+                if (sent != TcpProxyError.None)
                 {
-                    if (buffer.IsSingleSegment)
-                    {
-                        await upstream.SendAsync(buffer.First, SocketFlags.None, token).ConfigureAwait(false);
-                    }
-                    else if (buffer.Length <= MaxCoalescedSend)
-                    {
-                        await SendCoalescedAsync(upstream, buffer, token).ConfigureAwait(false);
-                    }
-                    else
-                    {
-                        foreach (var segment in buffer)
-                        {
-                            await upstream.SendAsync(segment, SocketFlags.None, token).ConfigureAwait(false);
-                        }
-                    }
-                }
-                catch (OperationCanceledException) when (token.IsCancellationRequested)
-                {
-                    return TcpProxyError.Canceled;
-                }
-                catch (SocketException)
-                {
-                    return TcpProxyError.UpstreamWrite;
+                    return sent;
                 }
 
-                tally.Add((int)buffer.Length);
+                tally.Add((int)result.Buffer.Length);
                 activity.Reset();
             }
 
-            input.AdvanceTo(buffer.End);
+            input.AdvanceTo(result.Buffer.End);
             if (result.IsCanceled)
             {
                 return TcpProxyError.Canceled;
@@ -198,26 +176,6 @@ internal static partial class TcpPump
             }
 
             activity.Reset();
-        }
-    }
-
-    /// <summary>
-    /// Sends a multi-block buffer (the client sent faster than the host took it) with one send instead of one per
-    /// 4 KiB block: the blocks are copied into one rented array, which costs less than the system calls it saves
-    /// (proxy-figures.md, Run 3). Rented only while the send runs, so a quiet connection holds nothing.
-    /// </summary>
-    private static async ValueTask SendCoalescedAsync(Socket upstream, ReadOnlySequence<byte> buffer, CancellationToken token)
-    {
-        var length = (int)buffer.Length;
-        var array = ArrayPool<byte>.Shared.Rent(length);
-        try
-        {
-            buffer.CopyTo(array);
-            await upstream.SendAsync(array.AsMemory(0, length), SocketFlags.None, token).ConfigureAwait(false);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(array);
         }
     }
 

@@ -33,6 +33,7 @@ internal static class MarkdownReport
             new($"Round trip p50, 64 B, {options.LatencyConnections} long-lived conns (us)", "-", f => f.Latency?.P50Microseconds, "F1"),
             new($"Round trip p99, 64 B, {options.LatencyConnections} long-lived conns (us)", "<= 1.1x", f => f.Latency?.P99Microseconds, "F1"),
             new("Memory per idle connection (KiB)", "<= 8 KiB", f => f.IdleMemory?.BytesPerConnection / 1024, "F2"),
+            new("Memory per idle connection, second half only (KiB)", "-", f => f.IdleMemory?.MarginalBytesPerConnection / 1024, "F2"),
             new("Idle connections held", "-", f => f.IdleMemory?.Connections, "F0"),
             new("Errors (failed streams + connects + incomplete latency conns + idle failures)", "0", Errors, "F0"),
         };
@@ -70,7 +71,9 @@ internal static class MarkdownReport
                 "(2 fds per proxied connection; open-file limit 20,000 per process).")
             .AppendLine("Upload (client -> host) is counted by the host, download (host -> client) by the client. CPU rows: the " +
                 "proxy process's own user and kernel time (/proc/PID/stat utime, stime; 10 ms ticks) over the same scenario, divided by " +
-                "its connections or GiB: the figure a busy shared machine moves least. Latency samples: " +
+                "its connections or GiB: the figure a busy shared machine moves least. Idle memory: resident memory (VmRSS) growth over the " +
+                "connections held, from a fresh process (one-off costs such as compiled code and filled pools included); the second-half " +
+                "row counts only the growth over the second half of them. Latency samples: " +
                 $"{options.RoundTrips} round trips per connection after 500 warm-up ones.");
         if (options.Iperf)
         {

@@ -31,7 +31,8 @@ internal static class ProxyBenchmarkCommand
 
         // A hard bound on the whole run, whatever a proxy does; iperf3 adds a proxy start and three client runs per round.
         var minutesPerProxyRound = 3 + (options.Iperf ? 1 : 0);
-        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(2 + (minutesPerProxyRound * options.Rounds * (options.Candidates.Count + 1))));
+        using var cts = new CancellationTokenSource(
+            TimeSpan.FromMinutes(2 + (minutesPerProxyRound * options.Rounds * (options.Candidates.Count + 1))) + (options.IdleHold * options.Rounds * (options.Candidates.Count + 1)));
         // Ctrl-C or a SIGTERM (the runner script's timeout) unwinds the run so every process is stopped by PID.
         using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
         using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
@@ -100,8 +101,14 @@ internal static class ProxyBenchmarkCommand
             if (options.IdleConnections > 0)
             {
                 Log($"{proxy.Name}: idle memory, {options.IdleConnections} connections");
-                figures.IdleMemory = await ScenarioAsync(figures, "idle memory", () => IdleMemoryScenario.RunAsync(proxy, clients, options.IdleConnections, Settle, cancellationToken));
-                Log($"{proxy.Name}: {figures.IdleMemory?.BytesPerConnection / 1024:F2} KiB per idle connection ({figures.IdleMemory?.Connections} held)");
+                figures.IdleMemory = await ScenarioAsync(figures, "idle memory", () => IdleMemoryScenario.RunAsync(proxy, clients, options.IdleConnections, Settle, options.IdleHold, cancellationToken));
+                Log($"{proxy.Name}: {figures.IdleMemory?.BytesPerConnection / 1024:F2} KiB per idle connection ({figures.IdleMemory?.Connections} held), " +
+                    $"{figures.IdleMemory?.MarginalBytesPerConnection / 1024:F2} KiB in the second half");
+            }
+
+            if (options.IdleOnly)
+            {
+                return figures;
             }
 
             // Warm-up, not measured: a .NET proxy compiles and re-compiles (tiered JIT) its hot paths in its first

@@ -28,6 +28,15 @@ internal sealed record ProxyBenchmarkOptions
     /// </summary>
     public int IdleConnections { get; init; } = 9_500;
 
+    /// <summary>Only the idle-memory scenario (quick A/B of memory levers); the other rows stay empty.</summary>
+    public bool IdleOnly { get; init; }
+
+    /// <summary>
+    /// How long the idle connections stay open after the measurement, so a heap snapshot of the proxy can be taken
+    /// (<c>dotnet-gcdump collect -p PID</c>); 0 closes them at once.
+    /// </summary>
+    public TimeSpan IdleHold { get; init; } = TimeSpan.Zero;
+
     public string? Output { get; init; }
 
     public int Rounds { get; init; } = 1;
@@ -54,6 +63,8 @@ internal sealed record ProxyBenchmarkOptions
                 "--latency-connections" => options with { LatencyConnections = Number(value) },
                 "--round-trips" => options with { RoundTrips = Number(value) },
                 "--idle" => options with { IdleConnections = Number(value) },
+                "--idle-only" => options with { IdleOnly = Flag(value) },
+                "--idle-hold" => options with { IdleHold = TimeSpan.FromSeconds(Number(value)) },
                 "--output" => options with { Output = value },
                 "--rounds" => options with { Rounds = Math.Max(1, Number(value)) },
                 "--iperf" => options with { Iperf = Number(value) != 0 },
@@ -73,7 +84,7 @@ internal sealed record ProxyBenchmarkOptions
     public static string Usage =>
         "proxy [--baseline haproxy] [--candidate gateway|haproxy-b|socat]... [--balancing leastconn|source|roundrobin]\n" +
         "      [--duration SECONDS] [--streams N] [--concurrency N] [--latency-connections N] [--round-trips N]\n" +
-        "      [--idle N (0: skip)] [--rounds N] [--output FILE.md]\n" +
+        "      [--idle N (0: skip)] [--idle-only true|false] [--idle-hold SECONDS] [--rounds N] [--output FILE.md]\n" +
         "      [--iperf 1|0 (0: skip iperf3 single stream up/down)]";
 
     private static ProxyBenchmarkOptions Add(ProxyBenchmarkOptions options, List<string> candidates, string value)
@@ -83,6 +94,13 @@ internal sealed record ProxyBenchmarkOptions
     }
 
     private static int Number(string value) => int.Parse(value, NumberStyles.None, CultureInfo.InvariantCulture);
+
+    private static bool Flag(string value) => value switch
+    {
+        "true" => true,
+        "false" => false,
+        _ => throw new ArgumentException($"expected true or false, not {value}"),
+    };
 
     private static ProxyBalancing ParseBalancing(string value) => value switch
     {

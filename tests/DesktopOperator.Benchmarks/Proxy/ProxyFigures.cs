@@ -77,7 +77,7 @@ internal sealed record ProxyFigures(string Proxy)
               $"CPU user/kernel {ConnectionRate?.UserMicrosecondsPerConnection:F0}/{ConnectionRate?.KernelMicrosecondsPerConnection:F0} us per conn, " +
               $"{Throughput?.UserSecondsPerGiB:F2}/{Throughput?.KernelSecondsPerGiB:F2} s per GiB up, {Download?.UserSecondsPerGiB:F2}/{Download?.KernelSecondsPerGiB:F2} s per GiB down, " +
               $"p50 {Latency?.P50Microseconds:F1} us, p99 {Latency?.P99Microseconds:F1} us, " +
-              $"{IdleMemory?.BytesPerConnection / 1024:F2} KiB/idle conn";
+              $"{IdleMemory?.BytesPerConnection / 1024:F2} KiB/idle conn ({IdleMemory?.MarginalBytesPerConnection / 1024:F2} in the second half)";
 
     private static ThroughputFigures? MedianThroughput(IEnumerable<ThroughputFigures?> rounds)
     {

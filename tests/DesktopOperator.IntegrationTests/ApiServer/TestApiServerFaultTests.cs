@@ -103,4 +103,36 @@ public sealed class TestApiServerFaultTests
         using var ok = await f.Client.GetAsync(Widgets);
         Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
     }
+
+    [Fact]
+    public async Task RespondNext_AnswersAsWrittenThenServesAgain_RecordingEachRequestWithItsBody()
+    {
+        await using var f = await ServerFixture.StartAsync();
+        f.Server.Faults.RespondNext(1, new ScriptedResponse(418, "short and stout", "text/plain") { Headers = new Dictionary<string, string> { ["X-Teapot"] = "yes" } });
+
+        using var scripted = await f.Client.PostAsync(Widgets, new StringContent(Widget("a"), System.Text.Encoding.UTF8, "application/json"));
+        using var served = await f.Client.PostAsync(Widgets, new StringContent(Widget("a"), System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.Equal((HttpStatusCode)418, scripted.StatusCode);
+        Assert.Equal("short and stout", await scripted.Content.ReadAsStringAsync());
+        Assert.Equal("yes", scripted.Headers.GetValues("X-Teapot").Single());
+        Assert.Equal(HttpStatusCode.Created, served.StatusCode);
+        var requests = f.Server.Requests.Snapshot();
+        Assert.Equal(2, requests.Count);
+        Assert.All(requests, r => Assert.Equal(Widget("a"), r.Body));
+        Assert.All(requests, r => Assert.Equal("/" + Widgets, r.RawTarget));
+    }
+
+    [Fact]
+    public async Task RespondNext_ConnectionReset_FailsTheRequestAfterRecordingIt()
+    {
+        await using var f = await ServerFixture.StartAsync();
+        f.Server.Faults.RespondNext(1, ScriptedResponse.ConnectionReset);
+
+        await Assert.ThrowsAsync<HttpRequestException>(() => f.Client.GetAsync(Widgets));
+        using var after = await f.Client.GetAsync(Widgets);
+
+        Assert.Equal(HttpStatusCode.OK, after.StatusCode);
+        Assert.Equal(2, f.Server.Requests.Snapshot().Count);
+    }
 }

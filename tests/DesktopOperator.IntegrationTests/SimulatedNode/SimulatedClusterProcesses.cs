@@ -28,13 +28,13 @@ internal sealed class SimulatedClusterProcesses : IAsyncDisposable
 
     public string Kubeconfig { get; }
 
-    /// <summary>Starts the test API server program and waits for its one line (kubeconfig written).</summary>
-    public static async Task<SimulatedClusterProcesses> StartAsync(CancellationToken ct)
+    /// <summary>Starts the test API server program (with <paramref name="serverOptions"/>, e.g. <c>--tls</c>) and waits for its one line (kubeconfig written).</summary>
+    public static async Task<SimulatedClusterProcesses> StartAsync(CancellationToken ct, params string[] serverOptions)
     {
         var cluster = new SimulatedClusterProcesses(HostLogs.CreateDirectory("simulated-cluster"));
         try
         {
-            var server = cluster.Start("test-api-server", Program("DesktopOperator.TestApiServer"), ["--listen", "127.0.0.1:0", "--kubeconfig-out", cluster.Kubeconfig]);
+            var server = cluster.Start("test-api-server", Program("DesktopOperator.TestApiServer"), ["--listen", "127.0.0.1:0", "--kubeconfig-out", cluster.Kubeconfig, .. serverOptions]);
             await Eventually.TrueAsync(
                 () => Task.FromResult(server.HasExited || server.ReadOutput().Contains("kubeconfig written to", StringComparison.Ordinal)),
                 "the test API server says where it listens", ct, StartTimeout);

@@ -4,7 +4,8 @@ using System.Net.Sockets;
 using DesktopOperator.Kube.Client;
 using DesktopOperator.Kube.Config;
 using DesktopOperator.Kube.Tests.Support;
-using Microsoft.AspNetCore.Http;
+using DesktopOperator.Testing.ApiServer;
+using DesktopOperator.Testing.Waiting;
 using k8s;
 using k8s.Models;
 
@@ -12,23 +13,22 @@ namespace DesktopOperator.Kube.Tests.Client;
 
 public sealed class RetryTests
 {
-    private const string PodJson = """{"apiVersion":"v1","kind":"Pod","metadata":{"name":"p1","namespace":"ns1"}}""";
+    private const string PodJson = """{"apiVersion":"v1","kind":"Pod","metadata":{"name":"p1","namespace":"ns1"},"spec":{"containers":[{"name":"c","image":"busybox"}]}}""";
     private const string Unavailable = """{"kind":"Status","apiVersion":"v1","status":"Failure","message":"unavailable","reason":"ServiceUnavailable","code":503}""";
     private const string Internal = """{"kind":"Status","apiVersion":"v1","status":"Failure","message":"boom","reason":"InternalError","code":500}""";
 
     [Fact]
     public async Task GetAsync_503Twice_RetriesWithGrowingJitteredBackoffThenSucceeds()
     {
-        var calls = 0;
-        await using var server = await FakeApiServer.StartAsync((c, _) =>
-            Interlocked.Increment(ref calls) <= 2 ? FakeApiServer.Json(c, 503, Unavailable) : FakeApiServer.Json(c, 200, PodJson));
+        await using var server = await StartWithPodAsync();
+        server.Faults.RespondNext(2, new ScriptedResponse(503, Unavailable));
         var delays = new ConcurrentQueue<TimeSpan>();
         using var client = TestClient.For(server, delays);
 
         var pod = await client.GetAsync<V1Pod>("p1", "ns1", CancellationToken.None);
 
         Assert.Equal("p1", pod.Metadata.Name);
-        Assert.Equal(3, server.All.Count);
+        Assert.Equal(3, Attempts(server));
         // Base 200 ms doubling, equal jitter with random = 0.5: 150 ms, then 300 ms.
         Assert.Equal([TimeSpan.FromMilliseconds(150), TimeSpan.FromMilliseconds(300)], delays);
     }
@@ -36,13 +36,13 @@ public sealed class RetryTests
     [Fact]
     public async Task ListAsync_AlwaysUnavailable_GivesUpAfterMaxAttempts()
     {
-        await using var server = await FakeApiServer.StartAsync((c, _) => FakeApiServer.Json(c, 503, Unavailable));
+        await using var server = await StartAnsweringAsync(new ScriptedResponse(503, Unavailable));
         var delays = new ConcurrentQueue<TimeSpan>();
         using var client = TestClient.For(server, delays, new KubeRetryPolicy { MaxAttempts = 3 });
 
         await Assert.ThrowsAsync<KubeServerErrorException>(() => client.ListAsync<V1Pod>("ns1", null, CancellationToken.None));
 
-        Assert.Equal(3, server.All.Count);
+        Assert.Equal(3, Attempts(server));
         Assert.Equal(2, delays.Count);
     }
 
@@ -53,7 +53,7 @@ public sealed class RetryTests
     [InlineData("DELETE")]
     public async Task Write_500_IsNeverRetried(string method)
     {
-        await using var server = await FakeApiServer.StartAsync((c, _) => FakeApiServer.Json(c, 500, Internal));
+        await using var server = await StartAnsweringAsync(new ScriptedResponse(500, Internal));
         var delays = new ConcurrentQueue<TimeSpan>();
         using var client = TestClient.For(server, delays);
         var pod = KubernetesJson.Deserialize<V1Pod>(PodJson);
@@ -67,90 +67,65 @@ public sealed class RetryTests
         };
         await Assert.ThrowsAsync<KubeServerErrorException>(write);
 
-        Assert.Single(server.All);
+        Assert.Equal(1, Attempts(server));
         Assert.Empty(delays);
     }
 
     [Fact]
     public async Task CreateAsync_429WithRetryAfter_WaitsThatLongAndRetries()
     {
-        var calls = 0;
-        await using var server = await FakeApiServer.StartAsync((c, r) =>
-        {
-            if (Interlocked.Increment(ref calls) == 1)
-            {
-                c.Response.Headers.RetryAfter = "2";
-                return FakeApiServer.Json(c, 429, """{"kind":"Status","apiVersion":"v1","status":"Failure","reason":"TooManyRequests","code":429}""");
-            }
-
-            return FakeApiServer.Json(c, 201, r.Body);
-        });
+        await using var server = await TestApiServer.StartNewAsync(o => o.Namespaces.Add("ns1"));
+        server.Faults.RespondNext(1, TooManyRequests(retryAfterSeconds: 2));
         var delays = new ConcurrentQueue<TimeSpan>();
         using var client = TestClient.For(server, delays);
 
         await client.CreateAsync(KubernetesJson.Deserialize<V1Pod>(PodJson), CancellationToken.None);
 
-        Assert.Equal(2, server.All.Count);
+        Assert.Equal(2, Attempts(server));
         Assert.Equal([TimeSpan.FromSeconds(2)], delays);
-        Assert.Equal(server.All[0].Body, server.All[1].Body);
+        // The retry sent the whole body again: the server created the pod from it.
+        Assert.Equal("busybox", (await client.GetAsync<V1Pod>("p1", "ns1", CancellationToken.None)).Spec.Containers[0].Image);
     }
 
     [Fact]
     public async Task GetAsync_429WithRetryAfterBeyondLimit_IsNotWaitedFor()
     {
-        await using var server = await FakeApiServer.StartAsync((c, _) =>
-        {
-            c.Response.Headers.RetryAfter = "120";
-            return FakeApiServer.Json(c, 429, """{"kind":"Status","apiVersion":"v1","status":"Failure","reason":"TooManyRequests","code":429}""");
-        });
+        await using var server = await StartAnsweringAsync(TooManyRequests(retryAfterSeconds: 120));
         var delays = new ConcurrentQueue<TimeSpan>();
         using var client = TestClient.For(server, delays);
 
         var error = await Assert.ThrowsAsync<KubeTooManyRequestsException>(() => client.GetAsync<V1Pod>("p1", "ns1", CancellationToken.None));
 
         Assert.Equal(TimeSpan.FromSeconds(120), error.RetryAfter);
-        Assert.Single(server.All);
+        Assert.Equal(1, Attempts(server));
         Assert.Empty(delays);
     }
 
     [Fact]
     public async Task GetAsync_ConnectionDroppedMidAnswer_IsRetried()
     {
-        var calls = 0;
-        await using var server = await FakeApiServer.StartAsync((c, _) =>
-        {
-            if (Interlocked.Increment(ref calls) == 1)
-            {
-                c.Abort();
-                return Task.CompletedTask;
-            }
-
-            return FakeApiServer.Json(c, 200, PodJson);
-        });
+        await using var server = await StartWithPodAsync();
+        server.Faults.RespondNext(1, ScriptedResponse.ConnectionReset);
         var delays = new ConcurrentQueue<TimeSpan>();
         using var client = TestClient.For(server, delays);
 
         var pod = await client.GetAsync<V1Pod>("p1", "ns1", CancellationToken.None);
 
         Assert.Equal("p1", pod.Metadata.Name);
-        Assert.Equal(2, server.All.Count);
+        Assert.Equal(2, Attempts(server));
         Assert.Single(delays);
     }
 
     [Fact]
     public async Task CreateAsync_ConnectionDroppedAfterSending_IsNotRetried()
     {
-        await using var server = await FakeApiServer.StartAsync((c, _) =>
-        {
-            c.Abort();
-            return Task.CompletedTask;
-        });
+        await using var server = await StartAnsweringAsync(ScriptedResponse.ConnectionReset);
         var delays = new ConcurrentQueue<TimeSpan>();
         using var client = TestClient.For(server, delays);
 
         await Assert.ThrowsAsync<HttpRequestException>(() => client.CreateAsync(KubernetesJson.Deserialize<V1Pod>(PodJson), CancellationToken.None));
 
-        Assert.Single(server.All);
+        Assert.Equal(1, Attempts(server));
         Assert.Empty(delays);
     }
 
@@ -170,44 +145,39 @@ public sealed class RetryTests
     [Fact]
     public async Task Write_NoAnswerWithinRequestTimeout_ThrowsTimeoutWithoutRetry()
     {
-        await using var server = await FakeApiServer.StartAsync((c, _) => Task.Delay(Timeout.Infinite, c.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default));
+        await using var server = await StartAnsweringAsync(ScriptedResponse.NoAnswer);
         var delays = new ConcurrentQueue<TimeSpan>();
-        using var client = TestClient.For(new KubeClientSettings { Host = server.Address, RequestTimeout = TimeSpan.FromMilliseconds(300) }, delays);
+        using var client = TestClient.For(new KubeClientSettings { Host = server.BaseAddress, AccessToken = "test-token", RequestTimeout = TimeSpan.FromMilliseconds(300) }, delays);
 
         await Assert.ThrowsAsync<TimeoutException>(() => client.CreateAsync(KubernetesJson.Deserialize<V1Pod>(PodJson), CancellationToken.None));
 
-        Assert.Single(server.All);
+        Assert.Equal(1, Attempts(server));
         Assert.Empty(delays);
     }
 
     [Fact]
     public async Task Read_NoAnswerWithinRequestTimeout_IsRetriedThenThrowsTimeout()
     {
-        await using var server = await FakeApiServer.StartAsync((c, _) => Task.Delay(Timeout.Infinite, c.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default));
+        await using var server = await StartAnsweringAsync(ScriptedResponse.NoAnswer);
         var delays = new ConcurrentQueue<TimeSpan>();
-        using var client = TestClient.For(new KubeClientSettings { Host = server.Address, RequestTimeout = TimeSpan.FromMilliseconds(300) }, delays, new KubeRetryPolicy { MaxAttempts = 2 });
+        using var client = TestClient.For(new KubeClientSettings { Host = server.BaseAddress, AccessToken = "test-token", RequestTimeout = TimeSpan.FromMilliseconds(300) }, delays, new KubeRetryPolicy { MaxAttempts = 2 });
 
         await Assert.ThrowsAsync<TimeoutException>(() => client.GetAsync<V1Pod>("p1", "ns1", CancellationToken.None));
 
-        Assert.Equal(2, server.All.Count);
+        Assert.Equal(2, Attempts(server));
         Assert.Single(delays);
     }
 
     [Fact]
     public async Task Read_CallerCancels_ThrowsOperationCanceledWithoutRetry()
     {
-        var seen = new TaskCompletionSource();
-        await using var server = await FakeApiServer.StartAsync(async (c, _) =>
-        {
-            seen.TrySetResult();
-            await Task.Delay(Timeout.Infinite, c.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
-        });
+        await using var server = await StartAnsweringAsync(ScriptedResponse.NoAnswer);
         var delays = new ConcurrentQueue<TimeSpan>();
         using var client = TestClient.For(server, delays);
         using var cancel = new CancellationTokenSource();
 
         var get = client.GetAsync<V1Pod>("p1", "ns1", cancel.Token);
-        await seen.Task.WaitAsync(TimeSpan.FromSeconds(20));
+        await Eventually.WaitAsync(() => Attempts(server) == 1, "the server holds the request");
         await cancel.CancelAsync();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => get);
@@ -223,6 +193,33 @@ public sealed class RetryTests
     public void Backoff_DoublesWithEqualJitterAndCap(int retry, double random, int expectedMs)
     {
         Assert.Equal(TimeSpan.FromMilliseconds(expectedMs), KubeRetryPolicy.Default.Backoff(retry, random));
+    }
+
+    /// <summary>Every attempt of the test's client the server saw (answered from the script or served).</summary>
+    private static int Attempts(TestApiServer server) => server.Requests.Count(r => r.Authorization == "Bearer test-token");
+
+    private static ScriptedResponse TooManyRequests(int retryAfterSeconds) =>
+        new(429, """{"kind":"Status","apiVersion":"v1","status":"Failure","reason":"TooManyRequests","code":429}""")
+        {
+            Headers = new Dictionary<string, string> { ["Retry-After"] = retryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture) },
+        };
+
+    /// <summary>A server holding pod <c>ns1/p1</c>, created without the test client's token (so not among its attempts).</summary>
+    private static async Task<TestApiServer> StartWithPodAsync()
+    {
+        var server = await TestApiServer.StartNewAsync(o => o.Namespaces.Add("ns1"));
+        using var http = server.CreateClient();
+        using var created = await http.PostAsync(new Uri("api/v1/namespaces/ns1/pods", UriKind.Relative), new StringContent(PodJson, System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        return server;
+    }
+
+    /// <summary>A server answering every request with <paramref name="answer"/>.</summary>
+    private static async Task<TestApiServer> StartAnsweringAsync(ScriptedResponse answer)
+    {
+        var server = await TestApiServer.StartNewAsync();
+        server.Faults.RespondNext(int.MaxValue, answer);
+        return server;
     }
 
     private static int UnusedPort()

@@ -1,12 +1,18 @@
 using System.Text;
 using DesktopOperator.Kube.Client;
 using DesktopOperator.Kube.Tests.Support;
+using DesktopOperator.Testing.ApiServer;
 using Microsoft.AspNetCore.Http;
 using k8s;
 using k8s.Models;
 
 namespace DesktopOperator.Kube.Tests.Client;
 
+/// <summary>
+/// Our watch decoder on byte-level streams: recorded events split at every chunk size, streams held open, cut mid-event.
+/// The test API server sends them as scripted answers the test writes itself (no API server produces these on cue);
+/// the server's own watches are covered by the conformance suite and the golden transcripts.
+/// </summary>
 public sealed class WatchTests
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(20);
@@ -15,7 +21,7 @@ public sealed class WatchTests
     public async Task WatchAsync_RecordedStream_YieldsEveryEventInOrderThenEndsWhenServerEnds()
     {
         var lines = Reference.WatchEventLines("09-watch.json", "allowWatchBookmarks=true, timeoutSeconds=12");
-        await using var server = await FakeApiServer.StartAsync((c, _) => WriteLinesAsync(c, lines, chunkSize: null));
+        await using var server = await StartWritingAsync(c => WriteLinesAsync(c, lines, chunkSize: null));
         using var client = TestClient.For(server);
         using var timeout = new CancellationTokenSource(Bound);
 
@@ -30,7 +36,7 @@ public sealed class WatchTests
         Assert.Null(events[4].Resource.Metadata.Name);
         Assert.Equal(
             "/apis/example.test/v1/namespaces/s09/widgets?watch=1&resourceVersion=100&allowWatchBookmarks=true&timeoutSeconds=12",
-            server.All[0].PathAndQuery);
+            server.Requests.Snapshot()[0].RawTarget);
         Assert.False(timeout.IsCancellationRequested);
     }
 
@@ -41,7 +47,7 @@ public sealed class WatchTests
     public async Task WatchAsync_EventsSplitAcrossChunks_AreReassembled(int chunkSize)
     {
         var lines = Reference.WatchEventLines("09-watch.json", "allowWatchBookmarks=true, timeoutSeconds=12");
-        await using var server = await FakeApiServer.StartAsync((c, _) => WriteLinesAsync(c, lines, chunkSize));
+        await using var server = await StartWritingAsync(c => WriteLinesAsync(c, lines, chunkSize));
         using var client = TestClient.For(server);
         using var timeout = new CancellationTokenSource(Bound);
 
@@ -57,7 +63,7 @@ public sealed class WatchTests
     {
         var added = Reference.WatchEventLines("09-watch.json", "allowWatchBookmarks=true, timeoutSeconds=12")[0];
         var error = Reference.WatchEventLines("09-watch.json", "older than the watch cache window").Single();
-        await using var server = await FakeApiServer.StartAsync((c, _) => WriteLinesAsync(c, [added, error], chunkSize: null));
+        await using var server = await StartWritingAsync(c => WriteLinesAsync(c, [added, error], chunkSize: null));
         using var client = TestClient.For(server);
         var received = new List<WatchEvent<Widget>>();
 
@@ -79,7 +85,7 @@ public sealed class WatchTests
     public async Task WatchAsync_CancelledWhileStreamIsOpen_EndsWithoutException()
     {
         var first = Reference.WatchEventLines("09-watch.json", "allowWatchBookmarks=true, timeoutSeconds=12")[0];
-        await using var server = await FakeApiServer.StartAsync(async (c, _) =>
+        await using var server = await StartWritingAsync(async c =>
         {
             await WriteLinesAsync(c, [first], chunkSize: null, end: false);
             await Task.Delay(Timeout.Infinite, c.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
@@ -103,7 +109,7 @@ public sealed class WatchTests
     public async Task WatchAsync_SeveralEventsInOneWriteThenSilence_AllAreDeliveredWithoutWaitingForMore()
     {
         var lines = Reference.WatchEventLines("09-watch.json", "allowWatchBookmarks=true, timeoutSeconds=12");
-        await using var server = await FakeApiServer.StartAsync(async (c, _) =>
+        await using var server = await StartWritingAsync(async c =>
         {
             await WriteLinesAsync(c, lines.Take(3), chunkSize: null, end: false);
             await Task.Delay(Timeout.Infinite, c.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
@@ -129,7 +135,7 @@ public sealed class WatchTests
     {
         var lines = Reference.WatchEventLines("09-watch.json", "allowWatchBookmarks=true, timeoutSeconds=12");
         var firstDelivered = new TaskCompletionSource();
-        await using var server = await FakeApiServer.StartAsync(async (c, _) =>
+        await using var server = await StartWritingAsync(async c =>
         {
             await WriteLinesAsync(c, [lines[0]], chunkSize: null, end: false);
             await firstDelivered.Task.WaitAsync(Bound);
@@ -139,7 +145,7 @@ public sealed class WatchTests
             await c.Response.Body.WriteAsync(Encoding.UTF8.GetBytes(lines[1] + "\n"));
             await c.Response.CompleteAsync();
         });
-        using var client = TestClient.For(new Kube.Config.KubeClientSettings { Host = server.Address, RequestTimeout = TimeSpan.FromMilliseconds(200) });
+        using var client = TestClient.For(new Kube.Config.KubeClientSettings { Host = server.BaseAddress, RequestTimeout = TimeSpan.FromMilliseconds(200) });
         var types = new List<WatchEventType>();
 
         await foreach (var e in client.WatchAsync<Widget>("s09", null, CancellationToken.None))
@@ -155,7 +161,7 @@ public sealed class WatchTests
     public async Task WatchAsync_CancelledWhileBlockedReading_EndsWithoutException()
     {
         var first = Reference.WatchEventLines("09-watch.json", "allowWatchBookmarks=true, timeoutSeconds=12")[0];
-        await using var server = await FakeApiServer.StartAsync(async (c, _) =>
+        await using var server = await StartWritingAsync(async c =>
         {
             await WriteLinesAsync(c, [first], chunkSize: null, end: false);
             await Task.Delay(Timeout.Infinite, c.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
@@ -176,7 +182,7 @@ public sealed class WatchTests
     public async Task WatchAsync_CancelledBeforeHeaders_EndsWithoutEventsOrException()
     {
         var requestSeen = new TaskCompletionSource();
-        await using var server = await FakeApiServer.StartAsync(async (c, _) =>
+        await using var server = await StartWritingAsync(async c =>
         {
             requestSeen.TrySetResult();
             await Task.Delay(Timeout.Infinite, c.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
@@ -195,13 +201,13 @@ public sealed class WatchTests
     [Fact]
     public async Task WatchAsync_ServerEndsWithoutEvents_EndsCleanly()
     {
-        await using var server = await FakeApiServer.StartAsync((c, _) => WriteLinesAsync(c, [], chunkSize: null));
+        await using var server = await StartWritingAsync(c => WriteLinesAsync(c, [], chunkSize: null));
         using var client = TestClient.For(server);
 
         var events = await CollectAsync(client.WatchAsync<V1Pod>(null, new WatchOptions { AllowBookmarks = false, LabelSelector = "nomatch=1", TimeoutSeconds = 2 }, CancellationToken.None));
 
         Assert.Empty(events);
-        Assert.Equal("/api/v1/pods?watch=1&labelSelector=nomatch%3D1&timeoutSeconds=2", server.All[0].PathAndQuery);
+        Assert.Equal("/api/v1/pods?watch=1&labelSelector=nomatch%3D1&timeoutSeconds=2", server.Requests.Snapshot()[0].RawTarget);
     }
 
     [Fact]
@@ -209,7 +215,7 @@ public sealed class WatchTests
     {
         var first = Reference.WatchEventLines("09-watch.json", "allowWatchBookmarks=true, timeoutSeconds=12")[0];
         var delivered = new TaskCompletionSource();
-        await using var server = await FakeApiServer.StartAsync(async (c, _) =>
+        await using var server = await StartWritingAsync(async c =>
         {
             await WriteLinesAsync(c, [first], chunkSize: null, end: false);
             await c.Response.Body.WriteAsync(Encoding.UTF8.GetBytes(first[..40]));
@@ -230,18 +236,28 @@ public sealed class WatchTests
         });
 
         Assert.Equal(1, received);
-        Assert.Single(server.All);
+        Assert.Single(server.Requests.Snapshot());
     }
 
     [Fact]
     public async Task WatchAsync_HttpErrorBeforeStream_ThrowsTypedException()
     {
         var body = Reference.ResponseBody("14-errors-misc.json", "no credentials at all");
-        await using var server = await FakeApiServer.StartAsync((c, _) => FakeApiServer.Json(c, 403, body));
+        await using var server = await StartAnsweringAsync(new ScriptedResponse(403, body));
         using var client = TestClient.For(server);
 
         await Assert.ThrowsAsync<KubeForbiddenException>(() => CollectAsync(client.WatchAsync<Widget>("s14", null, CancellationToken.None)));
     }
+
+    /// <summary>A server answering every request with <paramref name="answer"/> (each request is recorded).</summary>
+    private static async Task<TestApiServer> StartAnsweringAsync(ScriptedResponse answer)
+    {
+        var server = await TestApiServer.StartNewAsync();
+        server.Faults.RespondNext(int.MaxValue, answer);
+        return server;
+    }
+
+    private static Task<TestApiServer> StartWritingAsync(Func<HttpContext, Task> write) => StartAnsweringAsync(ScriptedResponse.WrittenBy(write));
 
     private static async Task<List<WatchEvent<T>>> CollectAsync<T>(IAsyncEnumerable<WatchEvent<T>> watch)
         where T : class, IKubernetesObject<V1ObjectMeta>

@@ -2,6 +2,7 @@ using System.Runtime.Versioning;
 using DesktopOperator.Kube.Client;
 using DesktopOperator.Kube.Config;
 using DesktopOperator.Kube.Tests.Support;
+using DesktopOperator.Testing.ApiServer;
 using DesktopOperator.Testing.Time;
 using k8s;
 using k8s.Models;
@@ -12,8 +13,6 @@ namespace DesktopOperator.Kube.Tests.Config;
 [UnsupportedOSPlatform("windows")]
 public sealed class ExecCredentialTests : IDisposable
 {
-    private const string OkJson = """{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"default"}}""";
-
     // Prints a token naming the run number, its first argument and an env var from the kubeconfig.
     private const string TokenPlugin = """
         #!/bin/sh
@@ -33,8 +32,8 @@ public sealed class ExecCredentialTests : IDisposable
     [Fact]
     public async Task Exec_TokenWithExpiry_IsCachedUntilExpiryThenTheCommandRunsAgain()
     {
-        await using var server = await FakeApiServer.StartAsync((c, _) => FakeApiServer.Json(c, 200, OkJson));
-        using var client = ClientFor(server.Address, expiry: "2026-01-01T00:10:00Z");
+        await using var server = await TestApiServer.StartNewAsync();
+        using var client = ClientFor(server.BaseAddress, expiry: "2026-01-01T00:10:00Z");
 
         await client.GetAsync<V1Namespace>("default", null, CancellationToken.None);
         await client.GetAsync<V1Namespace>("default", null, CancellationToken.None);
@@ -44,7 +43,7 @@ public sealed class ExecCredentialTests : IDisposable
         await client.GetAsync<V1Namespace>("default", null, CancellationToken.None);
 
         Assert.Equal(2, Runs);
-        Assert.Equal(["Bearer tok-1-first-from-env", "Bearer tok-1-first-from-env", "Bearer tok-2-first-from-env"], server.All.Select(r => r.Authorization));
+        Assert.Equal(["Bearer tok-1-first-from-env", "Bearer tok-1-first-from-env", "Bearer tok-2-first-from-env"], server.Requests.Snapshot().Select(r => r.Authorization));
         Assert.Equal("""{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","spec":{"interactive":false}}""",
             File.ReadAllText(Path.Combine(_folder.Path, "exec-info")));
     }
@@ -52,49 +51,46 @@ public sealed class ExecCredentialTests : IDisposable
     [Fact]
     public async Task Exec_ConcurrentFirstRequests_RunTheCommandOnce()
     {
-        await using var server = await FakeApiServer.StartAsync((c, _) => FakeApiServer.Json(c, 200, OkJson));
-        using var client = ClientFor(server.Address, expiry: "2026-01-01T00:10:00Z");
+        await using var server = await TestApiServer.StartNewAsync();
+        using var client = ClientFor(server.BaseAddress, expiry: "2026-01-01T00:10:00Z");
 
         await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => client.GetAsync<V1Namespace>("default", null, CancellationToken.None)));
 
         Assert.Equal(1, Runs);
-        Assert.Equal(8, server.All.Count);
-        Assert.All(server.All, r => Assert.Equal("Bearer tok-1-first-from-env", r.Authorization));
+        Assert.Equal(8, server.Requests.Snapshot().Count);
+        Assert.All(server.Requests.Snapshot(), r => Assert.Equal("Bearer tok-1-first-from-env", r.Authorization));
     }
 
     [Fact]
     public async Task Exec_TokenWithoutExpiryRefusedWith401_RunsOnceMoreAndRetries()
     {
-        await using var server = await FakeApiServer.StartAsync((c, r) => r.Authorization!.StartsWith("Bearer tok-1-", StringComparison.Ordinal)
-            ? FakeApiServer.Json(c, 401, """{"kind":"Status","apiVersion":"v1","status":"Failure","message":"Unauthorized","reason":"Unauthorized","code":401}""")
-            : FakeApiServer.Json(c, 200, OkJson));
-        using var client = ClientFor(server.Address, expiry: "");
+        await using var server = await TestApiServer.StartNewAsync(o => o.BearerToken = "tok-2-first-from-env"); // the first run's token is refused
+        using var client = ClientFor(server.BaseAddress, expiry: "");
 
         await client.GetAsync<V1Namespace>("default", null, CancellationToken.None);
         await client.GetAsync<V1Namespace>("default", null, CancellationToken.None);
 
         Assert.Equal(2, Runs);
-        Assert.Equal(["Bearer tok-1-first-from-env", "Bearer tok-2-first-from-env", "Bearer tok-2-first-from-env"], server.All.Select(r => r.Authorization));
+        Assert.Equal(["Bearer tok-1-first-from-env", "Bearer tok-2-first-from-env", "Bearer tok-2-first-from-env"], server.Requests.Snapshot().Select(r => r.Authorization));
     }
 
     [Fact]
     public async Task Exec_Always401_RerunsOnlyOnceThenThrowsUnauthorized()
     {
-        await using var server = await FakeApiServer.StartAsync((c, _) =>
-            FakeApiServer.Json(c, 401, """{"kind":"Status","apiVersion":"v1","status":"Failure","message":"Unauthorized","reason":"Unauthorized","code":401}"""));
-        using var client = ClientFor(server.Address, expiry: "");
+        await using var server = await TestApiServer.StartNewAsync(o => o.BearerToken = "never-issued"); // every token is refused
+        using var client = ClientFor(server.BaseAddress, expiry: "");
 
         await Assert.ThrowsAsync<KubeUnauthorizedException>(() => client.GetAsync<V1Namespace>("default", null, CancellationToken.None));
 
         Assert.Equal(2, Runs);
-        Assert.Equal(2, server.All.Count);
+        Assert.Equal(2, server.Requests.Snapshot().Count);
     }
 
     [Fact]
     public async Task Exec_ClientCertificate_IsPresentedInTheTlsHandshake()
     {
         using var certs = TestCertificates.Create();
-        await using var server = await FakeApiServer.StartAsync((c, _) => FakeApiServer.Json(c, 200, OkJson), certs.Server, requireClientCertificate: true, certs.Ca);
+        await using var server = await StartTlsServerAsync(certs, certs.Server);
         var credential = new System.Text.Json.Nodes.JsonObject
         {
             ["apiVersion"] = "client.authentication.k8s.io/v1beta1",
@@ -109,7 +105,7 @@ public sealed class ExecCredentialTests : IDisposable
         _folder.WriteScript("plugin.sh", "#!/bin/sh\necho run >> \"$(dirname \"$0\")/runs\"\ncat \"$(dirname \"$0\")/cred.json\"\n");
         var path = _folder.Write("config", $"""
             current-context: c
-            clusters: [{"{"}name: k, cluster: {"{"}server: "{server.Address}", certificate-authority-data: {KubeConfigTlsTests.B64(certs.CaPem)}{"}"}{"}"}]
+            clusters: [{"{"}name: k, cluster: {"{"}server: "{server.BaseAddress}", certificate-authority-data: {KubeConfigTlsTests.B64(certs.CaPem)}{"}"}{"}"}]
             contexts: [{"{"}name: c, context: {"{"}cluster: k, user: u{"}"}{"}"}]
             users:
             - name: u
@@ -122,25 +118,23 @@ public sealed class ExecCredentialTests : IDisposable
 
         await client.GetAsync<V1Namespace>("default", null, CancellationToken.None);
 
-        Assert.Equal("CN=ec-user", server.LastClientCertificateSubject);
-        Assert.Null(server.All[0].Authorization);
+        Assert.Equal("ec-user", server.Requests.Snapshot()[^1].User);
+        Assert.Null(server.Requests.Snapshot()[0].Authorization);
         Assert.Equal(1, Runs);
     }
 
     [Fact]
     public async Task Exec_UnderThePackagesVerbs_401RunsThePluginOnceMoreAndRetries()
     {
-        await using var server = await FakeApiServer.StartAsync((c, r) => r.Authorization!.StartsWith("Bearer tok-1-", StringComparison.Ordinal)
-            ? FakeApiServer.Json(c, 401, """{"kind":"Status","apiVersion":"v1","status":"Failure","message":"Unauthorized","reason":"Unauthorized","code":401}""")
-            : FakeApiServer.Json(c, 200, OkJson));
+        await using var server = await TestApiServer.StartNewAsync(o => o.BearerToken = "tok-2-first-from-env"); // the first run's token is refused
         _folder.WriteScript("plugin.sh", TokenPlugin);
-        using var kube = KubernetesFactory.Create(Config(server.Address, "./plugin.sh", ""), timeProvider: _time);
+        using var kube = KubernetesFactory.Create(Config(server.BaseAddress, "./plugin.sh", ""), timeProvider: _time);
 
         var read = await kube.CoreV1.ReadNamespaceAsync("default");
 
         Assert.Equal("default", read.Metadata.Name);
         Assert.Equal(2, Runs);
-        Assert.Equal(["Bearer tok-1-first-from-env", "Bearer tok-2-first-from-env"], server.All.Select(r => r.Authorization));
+        Assert.Equal(["Bearer tok-1-first-from-env", "Bearer tok-2-first-from-env"], server.Requests.Snapshot().Select(r => r.Authorization));
     }
 
     [Fact]
@@ -148,7 +142,7 @@ public sealed class ExecCredentialTests : IDisposable
     {
         using var certs = TestCertificates.Create();
         using var internalName = certs.IssueServerFor("api.internal");
-        await using var server = await FakeApiServer.StartAsync((c, _) => FakeApiServer.Json(c, 200, OkJson), internalName, requireClientCertificate: true, certs.Ca);
+        await using var server = await StartTlsServerAsync(certs, internalName);
         var credential = new System.Text.Json.Nodes.JsonObject
         {
             ["apiVersion"] = "client.authentication.k8s.io/v1",
@@ -161,35 +155,35 @@ public sealed class ExecCredentialTests : IDisposable
         };
         _folder.Write("cred.json", credential.ToJsonString());
         _folder.WriteScript("cert-plugin.sh", "#!/bin/sh\ncat \"$(dirname \"$0\")/cred.json\"\n");
-        var settings = Config(server.Address, "./cert-plugin.sh", "", clusterExtra: $", certificate-authority-data: {KubeConfigTlsTests.B64(certs.CaPem)}, tls-server-name: api.internal");
+        var settings = Config(server.BaseAddress, "./cert-plugin.sh", "", clusterExtra: $", certificate-authority-data: {KubeConfigTlsTests.B64(certs.CaPem)}, tls-server-name: api.internal");
         using var kube = KubernetesFactory.Create(settings, timeProvider: _time);
 
         await kube.CoreV1.ReadNamespaceAsync("default");
 
-        Assert.Equal("CN=rsa-user", server.LastClientCertificateSubject);
-        Assert.All(server.ServerNames, name => Assert.Equal("api.internal", name));
-        Assert.NotEmpty(server.ServerNames);
-        Assert.Null(server.All[0].Authorization);
+        Assert.Equal("rsa-user", server.Requests.Snapshot()[^1].User);
+        Assert.All(server.TlsServerNames, name => Assert.Equal("api.internal", name));
+        Assert.NotEmpty(server.TlsServerNames);
+        Assert.Null(server.Requests.Snapshot()[0].Authorization);
     }
 
     [Fact]
     public async Task Exec_CommandFails_ThrowsKubeConfigExceptionWithItsStderrAndHint()
     {
-        await using var server = await FakeApiServer.StartAsync((c, _) => FakeApiServer.Json(c, 200, OkJson));
+        await using var server = await TestApiServer.StartNewAsync();
         _folder.WriteScript("plugin.sh", "#!/bin/sh\necho 'login required' >&2\nexit 3\n");
-        using var client = TestClient.For(Config(server.Address, "./plugin.sh", ""), time: _time);
+        using var client = TestClient.For(Config(server.BaseAddress, "./plugin.sh", ""), time: _time);
 
         var error = await Assert.ThrowsAsync<KubeConfigException>(() => client.GetAsync<V1Namespace>("default", null, CancellationToken.None));
 
         Assert.Contains("exited with code 3: login required", error.Message, StringComparison.Ordinal);
-        Assert.Empty(server.All);
+        Assert.Empty(server.Requests.Snapshot());
     }
 
     [Fact]
     public async Task Exec_CommandMissing_ThrowsKubeConfigExceptionWithInstallHint()
     {
-        await using var server = await FakeApiServer.StartAsync((c, _) => FakeApiServer.Json(c, 200, OkJson));
-        using var client = TestClient.For(Config(server.Address, "./not-there.sh", ""), time: _time);
+        await using var server = await TestApiServer.StartNewAsync();
+        using var client = TestClient.For(Config(server.BaseAddress, "./not-there.sh", ""), time: _time);
 
         var error = await Assert.ThrowsAsync<KubeConfigException>(() => client.GetAsync<V1Namespace>("default", null, CancellationToken.None));
 
@@ -200,9 +194,9 @@ public sealed class ExecCredentialTests : IDisposable
     [Fact]
     public async Task Exec_PrintsWrongApiVersion_ThrowsKubeConfigException()
     {
-        await using var server = await FakeApiServer.StartAsync((c, _) => FakeApiServer.Json(c, 200, OkJson));
+        await using var server = await TestApiServer.StartNewAsync();
         _folder.WriteScript("plugin.sh", "#!/bin/sh\necho '{\"apiVersion\":\"client.authentication.k8s.io/v1beta1\",\"kind\":\"ExecCredential\",\"status\":{\"token\":\"x\"}}'\n");
-        using var client = TestClient.For(Config(server.Address, "./plugin.sh", ""), time: _time);
+        using var client = TestClient.For(Config(server.BaseAddress, "./plugin.sh", ""), time: _time);
 
         var error = await Assert.ThrowsAsync<KubeConfigException>(() => client.GetAsync<V1Namespace>("default", null, CancellationToken.None));
 
@@ -212,18 +206,18 @@ public sealed class ExecCredentialTests : IDisposable
     [Fact]
     public async Task Exec_ArgumentsWithSpacesAndQuotes_ReachThePluginIntact()
     {
-        await using var server = await FakeApiServer.StartAsync((c, _) => FakeApiServer.Json(c, 200, OkJson));
+        await using var server = await TestApiServer.StartNewAsync();
         _folder.WriteScript("plugin.sh", """
             #!/bin/sh
             printf '%s\n' "$#" "$@" > "$(dirname "$0")/args"
             echo '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"t"}}'
             """);
-        using var client = TestClient.For(Config(server.Address, "./plugin.sh", "", args: """["two words", " padded ", "it's \"quoted\"", ""]"""), time: _time);
+        using var client = TestClient.For(Config(server.BaseAddress, "./plugin.sh", "", args: """["two words", " padded ", "it's \"quoted\"", ""]"""), time: _time);
 
         await client.GetAsync<V1Namespace>("default", null, CancellationToken.None);
 
         Assert.Equal(["4", "two words", " padded ", "it's \"quoted\"", ""], File.ReadAllLines(Path.Combine(_folder.Path, "args")));
-        Assert.Equal("Bearer t", server.All[0].Authorization);
+        Assert.Equal("Bearer t", server.Requests.Snapshot()[0].Authorization);
     }
 
     [Theory]
@@ -231,25 +225,25 @@ public sealed class ExecCredentialTests : IDisposable
     [InlineData("", "printed no kind, expected 'ExecCredential'")]
     public async Task Exec_PrintsAnotherKind_ThrowsKubeConfigExceptionNamingTheKind(string kindField, string expected)
     {
-        await using var server = await FakeApiServer.StartAsync((c, _) => FakeApiServer.Json(c, 200, OkJson));
+        await using var server = await TestApiServer.StartNewAsync();
         _folder.WriteScript("plugin.sh", "#!/bin/sh\necho '{\"apiVersion\":\"client.authentication.k8s.io/v1\"" + kindField + ",\"status\":{\"token\":\"x\"}}'\n");
-        using var client = TestClient.For(Config(server.Address, "./plugin.sh", ""), time: _time);
+        using var client = TestClient.For(Config(server.BaseAddress, "./plugin.sh", ""), time: _time);
 
         var error = await Assert.ThrowsAsync<KubeConfigException>(() => client.GetAsync<V1Namespace>("default", null, CancellationToken.None));
 
         Assert.Contains(expected, error.Message, StringComparison.Ordinal);
-        Assert.Empty(server.All);
+        Assert.Empty(server.Requests.Snapshot());
     }
 
     [Fact]
     public async Task Exec_ProvideClusterInfo_PutsTheClusterIntoKubernetesExecInfo()
     {
         using var certs = TestCertificates.Create();
-        await using var server = await FakeApiServer.StartAsync((c, _) => FakeApiServer.Json(c, 200, OkJson));
+        await using var server = await TestApiServer.StartNewAsync();
         var caData = KubeConfigTlsTests.B64(certs.CaPem);
         _folder.WriteScript("plugin.sh", TokenPlugin);
         using var client = TestClient.For(
-            Config(server.Address, "./plugin.sh", "", clusterExtra: $", certificate-authority-data: {caData}, tls-server-name: api.internal", execExtra: "\n      provideClusterInfo: true"),
+            Config(server.BaseAddress, "./plugin.sh", "", clusterExtra: $", certificate-authority-data: {caData}, tls-server-name: api.internal", execExtra: "\n      provideClusterInfo: true"),
             time: _time);
 
         await client.GetAsync<V1Namespace>("default", null, CancellationToken.None);
@@ -257,7 +251,7 @@ public sealed class ExecCredentialTests : IDisposable
         using var info = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(_folder.Path, "exec-info")));
         var spec = info.RootElement.GetProperty("spec");
         Assert.Equal("ExecCredential", info.RootElement.GetProperty("kind").GetString());
-        Assert.Equal(server.Address.ToString(), spec.GetProperty("cluster").GetProperty("server").GetString());
+        Assert.Equal(server.BaseAddress.ToString(), spec.GetProperty("cluster").GetProperty("server").GetString());
         Assert.Equal(caData, spec.GetProperty("cluster").GetProperty("certificate-authority-data").GetString());
         Assert.Equal("api.internal", spec.GetProperty("cluster").GetProperty("tls-server-name").GetString());
         Assert.False(spec.GetProperty("interactive").GetBoolean());
@@ -291,4 +285,12 @@ public sealed class ExecCredentialTests : IDisposable
                   installHint: install the plugin with your package manager
                   interactiveMode: Never
             """));
+
+    /// <summary>The test API server over HTTPS, <paramref name="certs"/>' CA its cluster CA; only client certificates of it authenticate.</summary>
+    private static Task<TestApiServer> StartTlsServerAsync(TestCertificates certs, System.Security.Cryptography.X509Certificates.X509Certificate2 servingCertificate) =>
+        TestApiServer.StartNewAsync(o =>
+        {
+            o.Tls = new TestApiServerTls { CertificateAuthority = certs.Authority, ServingCertificate = servingCertificate };
+            o.AnonymousAuth = false;
+        });
 }

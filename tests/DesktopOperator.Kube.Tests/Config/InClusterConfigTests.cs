@@ -1,6 +1,7 @@
 using DesktopOperator.Kube.Client;
 using DesktopOperator.Kube.Config;
 using DesktopOperator.Kube.Tests.Support;
+using DesktopOperator.Testing.ApiServer;
 using DesktopOperator.Testing.Time;
 using k8s;
 using k8s.Models;
@@ -9,7 +10,6 @@ namespace DesktopOperator.Kube.Tests.Config;
 
 public sealed class InClusterConfigTests : IDisposable
 {
-    private const string OkJson = """{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"default"}}""";
     private readonly TempFolder _serviceAccount = new();
     private readonly TestCertificates _certs = TestCertificates.Create();
     private readonly ManualTimeProvider _time = new();
@@ -19,15 +19,16 @@ public sealed class InClusterConfigTests : IDisposable
     [Fact]
     public async Task InClusterConfig_TokenRotatedMidTest_NextRequestCarriesTheNewToken()
     {
-        await using var server = await StartServerAsync(_ => true);
-        var config = Load(server.Address);
+        await using var server = await StartServerAsync();
+        var config = Load(server.BaseAddress);
         using var client = TestClient.For(config, time: _time);
 
         await client.GetAsync<V1Namespace>("default", null, CancellationToken.None);
         RotateToken("token-b", File.GetLastWriteTimeUtc(TokenFile).AddSeconds(5));
+        server.Options.BearerToken = "token-b";
         await client.GetAsync<V1Namespace>("default", null, CancellationToken.None);
 
-        Assert.Equal(["Bearer token-a", "Bearer token-b"], server.All.Select(r => r.Authorization));
+        Assert.Equal(["Bearer token-a", "Bearer token-b"], server.Requests.Snapshot().Select(r => r.Authorization));
         Assert.Equal("ns-from-file", config.Namespace);
         Assert.Equal(TokenFile, config.TokenFile);
     }
@@ -35,32 +36,32 @@ public sealed class InClusterConfigTests : IDisposable
     [Fact]
     public async Task InClusterConfig_TokenChangedWithSameTimestamp_IsReReadAfterAMinute()
     {
-        await using var server = await StartServerAsync(_ => true);
-        using var client = TestClient.For(Load(server.Address), time: _time);
+        await using var server = await StartServerAsync();
+        using var client = TestClient.For(Load(server.BaseAddress), time: _time);
 
         await client.GetAsync<V1Namespace>("default", null, CancellationToken.None);
         RotateToken("token-b", File.GetLastWriteTimeUtc(TokenFile));
         await client.GetAsync<V1Namespace>("default", null, CancellationToken.None);
+        server.Options.BearerToken = "token-b"; // only now, so each request above was answered 200
         _time.Advance(TimeSpan.FromSeconds(61));
         await client.GetAsync<V1Namespace>("default", null, CancellationToken.None);
 
-        Assert.Equal(["Bearer token-a", "Bearer token-a", "Bearer token-b"], server.All.Select(r => r.Authorization));
+        Assert.Equal(["Bearer token-a", "Bearer token-a", "Bearer token-b"], server.Requests.Snapshot().Select(r => r.Authorization));
     }
 
     [Fact]
     public async Task InClusterConfig_Unauthorized_ReReadsTheTokenAndRetriesOnce()
     {
-        var revoked = false;
-        await using var server = await StartServerAsync(r => !(Volatile.Read(ref revoked) && r.Authorization == "Bearer token-a"));
-        using var client = TestClient.For(Load(server.Address), time: _time);
+        await using var server = await StartServerAsync();
+        using var client = TestClient.For(Load(server.BaseAddress), time: _time);
         await client.GetAsync<V1Namespace>("default", null, CancellationToken.None);
 
         // Rotated without a visible timestamp change, and the old token revoked: only the 401 reveals it.
         RotateToken("token-b", File.GetLastWriteTimeUtc(TokenFile));
-        Volatile.Write(ref revoked, true);
+        server.Options.BearerToken = "token-b";
         await client.GetAsync<V1Namespace>("default", null, CancellationToken.None);
 
-        Assert.Equal(["Bearer token-a", "Bearer token-a", "Bearer token-b"], server.All.Select(r => r.Authorization));
+        Assert.Equal(["Bearer token-a", "Bearer token-a", "Bearer token-b"], server.Requests.Snapshot().Select(r => r.Authorization));
     }
 
     [Fact]
@@ -117,11 +118,15 @@ public sealed class InClusterConfigTests : IDisposable
         File.SetLastWriteTimeUtc(TokenFile, lastWriteUtc);
     }
 
-    private Task<FakeApiServer> StartServerAsync(Func<RecordedRequest, bool> authorized) =>
-        FakeApiServer.StartAsync(
-            (c, r) => authorized(r)
-                ? FakeApiServer.Json(c, 200, OkJson)
-                : FakeApiServer.Json(c, 401, """{"kind":"Status","apiVersion":"v1","status":"Failure","message":"Unauthorized","reason":"Unauthorized","code":401}"""),
-            _certs.Server,
-            requireClientCertificate: false);
+    /// <summary>The test API server over HTTPS (the service account's CA is its cluster CA) accepting <c>token-a</c> until a test rotates it.</summary>
+    private async Task<TestApiServer> StartServerAsync()
+    {
+        var server = new TestApiServer(new TestApiServerOptions
+        {
+            Tls = new TestApiServerTls { CertificateAuthority = _certs.Authority, ServingCertificate = _certs.Server },
+            BearerToken = "token-a",
+        });
+        await server.StartAsync();
+        return server;
+    }
 }

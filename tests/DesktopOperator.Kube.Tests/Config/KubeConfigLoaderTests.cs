@@ -1,5 +1,6 @@
 using DesktopOperator.Kube.Config;
 using DesktopOperator.Kube.Tests.Support;
+using DesktopOperator.Testing.ApiServer;
 using k8s;
 using k8s.Models;
 
@@ -68,14 +69,14 @@ public sealed class KubeConfigLoaderTests : IDisposable
     [Fact]
     public async Task TokenFile_IsSentAsBearerToken()
     {
-        await using var server = await FakeApiServer.StartAsync((c, _) => FakeApiServer.Json(c, 200, """{"metadata":{"name":"x"}}"""));
+        await using var server = await TestApiServer.StartNewAsync(o => o.BearerToken = "bob-token");
         _folder.Write("tokens/bob", "bob-token\n");
-        var config = KubeClientSettings.BuildConfigFromConfigFile(_folder.Write("config", TwoContexts.Replace("http://127.0.0.1:8080/prefix", server.Address.ToString(), StringComparison.Ordinal)), "second");
+        var config = KubeClientSettings.BuildConfigFromConfigFile(_folder.Write("config", TwoContexts.Replace("http://127.0.0.1:8080/prefix", server.BaseAddress.ToString(), StringComparison.Ordinal)), "second");
         using var client = TestClient.For(config);
 
-        await client.GetAsync<V1Namespace>("x", null, CancellationToken.None);
+        await client.GetAsync<V1Namespace>("default", null, CancellationToken.None);
 
-        Assert.Equal("Bearer bob-token", server.All[0].Authorization);
+        Assert.Equal("Bearer bob-token", Assert.Single(server.Requests.Snapshot()).Authorization);
     }
 
     [Fact]

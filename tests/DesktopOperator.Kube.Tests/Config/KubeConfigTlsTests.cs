@@ -1,17 +1,18 @@
 using System.Net.Http;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using DesktopOperator.Kube.Client;
 using DesktopOperator.Kube.Config;
 using DesktopOperator.Kube.Tests.Support;
+using DesktopOperator.Testing.ApiServer;
 using k8s;
 using k8s.Models;
 
 namespace DesktopOperator.Kube.Tests.Config;
 
-/// <summary>Kubeconfig variants against a real HTTPS server on 127.0.0.1 that requires a CA-issued client certificate.</summary>
+/// <summary>Kubeconfig variants against the test API server over HTTPS on 127.0.0.1, its cluster CA the test CA.</summary>
 public sealed class KubeConfigTlsTests : IDisposable
 {
-    private const string NamespaceJson = """{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"default"}}""";
     private static readonly KubeRetryPolicy NoRetries = new() { MaxAttempts = 1 };
     private readonly TestCertificates _certs = TestCertificates.Create();
     private readonly TempFolder _folder = new();
@@ -19,7 +20,7 @@ public sealed class KubeConfigTlsTests : IDisposable
     [Fact]
     public async Task CaDataAndEcClientCertificateData_AuthenticateOverTls()
     {
-        await using var server = await StartTlsServerAsync(requireClientCertificate: true);
+        await using var server = await StartTlsServerAsync();
         var path = _folder.Write("config", $"""
             apiVersion: v1
             kind: Config
@@ -27,7 +28,7 @@ public sealed class KubeConfigTlsTests : IDisposable
             clusters:
             - name: local
               cluster:
-                server: {server.Address}
+                server: {server.BaseAddress}
                 certificate-authority-data: {B64(_certs.CaPem)}
             contexts:
             - name: dev
@@ -46,14 +47,14 @@ public sealed class KubeConfigTlsTests : IDisposable
         Assert.Equal("default", ns.Metadata.Name);
         Assert.Equal("team-a", config.Namespace);
         Assert.Equal("dev", config.CurrentContext);
-        Assert.Equal("CN=ec-user", server.LastClientCertificateSubject);
-        Assert.Null(server.All[0].Authorization);
+        Assert.Equal("ec-user", server.Requests.Snapshot()[^1].User);
+        Assert.Null(server.Requests.Snapshot()[0].Authorization);
     }
 
     [Fact]
     public async Task CaFileAndRsaClientCertificateFiles_RelativeToTheKubeconfigFolder_AuthenticateOverTls()
     {
-        await using var server = await StartTlsServerAsync(requireClientCertificate: true);
+        await using var server = await StartTlsServerAsync();
         _folder.Write("pki/ca.crt", _certs.CaPem);
         _folder.Write("pki/user.crt", _certs.RsaClient.ExportCertificatePem());
         _folder.Write("pki/user.key", TestCertificates.KeyPem(_certs.RsaClient));
@@ -62,7 +63,7 @@ public sealed class KubeConfigTlsTests : IDisposable
             clusters:
             - name: local
               cluster:
-                server: "{server.Address}"
+                server: "{server.BaseAddress}"
                 certificate-authority: pki/ca.crt
             contexts:
             - name: dev
@@ -79,42 +80,42 @@ public sealed class KubeConfigTlsTests : IDisposable
         using var client = TestClient.For(KubeClientSettings.BuildConfigFromConfigFile(path), policy: NoRetries);
         await client.GetAsync<V1Namespace>("default", null, CancellationToken.None);
 
-        Assert.Equal("CN=rsa-user", server.LastClientCertificateSubject);
+        Assert.Equal("rsa-user", server.Requests.Snapshot()[^1].User);
     }
 
     [Fact]
     public async Task ServerCertificateFromAnotherCa_IsRejected()
     {
-        await using var server = await StartTlsServerAsync(requireClientCertificate: false);
+        await using var server = await StartTlsServerAsync();
         using var otherCa = TestCertificates.Create("other-ca");
-        var path = _folder.Write("config", TokenConfig(server.Address, $"certificate-authority-data: {B64(otherCa.CaPem)}"));
+        var path = _folder.Write("config", TokenConfig(server.BaseAddress, $"certificate-authority-data: {B64(otherCa.CaPem)}"));
 
         using var client = TestClient.For(KubeClientSettings.BuildConfigFromConfigFile(path), policy: NoRetries);
         var error = await Assert.ThrowsAsync<HttpRequestException>(() => client.GetAsync<V1Namespace>("default", null, CancellationToken.None));
 
         Assert.Equal(HttpRequestError.SecureConnectionError, error.HttpRequestError);
-        Assert.Empty(server.All);
+        Assert.Empty(server.Requests.Snapshot());
     }
 
     [Fact]
     public async Task InsecureSkipTlsVerify_AcceptsAnUntrustedServerAndSendsTheToken()
     {
-        await using var server = await StartTlsServerAsync(requireClientCertificate: false);
-        var path = _folder.Write("config", TokenConfig(server.Address, "insecure-skip-tls-verify: true"));
+        await using var server = await StartTlsServerAsync();
+        var path = _folder.Write("config", TokenConfig(server.BaseAddress, "insecure-skip-tls-verify: true"));
 
         var config = KubeClientSettings.BuildConfigFromConfigFile(path);
         using var client = TestClient.For(config, policy: NoRetries);
         await client.GetAsync<V1Namespace>("default", null, CancellationToken.None);
 
         Assert.True(config.SkipTlsVerify);
-        Assert.Equal("Bearer secret-token", server.All[0].Authorization);
+        Assert.Equal("Bearer secret-token", server.Requests.Snapshot()[0].Authorization);
     }
 
     [Fact]
     public async Task WithoutCa_SystemTrustRejectsTheTestCa()
     {
-        await using var server = await StartTlsServerAsync(requireClientCertificate: false);
-        var path = _folder.Write("config", TokenConfig(server.Address, "tls-server-name: localhost"));
+        await using var server = await StartTlsServerAsync();
+        var path = _folder.Write("config", TokenConfig(server.BaseAddress, "tls-server-name: localhost"));
 
         using var client = TestClient.For(KubeClientSettings.BuildConfigFromConfigFile(path), policy: NoRetries);
 
@@ -126,8 +127,8 @@ public sealed class KubeConfigTlsTests : IDisposable
     [InlineData("api.example.test", false)]
     public async Task TlsServerName_IsTheNameCheckedInTheServerCertificate(string serverName, bool accepted)
     {
-        await using var server = await StartTlsServerAsync(requireClientCertificate: false);
-        var path = _folder.Write("config", TokenConfig(server.Address, $"certificate-authority-data: {B64(_certs.CaPem)}\n    tls-server-name: {serverName}"));
+        await using var server = await StartTlsServerAsync();
+        var path = _folder.Write("config", TokenConfig(server.BaseAddress, $"certificate-authority-data: {B64(_certs.CaPem)}\n    tls-server-name: {serverName}"));
         using var client = TestClient.For(KubeClientSettings.BuildConfigFromConfigFile(path), policy: NoRetries);
 
         var get = client.GetAsync<V1Namespace>("default", null, CancellationToken.None);
@@ -135,7 +136,7 @@ public sealed class KubeConfigTlsTests : IDisposable
         if (accepted)
         {
             await get;
-            Assert.Single(server.All);
+            Assert.Single(server.Requests.Snapshot());
         }
         else
         {
@@ -148,13 +149,13 @@ public sealed class KubeConfigTlsTests : IDisposable
     public async Task TlsServerName_IsTheSniAndTheCertificateName_WhileTheConnectionAndHostHeaderStayTheUrls()
     {
         using var internalName = _certs.IssueServerFor("api.internal");
-        await using var server = await FakeApiServer.StartAsync((c, _) => FakeApiServer.Json(c, 200, NamespaceJson), internalName, requireClientCertificate: true, _certs.Ca);
+        await using var server = await StartTlsServerAsync(internalName);
         var path = _folder.Write("config", $"""
             current-context: c
             clusters:
             - name: k
               cluster:
-                server: {server.Address}
+                server: {server.BaseAddress}
                 certificate-authority-data: {B64(_certs.CaPem)}
                 tls-server-name: api.internal
             contexts:
@@ -171,29 +172,29 @@ public sealed class KubeConfigTlsTests : IDisposable
         await client.GetAsync<V1Namespace>("default", null, CancellationToken.None);
         await client.GetAsync<V1Namespace>("default", null, CancellationToken.None);
 
-        Assert.StartsWith("https://127.0.0.1:", server.Address.AbsoluteUri, StringComparison.Ordinal);
+        Assert.StartsWith("https://127.0.0.1:", server.BaseAddress.AbsoluteUri, StringComparison.Ordinal);
         // One connection is expected, but a second one (a dropped idle connection) must carry the same name.
-        Assert.NotEmpty(server.ServerNames);
-        Assert.All(server.ServerNames, name => Assert.Equal("api.internal", name));
-        Assert.All(server.All, r => Assert.Equal(server.Address.Authority, r.Host));
-        Assert.Equal(2, server.All.Count);
-        Assert.Equal("CN=ec-user", server.LastClientCertificateSubject);
+        Assert.NotEmpty(server.TlsServerNames);
+        Assert.All(server.TlsServerNames, name => Assert.Equal("api.internal", name));
+        Assert.All(server.Requests.Snapshot(), r => Assert.Equal(server.BaseAddress.Authority, r.Host));
+        Assert.Equal(2, server.Requests.Snapshot().Count);
+        Assert.Equal("ec-user", server.Requests.Snapshot()[^1].User);
     }
 
     [Fact]
     public async Task TlsServerName_CertificateOfTheClusterCaForAnotherName_IsRefusedWithNameMismatch()
     {
         using var otherName = _certs.IssueServerFor("other.example.test");
-        await using var server = await FakeApiServer.StartAsync((c, _) => FakeApiServer.Json(c, 200, NamespaceJson), otherName, false);
-        var path = _folder.Write("config", TokenConfig(server.Address, $"certificate-authority-data: {B64(_certs.CaPem)}\n    tls-server-name: api.internal"));
+        await using var server = await StartTlsServerAsync(otherName);
+        var path = _folder.Write("config", TokenConfig(server.BaseAddress, $"certificate-authority-data: {B64(_certs.CaPem)}\n    tls-server-name: api.internal"));
         using var client = TestClient.For(KubeClientSettings.BuildConfigFromConfigFile(path), policy: NoRetries);
 
         var error = await Assert.ThrowsAsync<HttpRequestException>(() => client.GetAsync<V1Namespace>("default", null, CancellationToken.None));
 
         Assert.Equal(HttpRequestError.SecureConnectionError, error.HttpRequestError);
         Assert.Contains(nameof(System.Net.Security.SslPolicyErrors.RemoteCertificateNameMismatch), error.InnerException?.Message ?? "", StringComparison.Ordinal);
-        Assert.Equal(["api.internal"], server.ServerNames);
-        Assert.Empty(server.All);
+        Assert.Equal(["api.internal"], server.TlsServerNames);
+        Assert.Empty(server.Requests.Snapshot());
     }
 
     public void Dispose()
@@ -219,6 +220,19 @@ public sealed class KubeConfigTlsTests : IDisposable
           user: {"{"}token: secret-token{"}"}
         """;
 
-    private Task<FakeApiServer> StartTlsServerAsync(bool requireClientCertificate) =>
-        FakeApiServer.StartAsync((c, _) => FakeApiServer.Json(c, 200, NamespaceJson), _certs.Server, requireClientCertificate, _certs.Ca);
+    /// <summary>
+    /// The test API server over HTTPS with the test CA as its cluster CA: it authenticates client certificates of that
+    /// CA (the user is the CN) and the token <c>secret-token</c>, and refuses requests with neither (no anonymous).
+    /// </summary>
+    private async Task<TestApiServer> StartTlsServerAsync(X509Certificate2? servingCertificate = null)
+    {
+        var server = new TestApiServer(new TestApiServerOptions
+        {
+            Tls = new TestApiServerTls { CertificateAuthority = _certs.Authority, ServingCertificate = servingCertificate ?? _certs.Server },
+            BearerToken = "secret-token",
+            AnonymousAuth = false,
+        });
+        await server.StartAsync();
+        return server;
+    }
 }

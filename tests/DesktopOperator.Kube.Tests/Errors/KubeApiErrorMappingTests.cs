@@ -1,11 +1,15 @@
 using DesktopOperator.Kube.Client;
 using DesktopOperator.Kube.Tests.Support;
-using Microsoft.AspNetCore.Http;
+using DesktopOperator.Testing.ApiServer;
 using k8s;
 using k8s.Models;
 
 namespace DesktopOperator.Kube.Tests.Errors;
 
+/// <summary>
+/// Our client's error mapping on the exact answers of a real kube-apiserver (bodies from the golden transcripts) and of
+/// what may stand in front of one (empty bodies), each sent by the test API server as a scripted answer.
+/// </summary>
 public sealed class KubeApiErrorMappingTests
 {
     private static readonly KubeRetryPolicy NoRetries = new() { MaxAttempts = 1 };
@@ -33,7 +37,7 @@ public sealed class KubeApiErrorMappingTests
         var exchange = Reference.Exchange(file, step);
         var status = exchange["response"]!["status"]!.GetValue<int>();
         var body = exchange["response"]!["body"]!.ToJsonString();
-        await using var server = await FakeApiServer.StartAsync((c, _) => FakeApiServer.Json(c, status, body));
+        await using var server = await StartAsync(new ScriptedResponse(status, body));
         using var client = TestClient.For(server, policy: NoRetries);
 
         var error = await Assert.ThrowsAnyAsync<KubeApiException>(() => client.GetAsync<V1Pod>("x", "ns", CancellationToken.None));
@@ -49,7 +53,7 @@ public sealed class KubeApiErrorMappingTests
     public async Task GetAsync_InvalidWithCauses_ExposesEveryFieldCause()
     {
         var body = Reference.ResponseBody("06-validation.json", "several violations at once");
-        await using var server = await FakeApiServer.StartAsync((c, _) => FakeApiServer.Json(c, 422, body));
+        await using var server = await StartAsync(new ScriptedResponse(422, body));
         using var client = TestClient.For(server, policy: NoRetries);
 
         var error = await Assert.ThrowsAsync<KubeInvalidException>(() => client.GetAsync<V1Pod>("x", "ns", CancellationToken.None));
@@ -63,7 +67,7 @@ public sealed class KubeApiErrorMappingTests
     public async Task PatchAsync_ApplyConflict_ExposesFieldManagerConflictCauses()
     {
         var body = Reference.ResponseBody("07-patches.json", "(conflict)");
-        await using var server = await FakeApiServer.StartAsync((c, _) => FakeApiServer.Json(c, 409, body));
+        await using var server = await StartAsync(new ScriptedResponse(409, body));
         using var client = TestClient.For(server, policy: NoRetries);
 
         var error = await Assert.ThrowsAsync<KubeConflictException>(() =>
@@ -79,12 +83,7 @@ public sealed class KubeApiErrorMappingTests
     {
         var exchange = Reference.Exchange(file, step);
         var text = exchange["response"]!["body"]!.GetValue<string>();
-        await using var server = await FakeApiServer.StartAsync((c, _) =>
-        {
-            c.Response.StatusCode = 404;
-            c.Response.ContentType = "text/plain; charset=utf-8";
-            return c.Response.WriteAsync(text);
-        });
+        await using var server = await StartAsync(new ScriptedResponse(404, text, "text/plain; charset=utf-8"));
         using var client = TestClient.For(server, policy: NoRetries);
 
         var error = await Assert.ThrowsAsync<KubeNotFoundException>(() => client.GetAsync<V1Pod>("x", "ns", CancellationToken.None));
@@ -102,11 +101,7 @@ public sealed class KubeApiErrorMappingTests
     [InlineData(410, "Gone")]
     public async Task GetAsync_EmptyBody_ReasonComesFromTheHttpCode(int code, string reason)
     {
-        await using var server = await FakeApiServer.StartAsync((c, _) =>
-        {
-            c.Response.StatusCode = code;
-            return Task.CompletedTask;
-        });
+        await using var server = await StartAsync(new ScriptedResponse(code, ContentType: null));
         using var client = TestClient.For(server, policy: NoRetries);
 
         var error = await Assert.ThrowsAnyAsync<KubeApiException>(() => client.GetAsync<V1Pod>("x", "ns", CancellationToken.None));
@@ -118,11 +113,11 @@ public sealed class KubeApiErrorMappingTests
     [Fact]
     public async Task GetAsync_429WithRetryAfterHeader_CarriesRetryAfter()
     {
-        await using var server = await FakeApiServer.StartAsync((c, _) =>
-        {
-            c.Response.Headers.RetryAfter = "7";
-            return FakeApiServer.Json(c, 429, """{"kind":"Status","apiVersion":"v1","status":"Failure","message":"too many requests","reason":"TooManyRequests","code":429}""");
-        });
+        await using var server = await StartAsync(
+            new ScriptedResponse(429, """{"kind":"Status","apiVersion":"v1","status":"Failure","message":"too many requests","reason":"TooManyRequests","code":429}""")
+            {
+                Headers = new Dictionary<string, string> { ["Retry-After"] = "7" },
+            });
         using var client = TestClient.For(server, policy: NoRetries);
 
         var error = await Assert.ThrowsAsync<KubeTooManyRequestsException>(() => client.GetAsync<V1Pod>("x", "ns", CancellationToken.None));
@@ -133,12 +128,19 @@ public sealed class KubeApiErrorMappingTests
     [Fact]
     public async Task GetAsync_429WithRetryAfterSecondsInStatus_CarriesRetryAfter()
     {
-        await using var server = await FakeApiServer.StartAsync((c, _) => FakeApiServer.Json(c, 429,
+        await using var server = await StartAsync(new ScriptedResponse(429,
             """{"kind":"Status","apiVersion":"v1","status":"Failure","reason":"TooManyRequests","details":{"retryAfterSeconds":3},"code":429}"""));
         using var client = TestClient.For(server, policy: NoRetries);
 
         var error = await Assert.ThrowsAsync<KubeTooManyRequestsException>(() => client.GetAsync<V1Pod>("x", "ns", CancellationToken.None));
 
         Assert.Equal(TimeSpan.FromSeconds(3), error.RetryAfter);
+    }
+
+    private static async Task<TestApiServer> StartAsync(ScriptedResponse answer)
+    {
+        var server = await TestApiServer.StartNewAsync();
+        server.Faults.RespondNext(1, answer);
+        return server;
     }
 }

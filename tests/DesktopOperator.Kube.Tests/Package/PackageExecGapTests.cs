@@ -2,6 +2,7 @@ using System.Runtime.Versioning;
 using DesktopOperator.Kube.Client;
 using DesktopOperator.Kube.Config;
 using DesktopOperator.Kube.Tests.Support;
+using DesktopOperator.Testing.ApiServer;
 using k8s;
 using k8s.KubeConfigModels;
 
@@ -16,7 +17,6 @@ namespace DesktopOperator.Kube.Tests.Package;
 public sealed class PackageExecGapTests : IDisposable
 {
     private const string ApiVersion = "client.authentication.k8s.io/v1";
-    private const string NamespaceJson = """{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"default"}}""";
 
     private readonly TempFolder _folder = new();
 
@@ -35,11 +35,11 @@ public sealed class PackageExecGapTests : IDisposable
         KubernetesClientConfiguration.ExecuteExternalCommand(new ExternalExecution { ApiVersion = ApiVersion, Command = plugin, Arguments = ["two words"] });
         Assert.Equal(["2", "two", "words"], File.ReadAllLines(ArgsFile));
 
-        await using var server = await FakeApiServer.StartAsync((c, _) => FakeApiServer.Json(c, 200, NamespaceJson));
-        using var ours = KubernetesFactory.Create(KubeClientSettings.BuildConfigFromConfigFile(Kubeconfig(server.Address, plugin, """["two words"]""")));
+        await using var server = await TestApiServer.StartNewAsync(o => o.BearerToken = "t");
+        using var ours = KubernetesFactory.Create(KubeClientSettings.BuildConfigFromConfigFile(Kubeconfig(server.BaseAddress, plugin, """["two words"]""")));
         await ours.CoreV1.ReadNamespaceAsync("default");
         Assert.Equal(["1", "two words"], File.ReadAllLines(ArgsFile));
-        Assert.Equal("Bearer t", server.All[0].Authorization);
+        Assert.Equal("Bearer t", server.Requests.Snapshot()[0].Authorization);
     }
 
     [Fact]
@@ -53,11 +53,11 @@ public sealed class PackageExecGapTests : IDisposable
         var accepted = KubernetesClientConfiguration.ExecuteExternalCommand(new ExternalExecution { ApiVersion = ApiVersion, Command = plugin });
         Assert.Equal("t", accepted.Status.Token);
 
-        await using var server = await FakeApiServer.StartAsync((c, _) => FakeApiServer.Json(c, 200, NamespaceJson));
-        using var ours = KubernetesFactory.Create(KubeClientSettings.BuildConfigFromConfigFile(Kubeconfig(server.Address, plugin, "[]")));
+        await using var server = await TestApiServer.StartNewAsync(o => o.BearerToken = "t");
+        using var ours = KubernetesFactory.Create(KubeClientSettings.BuildConfigFromConfigFile(Kubeconfig(server.BaseAddress, plugin, "[]")));
         var refused = await Assert.ThrowsAsync<KubeConfigException>(() => ours.CoreV1.ReadNamespaceAsync("default"));
         Assert.Contains("printed kind 'Secret', expected 'ExecCredential'", refused.Message, StringComparison.Ordinal);
-        Assert.Empty(server.All);
+        Assert.Empty(server.Requests.Snapshot());
     }
 
     public void Dispose() => _folder.Dispose();

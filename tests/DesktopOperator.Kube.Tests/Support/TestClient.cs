@@ -1,14 +1,15 @@
 using System.Collections.Concurrent;
 using DesktopOperator.Kube.Client;
 using DesktopOperator.Kube.Config;
+using DesktopOperator.Testing.ApiServer;
 
 namespace DesktopOperator.Kube.Tests.Support;
 
-/// <summary>A client for a fake server whose retry waits are recorded instead of slept.</summary>
+/// <summary>A client for a test server whose retry waits are recorded instead of slept.</summary>
 internal static class TestClient
 {
-    public static KubernetesClient For(FakeApiServer server, ConcurrentQueue<TimeSpan>? delays = null, KubeRetryPolicy? policy = null, TimeProvider? time = null) =>
-        For(new KubeClientSettings { Host = server.Address, AccessToken = "test-token" }, delays, policy, time);
+    public static KubernetesClient For(TestApiServer server, ConcurrentQueue<TimeSpan>? delays = null, KubeRetryPolicy? policy = null, TimeProvider? time = null) =>
+        For(server.ClientSettings("test-token"), delays, policy, time);
 
     public static KubernetesClient For(KubeClientSettings config, ConcurrentQueue<TimeSpan>? delays = null, KubeRetryPolicy? policy = null, TimeProvider? time = null) =>
         new(KubernetesFactory.Create(config, null, time, policy,

@@ -2,7 +2,8 @@ namespace DesktopOperator.Testing.ApiServer;
 
 /// <summary>
 /// Faults a <see cref="TestApiServer"/> applies to incoming requests, for reliability tests. Thread-safe; changes take
-/// effect on the next request. Order per request: outage, then a counted or fractional failure, then added latency.
+/// effect on the next request. Order per request: outage, added latency, then a counted or fractional failure or
+/// scripted answer (one rule at a time: setting one replaces the other).
 /// </summary>
 public sealed class FaultInjection
 {
@@ -14,6 +15,7 @@ public sealed class FaultInjection
     private int _failStatus;
     private TimeSpan? _retryAfter;
     private Func<RecordedRequest, bool>? _match;
+    private ScriptedResponse? _response;
     private Random _random = new(1);
 
     /// <summary>Delay added before every request is handled.</summary>
@@ -59,7 +61,20 @@ public sealed class FaultInjection
     {
         lock (_gate)
         {
-            (_failCount, _failFraction, _failStatus, _retryAfter, _match) = (count, 0, statusCode, retryAfter, match);
+            (_failCount, _failFraction, _failStatus, _retryAfter, _match, _response) = (count, 0, statusCode, retryAfter, match, null);
+        }
+    }
+
+    /// <summary>
+    /// Answers the next <paramref name="count"/> matching requests with <paramref name="response"/> as written, for
+    /// clients' handling of exact bytes (recorded Status bodies, plain-text 404s, empty bodies, headers).
+    /// </summary>
+    public void RespondNext(int count, ScriptedResponse response, Func<RecordedRequest, bool>? match = null)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        lock (_gate)
+        {
+            (_failCount, _failFraction, _failStatus, _retryAfter, _match, _response) = (count, 0, response.StatusCode, null, match, response);
         }
     }
 
@@ -72,7 +87,7 @@ public sealed class FaultInjection
     {
         lock (_gate)
         {
-            (_failCount, _failFraction, _failStatus, _retryAfter, _match, _random) = (0, fraction, statusCode, retryAfter, match, new Random(seed));
+            (_failCount, _failFraction, _failStatus, _retryAfter, _match, _random, _response) = (0, fraction, statusCode, retryAfter, match, new Random(seed), null);
         }
     }
 
@@ -124,11 +139,11 @@ public sealed class FaultInjection
     {
         lock (_gate)
         {
-            (_failCount, _failFraction, _match, Latency, Outage) = (0, 0, null, TimeSpan.Zero, null);
+            (_failCount, _failFraction, _match, _response, Latency, Outage) = (0, 0, null, null, TimeSpan.Zero, null);
         }
     }
 
-    internal (int Status, TimeSpan? RetryAfter)? NextFailure(RecordedRequest request)
+    internal (int Status, TimeSpan? RetryAfter, ScriptedResponse? Response)? NextFailure(RecordedRequest request)
     {
         lock (_gate)
         {
@@ -144,7 +159,7 @@ public sealed class FaultInjection
             }
 
             InjectedFailures++;
-            return (_failStatus, _retryAfter ?? (_failStatus == 429 ? TimeSpan.FromSeconds(1) : null));
+            return (_failStatus, _response is null ? _retryAfter ?? (_failStatus == 429 ? TimeSpan.FromSeconds(1) : null) : null, _response);
         }
     }
 

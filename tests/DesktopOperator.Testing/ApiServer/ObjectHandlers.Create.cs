@@ -191,7 +191,7 @@ internal sealed partial class ObjectHandlers
                     ["namespace"] = ns,
                     ["annotations"] = new JsonObject { ["kubernetes.io/description"] = RootCaDescription },
                 },
-                ["data"] = new JsonObject { ["ca.crt"] = TestApiServer.RootCaPlaceholder },
+                ["data"] = new JsonObject { ["ca.crt"] = state.RootCaPem },
             };
             var cmType = state.Registry.Find(string.Empty, "v1", "configmaps")!;
             Create(new WriteContext(cmType, ns, null, null, "kube-controller-manager", state.NowText(), false), ca);

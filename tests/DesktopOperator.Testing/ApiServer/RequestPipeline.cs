@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Http;
 namespace DesktopOperator.Testing.ApiServer;
 
 /// <summary>The HTTP entry point: faults, authentication, discovery, then routing of resource paths to the verbs.</summary>
-internal sealed class RequestPipeline(ServerState state, ObjectHandlers objects, WatchHandler watches, string serverAddress)
+internal sealed class RequestPipeline(ServerState state, ObjectHandlers objects, WatchHandler watches, Authentication authentication, string serverAddress)
 {
     public async Task HandleAsync(HttpContext http)
     {
@@ -29,12 +29,19 @@ internal sealed class RequestPipeline(ServerState state, ObjectHandlers objects,
             await Task.Delay(faults.Latency, state.Time, ct).ConfigureAwait(false);
         }
 
-        var recorded = new RecordedRequest(http.Request.Method, http.Request.Path.Value ?? "/", http.Request.QueryString.Value ?? string.Empty, http.Request.Headers.Authorization.Count > 0 ? http.Request.Headers.Authorization.ToString() : null)
-        {
-            ConnectionId = http.Connection.Id,
-        };
+        var recorded = ScriptedAnswers.Record(http);
         if (faults.NextFailure(recorded) is { } failure)
         {
+            if (failure.Response is { } scripted)
+            {
+                // Recorded with its body, as a raw server would record it: tests check what a client sent.
+                recorded.Body = Encoding.UTF8.GetString(await ReadBodyAsync(http.Request, ct).ConfigureAwait(false));
+                state.Requests.Add(recorded);
+                await ScriptedAnswers.WriteAsync(http, scripted, ct).ConfigureAwait(false);
+                recorded.Finish();
+                return;
+            }
+
             if (failure.RetryAfter is { } retry)
             {
                 http.Response.Headers.RetryAfter = ((int)Math.Ceiling(retry.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
@@ -53,7 +60,7 @@ internal sealed class RequestPipeline(ServerState state, ObjectHandlers objects,
         state.Requests.Add(recorded);
         try
         {
-            await RouteAsync(http, watchFaults, ct).ConfigureAwait(false);
+            await RouteAsync(http, recorded, watchFaults, ct).ConfigureAwait(false);
         }
         catch (ApiError e)
         {
@@ -80,11 +87,13 @@ internal sealed class RequestPipeline(ServerState state, ObjectHandlers objects,
         }
     }
 
-    private async Task RouteAsync(HttpContext http, (CancellationToken Drop, CancellationToken Expire) watchFaults, CancellationToken ct)
+    private async Task RouteAsync(HttpContext http, RecordedRequest recorded, (CancellationToken Drop, CancellationToken Expire) watchFaults, CancellationToken ct)
     {
         var request = http.Request;
         var path = request.Path.Value ?? "/";
-        Authenticate(request, path);
+        recorded.User = authentication.Authenticate(request, http.Connection.ClientCertificate);
+        authentication.Authorize(recorded.User, request, path);
+
         if (request.Method == "GET" && (Discovery.For(path, state.Registry, serverAddress) ?? OpenApiV3.For(path, state.Registry)) is { } doc)
         {
             await WriteJsonAsync(http, 200, doc, ct).ConfigureAwait(false);
@@ -100,6 +109,7 @@ internal sealed class RequestPipeline(ServerState state, ObjectHandlers objects,
         }
 
         var body = await ReadBodyAsync(request, ct).ConfigureAwait(false);
+        recorded.Body = Encoding.UTF8.GetString(body);
         var ctx = new WriteContext(api.Type, api.Namespace, api.Name, api.Subresource, Manager(request, Query("fieldManager")), state.NowText(), Query("dryRun") == "All");
         switch (request.Method)
         {
@@ -154,33 +164,6 @@ internal sealed class RequestPipeline(ServerState state, ObjectHandlers objects,
                 break;
             default:
                 throw StatusBodies.MethodNotSupported(api.Type, request.Method);
-        }
-    }
-
-    private void Authenticate(HttpRequest request, string path)
-    {
-        if (state.Options.BearerToken is not { } token)
-        {
-            return;
-        }
-
-        var header = request.Headers.Authorization.ToString();
-        if (header.Length == 0)
-        {
-            var api = ApiPath.Parse(path, state.Registry);
-            var group = api?.Type.Group ?? string.Empty;
-            var plural = api?.Type.Plural ?? string.Empty;
-            var verb = request.Method switch { "GET" when api?.Name is null => "list", "GET" => "get", "POST" => "create", "PUT" => "update", "PATCH" => "patch", "DELETE" => "delete", _ => "get" };
-            var where = api?.Namespace is { } ns ? $" in the namespace \"{ns}\"" : string.Empty;
-            var qualified = api?.Type.QualifiedResource ?? path;
-            throw StatusBodies.Forbidden(
-                $"{qualified} is forbidden: User \"system:anonymous\" cannot {verb} resource \"{plural}\" in API group \"{group}\"{where}",
-                StatusBodies.Details(api?.Name, group, plural));
-        }
-
-        if (header != "Bearer " + token)
-        {
-            throw new ApiError(401, StatusBodies.Failure(401, "Unauthorized", "Unauthorized", null));
         }
     }
 

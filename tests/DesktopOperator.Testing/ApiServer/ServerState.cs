@@ -19,6 +19,9 @@ internal sealed class ServerState(TestApiServerOptions options)
 
     public RequestLog Requests { get; } = new();
 
+    /// <summary>What ConfigMap <c>kube-root-ca.crt</c> holds in every namespace: the cluster CA, or a placeholder.</summary>
+    public string RootCaPem { get; set; } = TestApiServer.RootCaPlaceholder;
+
     public string NowText() => Time.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
     public string NewUid()

@@ -56,7 +56,7 @@ public sealed class TestApi : IAsyncDisposable
     public KubernetesClient NewClient(string? token = null, KubeRetryPolicy? retryPolicy = null)
     {
         var client = new KubernetesClient(
-            new KubeClientSettings { Host = Server.BaseAddress, AccessToken = token ?? Server.Options.BearerToken },
+            Server.ClientSettings(token ?? Server.Options.BearerToken),
             retryPolicy: retryPolicy ?? NoRetries);
         lock (_clients)
         {

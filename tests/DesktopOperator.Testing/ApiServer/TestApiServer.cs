@@ -1,8 +1,10 @@
-using System.Net.Http.Headers;
+using System.Security.Cryptography.X509Certificates;
 using System.Text.Json.Nodes;
+using DesktopOperator.Testing.Tls;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -10,13 +12,13 @@ using Microsoft.Extensions.Logging;
 namespace DesktopOperator.Testing.ApiServer;
 
 /// <summary>
-/// An in-process stand-in for kube-apiserver 1.24 on 127.0.0.1 (free port, plain HTTP; see
-/// <see cref="TestApiServerOptions.ListenEndPoint"/>), faithful to the golden
+/// An in-process stand-in for kube-apiserver 1.24 on 127.0.0.1 (free port, plain HTTP or HTTPS; see
+/// <see cref="TestApiServerOptions.ListenEndPoint"/> and <see cref="TestApiServerOptions.Tls"/>), faithful to the golden
 /// transcripts in <c>shared/kube-api-reference</c> except for what KNOWN-DIFFERENCES.md lists. Serves namespaces,
 /// pods, services, service accounts, config maps, secrets, events (core and events.k8s.io), leases, CRDs and the
 /// custom resources they define. Thread-safe; every write is serialised like an etcd transaction.
 /// </summary>
-public sealed class TestApiServer : IAsyncDisposable
+public sealed partial class TestApiServer : IAsyncDisposable
 {
     private const string FieldManager = "test-api-server";
     private readonly ServerState _state;
@@ -24,25 +26,43 @@ public sealed class TestApiServer : IAsyncDisposable
     private WebApplication? _app;
     private GarbageCollector? _gc;
     private ControllerManager? _controllers;
+    private readonly TestCertificateAuthority? _ownedCa;
+    private readonly X509Certificate2? _ownedServingCertificate;
+    private readonly X509Certificate2? _servingCertificate;
     private RequestPipeline? _pipeline;
 
     public TestApiServer(TestApiServerOptions? options = null)
     {
         _state = new ServerState(options ?? new TestApiServerOptions());
         _objects = new ObjectHandlers(_state);
+        if (_state.Options.Tls is { } tls)
+        {
+            CertificateAuthority = tls.CertificateAuthority ?? (_ownedCa = new TestCertificateAuthority("test-api-server CA"));
+            _servingCertificate = tls.ServingCertificate ?? (_ownedServingCertificate = CertificateAuthority.Issue("127.0.0.1"));
+            _state.RootCaPem = CertificateAuthority.CertificatePem;
+        }
     }
 
-    /// <summary>What ConfigMap <c>kube-root-ca.crt</c> holds (this server speaks plain HTTP: there is no real CA).</summary>
+    /// <summary>The user <see cref="TestApiServerOptions.BearerToken"/> authenticates (<see cref="RecordedRequest.User"/>).</summary>
+    public const string TokenUser = "test-api-server-admin";
+
+    /// <summary>What ConfigMap <c>kube-root-ca.crt</c> holds when the server speaks plain HTTP (with TLS: the cluster CA).</summary>
     public const string RootCaPlaceholder = "-----BEGIN CERTIFICATE-----\nTestApiServer has no CA: it serves plain HTTP on loopback\n-----END CERTIFICATE-----\n";
 
     public TestApiServerOptions Options => _state.Options;
 
-    /// <summary>e.g. <c>http://127.0.0.1:41234/</c>; valid after <see cref="StartAsync"/>.</summary>
+    /// <summary>The cluster CA when serving HTTPS (it signs the serving and client certificates), else null.</summary>
+    public TestCertificateAuthority? CertificateAuthority { get; }
+
+    /// <summary>The server name (SNI) of every TLS handshake, in order, failed ones too; empty when a client sent none (an IP).</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<string> TlsServerNames { get; } = new();
+
+    /// <summary>e.g. <c>http://127.0.0.1:41234/</c> or <c>https://…</c>; valid after <see cref="StartAsync"/>.</summary>
     public Uri BaseAddress { get; private set; } = new("http://127.0.0.1/");
 
     public FaultInjection Faults => _state.Faults;
 
-    /// <summary>The requests served so far (not those a fault or outage answered).</summary>
+    /// <summary>The requests served or answered from a script so far (not those a failure rule or outage answered).</summary>
     public RequestLog Requests => _state.Requests;
 
     /// <summary>The newest resourceVersion handed out.</summary>
@@ -64,11 +84,37 @@ public sealed class TestApiServer : IAsyncDisposable
     /// </summary>
     public void CompactStorage() => _state.Store.CompactStorage();
 
+    /// <summary>A started server with the options as <paramref name="configure"/> sets them; the caller disposes it.</summary>
+    public static async Task<TestApiServer> StartNewAsync(Action<TestApiServerOptions>? configure = null, CancellationToken cancellationToken = default)
+    {
+        var options = new TestApiServerOptions();
+        configure?.Invoke(options);
+        var server = new TestApiServer(options);
+        await server.StartAsync(cancellationToken).ConfigureAwait(false);
+        return server;
+    }
+
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(Options.ListenEndPoint));
+        builder.WebHost.ConfigureKestrel(k => k.Listen(Options.ListenEndPoint, listen =>
+        {
+            if (Options.Tls is { } tls)
+            {
+                listen.UseHttps(new HttpsConnectionAdapterOptions
+                {
+                    ServerCertificateSelector = (_, name) =>
+                    {
+                        TlsServerNames.Enqueue(name ?? string.Empty);
+                        return _servingCertificate;
+                    },
+                    // Ask for a certificate, take any: Authentication verifies it and answers 401, as kube-apiserver does.
+                    ClientCertificateMode = tls.ClientCertificates ? ClientCertificateMode.AllowCertificate : ClientCertificateMode.NoCertificate,
+                    ClientCertificateValidation = (_, _, _) => true,
+                });
+            }
+        }));
         builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = TimeSpan.FromSeconds(2));
         _app = builder.Build();
         _app.Run(context => _pipeline!.HandleAsync(context));
@@ -102,20 +148,8 @@ public sealed class TestApiServer : IAsyncDisposable
         await _app.StartAsync(cancellationToken).ConfigureAwait(false);
         var address = _app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         BaseAddress = new Uri(address.EndsWith('/') ? address : address + "/");
-        _pipeline = new RequestPipeline(_state, _objects, new WatchHandler(_state), BaseAddress.Authority);
-    }
-
-    /// <summary>An HttpClient for this server (bearer token set when configured; User-Agent names the field manager).</summary>
-    public HttpClient CreateClient(string userAgent = "test-client/v0.0.0")
-    {
-        var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
-        client.DefaultRequestHeaders.UserAgent.ParseAdd(userAgent);
-        if (Options.BearerToken is { } token)
-        {
-            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        }
-
-        return client;
+        var clientCa = Options.Tls is { ClientCertificates: true } ? CertificateAuthority!.Certificate : null;
+        _pipeline = new RequestPipeline(_state, _objects, new WatchHandler(_state), new Authentication(_state, clientCa), BaseAddress.Authority);
     }
 
     /// <summary>Creates the namespace (with its default ServiceAccount when enabled) unless it exists.</summary>
@@ -169,5 +203,8 @@ public sealed class TestApiServer : IAsyncDisposable
             await _app.StopAsync(CancellationToken.None).ConfigureAwait(false);
             await _app.DisposeAsync().ConfigureAwait(false);
         }
+
+        _ownedServingCertificate?.Dispose();
+        _ownedCa?.Dispose();
     }
 }

@@ -5,11 +5,23 @@ namespace DesktopOperator.Testing.ApiServer;
 /// <summary>Settings of a <see cref="TestApiServer"/>; read at start (except where noted).</summary>
 public sealed class TestApiServerOptions
 {
-    /// <summary>Where to listen (plain HTTP); port 0 picks a free one. Tests keep the loopback default.</summary>
+    /// <summary>Where to listen; port 0 picks a free one. Tests keep the loopback default.</summary>
     public IPEndPoint ListenEndPoint { get; set; } = new(IPAddress.Loopback, 0);
 
-    /// <summary>When set, requests need <c>Authorization: Bearer {token}</c>: a wrong token gets 401, none 403.</summary>
+    /// <summary>Serve HTTPS, and with it client-certificate users (null: plain HTTP).</summary>
+    public TestApiServerTls? Tls { get; set; }
+
+    /// <summary>
+    /// When set, <c>Authorization: Bearer {token}</c> authenticates (read per request, so a test can rotate it). A
+    /// wrong token gets 401; no credentials at all 403, see <see cref="AnonymousAuth"/>.
+    /// </summary>
     public string? BearerToken { get; set; }
+
+    /// <summary>
+    /// kube-apiserver's <c>--anonymous-auth</c> (on by default, as in the transcripts): with a token or client CA
+    /// configured, a request without credentials is <c>system:anonymous</c> and gets 403; off, it gets 401.
+    /// </summary>
+    public bool AnonymousAuth { get; set; } = true;
 
     /// <summary>
     /// Run the owner-reference garbage collector and the namespace controller, as kube-controller-manager does in a

@@ -6,10 +6,14 @@ namespace DesktopOperator.Testing.Tls;
 
 /// <summary>
 /// A throwaway certificate authority made in the test (ECDSA P-256, valid a day): issues server certificates for
-/// loopback names and writes them as PEM files, the way cert-manager or openssl would hand them to the gateway.
+/// loopback names and client certificates for users, and writes them as PEM files, the way cert-manager, openssl or
+/// kubeadm would hand them out. The one place tests make certificates.
 /// </summary>
 public sealed class TestCertificateAuthority : IDisposable
 {
+    private static readonly Oid ServerAuth = new("1.3.6.1.5.5.7.3.1");
+    private static readonly Oid ClientAuth = new("1.3.6.1.5.5.7.3.2");
+
     private readonly ECDsa _key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
 
     public TestCertificateAuthority(string name = "desktop-operator test CA")
@@ -49,22 +53,35 @@ public sealed class TestCertificateAuthority : IDisposable
     /// </summary>
     public X509Certificate2 Issue(string commonName, bool rsa = false, DateTimeOffset? notAfter = null)
     {
-        using AsymmetricAlgorithm key = rsa ? RSA.Create(2048) : ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = key is RSA r
-            ? new CertificateRequest($"CN={commonName}", r, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1)
-            : new CertificateRequest($"CN={commonName}", (ECDsa)key, HashAlgorithmName.SHA256);
         var names = new SubjectAlternativeNameBuilder();
         names.AddIpAddress(IPAddress.Loopback);
         names.AddIpAddress(IPAddress.IPv6Loopback);
         names.AddDnsName("localhost");
-        request.CertificateExtensions.Add(names.Build());
-        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, false));
-        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
-        request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(Certificate, true, false));
-        var now = DateTimeOffset.UtcNow;
-        // Signed by the CA's ECDSA key whatever the server's key is (a plain Create needs both of one algorithm).
-        using var issued = request.Create(Certificate.SubjectName, X509SignatureGenerator.CreateForECDsa(_key), now.AddHours(-1), notAfter ?? now.AddHours(12), RandomSerial());
-        return key is RSA rsaKey ? issued.CopyWithPrivateKey(rsaKey) : issued.CopyWithPrivateKey((ECDsa)key);
+        return Sign($"CN={commonName}", ServerAuth, names, rsa, notAfter);
+    }
+
+    /// <summary>A server certificate whose only name is <paramref name="dnsName"/> (so not valid for 127.0.0.1).</summary>
+    public X509Certificate2 IssueServerFor(string dnsName)
+    {
+        var names = new SubjectAlternativeNameBuilder();
+        names.AddDnsName(dnsName);
+        return Sign($"CN={dnsName}", ServerAuth, names, rsa: false, notAfter: null);
+    }
+
+    /// <summary>
+    /// A client certificate as a Kubernetes CA signs one for a user: CN = <paramref name="user"/>, one O per group
+    /// (kube-apiserver's x509 authenticator reads the user's name and groups from them), client-auth usage.
+    /// </summary>
+    public X509Certificate2 IssueClient(string user, IEnumerable<string>? groups = null, bool rsa = false)
+    {
+        var subject = new X500DistinguishedNameBuilder();
+        foreach (var group in groups ?? [])
+        {
+            subject.AddOrganizationName(group);
+        }
+
+        subject.AddCommonName(user);
+        return Sign(subject.Build().Name, ClientAuth, names: null, rsa, notAfter: null);
     }
 
     /// <summary>Writes the certificate (then <paramref name="chain"/>) and its key as PEM files in the given format.</summary>
@@ -72,11 +89,18 @@ public sealed class TestCertificateAuthority : IDisposable
     {
         ArgumentNullException.ThrowIfNull(certificate);
         File.WriteAllText(certificatePath, string.Concat([certificate.ExportCertificatePem(), "\n", .. chain.Select(c => c.ExportCertificatePem() + "\n")]));
+        File.WriteAllText(keyPath, KeyPem(certificate, format) + "\n");
+    }
+
+    /// <summary>The certificate's private key as PEM in the given format.</summary>
+    public static string KeyPem(X509Certificate2 certificate, KeyFormat format = KeyFormat.Pkcs8)
+    {
+        ArgumentNullException.ThrowIfNull(certificate);
         AsymmetricAlgorithm key = (AsymmetricAlgorithm?)certificate.GetRSAPrivateKey() ?? certificate.GetECDsaPrivateKey()
             ?? throw new InvalidOperationException("the certificate has no private key");
         using (key)
         {
-            var pem = (format, key) switch
+            return (format, key) switch
             {
                 (KeyFormat.Pkcs8, _) => key.ExportPkcs8PrivateKeyPem(),
                 (KeyFormat.Traditional, RSA rsa) => rsa.ExportRSAPrivateKeyPem(),
@@ -84,8 +108,27 @@ public sealed class TestCertificateAuthority : IDisposable
                 (KeyFormat.Encrypted, _) => key.ExportEncryptedPkcs8PrivateKeyPem("secret", new PbeParameters(PbeEncryptionAlgorithm.Aes128Cbc, HashAlgorithmName.SHA256, 1000)),
                 _ => throw new ArgumentOutOfRangeException(nameof(format)),
             };
-            File.WriteAllText(keyPath, pem + "\n");
         }
+    }
+
+    private X509Certificate2 Sign(string subject, Oid usage, SubjectAlternativeNameBuilder? names, bool rsa, DateTimeOffset? notAfter)
+    {
+        using AsymmetricAlgorithm key = rsa ? RSA.Create(2048) : ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = key is RSA r
+            ? new CertificateRequest(subject, r, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1)
+            : new CertificateRequest(subject, (ECDsa)key, HashAlgorithmName.SHA256);
+        if (names is not null)
+        {
+            request.CertificateExtensions.Add(names.Build());
+        }
+
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, false));
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([usage], false));
+        request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(Certificate, true, false));
+        var now = DateTimeOffset.UtcNow;
+        // Signed by the CA's ECDSA key whatever the leaf's key is (a plain Create needs both of one algorithm).
+        using var issued = request.Create(Certificate.SubjectName, X509SignatureGenerator.CreateForECDsa(_key), now.AddHours(-1), notAfter ?? now.AddHours(12), RandomSerial());
+        return key is RSA rsaKey ? issued.CopyWithPrivateKey(rsaKey) : issued.CopyWithPrivateKey((ECDsa)key);
     }
 
     private static byte[] RandomSerial()

@@ -58,7 +58,7 @@ internal sealed partial class VncSecurityRelay
         {
             if (_clientSocket is not null)
             {
-                await _clientSocket.SendAsync(bytes, SocketFlags.None, token).ConfigureAwait(false);
+                await SocketSend.AllAsync(_clientSocket, bytes, token).ConfigureAwait(false);
             }
             else
             {
