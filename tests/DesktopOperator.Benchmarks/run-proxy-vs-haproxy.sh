@@ -5,13 +5,15 @@
 #   tests/DesktopOperator.Benchmarks/run-proxy-vs-haproxy.sh                      # candidates: gateway
 #   CANDIDATES="haproxy-b socat" tests/DesktopOperator.Benchmarks/run-proxy-vs-haproxy.sh   # prove the harness
 #   DURATION=10 IDLE=9500 ROUNDS=3 ROUND_TRIPS=20000 BALANCING=source OUTPUT=FILE.md   # knobs (defaults shown; IDLE=0 skips)
+#   IPERF=0 skips the iperf3 single-stream scenario (a fresh instance of each proxy in front of one `iperf3 -s`)
 # About a minute per proxy per round. Rounds alternate the proxies; the table shows medians.
 #
 # Configuration as a user would run it: SourceHash balancing with SourceIP affinity (HAProxy: balance source), route
 # persistence on (standalone --state), metrics on (the admin endpoint serves /metrics). Besides the throughput and
 # rate figures it prints the CPU time each proxy process spent (/proc/PID/stat: user and kernel) per new connection
 # and per GiB moved, and the gateway/HAProxy ratios: the figure that load from other processes moves least.
-# Needs: haproxy, setsid, the .NET SDK; the sinks are the harness's own (tests/DesktopOperator.Benchmarks/Proxy/BackendServer.cs).
+# Needs: haproxy, setsid, the .NET SDK; the sinks are the harness's own (tests/DesktopOperator.Benchmarks/Proxy/BackendServer.cs),
+# and iperf3 for its scenario (not among the tests' tools: apt-get install iperf3, or IPERF=0).
 #
 # Writes the Markdown table to stdout and to $OUTPUT (default: .tmp/proxy-figures.md, git-ignored).
 set -euo pipefail
@@ -25,11 +27,16 @@ idle="${IDLE:-9500}"
 rounds="${ROUNDS:-3}"
 round_trips="${ROUND_TRIPS:-20000}"
 balancing="${BALANCING:-source}"
+iperf="${IPERF:-1}"
 output="${OUTPUT:-$repo/.tmp/proxy-figures.md}"; mkdir -p "$(dirname "$output")"
 
 for tool in haproxy setsid; do
   command -v "$tool" >/dev/null || { echo "missing $tool: run .ci/install-tools" >&2; exit 1; }
 done
+if [[ "$iperf" != 0 ]] && ! command -v iperf3 >/dev/null; then
+  echo "missing iperf3: install Debian's iperf3 (as root: apt-get install iperf3), or run with IPERF=0 to skip its scenario" >&2
+  exit 1
+fi
 
 # Each idle proxied connection costs the proxy two descriptors, the client one, the backend one: raise the soft
 # limit to the hard one (20,000 here), which every child process inherits.
@@ -41,6 +48,6 @@ if [[ " $candidates " == *" gateway "* ]]; then
   dotnet build "$repo/src/DesktopOperator" -c Release -m:1 -nologo -v quiet >&2
 fi
 
-args=(proxy --baseline haproxy --balancing "$balancing" --duration "$duration" --idle "$idle" --rounds "$rounds" --round-trips "$round_trips" --output "$output")
+args=(proxy --baseline haproxy --balancing "$balancing" --duration "$duration" --idle "$idle" --rounds "$rounds" --round-trips "$round_trips" --iperf "$iperf" --output "$output")
 for c in $candidates; do args+=(--candidate "$c"); done
 exec timeout --kill-after=10 3600 dotnet "$here/bin/Release/net10.0/DesktopOperator.Benchmarks.dll" "${args[@]}"

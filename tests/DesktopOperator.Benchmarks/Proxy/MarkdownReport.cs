@@ -24,6 +24,12 @@ internal static class MarkdownReport
             new("CPU kernel per GiB upload (s)", "<= 1.0x", f => f.Throughput?.KernelSecondsPerGiB, "F2"),
             new("CPU user per GiB download (s)", "<= 1.0x", f => f.Download?.UserSecondsPerGiB, "F2"),
             new("CPU kernel per GiB download (s)", "<= 1.0x", f => f.Download?.KernelSecondsPerGiB, "F2"),
+            new($"iperf3 single stream up, {options.Duration.TotalSeconds:F0} s (MiB/s)", ">= 1.0x", f => f.Iperf?.Upload?.MebibytesPerSecond, "F0"),
+            new($"iperf3 single stream down (-R), {options.Duration.TotalSeconds:F0} s (MiB/s)", ">= 1.0x", f => f.Iperf?.Download?.MebibytesPerSecond, "F0"),
+            new("CPU user per GiB iperf3 up (s)", "<= 1.0x", f => f.Iperf?.Upload?.UserSecondsPerGiB, "F2"),
+            new("CPU kernel per GiB iperf3 up (s)", "<= 1.0x", f => f.Iperf?.Upload?.KernelSecondsPerGiB, "F2"),
+            new("CPU user per GiB iperf3 down (s)", "<= 1.0x", f => f.Iperf?.Download?.UserSecondsPerGiB, "F2"),
+            new("CPU kernel per GiB iperf3 down (s)", "<= 1.0x", f => f.Iperf?.Download?.KernelSecondsPerGiB, "F2"),
             new($"Round trip p50, 64 B, {options.LatencyConnections} long-lived conns (us)", "-", f => f.Latency?.P50Microseconds, "F1"),
             new($"Round trip p99, 64 B, {options.LatencyConnections} long-lived conns (us)", "<= 1.1x", f => f.Latency?.P99Microseconds, "F1"),
             new("Memory per idle connection (KiB)", "<= 8 KiB", f => f.IdleMemory?.BytesPerConnection / 1024, "F2"),
@@ -69,6 +75,12 @@ internal static class MarkdownReport
                 "connections held, from a fresh process (one-off costs such as compiled code and filled pools included); the second-half " +
                 "row counts only the growth over the second half of them. Latency samples: " +
                 $"{options.RoundTrips} round trips per connection after 500 warm-up ones.");
+        if (options.Iperf)
+        {
+            text.AppendLine("iperf3 rows: `iperf3 -c -P 1 -J` (download: `-R`) through a fresh instance of each proxy whose only host is an " +
+                "`iperf3 -s` on 127.0.0.23, after a 2 s warm-up run; rate and bytes as the receiver counted them, CPU over the client's whole run.");
+        }
+
         foreach (var figures in candidates.Prepend(baseline))
         {
             foreach (var note in figures.Notes)

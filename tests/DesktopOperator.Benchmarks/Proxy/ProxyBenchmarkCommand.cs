@@ -29,9 +29,10 @@ internal static class ProxyBenchmarkCommand
             return 2;
         }
 
-        // A hard bound on the whole run, whatever a proxy does.
+        // A hard bound on the whole run, whatever a proxy does; iperf3 adds a proxy start and three client runs per round.
+        var minutesPerProxyRound = 3 + (options.Iperf ? 1 : 0);
         using var cts = new CancellationTokenSource(
-            TimeSpan.FromMinutes(2 + (3 * options.Rounds * (options.Candidates.Count + 1))) + (options.IdleHold * options.Rounds * (options.Candidates.Count + 1)));
+            TimeSpan.FromMinutes(2 + (minutesPerProxyRound * options.Rounds * (options.Candidates.Count + 1))) + (options.IdleHold * options.Rounds * (options.Candidates.Count + 1)));
         // Ctrl-C or a SIGTERM (the runner script's timeout) unwinds the run so every process is stopped by PID.
         using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
         using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
@@ -56,7 +57,7 @@ internal static class ProxyBenchmarkCommand
 
         var baseline = ProxyFigures.Median(rounds[options.Baseline]);
         var candidates = options.Candidates.Select(c => ProxyFigures.Median(rounds[c])).ToList();
-        var raw = names.SelectMany(n => rounds[n].Select((f, i) => $"- {n}, round {i + 1}: {f.Summary()}")).ToList();
+        var raw = names.SelectMany(n => rounds[n].Select((f, i) => $"- {n}, round {i + 1}: {f.Summary()}" + (f.Iperf is { } iperf ? "; " + iperf.Summary() : string.Empty))).ToList();
         var machine = $"{Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC";
         var report = MarkdownReport.Render(baseline, candidates, options, machine) + "\nRounds:\n" + string.Join('\n', raw) + "\n";
         Console.WriteLine();
@@ -131,6 +132,13 @@ internal static class ProxyBenchmarkCommand
             {
                 figures.Notes.Add("the proxy process exited during the run: " + proxy.Describe().Split('\n')[0]);
             }
+        }
+
+        if (options.Iperf)
+        {
+            Log($"{proxyUnderTest.Name}: iperf3, one stream up and one down, through a fresh instance");
+            figures.Iperf = await ScenarioAsync(figures, "iperf3", () => IperfScenario.RunAsync(proxyUnderTest, setup.Balancing, options.Duration, WarmUp, cancellationToken));
+            Log($"{proxyUnderTest.Name}: {figures.Iperf?.Summary()}");
         }
 
         return figures;

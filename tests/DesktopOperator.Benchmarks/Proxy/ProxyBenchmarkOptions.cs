@@ -41,6 +41,9 @@ internal sealed record ProxyBenchmarkOptions
 
     public int Rounds { get; init; } = 1;
 
+    /// <summary>Whether to run <see cref="IperfScenario"/> (iperf3 single stream up and down); --iperf 0 skips it.</summary>
+    public bool Iperf { get; init; } = true;
+
     public static ProxyBenchmarkOptions Parse(IReadOnlyList<string> args)
     {
         var options = new ProxyBenchmarkOptions();
@@ -64,6 +67,7 @@ internal sealed record ProxyBenchmarkOptions
                 "--idle-hold" => options with { IdleHold = TimeSpan.FromSeconds(Number(value)) },
                 "--output" => options with { Output = value },
                 "--rounds" => options with { Rounds = Math.Max(1, Number(value)) },
+                "--iperf" => options with { Iperf = Number(value) != 0 },
                 _ => throw new ArgumentException($"unknown option {args[i - 1]}"),
             };
         }
@@ -80,7 +84,8 @@ internal sealed record ProxyBenchmarkOptions
     public static string Usage =>
         "proxy [--baseline haproxy] [--candidate gateway|haproxy-b|socat]... [--balancing leastconn|source|roundrobin]\n" +
         "      [--duration SECONDS] [--streams N] [--concurrency N] [--latency-connections N] [--round-trips N]\n" +
-        "      [--idle N (0: skip)] [--idle-only true|false] [--idle-hold SECONDS] [--rounds N] [--output FILE.md]";
+        "      [--idle N (0: skip)] [--idle-only true|false] [--idle-hold SECONDS] [--rounds N] [--output FILE.md]\n" +
+        "      [--iperf 1|0 (0: skip iperf3 single stream up/down)]";
 
     private static ProxyBenchmarkOptions Add(ProxyBenchmarkOptions options, List<string> candidates, string value)
     {

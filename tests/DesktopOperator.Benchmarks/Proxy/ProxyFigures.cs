@@ -13,6 +13,8 @@ internal sealed record ProxyFigures(string Proxy)
 
     public IdleMemoryFigures? IdleMemory { get; set; }
 
+    public IperfFigures? Iperf { get; set; }
+
     public List<string> Notes { get; } = [];
 
     /// <summary>
@@ -52,6 +54,11 @@ internal sealed record ProxyFigures(string Proxy)
         if (idle.Count > 0)
         {
             result.IdleMemory = idle[(idle.Count - 1) / 2] with { Failed = idle.Sum(i => i.Failed) };
+        }
+
+        if (rounds.Any(r => r.Iperf is not null))
+        {
+            result.Iperf = new IperfFigures(MedianThroughput(rounds.Select(r => r.Iperf?.Upload)), MedianThroughput(rounds.Select(r => r.Iperf?.Download)));
         }
 
         foreach (var (round, index) in rounds.Select((r, i) => (r, i + 1)))
