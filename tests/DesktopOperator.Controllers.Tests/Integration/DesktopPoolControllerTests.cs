@@ -113,9 +113,13 @@ public sealed class DesktopPoolControllerTests
 
         var left = await WaitForAsync(() => cluster.HostsAsync("desk"), h => h.Count == 2, "two hosts left after the scale-down delay");
         Assert.Contains(left, h => h.Metadata.Name == first);
-        var events = await cluster.Client.ListAsync<Corev1Event>(PoolCluster.Namespace, null, Ct);
-        Assert.Contains(events.Items, e => e.Reason == "HostDraining" && e.Message.Contains("ScaleDown", StringComparison.Ordinal));
-        Assert.Contains(events.Items, e => e.Reason == "HostDeleted" && e.Message.Contains("Drained", StringComparison.Ordinal));
+        // The recorder writes events from a queue, so the HostDeleted event may trail the pod's deletion.
+        await WaitForAsync(
+            cluster.EventsAsync,
+            events => events.Any(e => e.Reason == "HostDraining" && e.Message.Contains("ScaleDown", StringComparison.Ordinal))
+                && events.Any(e => e.Reason == "HostDeleted" && e.Message.Contains("Drained", StringComparison.Ordinal)),
+            "the HostDraining (ScaleDown) and HostDeleted (Drained) events",
+            events => string.Join("; ", events.Select(e => $"{e.Reason}: {e.Message}")));
     }
 
     [Fact]

@@ -75,9 +75,15 @@ public sealed class SessionRouteControllerTests : IDisposable
         await Eventually.TrueAsync(
             async () => (await run.Cluster.Client.ListAsync<SessionRoute>(run.Cluster.Namespace, null, Ct)).Items.Count == 0,
             () => $"the route expires and is deleted: {run.Operator.ReadOutput()}", Ct, Wait);
-        var events = await EventsAsync(run, "desk-alice");
-        Assert.Contains(events, e => e.Reason == ConditionReasons.ResumeExpired && e.Message.Contains("resumeFor (2s)", StringComparison.Ordinal));
-        Assert.Contains(events, e => e.Reason == ConditionReasons.Bound && e.Message.Contains(bound.Status!.Host!, StringComparison.Ordinal));
+        // The recorder writes events from a queue, so they may trail the route's deletion.
+        await Eventually.TrueAsync(
+            async () =>
+            {
+                var events = await EventsAsync(run, "desk-alice");
+                return events.Any(e => e.Reason == ConditionReasons.ResumeExpired && e.Message.Contains("resumeFor (2s)", StringComparison.Ordinal))
+                    && events.Any(e => e.Reason == ConditionReasons.Bound && e.Message.Contains(bound.Status!.Host!, StringComparison.Ordinal));
+            },
+            "the ResumeExpired and Bound events of alice's route", Ct, Wait);
     }
 
     [Fact]
