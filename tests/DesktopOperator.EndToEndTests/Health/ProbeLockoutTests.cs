@@ -6,6 +6,7 @@ using DesktopOperator.Testing.Desktops;
 using DesktopOperator.Testing.Desktops.Clients;
 using DesktopOperator.Testing.Net;
 using DesktopOperator.Testing.Processes;
+using DesktopOperator.Testing.Waiting;
 
 namespace DesktopOperator.EndToEndTests.Health;
 
@@ -35,6 +36,25 @@ public sealed class ProbeLockoutTests
         await RunProbesAsync(new VncBannerProbe(VncCheckSecurity.VncAuth, host.PasswordFile), host.Endpoint, Probes);
 
         await AssertServesAsync(host, cts.Token);
+    }
+
+    /// <summary>
+    /// The default TCP check leaves the handshake half-open and resets it: Xvnc never accepts the connection, so it has
+    /// nothing to count however many checks run back to back (a plain connect and reset races the server's accept,
+    /// and an accepted one counts as a failed login). Xvnc logs every connection it accepts: after a hundred checks
+    /// and two real clients it has logged exactly the two clients.
+    /// </summary>
+    [ToolFact("Xvnc", "vncpasswd", "vncsnapshot", "setsid")]
+    public async Task TcpProbe_HundredChecksAgainstPasswordXvnc_ServerNeverAcceptsOne_RealClientsStillServed()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        await using var host = await XvncHost.StartAsync(new XvncHostOptions("tcp-checked", LoopbackPorts.Address(48)), cts.Token);
+
+        await RunProbesAsync(new TcpConnectProbe(), host.Endpoint, 100);
+
+        await AssertServesAsync(host, cts.Token);
+        await Eventually.WaitAsync(() => AcceptedConnections(host) >= 2, () => "Xvnc logs the two clients it served: " + host.Describe());
+        Assert.True(AcceptedConnections(host) == 2, host.Describe());
     }
 
     /// <summary>With security None declared (and the server run that way), the check completes None each time.</summary>
@@ -87,6 +107,10 @@ public sealed class ProbeLockoutTests
 
         await AssertRefusedAsync(host, cts.Token);
     }
+
+    /// <summary>Connections Xvnc took from its accept queue ("Connections: accepted: ADDRESS" in its log).</summary>
+    private static int AcceptedConnections(XvncHost host) =>
+        Directory.EnumerateFiles(host.LogDirectory).Sum(file => File.ReadAllText(file).Split("Connections: accepted").Length - 1);
 
     private static async Task AssertServesAsync(XvncHost host, CancellationToken cancellationToken)
     {

@@ -147,7 +147,7 @@ public sealed class RetryTests
     {
         await using var server = await StartAnsweringAsync(ScriptedResponse.NoAnswer);
         var delays = new ConcurrentQueue<TimeSpan>();
-        using var client = TestClient.For(new KubeClientSettings { Host = server.BaseAddress, AccessToken = "test-token", RequestTimeout = TimeSpan.FromMilliseconds(300) }, delays);
+        using var client = TestClient.For(new KubeClientSettings { Host = server.BaseAddress, AccessToken = "test-token", RequestTimeout = TimeSpan.FromSeconds(1) }, delays);
 
         await Assert.ThrowsAsync<TimeoutException>(() => client.CreateAsync(KubernetesJson.Deserialize<V1Pod>(PodJson), CancellationToken.None));
 
@@ -160,7 +160,9 @@ public sealed class RetryTests
     {
         await using var server = await StartAnsweringAsync(ScriptedResponse.NoAnswer);
         var delays = new ConcurrentQueue<TimeSpan>();
-        using var client = TestClient.For(new KubeClientSettings { Host = server.BaseAddress, AccessToken = "test-token", RequestTimeout = TimeSpan.FromMilliseconds(300) }, delays, new KubeRetryPolicy { MaxAttempts = 2 });
+        // A request timeout long enough for a busy machine to carry each attempt to the server (CI saw the second
+        // one time out before the server logged it with 300 ms).
+        using var client = TestClient.For(new KubeClientSettings { Host = server.BaseAddress, AccessToken = "test-token", RequestTimeout = TimeSpan.FromSeconds(1) }, delays, new KubeRetryPolicy { MaxAttempts = 2 });
 
         await Assert.ThrowsAsync<TimeoutException>(() => client.GetAsync<V1Pod>("p1", "ns1", CancellationToken.None));
 

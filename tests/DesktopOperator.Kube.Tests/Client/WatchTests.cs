@@ -141,11 +141,11 @@ public sealed class WatchTests
             await firstDelivered.Task.WaitAsync(Bound);
 
             // Deliberately longer than the client's RequestTimeout: that bound is for answers, not for streams.
-            await Task.Delay(TimeSpan.FromSeconds(1), c.RequestAborted);
+            await Task.Delay(TimeSpan.FromSeconds(2), c.RequestAborted);
             await c.Response.Body.WriteAsync(Encoding.UTF8.GetBytes(lines[1] + "\n"));
             await c.Response.CompleteAsync();
         });
-        using var client = TestClient.For(new Kube.Config.KubeClientSettings { Host = server.BaseAddress, RequestTimeout = TimeSpan.FromMilliseconds(200) });
+        using var client = TestClient.For(new Kube.Config.KubeClientSettings { Host = server.BaseAddress, RequestTimeout = TimeSpan.FromMilliseconds(500) });
         var types = new List<WatchEventType>();
 
         await foreach (var e in client.WatchAsync<Widget>("s09", null, CancellationToken.None))

@@ -10,12 +10,19 @@ public static class PortProbe
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(50);
 
     /// <summary>
-    /// True if a connection to <paramref name="endpoint"/> succeeds now. The connection is reset (SO_LINGER 0) without
-    /// reading: a server that counts early hang-ups as failed logins (TigerVNC) does not count that.
+    /// True if a connection to <paramref name="endpoint"/> succeeds now. The handshake is left half-open and reset, as
+    /// the gateway's TCP check does (Gateway's <c>HalfOpenConnect</c>: <c>TCP_DEFER_ACCEPT</c> holds back its last ACK),
+    /// so the server's application never accepts it: a server that counts early hang-ups as failed logins of the
+    /// source address (TigerVNC) has nothing to count, however often the simulated kubelet probes it.
     /// </summary>
     public static async Task<bool> IsOpenAsync(IPEndPoint endpoint, CancellationToken cancellationToken)
     {
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { LingerState = new LingerOption(true, 0) };
+        if (OperatingSystem.IsLinux())
+        {
+            socket.SetRawSocketOption(6 /* IPPROTO_TCP */, 9 /* TCP_DEFER_ACCEPT */, BitConverter.GetBytes(1));
+        }
+
         using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         attempt.CancelAfter(TimeSpan.FromSeconds(1));
         try

@@ -16,14 +16,15 @@ internal abstract class ConnectingProbe : IHealthProbe
     public virtual Task<ProbeResult> ProbeAsync(string address, int port, CancellationToken cancellationToken) =>
         ConnectAndExchangeAsync(address, port, ExchangeAsync, cancellationToken);
 
-    /// <summary>Connects, runs <paramref name="exchange"/> on the socket, closes it.</summary>
+    /// <summary>Connects (after <paramref name="prepare"/> set up the socket), runs <paramref name="exchange"/> on it, closes it.</summary>
     protected static async Task<ProbeResult> ConnectAndExchangeAsync(
-        string address, int port, Func<Socket, CancellationToken, Task<ProbeResult>> exchange, CancellationToken cancellationToken)
+        string address, int port, Func<Socket, CancellationToken, Task<ProbeResult>> exchange, CancellationToken cancellationToken,
+        Action<Socket>? prepare = null)
     {
         Socket socket;
         try
         {
-            socket = await ConnectAsync(address, port, cancellationToken);
+            socket = await ConnectAsync(address, port, prepare, cancellationToken);
         }
         catch (SocketException ex)
         {
@@ -79,7 +80,7 @@ internal abstract class ConnectingProbe : IHealthProbe
         return received;
     }
 
-    private static async Task<Socket> ConnectAsync(string address, int port, CancellationToken cancellationToken)
+    private static async Task<Socket> ConnectAsync(string address, int port, Action<Socket>? prepare, CancellationToken cancellationToken)
     {
         var ip = IPAddress.TryParse(address, out var parsed)
             ? parsed
@@ -88,6 +89,7 @@ internal abstract class ConnectingProbe : IHealthProbe
         var socket = new Socket(ip.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {
+            prepare?.Invoke(socket);
             await socket.ConnectAsync(new IPEndPoint(ip, port), cancellationToken);
             return socket;
         }
