@@ -12,7 +12,6 @@ using DesktopOperator.Gateway.Tcp;
 using DesktopOperator.Gateway.Tcp.Accept;
 using DesktopOperator.Kube.Client;
 using DesktopOperator.Runtime.Informers;
-using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -27,8 +26,8 @@ internal static class GatewayServiceCollectionExtensions
     /// (<c>AddGatewayRouting</c>), TCP proxy metrics and listeners, the HTTP proxy's
     /// <see cref="HttpProxyConfigProvider"/> (served once the host adds <c>AddHttpGateway</c>), and the
     /// <see cref="GatewayPlanApplier"/> that puts pools into force. The caller provides the <see cref="IRouteStore"/>
-    /// (or a mode method below does), logging, metrics (<see cref="IMeterFactory"/>) and an
-    /// <see cref="IConnectionListenerFactory"/> (Kestrel's socket transport). <paramref name="soleGateway"/>: see
+    /// (or a mode method below does), logging, metrics (<see cref="IMeterFactory"/>) and the gateway's socket
+    /// transport (<c>AddGatewaySocketTransport</c>), which binds the TCP ports. <paramref name="soleGateway"/>: see
     /// <see cref="RouteExpiry.SoleGateway"/>.
     /// </summary>
     public static IServiceCollection AddGateway(this IServiceCollection services, TcpProxyOptions proxy, IPAddress listenAddress, bool soleGateway)
@@ -49,10 +48,9 @@ internal static class GatewayServiceCollectionExtensions
         services.TryAddSingleton(_ => new GatewayConnectionCap(
             proxy.MaxConnections > 0 ? proxy.MaxConnections : GatewayConnectionCap.DefaultFor(OpenFileLimit.Read())));
         services.TryAddSingleton(sp => new TcpListenerManager(
-            sp.GetRequiredService<IConnectionListenerFactory>(),
+            sp.GetRequiredService<GatewaySocketTransport>(),
             sp.GetRequiredService<GatewayConnectionCap>(),
             sp.GetRequiredService<TcpProxyMetrics>(),
-            sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<TcpListenerManager>>()));
         services.TryAddSingleton(_ => new HttpProxyConfigProvider(proxy.IdleTimeout));
         services.TryAddSingleton(sp => new GatewayPlanApplier(

@@ -6,14 +6,12 @@ using DesktopOperator.Gateway.Routing;
 using DesktopOperator.Gateway.Sessions;
 using DesktopOperator.Gateway.Standalone;
 using DesktopOperator.Gateway.Tcp;
+using DesktopOperator.Gateway.Tcp.Accept;
 using DesktopOperator.Kube.Client;
 using DesktopOperator.Kube.Config;
 using Microsoft.AspNetCore.Connections;
-using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 
 namespace DesktopOperator.Gateway.Tests;
 
@@ -30,7 +28,8 @@ public sealed class GatewayServiceCollectionExtensionsTests : IDisposable
         var services = new ServiceCollection()
             .AddLogging()
             .AddMetrics()
-            .AddSingleton<IConnectionListenerFactory>(new SocketTransportFactory(Options.Create(new SocketTransportOptions()), NullLoggerFactory.Instance))
+            .AddSingleton<IMemoryPoolFactory<byte>>(new ProxyMemoryPoolFactory())
+            .AddGatewaySocketTransport()
             .AddStandaloneGateway(standalone, new TcpProxyOptions(), IPAddress.Loopback);
         await using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
 
@@ -49,7 +48,8 @@ public sealed class GatewayServiceCollectionExtensionsTests : IDisposable
         var services = new ServiceCollection()
             .AddLogging()
             .AddMetrics()
-            .AddSingleton<IConnectionListenerFactory>(new SocketTransportFactory(Options.Create(new SocketTransportOptions()), NullLoggerFactory.Instance))
+            .AddSingleton<IMemoryPoolFactory<byte>>(new ProxyMemoryPoolFactory())
+            .AddGatewaySocketTransport()
             .AddSingleton<IKubernetesClient>(client)
             .AddKubernetesGateway(new KubernetesGatewayOptions { Namespace = "desktops" }, new TcpProxyOptions(), IPAddress.Loopback);
         await using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });

@@ -4,12 +4,12 @@ using System.Collections.Concurrent;
 namespace DesktopOperator.Gateway.Tcp;
 
 /// <summary>
-/// The socket transport's memory pool in the gateway: blocks of <see cref="MaxBufferSize"/> bytes (64 KiB by
-/// default) instead of Kestrel's 4 KiB, so a busy connection moves up to a block per receive and per send, as HAProxy
-/// (16 KiB buffers) and YARP's StreamCopier (64 KiB) do: fewer system calls per byte (proxy-figures.md, Run 4).
-/// An idle connection holds no block: the transport waits for data before it rents one (zero-byte receive), the
-/// pump waits for the host's data before it takes one from the client's output pipe, and a pipe returns its blocks
-/// once they are consumed. Returned blocks are kept for reuse up to <see cref="_maxRetained"/>, the rest are left
+/// The socket transport's memory pool in the gateway (Kestrel's HTTP endpoints; the TCP proxy ports no longer use
+/// Kestrel's connections): blocks of <see cref="MaxBufferSize"/> bytes (64 KiB by default) instead of Kestrel's
+/// 4 KiB, so a busy connection moves up to a block per receive and per send, as HAProxy (16 KiB buffers) and YARP's
+/// StreamCopier (64 KiB) do: fewer system calls per byte (proxy-figures.md, Run 4, measured on the TCP pump when it
+/// ran on Kestrel). An idle connection holds no block: the transport waits for data before it rents one (zero-byte
+/// receive), and a pipe returns its blocks once they are consumed. Returned blocks are kept for reuse up to <see cref="_maxRetained"/>, the rest are left
 /// to the GC. Thread-safe.
 /// </summary>
 internal sealed class ProxyMemoryPool(int blockSize = ProxyMemoryPool.DefaultBlockSize, int maxRetained = ProxyMemoryPool.DefaultMaxRetained)

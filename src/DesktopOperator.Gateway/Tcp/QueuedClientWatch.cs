@@ -1,18 +1,17 @@
-using System.IO.Pipelines;
-using Microsoft.AspNetCore.Connections;
+using System.Net.Sockets;
 
 namespace DesktopOperator.Gateway.Tcp;
 
 /// <summary>
-/// Watches a queued client's side of the connection so that a client that gives up leaves the queue at once
-/// (HAProxy's <c>abortonclose</c>) instead of holding its place until the queue timeout and being given a slot
-/// after it has gone. It waits for the client's first bytes without consuming them (they stay for the pump):
-/// a reset or abort always means gone; a FIN means gone only where <c>finMeansGone</c> (RDP, VNC and SSH clients
-/// never half-close before the server has answered; a plain TCP client may send its request and half-close, so
-/// there the FIN and the bytes are kept for the host). Kestrel's <c>ConnectionClosed</c> cannot tell the two apart.
-/// <para>Single use: one watch per queued connection, disposed before the pump reads the input (the pipe allows
-/// one reader at a time; disposing cancels the pending read by token, which, unlike <c>CancelPendingRead</c>,
-/// leaves no canceled read behind for the pump).</para>
+/// Watches a queued client's socket so that a client that gives up leaves the queue at once (HAProxy's
+/// <c>abortonclose</c>) instead of holding its place until the queue timeout and being given a slot after it has
+/// gone. It waits until the socket is readable without reading (a zero-byte receive), then peeks to tell what came:
+/// a reset always means gone; bytes mean a client that is there (they stay in the socket for the pump; a later reset is the
+/// pump's to see); a FIN with nothing before it means gone only where <c>finMeansGone</c> (RDP, VNC and SSH clients
+/// never half-close before the server has answered; a plain TCP client may send its request and half-close, so there
+/// the FIN is kept for the host).
+/// <para>Single use: one watch per queued connection, disposed before the pump reads the socket (disposing cancels
+/// the pending receive, which leaves the socket as it was).</para>
 /// </summary>
 internal sealed class QueuedClientWatch : IAsyncDisposable
 {
@@ -21,10 +20,10 @@ internal sealed class QueuedClientWatch : IAsyncDisposable
     private readonly Task _watching;
     private volatile bool _clientGone;
 
-    private QueuedClientWatch(PipeReader input, bool finMeansGone, CancellationToken outer)
+    private QueuedClientWatch(Socket client, bool finMeansGone, CancellationToken outer)
     {
         _gone = CancellationTokenSource.CreateLinkedTokenSource(outer);
-        _watching = WatchAsync(input, finMeansGone);
+        _watching = WatchAsync(client, finMeansGone);
     }
 
     /// <summary>Canceled when the client has gone, or by the outer token.</summary>
@@ -33,7 +32,7 @@ internal sealed class QueuedClientWatch : IAsyncDisposable
     /// <summary>The client has gone (not the outer token).</summary>
     public bool ClientGone => _clientGone;
 
-    public static QueuedClientWatch Start(PipeReader input, bool finMeansGone, CancellationToken outer) => new(input, finMeansGone, outer);
+    public static QueuedClientWatch Start(Socket client, bool finMeansGone, CancellationToken outer) => new(client, finMeansGone, outer);
 
     public async ValueTask DisposeAsync()
     {
@@ -43,31 +42,48 @@ internal sealed class QueuedClientWatch : IAsyncDisposable
         _gone.Dispose();
     }
 
-    private async Task WatchAsync(PipeReader input, bool finMeansGone)
+    private async Task WatchAsync(Socket client, bool finMeansGone)
     {
         var token = _stop.Token;
-        ReadResult result;
         try
         {
-            result = await input.ReadAsync(token).ConfigureAwait(false);
+            await client.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
             return;
         }
-        catch (Exception ex) when (ex is ConnectionAbortedException or IOException)
+        catch (SocketException)
         {
-            // A reset: the pump's next read fails the same way, should the watch end before the client is closed.
             await LeaveAsync().ConfigureAwait(false);
             return;
         }
 
-        // Nothing consumed or examined: the pump's first read returns every byte at once. Bytes mean a client that
-        // is there (a later reset is the pump's to see); a FIN means gone where the protocol never half-closes first.
-        input.AdvanceTo(result.Buffer.Start);
-        if (result.IsCompleted && result.Buffer.IsEmpty && finMeansGone)
+        // Readable: bytes waiting, the client's FIN, or a reset (which a zero-byte receive does not report). A peek
+        // tells them apart without taking anything, and cannot block: the socket is readable.
+        if (Peek(client) is var peeked && (peeked < 0 || (peeked == 0 && finMeansGone)))
         {
             await LeaveAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>1 when bytes are waiting (or none after all), 0 at the client's FIN, -1 when the connection was reset.</summary>
+    private static int Peek(Socket client)
+    {
+        Span<byte> first = stackalloc byte[1];
+        try
+        {
+            var peeked = client.Receive(first, SocketFlags.Peek, out var error);
+            return error switch
+            {
+                SocketError.Success => peeked,
+                SocketError.WouldBlock => 1, // nothing came after all: the client is still there
+                _ => -1,
+            };
+        }
+        catch (ObjectDisposedException)
+        {
+            return -1;
         }
     }
 

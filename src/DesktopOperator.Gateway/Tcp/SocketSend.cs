@@ -7,8 +7,8 @@ namespace DesktopOperator.Gateway.Tcp;
 /// once goes through a non-blocking send; only the rest (the peer reads slower than we send) through an asynchronous
 /// one. <see cref="Socket.SendAsync(ReadOnlyMemory{byte}, SocketFlags, CancellationToken)"/> caches a
 /// <c>SocketAsyncEventArgs</c> on the socket at its first call and keeps it until the socket is closed: about 360 B
-/// per idle client connection that once received a byte (proxy-figures.md, Run 6). Used for the client's socket,
-/// which the socket transport itself only ever uses asynchronously (making it non-blocking does not change that).
+/// per idle connection that once received a byte (proxy-figures.md, Run 6). The socket is made non-blocking at the
+/// first call; everything else the gateway does on its sockets is asynchronous or a peek of a readable socket.
 /// Not for concurrent sends on one socket (neither is SendAsync).
 /// </summary>
 internal static class SocketSend

@@ -1,6 +1,5 @@
 using System.Net.Sockets;
 using DesktopOperator.Gateway.Tcp.Accept;
-using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Logging;
 
 namespace DesktopOperator.Gateway.Tcp;
@@ -10,7 +9,7 @@ internal sealed partial class TcpListenerManager
     /// <summary>
     /// One endpoint's accept loop. Only unbinding or disposal ends it (the listener then returns null). Failed accepts
     /// are handled by the listener's <see cref="AcceptEpisode"/> (counted, logged once per episode, backed off), inside
-    /// <see cref="GatewaySocketListener"/>, or here for a transport that throws them.
+    /// <see cref="GatewaySocketListener"/>.
     /// <para>At the gateway cap a new client is accepted and reset at once, not left in the listen backlog as
     /// HAProxy's <c>maxconn</c> does: a client held in the backlog looks connected but gets no byte, with no timeout of
     /// ours, no log and no metric, and the hold would stop every port of the gateway at once; a reset tells the client
@@ -20,25 +19,8 @@ internal sealed partial class TcpListenerManager
     /// </summary>
     private async Task AcceptLoopAsync(string name, BoundListener bound)
     {
-        while (true)
+        while (await bound.Listener.AcceptAsync().ConfigureAwait(false) is { } client)
         {
-            ConnectionContext? connection;
-            try
-            {
-                connection = await bound.Listener.AcceptAsync().ConfigureAwait(false);
-            }
-            catch (SocketException ex)
-            {
-                await bound.AcceptErrors.OnFailedAsync(ex, CancellationToken.None).ConfigureAwait(false);
-                continue;
-            }
-
-            if (connection is null)
-            {
-                return; // unbound
-            }
-
-            bound.AcceptErrors.OnAccepted();
             bound.Connections.Enter();
             var admitted = _cap.TryEnter();
             if (admitted)
@@ -52,19 +34,27 @@ internal sealed partial class TcpListenerManager
 
             // Off the accept loop, like Kestrel: the handler may run synchronously up to its first wait.
             ThreadPool.UnsafeQueueUserWorkItem(
-                static state => _ = state.Admitted
-                    ? state.Manager.RunConnectionAsync(state.Name, state.Bound, state.Connection)
-                    : state.Manager.RefuseAsync(state.Bound, state.Connection),
-                (Manager: this, Name: name, Bound: bound, Connection: connection, Admitted: admitted),
+                static state =>
+                {
+                    if (state.Admitted)
+                    {
+                        _ = state.Manager.RunConnectionAsync(state.Name, state.Bound, state.Client);
+                    }
+                    else
+                    {
+                        state.Manager.Refuse(state.Bound, state.Client);
+                    }
+                },
+                (Manager: this, Name: name, Bound: bound, Client: client, Admitted: admitted),
                 preferLocal: false);
         }
     }
 
-    private async Task RunConnectionAsync(string name, BoundListener bound, ConnectionContext connection)
+    private async Task RunConnectionAsync(string name, BoundListener bound, Socket client)
     {
         try
         {
-            await bound.Handler.OnConnectedAsync(connection).ConfigureAwait(false);
+            await bound.Handler.OnConnectedAsync(client).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -72,19 +62,18 @@ internal sealed partial class TcpListenerManager
         }
         finally
         {
-            await connection.DisposeAsync().ConfigureAwait(false);
+            ClientSockets.Close(client);
             _cap.Exit();
             bound.Connections.Exit();
         }
     }
 
-    /// <summary>Resets a connection accepted over the gateway cap (Kestrel's Abort sends RST) and counts it.</summary>
-    private async Task RefuseAsync(BoundListener bound, ConnectionContext connection)
+    /// <summary>Resets a connection accepted over the gateway cap and counts it.</summary>
+    private void Refuse(BoundListener bound, Socket client)
     {
         try
         {
-            connection.Abort(new ConnectionAbortedException("The gateway is at its connection cap."));
-            await connection.DisposeAsync().ConfigureAwait(false);
+            ClientSockets.Reset(client);
         }
         finally
         {
@@ -110,18 +99,15 @@ internal sealed partial class TcpListenerManager
         }
     }
 
-    private sealed class BoundListener(IConnectionListener listener, TcpProxyConnectionHandler handler, AcceptEpisode acceptErrors)
+    private sealed class BoundListener(GatewaySocketListener listener, TcpProxyConnectionHandler handler)
     {
-        public IConnectionListener Listener { get; } = listener;
+        public GatewaySocketListener Listener { get; } = listener;
 
         public TcpProxyConnectionHandler Handler { get; } = handler;
 
         public Task? AcceptLoop { get; set; }
 
-        /// <summary>Failed accepts of this endpoint (for a transport that throws them; ours handles them inside).</summary>
-        public AcceptEpisode AcceptErrors { get; } = acceptErrors;
-
-        /// <summary>Connections accepted here and not yet disposed.</summary>
+        /// <summary>Connections accepted here and not yet closed.</summary>
         public ConnectionTracker Connections { get; } = new();
     }
 }

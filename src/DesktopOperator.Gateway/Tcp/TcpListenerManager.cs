@@ -1,31 +1,22 @@
 using System.Net;
 using DesktopOperator.Gateway.Tcp.Accept;
-using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace DesktopOperator.Gateway.Tcp;
 
 /// <summary>
 /// Binds and unbinds TCP proxy endpoints at runtime (pools come and go when standalone manifests reload) through
-/// the host's <see cref="IConnectionListenerFactory"/> (the gateway's <see cref="GatewaySocketTransport"/>, whose
-/// listeners count their accept errors with the pool's labels), with one accept loop per endpoint that
-/// hands each connection to its listener's <see cref="TcpProxyConnectionHandler"/>. Unbinding stops accepting;
-/// the endpoint's live connections go on to their end (or until <see cref="StopAsync"/> drains them), then the
-/// listener and its handler are disposed.
+/// the gateway's <see cref="GatewaySocketTransport"/> (whose listeners count their accept errors with the pool's
+/// labels), with one accept loop per endpoint that hands each accepted socket to its listener's
+/// <see cref="TcpProxyConnectionHandler"/>. Unbinding stops accepting; the endpoint's live connections go on to their
+/// end (or until <see cref="StopAsync"/> drains them), then the listener and its handler are disposed.
 /// Thread-safe; names are unique among bound endpoints. Every accepted connection counts against the gateway-wide
 /// <see cref="GatewayConnectionCap"/>; over it, a client is reset at once (see the accept loop for why).
-/// <para>Take the factory from a Kestrel-configured container (<c>app.Services</c> of the executable's
-/// WebApplication), not <c>new SocketTransportFactory(...)</c>: only through DI does the socket transport get Kestrel's
-/// pinned block memory pool; built by hand it falls back to the shared array pool, which allocates under load
-/// (measured: ~40 MB per 64 MiB copied). A <c>MaxReadBufferSize</c> of 64 KiB (Kestrel's default is 1 MiB) keeps
-/// a busy connection's buffering small; the tests use it.</para>
 /// </summary>
 internal sealed partial class TcpListenerManager(
-    IConnectionListenerFactory listenerFactory,
+    GatewaySocketTransport transport,
     GatewayConnectionCap cap,
     TcpProxyMetrics metrics,
-    TimeProvider timeProvider,
     ILogger<TcpListenerManager> logger) : IAsyncDisposable
 {
     private readonly Lock _lock = new();
@@ -33,10 +24,6 @@ internal sealed partial class TcpListenerManager(
     private readonly List<(BoundListener Bound, Task Disposed)> _retiring = [];
     private readonly GatewayConnectionCap _cap = cap;
     private readonly TcpProxyMetrics _metrics = metrics;
-    private readonly TimeProvider _timeProvider = timeProvider;
-
-    // Transports other than ours hold no descriptor reserve (their episodes release nothing).
-    private readonly DescriptorReserve _noReserve = new(0, NullLogger<DescriptorReserve>.Instance);
     private int _refusedInBurst;
 
     /// <summary>Live connections on every listener, retired ones included (what the cap counts).</summary>
@@ -63,8 +50,9 @@ internal sealed partial class TcpListenerManager(
     }
 
     /// <summary>Starts accepting on <paramref name="endPoint"/> for <paramref name="handler"/>; returns the bound endpoint.</summary>
-    public async Task<EndPoint> BindAsync(string name, EndPoint endPoint, TcpProxyConnectionHandler handler, CancellationToken cancellationToken)
+    public Task<EndPoint> BindAsync(string name, EndPoint endPoint, TcpProxyConnectionHandler handler, CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         lock (_lock)
         {
             if (_listeners.ContainsKey(name))
@@ -73,20 +61,9 @@ internal sealed partial class TcpListenerManager(
             }
         }
 
-        AcceptEpisode episode;
-        IConnectionListener listener;
-        if (listenerFactory is GatewaySocketTransport transport)
-        {
-            episode = transport.NewEpisode(name, TcpProxyMetrics.PoolTags(handler.Settings), waitForReserve: true);
-            listener = transport.Bind(endPoint, episode);
-        }
-        else
-        {
-            episode = new AcceptEpisode(name, TcpProxyMetrics.PoolTags(handler.Settings), _metrics.AcceptErrors, _noReserve, waitForReserve: false, _timeProvider, logger);
-            listener = await listenerFactory.BindAsync(endPoint, cancellationToken).ConfigureAwait(false);
-        }
-
-        var bound = new BoundListener(listener, handler, episode);
+        var episode = transport.NewEpisode(name, TcpProxyMetrics.PoolTags(handler.Settings), waitForReserve: true);
+        var listener = transport.Bind(endPoint, episode);
+        var bound = new BoundListener(listener, handler);
         lock (_lock)
         {
             if (!_listeners.TryAdd(name, bound))
@@ -99,7 +76,7 @@ internal sealed partial class TcpListenerManager(
 
         bound.AcceptLoop = AcceptLoopAsync(name, bound);
         LogBound(logger, name, listener.EndPoint, handler.Settings.Pool, handler.Settings.Protocol);
-        return listener.EndPoint;
+        return Task.FromResult(listener.EndPoint);
     }
 
     /// <summary>Stops accepting on <paramref name="name"/>; its live connections continue. Returns its handler, or null.</summary>
@@ -114,10 +91,10 @@ internal sealed partial class TcpListenerManager(
             }
         }
 
-        await bound.Listener.UnbindAsync(cancellationToken).ConfigureAwait(false);
+        bound.Listener.Unbind();
         await bound.AcceptLoop!.ConfigureAwait(false);
 
-        // Disposing a socket listener disposes the memory pools its connections use: wait until they have ended.
+        // The handler is disposed once the listener's connections have ended.
         var retired = DisposeWhenIdleAsync(bound);
         lock (_lock)
         {

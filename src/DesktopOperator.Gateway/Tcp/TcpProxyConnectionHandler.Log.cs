@@ -1,14 +1,14 @@
 using System.Net;
+using System.Net.Sockets;
 using DesktopOperator.Gateway.Model;
 using DesktopOperator.Gateway.Routing;
-using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Logging;
 
 namespace DesktopOperator.Gateway.Tcp;
 
 internal sealed partial class TcpProxyConnectionHandler
 {
-    private void LogOutcome(ConnectionContext connection, ConnectionOutcome outcome, TimeSpan duration)
+    private void LogOutcome(Socket client, ConnectionOutcome outcome, TimeSpan duration)
     {
         var level = outcome.Error switch
         {
@@ -23,7 +23,7 @@ internal sealed partial class TcpProxyConnectionHandler
                 level,
                 Settings.Pool,
                 Settings.Protocol,
-                connection.RemoteEndPoint,
+                client.RemoteEndPoint,
                 outcome.Host,
                 outcome.Error,
                 outcome.HandshakeReject,

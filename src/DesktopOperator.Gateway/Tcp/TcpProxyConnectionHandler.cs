@@ -4,8 +4,6 @@ using DesktopOperator.Gateway.Model;
 using DesktopOperator.Gateway.Routing;
 using DesktopOperator.Gateway.Tcp.Rdp;
 using DesktopOperator.Gateway.Tcp.Vnc;
-using Microsoft.AspNetCore.Connections;
-using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.Extensions.Logging;
 
 namespace DesktopOperator.Gateway.Tcp;
@@ -14,10 +12,12 @@ namespace DesktopOperator.Gateway.Tcp;
 /// The TCP proxy for one (pool, protocol) listener. The Task of <see cref="OnConnectedAsync"/> is the connection's
 /// lifetime: RDP handshake (if RDP), routing and connect with redispatch, optional PROXY v2 header, then the pump.
 /// It ends with exactly one <see cref="TcpProxyError"/>, logged once and counted once; no exception leaves it for an
-/// expected network failure. Thread-safe: one instance serves every connection of its listener. Plug it into
-/// Kestrel with <see cref="TcpProxyListenOptionsExtensions.UseTcpProxy"/> or bind it with <see cref="TcpListenerManager"/>.
+/// expected network failure. It works on the accepted socket itself, not on Kestrel's connection around it: one
+/// state machine per direction relays socket to socket, with no pipes or transport loops in between
+/// (proxy-figures.md, Run 10). Thread-safe: one instance serves every connection of its listener; bind it with
+/// <see cref="TcpListenerManager"/>.
 /// </summary>
-internal sealed partial class TcpProxyConnectionHandler : ConnectionHandler, IDisposable
+internal sealed partial class TcpProxyConnectionHandler : IDisposable
 {
     private readonly TcpProxyOptions _options;
     private readonly IConnectionRouter _router;
@@ -67,28 +67,27 @@ internal sealed partial class TcpProxyConnectionHandler : ConnectionHandler, IDi
 
     public int ActiveConnections => _tracker.Count;
 
-    public override async Task OnConnectedAsync(ConnectionContext connection)
+    /// <summary>Serves one accepted client to its end; the caller closes <paramref name="client"/> afterwards.</summary>
+    public async Task OnConnectedAsync(Socket client)
     {
-        ArgumentNullException.ThrowIfNull(connection);
+        ArgumentNullException.ThrowIfNull(client);
         _tracker.Enter();
         _metrics.ActiveConnections.Add(1, _poolTags);
         var started = _timeProvider.GetTimestamp();
         var outcome = new ConnectionOutcome(TcpProxyError.Canceled);
         try
         {
-            outcome = await ProxyAsync(connection).ConfigureAwait(false);
+            outcome = await ProxyAsync(client).ConfigureAwait(false);
         }
         finally
         {
-            await connection.Transport.Input.CompleteAsync().ConfigureAwait(false);
-            await connection.Transport.Output.CompleteAsync().ConfigureAwait(false);
             _metrics.ActiveConnections.Add(-1, _poolTags);
             if (outcome.HandshakeReject is { } reason)
             {
                 _metrics.HandshakeRejects.Add(1, TcpProxyMetrics.WithTag(Settings, "reason", reason));
             }
 
-            LogOutcome(connection, outcome, _timeProvider.GetElapsedTime(started));
+            LogOutcome(client, outcome, _timeProvider.GetElapsedTime(started));
             // Counted last: whoever sees the connection counted (a test, a scrape) also sees everything else it did.
             _metrics.Connections.Add(1, TcpProxyMetrics.WithTag(Settings, "result", TcpProxyMetrics.ResultLabel(outcome.Error, outcome.Routing)));
             _tracker.Exit();
@@ -156,9 +155,9 @@ internal sealed partial class TcpProxyConnectionHandler : ConnectionHandler, IDi
         }
     }
 
-    private async Task<ConnectionOutcome> ProxyAsync(ConnectionContext connection)
+    private async Task<ConnectionOutcome> ProxyAsync(Socket clientSocket)
     {
-        var client = ClientAddress(connection.RemoteEndPoint);
+        var client = ClientAddress(clientSocket.RemoteEndPoint);
         if (_vncLockout?.IsLockedOut(client) == true)
         {
             return new ConnectionOutcome(TcpProxyError.ClientLockedOut);
@@ -169,12 +168,14 @@ internal sealed partial class TcpProxyConnectionHandler : ConnectionHandler, IDi
             return new ConnectionOutcome(TcpProxyError.PoolLimit);
         }
 
+        ReadAhead? readAhead = null;
         try
         {
             string? user = null;
             if (Settings.Kind == TcpProtocolKind.Rdp)
             {
-                var handshake = await RdpHandshake.ReadAsync(connection.Transport.Input, _options, _timeProvider, _shutdown.Token).ConfigureAwait(false);
+                var handshake = await RdpHandshake.ReadAsync(clientSocket, _options, _timeProvider, _shutdown.Token).ConfigureAwait(false);
+                readAhead = handshake.ReadAhead;
                 if (handshake.Error != TcpProxyError.None)
                 {
                     return new ConnectionOutcome(handshake.Error, HandshakeReject: handshake.Reason);
@@ -185,10 +186,9 @@ internal sealed partial class TcpProxyConnectionHandler : ConnectionHandler, IDi
 
             var request = new RouteRequest(Settings.Pool, Settings.Protocol, user, client);
 
-            // Not linked to ConnectionClosed: the socket transport fires it on the client's FIN too, and a client may
-            // send its bytes and half-close before the host is connected. While queued, the dispatcher watches the
-            // client's input itself and tells a client that left from one that half-closed.
-            var dispatch = await _dispatcher.DispatchAsync(request, connection.Transport.Input, _shutdown.Token).ConfigureAwait(false);
+            // While queued, the dispatcher watches the client's socket and tells a client that left from one that
+            // half-closed (a client may send its bytes and half-close before the host is connected).
+            var dispatch = await _dispatcher.DispatchAsync(request, clientSocket, _shutdown.Token).ConfigureAwait(false);
             if (dispatch.Error != TcpProxyError.None)
             {
                 return new ConnectionOutcome(dispatch.Error, dispatch.Routing);
@@ -207,7 +207,7 @@ internal sealed partial class TcpProxyConnectionHandler : ConnectionHandler, IDi
                 }
 
                 using var session = _router.BeginSession(request, dispatch.Decision);
-                return await SpliceAsync(connection, upstream, host, client, activity).ConfigureAwait(false);
+                return await SpliceAsync(clientSocket, readAhead, upstream, host, client, activity).ConfigureAwait(false);
             }
             finally
             {
@@ -218,26 +218,28 @@ internal sealed partial class TcpProxyConnectionHandler : ConnectionHandler, IDi
         }
         finally
         {
+            readAhead?.Dispose();
             _limits.ExitPool();
         }
     }
 
+    /// <param name="readAhead">Client bytes read before the host was chosen (the RDP Connection Request), or null.</param>
     /// <param name="activity">The relay's idle timer (reset on every read and write), owned by the caller.</param>
-    private async Task<ConnectionOutcome> SpliceAsync(ConnectionContext connection, Socket upstream, string host, IPAddress client, TimeoutScope activity)
+    private async Task<ConnectionOutcome> SpliceAsync(
+        Socket clientSocket, ReadAhead? readAhead, Socket upstream, string host, IPAddress client, TimeoutScope activity)
     {
         if (Settings.SendProxyProtocol
-            && !await ProxyProtocolV2.SendAsync(upstream, connection.RemoteEndPoint, connection.LocalEndPoint, activity.Token).ConfigureAwait(false))
+            && !await ProxyProtocolV2.SendAsync(upstream, clientSocket.RemoteEndPoint, clientSocket.LocalEndPoint, activity.Token).ConfigureAwait(false))
         {
             return new ConnectionOutcome(_shutdown.IsCancellationRequested ? TcpProxyError.Canceled : TcpProxyError.UpstreamWrite, Host: host);
         }
 
         var toHost = new ByteTally(_metrics.Bytes, _toHostTags, _timeProvider);
         var toClient = new ByteTally(_metrics.Bytes, _toClientTags, _timeProvider);
-        var clientSocket = connection.Features.Get<IConnectionSocketFeature>()?.Socket;
         if (_vncLockout is not null)
         {
             // VNC with a client lockout: relay the handshake up to the SecurityResult and count it for this client.
-            var security = await VncSecurityRelay.RunAsync(connection.Transport, clientSocket, upstream, activity, toHost, toClient).ConfigureAwait(false);
+            var security = await VncSecurityRelay.RunAsync(clientSocket, upstream, activity, toHost, toClient).ConfigureAwait(false);
             _vncLockout.Record(client, security.Outcome);
             if (security.Ended)
             {
@@ -247,7 +249,7 @@ internal sealed partial class TcpProxyConnectionHandler : ConnectionHandler, IDi
             }
         }
 
-        var error = await TcpPump.RunAsync(connection.Transport, clientSocket, upstream, activity, toHost, toClient).ConfigureAwait(false);
+        var error = await TcpPump.RunAsync(clientSocket, readAhead?.Bytes ?? default, upstream, activity, toHost, toClient).ConfigureAwait(false);
         return new ConnectionOutcome(error, Host: host, BytesToHost: toHost.Total, BytesToClient: toClient.Total);
     }
 

@@ -1,4 +1,3 @@
-using System.IO.Pipelines;
 using System.Net;
 using System.Net.Sockets;
 using DesktopOperator.Gateway.Model;
@@ -32,11 +31,11 @@ internal sealed partial class UpstreamDispatcher(
     /// <summary>Bounds the hosts skipped for being full, whatever the router keeps offering.</summary>
     private const int MaxFullHosts = 64;
 
-    /// <param name="clientInput">The client's input, watched while the connection is queued (nothing is consumed).</param>
-    public async Task<DispatchResult> DispatchAsync(RouteRequest request, PipeReader clientInput, CancellationToken shutdown)
+    /// <param name="client">The client's socket, watched while the connection is queued (nothing is read).</param>
+    public async Task<DispatchResult> DispatchAsync(RouteRequest request, Socket client, CancellationToken shutdown)
     {
         List<string>? excluded = null;
-        QueuedClientWatch? client = null;
+        QueuedClientWatch? watch = null;
         TimeoutScope? queue = null;
         var connectFailures = 0;
         var fullHosts = 0;
@@ -101,8 +100,8 @@ internal sealed partial class UpstreamDispatcher(
 
                         continue;
                     case RoutingResult.Queued:
-                        client ??= QueuedClientWatch.Start(clientInput, settings.Kind != TcpProtocolKind.Tcp, shutdown);
-                        queue ??= new TimeoutScope(options.QueueTimeout, timeProvider, client.Token);
+                        watch ??= QueuedClientWatch.Start(client, settings.Kind != TcpProtocolKind.Tcp, shutdown);
+                        queue ??= new TimeoutScope(options.QueueTimeout, timeProvider, watch.Token);
                         try
                         {
                             await router.WaitForChangeAsync(settings.Pool, queue.Token).ConfigureAwait(false);
@@ -110,10 +109,10 @@ internal sealed partial class UpstreamDispatcher(
                         catch (OperationCanceledException) when (queue.Token.IsCancellationRequested)
                         {
                             return DispatchResult.Failed(
-                                client.ClientGone ? TcpProxyError.QueueAbandoned : queue.TimedOut ? TcpProxyError.QueueTimeout : TcpProxyError.Canceled);
+                                watch.ClientGone ? TcpProxyError.QueueAbandoned : queue.TimedOut ? TcpProxyError.QueueTimeout : TcpProxyError.Canceled);
                         }
 
-                        if (client.ClientGone)
+                        if (watch.ClientGone)
                         {
                             // Gone between the change and this check: never take a slot for it.
                             return DispatchResult.Failed(TcpProxyError.QueueAbandoned);
@@ -134,9 +133,9 @@ internal sealed partial class UpstreamDispatcher(
         finally
         {
             queue?.Dispose();
-            if (client is not null)
+            if (watch is not null)
             {
-                await client.DisposeAsync().ConfigureAwait(false);
+                await watch.DisposeAsync().ConfigureAwait(false);
             }
         }
     }

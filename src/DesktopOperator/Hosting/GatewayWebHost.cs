@@ -36,20 +36,20 @@ internal static class GatewayWebHost
         // Defaults below every other source, so Logging__LogLevel__... in the environment still wins.
         builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = LoggingDefaults });
         HttpsEndpoint.Listen(builder, httpUrl, https);
-        // Blocks of 64 KiB for the socket transport (Tcp/ProxyMemoryPool): a busy connection moves a block per system
-        // call; an idle one holds none. The transport takes its pool from this registration.
+        // Kestrel's socket transport serves the HTTP endpoints (health, metrics, pages, Http pools); the TCP proxy
+        // ports take their sockets without it (Tcp/TcpProxyConnectionHandler). Both settings below were measured when
+        // the TCP pump still ran on Kestrel's connections (proxy-figures.md, Runs 3 and 4) and are kept for HTTP:
+        // blocks of 64 KiB (Tcp/ProxyMemoryPool; an idle connection holds none), and inline scheduling (continuations
+        // run on the thread that completed the socket operation instead of hopping through Kestrel's I/O queue; safe
+        // because nothing on the HTTP paths blocks). WaitForDataBeforeAllocatingBuffer stays true (the default).
         builder.Services.AddSingleton<IMemoryPoolFactory<byte>>(new ProxyMemoryPoolFactory());
-        // Inline scheduling: the pump's pipe continuations run on the thread that completed the socket operation
-        // instead of hopping through Kestrel's I/O queue (proxy-figures.md, Run 3). Safe because nothing on the
-        // connection paths blocks: the pump, the RDP handshake and the HTTP endpoints are async all the way.
-        // WaitForDataBeforeAllocatingBuffer stays true (the default): idle connections hold no receive buffer.
         builder.WebHost.UseSockets(o =>
         {
             o.MaxReadBufferSize = 64 * 1024;
             o.UnsafePreferInlineScheduling = true;
         });
-        // Kestrel's transport with our accept: failed accepts (EMFILE) are counted and backed off, not retried in a
-        // tight loop inside Kestrel (Tcp/Accept/GatewaySocketListener).
+        // Our accept for every port: failed accepts (EMFILE) are counted and backed off, not retried in a tight loop
+        // inside Kestrel (Tcp/Accept/GatewaySocketListener); the TCP proxy ports bind through the same transport.
         builder.Services.AddGatewaySocketTransport();
         builder.Host.ConfigureHostOptions(o => o.ShutdownTimeout = proxy.DrainTime + TimeSpan.FromSeconds(10));
         if (jsonLogs)

@@ -10,6 +10,7 @@ using DesktopOperator.Gateway.Pools;
 using DesktopOperator.Gateway.Routing;
 using DesktopOperator.Gateway.Sessions;
 using DesktopOperator.Gateway.Tcp;
+using DesktopOperator.Gateway.Tcp.Accept;
 using DesktopOperator.Testing.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Connections;
@@ -33,12 +34,13 @@ public sealed class GatewayPlanApplierTests : IAsyncDisposable
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseSockets();
+        builder.Services.AddSingleton(new TcpProxyMetrics(_meter));
+        builder.Services.AddGatewaySocketTransport();
         _transportHost = builder.Build();
         _listeners = new TcpListenerManager(
-            _transportHost.Services.GetRequiredService<IConnectionListenerFactory>(),
+            _transportHost.Services.GetRequiredService<GatewaySocketTransport>(),
             GatewayConnectionCap.Unlimited,
             new TcpProxyMetrics(_meter),
-            TimeProvider.System,
             NullLogger<TcpListenerManager>.Instance);
         var meters = _transportHost.Services.GetRequiredService<IMeterFactory>();
         _health = new HostHealthMonitor(HealthProbes.Create, TimeProvider.System, () => 0.5, meters, NullLogger<HostHealthMonitor>.Instance);

@@ -6,37 +6,12 @@ using DesktopOperator.Gateway.Tcp;
 
 namespace DesktopOperator.Gateway.Tests.Tcp;
 
-/// <summary>The accept loop under failed accepts and at the gateway cap, and the stop of retired listeners.</summary>
+/// <summary>The accept loop at the gateway cap, and the stop of retired listeners (failed accepts: AcceptEpisodeTests).</summary>
 public sealed class TcpListenerManagerEdgeTests
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
 
     private static TcpProxyOptions Options => new() { ConnectTimeout = TimeSpan.FromSeconds(2) };
-
-    [Fact]
-    public async Task AcceptLoop_AcceptThrowsTooManyOpenFiles_CountsRetriesAndKeepsAccepting()
-    {
-        var transport = new ScriptedConnectionListener();
-        await using var gateway = new TcpProxyHarness(listenerFactory: transport);
-        gateway.Router.Decide = (_, _) => new RoutingDecision(RoutingResult.RejectedNoHealthyHost, "none");
-        await gateway.StartAsync(TcpProtocolKind.Tcp, Options);
-
-        transport.Fail(SocketError.TooManyOpenSockets);
-        transport.Fail(SocketError.TooManyOpenSockets);
-        transport.Fail(SocketError.NoBufferSpaceAvailable);
-        transport.Fail(SocketError.TooManyOpenSockets);
-        transport.Connect();
-
-        await TcpProxyHarness.WaitUntilAsync(() => gateway.Outcomes.Count == 1, Bound, "the connection after the failed accepts");
-        Assert.Equal(3, gateway.Sum("gateway_accept_errors", ("reason", "too_many_open_files")));
-        Assert.Equal(1, gateway.Sum("gateway_accept_errors", ("reason", "no_buffer_space")));
-        Assert.Equal([TcpProxyError.Rejected], gateway.Outcomes);
-
-        // Still accepting after the burst: a second connection is served too.
-        transport.Connect();
-        await TcpProxyHarness.WaitUntilAsync(() => gateway.Outcomes.Count == 2, Bound, "a second connection");
-        Assert.Equal(4, gateway.Sum("gateway_accept_errors"));
-    }
 
     [Fact]
     public async Task AcceptLoop_AtGatewayCap_ResetsAndCountsNewClients_ThenAdmitsWhenOneEnds()

@@ -29,8 +29,7 @@ internal sealed class TcpProxyHarness : IAsyncDisposable
     private int _listenerCount;
 
     /// <param name="cap">The gateway-wide connection cap; unlimited by default.</param>
-    /// <param name="listenerFactory">The transport; the gateway's socket transport by default.</param>
-    public TcpProxyHarness(GatewayConnectionCap? cap = null, IConnectionListenerFactory? listenerFactory = null)
+    public TcpProxyHarness(GatewayConnectionCap? cap = null)
     {
         _meterListener.InstrumentPublished = (instrument, listener) =>
         {
@@ -56,10 +55,9 @@ internal sealed class TcpProxyHarness : IAsyncDisposable
         builder.Services.AddGatewaySocketTransport();
         _transportHost = builder.Build();
         Manager = new TcpListenerManager(
-            listenerFactory ?? _transportHost.Services.GetRequiredService<IConnectionListenerFactory>(),
+            _transportHost.Services.GetRequiredService<GatewaySocketTransport>(),
             cap ?? GatewayConnectionCap.Unlimited,
             Metrics,
-            TimeProvider.System,
             NullLogger<TcpListenerManager>.Instance);
     }
 

@@ -174,32 +174,6 @@ public sealed class TcpProxyLifecycleTests
     }
 
     [Fact]
-    public async Task UseTcpProxy_KestrelEndpoint_ProxiesThroughHandler()
-    {
-        await using var backend = TestBackend.Echo();
-        await using var gateway = new TcpProxyHarness();
-        gateway.Router.AddHost("h1", backend.Port);
-        var handler = gateway.CreateHandler(TcpProtocolKind.Ssh, Options);
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen => listen.UseTcpProxy(handler)));
-        await using var app = builder.Build();
-        await app.StartAsync();
-        var port = new Uri(app.Urls.Single()).Port;
-
-        using (var client = await TcpProxyHarness.ConnectAsync(port))
-        {
-            await client.SendAsync(new byte[] { 5 }, SocketFlags.None);
-            var reply = new byte[1];
-            Assert.Equal(1, await client.ReceiveAsync(reply, SocketFlags.None));
-            Assert.Equal(5, reply[0]);
-        }
-
-        await TcpProxyHarness.WaitUntilAsync(() => gateway.Outcomes.Count == 1, Bound, "the outcome");
-        await app.StopAsync();
-        Assert.Equal([TcpProxyError.None], gateway.Outcomes);
-    }
-
-    [Fact]
     public async Task StopAsync_ConnectionEndsWithinDrainTime_EndsNormally()
     {
         await using var backend = TestBackend.Echo();

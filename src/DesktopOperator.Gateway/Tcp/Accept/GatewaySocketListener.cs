@@ -1,7 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using Microsoft.AspNetCore.Connections;
-using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 
 namespace DesktopOperator.Gateway.Tcp.Accept;
 
@@ -9,27 +7,24 @@ namespace DesktopOperator.Gateway.Tcp.Accept;
 /// A listening socket whose accept errors are ours to see: Kestrel's <c>SocketConnectionListener</c> catches every
 /// failed accept and retries at once, so at EMFILE it loops on <c>accept4</c> without end (the runtime then failed to
 /// start a thread and aborted). Here each failure goes to the listener's <see cref="AcceptEpisode"/> (counted, logged
-/// once, backed off) and the accepted socket becomes a <see cref="ConnectionContext"/> through Kestrel's public
-/// <see cref="SocketConnectionContextFactory"/>, so pipes, memory pool and I/O scheduling are the socket transport's.
+/// once, backed off). The TCP proxy takes the accepted sockets as they are (<see cref="TcpListenerManager"/>);
+/// Kestrel's endpoints take them wrapped in its connections (<see cref="KestrelSocketListener"/>).
 /// <see cref="AcceptAsync"/> returns null once unbound or disposed and never throws a socket error; one caller at a
-/// time, as Kestrel and <see cref="TcpListenerManager"/> call it. Its token is not observed (neither caller passes
-/// one): unbinding is what ends a pending accept, also during a backoff.
+/// time. Unbinding is what ends a pending accept, also during a backoff.
 /// </summary>
-internal sealed class GatewaySocketListener : IConnectionListener
+internal sealed class GatewaySocketListener : IAsyncDisposable
 {
     private readonly Socket _socket;
-    private readonly SocketConnectionContextFactory _contexts;
     private readonly AcceptEpisode _episode;
     private readonly bool _noDelay;
     private readonly Func<CancellationToken, ValueTask<Socket>> _accept;
     private readonly CancellationTokenSource _unbound = new();
     private int _disposed;
 
-    public GatewaySocketListener(Socket socket, SocketConnectionContextFactory contexts, AcceptEpisode episode, bool noDelay)
+    public GatewaySocketListener(Socket socket, AcceptEpisode episode, bool noDelay)
     {
         _socket = socket;
         _accept = socket.AcceptAsync; // made once: a method group passed per accept is a new delegate each time
-        _contexts = contexts;
         _episode = episode;
         _noDelay = noDelay;
         EndPoint = socket.LocalEndPoint!;
@@ -37,20 +32,16 @@ internal sealed class GatewaySocketListener : IConnectionListener
 
     public EndPoint EndPoint { get; }
 
-    public async ValueTask<ConnectionContext?> AcceptAsync(CancellationToken cancellationToken = default)
+    /// <summary>The next accepted socket (Nagle off as configured), or null once unbound.</summary>
+    public async ValueTask<Socket?> AcceptAsync()
     {
         var socket = await AcceptSocketAsync(_accept, _episode, _unbound.Token).ConfigureAwait(false);
-        if (socket is null)
-        {
-            return null;
-        }
-
-        if (socket.LocalEndPoint is IPEndPoint)
+        if (socket?.LocalEndPoint is IPEndPoint)
         {
             socket.NoDelay = _noDelay;
         }
 
-        return _contexts.Create(socket);
+        return socket;
     }
 
     /// <summary>
@@ -99,7 +90,7 @@ internal sealed class GatewaySocketListener : IConnectionListener
         return null;
     }
 
-    public ValueTask UnbindAsync(CancellationToken cancellationToken = default)
+    public void Unbind()
     {
         if (Volatile.Read(ref _disposed) == 0)
         {
@@ -107,17 +98,16 @@ internal sealed class GatewaySocketListener : IConnectionListener
         }
 
         _socket.Dispose();
-        return ValueTask.CompletedTask;
     }
 
-    /// <summary>Closes the listening socket and the connection factory (its memory pools): call after every connection ended.</summary>
-    public async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync()
     {
-        await UnbindAsync(CancellationToken.None).ConfigureAwait(false);
+        Unbind();
         if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {
-            _contexts.Dispose();
             _unbound.Dispose();
         }
+
+        return ValueTask.CompletedTask;
     }
 }

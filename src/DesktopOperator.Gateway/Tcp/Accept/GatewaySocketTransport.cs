@@ -11,12 +11,12 @@ namespace DesktopOperator.Gateway.Tcp.Accept;
 
 /// <summary>
 /// The gateway's socket transport: Kestrel's for everything but accepting (see <see cref="GatewaySocketListener"/>).
-/// Registered after <c>UseSockets</c> it serves every IP endpoint, the TCP proxy ports bound by
-/// <see cref="TcpListenerManager"/> and Kestrel's own HTTP endpoints alike (Kestrel takes the last registered factory
-/// that can bind an endpoint); other endpoints (Unix sockets) fall through to Kestrel's transport. Options are the
-/// socket transport's (<see cref="SocketTransportOptions"/>: backlog, no-delay, buffer sizes, scheduling, listen
-/// socket), and the memory pool is the registered <see cref="IMemoryPoolFactory{T}"/>'s, as for Kestrel's.
-/// Thread-safe.
+/// Registered after <c>UseSockets</c> it serves every IP endpoint: Kestrel's own HTTP endpoints (Kestrel takes the
+/// last registered factory that can bind an endpoint), and the TCP proxy ports bound by <see cref="TcpListenerManager"/>,
+/// which take their sockets without Kestrel's connections; other endpoints (Unix sockets) fall through to Kestrel's
+/// transport. Options are the socket transport's (<see cref="SocketTransportOptions"/>: backlog, no-delay, buffer
+/// sizes, scheduling, listen socket), and the memory pool of Kestrel's connections is the registered
+/// <see cref="IMemoryPoolFactory{T}"/>'s, as for Kestrel's own transport. Thread-safe.
 /// </summary>
 internal sealed partial class GatewaySocketTransport(
     IOptions<SocketTransportOptions> options,
@@ -34,10 +34,16 @@ internal sealed partial class GatewaySocketTransport(
     public bool CanBind(EndPoint endpoint) => endpoint is IPEndPoint;
 
     /// <summary>Kestrel's bind: accept errors are counted with pool "" and protocol <see cref="HttpProtocolLabel"/>.</summary>
-    public ValueTask<IConnectionListener> BindAsync(EndPoint endpoint, CancellationToken cancellationToken = default) =>
-        ValueTask.FromResult<IConnectionListener>(Bind(endpoint, NewEpisode(endpoint.ToString() ?? "http", new TagList { { "pool", "" }, { "protocol", HttpProtocolLabel } }, waitForReserve: false)));
+    public ValueTask<IConnectionListener> BindAsync(EndPoint endpoint, CancellationToken cancellationToken = default)
+    {
+        var sockets = Bind(endpoint, NewEpisode(endpoint.ToString() ?? "http", new TagList { { "pool", "" }, { "protocol", HttpProtocolLabel } }, waitForReserve: false));
+        return ValueTask.FromResult<IConnectionListener>(new KestrelSocketListener(sockets, new SocketConnectionContextFactory(ConnectionOptions(options.Value), _logger)));
+    }
 
-    /// <summary>A TCP proxy port's bind: accept errors go to <paramref name="episode"/> (labelled with its pool).</summary>
+    /// <summary>
+    /// A TCP proxy port's bind: accept errors go to <paramref name="episode"/> (labelled with its pool), and the
+    /// accepted sockets are the proxy's to use as they are, without Kestrel's connection around them.
+    /// </summary>
     public GatewaySocketListener Bind(EndPoint endpoint, AcceptEpisode episode)
     {
         ArgumentNullException.ThrowIfNull(endpoint);
@@ -57,7 +63,7 @@ internal sealed partial class GatewaySocketTransport(
         try
         {
             socket.Listen(transport.Backlog);
-            return new GatewaySocketListener(socket, new SocketConnectionContextFactory(ConnectionOptions(transport), _logger), episode, transport.NoDelay);
+            return new GatewaySocketListener(socket, episode, transport.NoDelay);
         }
         catch
         {

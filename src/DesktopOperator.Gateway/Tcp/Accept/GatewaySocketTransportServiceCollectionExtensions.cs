@@ -8,8 +8,8 @@ namespace DesktopOperator.Gateway.Tcp.Accept;
 internal static class GatewaySocketTransportServiceCollectionExtensions
 {
     /// <summary>
-    /// Makes <see cref="GatewaySocketTransport"/> the <see cref="IConnectionListenerFactory"/> of the host: call after
-    /// <c>UseSockets</c> (the last registered factory wins, for Kestrel and for <see cref="TcpListenerManager"/>), with
+    /// Makes <see cref="GatewaySocketTransport"/> the <see cref="IConnectionListenerFactory"/> of the host (call after
+    /// <c>UseSockets</c>: Kestrel takes the last registered factory) and the binder of <see cref="TcpListenerManager"/>, with
     /// <see cref="TcpProxyMetrics"/> and an <see cref="IMemoryPoolFactory{T}"/> registered. Takes the
     /// <see cref="DescriptorReserve"/> when Kestrel first resolves its transports (at start).
     /// </summary>

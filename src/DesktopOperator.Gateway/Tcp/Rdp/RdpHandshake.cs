@@ -1,61 +1,55 @@
-using System.IO.Pipelines;
-using Microsoft.AspNetCore.Connections;
+using System.Buffers;
+using System.Net.Sockets;
 
 namespace DesktopOperator.Gateway.Tcp.Rdp;
 
 /// <summary>
-/// Looks at an RDP client's first bytes without consuming them: on return every byte read is still in the pipe
-/// (<c>AdvanceTo(consumed: start)</c>), so the pump sends the Connection Request to the chosen host unchanged.
-/// Bounded by <see cref="TcpProxyOptions.MaxHandshakeBytes"/> and <see cref="TcpProxyOptions.HandshakeTimeout"/>.
+/// Reads an RDP client's first bytes for the cookie in its Connection Request. Every byte read is kept in the
+/// result's <see cref="ReadAhead"/>, so the pump sends the request to the chosen host unchanged. Waits for the first
+/// byte without holding a buffer. Bounded by <see cref="TcpProxyOptions.MaxHandshakeBytes"/> and
+/// <see cref="TcpProxyOptions.HandshakeTimeout"/>.
 /// </summary>
 internal static class RdpHandshake
 {
-    public static async Task<RdpHandshakeResult> ReadAsync(PipeReader input, TcpProxyOptions options, TimeProvider timeProvider, CancellationToken shutdown)
+    public static async Task<RdpHandshakeResult> ReadAsync(Socket client, TcpProxyOptions options, TimeProvider timeProvider, CancellationToken shutdown)
     {
         using var timeout = new TimeoutScope(options.HandshakeTimeout, timeProvider, shutdown);
-        while (true)
+        ReadAhead? bytes = null;
+        try
         {
-            ReadResult result;
-            try
+            await client.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, timeout.Token).ConfigureAwait(false);
+            bytes = new ReadAhead(options.MaxHandshakeBytes);
+            while (true)
             {
-                result = await input.ReadAsync(timeout.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (timeout.Token.IsCancellationRequested)
-            {
-                return timeout.TimedOut
-                    ? new RdpHandshakeResult(TcpProxyError.HandshakeTimeout, "timeout", null)
-                    : new RdpHandshakeResult(TcpProxyError.Canceled, null, null);
-            }
-            catch (ConnectionAbortedException)
-            {
-                return new RdpHandshakeResult(TcpProxyError.ClientRead, null, null);
-            }
-            catch (IOException)
-            {
-                return new RdpHandshakeResult(TcpProxyError.ClientRead, null, null);
-            }
+                var received = bytes.Free.IsEmpty ? 0 : await client.ReceiveAsync(bytes.Free, SocketFlags.None, timeout.Token).ConfigureAwait(false);
+                bytes.Advance(received);
+                var parsed = RdpConnectionRequestParser.Parse(new ReadOnlySequence<byte>(bytes.Bytes), options.MaxHandshakeBytes);
+                switch (parsed.Status)
+                {
+                    case RdpParseStatus.Parsed:
+                        return new RdpHandshakeResult(TcpProxyError.None, null, parsed.AffinityKey, bytes);
+                    case RdpParseStatus.Malformed:
+                        return new RdpHandshakeResult(TcpProxyError.HandshakeMalformed, parsed.Reason, null, bytes);
+                    default:
+                        if (received == 0)
+                        {
+                            // The client ended (or the buffer is full, which the parser's length check rules out).
+                            return new RdpHandshakeResult(TcpProxyError.HandshakeMalformed, RdpMalformedReason.Truncated, null, bytes);
+                        }
 
-            var buffer = result.Buffer;
-            var parsed = RdpConnectionRequestParser.Parse(buffer, options.MaxHandshakeBytes);
-            switch (parsed.Status)
-            {
-                case RdpParseStatus.Parsed:
-                    input.AdvanceTo(buffer.Start);
-                    return new RdpHandshakeResult(TcpProxyError.None, null, parsed.AffinityKey);
-                case RdpParseStatus.Malformed:
-                    input.AdvanceTo(buffer.Start);
-                    return new RdpHandshakeResult(TcpProxyError.HandshakeMalformed, parsed.Reason, null);
-                default:
-                    if (result.IsCompleted || result.IsCanceled)
-                    {
-                        input.AdvanceTo(buffer.Start);
-                        return new RdpHandshakeResult(TcpProxyError.HandshakeMalformed, RdpMalformedReason.Truncated, null);
-                    }
-
-                    // Nothing consumed, everything examined: the next read waits for more bytes.
-                    input.AdvanceTo(buffer.Start, buffer.End);
-                    break;
+                        break;
+                }
             }
+        }
+        catch (OperationCanceledException) when (timeout.Token.IsCancellationRequested)
+        {
+            return timeout.TimedOut
+                ? new RdpHandshakeResult(TcpProxyError.HandshakeTimeout, "timeout", null, bytes)
+                : new RdpHandshakeResult(TcpProxyError.Canceled, null, null, bytes);
+        }
+        catch (SocketException)
+        {
+            return new RdpHandshakeResult(TcpProxyError.ClientRead, null, null, bytes);
         }
     }
 }

@@ -1,7 +1,4 @@
-using System.Buffers;
-using System.IO.Pipelines;
 using System.Net.Sockets;
-using Microsoft.AspNetCore.Connections;
 
 namespace DesktopOperator.Gateway.Tcp.Vnc;
 
@@ -11,14 +8,39 @@ internal sealed partial class VncSecurityRelay
     /// <summary>Exactly <paramref name="count"/> bytes from the host, forwarded to the client; null when the host ended first.</summary>
     private async Task<byte[]?> FromHostAsync(int count)
     {
-        var token = _activity.Token;
         var message = new byte[count];
+        var filled = await ReceiveAsync(_upstream, message, TcpProxyError.UpstreamRead).ConfigureAwait(false);
+        if (filled < 0 || (filled > 0 && !await SendAsync(_client, message.AsMemory(0, filled), TcpProxyError.ClientWrite, _toClient).ConfigureAwait(false)))
+        {
+            return null;
+        }
+
+        return filled == count ? message : End(TcpProxyError.None);
+    }
+
+    /// <summary>Exactly <paramref name="count"/> bytes from the client, forwarded to the host; null when the client ended first.</summary>
+    private async Task<byte[]?> FromClientAsync(int count)
+    {
+        var message = new byte[count];
+        var filled = await ReceiveAsync(_client, message, TcpProxyError.ClientRead).ConfigureAwait(false);
+        if (filled < 0 || (filled > 0 && !await SendAsync(_upstream, message.AsMemory(0, filled), TcpProxyError.UpstreamWrite, _toHost).ConfigureAwait(false)))
+        {
+            return null;
+        }
+
+        return filled == count ? message : End(TcpProxyError.None);
+    }
+
+    /// <summary>Fills <paramref name="message"/> unless the sender ends first; the bytes received, or -1 once ended with an error.</summary>
+    private async Task<int> ReceiveAsync(Socket from, byte[] message, TcpProxyError onFailure)
+    {
+        var token = _activity.Token;
         var filled = 0;
         try
         {
-            while (filled < count)
+            while (filled < message.Length)
             {
-                var read = await _upstream.ReceiveAsync(message.AsMemory(filled), SocketFlags.None, token).ConfigureAwait(false);
+                var read = await from.ReceiveAsync(message.AsMemory(filled), SocketFlags.None, token).ConfigureAwait(false);
                 if (read == 0)
                 {
                     break;
@@ -30,114 +52,42 @@ internal sealed partial class VncSecurityRelay
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
-            return End(Canceled());
+            End(Canceled());
+            return -1;
         }
         catch (SocketException)
         {
-            return End(TcpProxyError.UpstreamRead);
+            End(onFailure);
+            return -1;
         }
 
-        if (filled > 0 && !await ToClientAsync(message.AsMemory(0, filled)).ConfigureAwait(false))
-        {
-            return null;
-        }
-
-        return filled == count ? message : End(TcpProxyError.None);
+        return filled;
     }
 
     /// <summary>
-    /// Sends host bytes to the client the way the pump will send the rest. With the client's socket at hand the pump
-    /// sends on it directly (<see cref="TcpPump"/>, for half-close); bytes written to Kestrel's output pipe instead
-    /// would wait for the transport's send loop, and the pump's first send (the failure reason right behind a
-    /// SecurityResult) could reach the client before them.
+    /// Sends <paramref name="bytes"/> the way the pump will send the rest (<see cref="SocketSend"/> on the same socket),
+    /// so the pump's first bytes never overtake them; false once ended with an error.
     /// </summary>
-    private async Task<bool> ToClientAsync(ReadOnlyMemory<byte> bytes)
+    private async Task<bool> SendAsync(Socket to, ReadOnlyMemory<byte> bytes, TcpProxyError onFailure, ByteTally tally)
     {
         var token = _activity.Token;
         try
         {
-            if (_clientSocket is not null)
-            {
-                await SocketSend.AllAsync(_clientSocket, bytes, token).ConfigureAwait(false);
-            }
-            else
-            {
-                var flush = await _client.Output.WriteAsync(bytes, token).ConfigureAwait(false);
-                if (flush.IsCanceled || flush.IsCompleted)
-                {
-                    End(flush.IsCanceled ? Canceled() : TcpProxyError.ClientWrite);
-                    return false;
-                }
-            }
+            await SocketSend.AllAsync(to, bytes, token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
             End(Canceled());
             return false;
         }
-        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
         {
-            End(TcpProxyError.ClientWrite);
+            End(onFailure);
             return false;
         }
 
-        _toClient.Add(bytes.Length);
+        tally.Add(bytes.Length);
         _activity.Reset();
         return true;
-    }
-
-    /// <summary>Exactly <paramref name="count"/> bytes from the client, forwarded to the host; null when the client ended first.</summary>
-    private async Task<byte[]?> FromClientAsync(int count)
-    {
-        var token = _activity.Token;
-        var input = _client.Input;
-        ReadResult result;
-        try
-        {
-            while (true)
-            {
-                result = await input.ReadAsync(token).ConfigureAwait(false);
-                if (result.Buffer.Length >= count || result.IsCompleted || result.IsCanceled)
-                {
-                    break;
-                }
-
-                input.AdvanceTo(result.Buffer.Start, result.Buffer.End);
-            }
-        }
-        catch (OperationCanceledException) when (token.IsCancellationRequested)
-        {
-            return End(Canceled());
-        }
-        catch (Exception ex) when (ex is ConnectionAbortedException or IOException)
-        {
-            return End(TcpProxyError.ClientRead);
-        }
-
-        var buffer = result.Buffer;
-        if (buffer.Length < count)
-        {
-            input.AdvanceTo(buffer.End);
-            return End(result.IsCanceled ? TcpProxyError.Canceled : TcpProxyError.None);
-        }
-
-        var message = buffer.Slice(0, count).ToArray();
-        input.AdvanceTo(buffer.GetPosition(count));
-        _activity.Reset();
-        try
-        {
-            await _upstream.SendAsync(message, SocketFlags.None, token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (token.IsCancellationRequested)
-        {
-            return End(Canceled());
-        }
-        catch (SocketException)
-        {
-            return End(TcpProxyError.UpstreamWrite);
-        }
-
-        _toHost.Add(count);
-        return message;
     }
 }

@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.IO.Pipelines;
 using System.Net.Sockets;
 using DesktopOperator.Gateway.Health.Probes;
 
@@ -8,12 +7,12 @@ namespace DesktopOperator.Gateway.Tcp.Vnc;
 /// <summary>
 /// Relays the RFB handshake of one connection up to the server's SecurityResult (RFC 6143 sections 7.1.1-7.1.3,
 /// appendix A for 3.3), message by message, and reports how security ended. RFB is lockstep until then, so each side
-/// is read for exactly the next message and nothing else; whatever follows stays in the pipe or the socket for the
-/// pump, which takes over with no inspection at all. Security types other than None and VNC Authentication (VeNCrypt,
+/// is read for exactly the next message and nothing else; whatever follows stays in the sockets for the pump, which
+/// takes over with no inspection at all. Security types other than None and VNC Authentication (VeNCrypt,
 /// TLS, ...) encrypt their result: the relay hands over right after the client's choice.
 /// <para>Any segmentation works: each message is read until all its bytes are there, however TCP cut them, and only
-/// those bytes are taken. Host-to-client bytes take the path the pump will take (the client's socket when at hand),
-/// so the pump's first bytes (a failure reason, ServerInit) can never overtake the relay's last ones.</para>
+/// those bytes are taken. Bytes are sent on the same sockets the pump then uses, so the pump's first bytes (a failure
+/// reason, ServerInit) can never overtake the relay's last ones.</para>
 /// Not thread-safe: one instance per connection.
 /// </summary>
 internal sealed partial class VncSecurityRelay
@@ -22,8 +21,7 @@ internal sealed partial class VncSecurityRelay
     private const byte SecurityNone = 1;
     private const byte SecurityVncAuth = 2;
 
-    private readonly IDuplexPipe _client;
-    private readonly Socket? _clientSocket;
+    private readonly Socket _client;
     private readonly Socket _upstream;
     private readonly TimeoutScope _activity;
     private readonly ByteTally _toHost;
@@ -31,22 +29,18 @@ internal sealed partial class VncSecurityRelay
     private bool _ended;
     private TcpProxyError _error;
 
-    private VncSecurityRelay(IDuplexPipe client, Socket? clientSocket, Socket upstream, TimeoutScope activity, ByteTally toHost, ByteTally toClient)
+    private VncSecurityRelay(Socket client, Socket upstream, TimeoutScope activity, ByteTally toHost, ByteTally toClient)
     {
         _client = client;
-        _clientSocket = clientSocket;
         _upstream = upstream;
         _activity = activity;
         _toHost = toHost;
         _toClient = toClient;
     }
 
-    /// <param name="clientSocket">The client's socket under <paramref name="client"/>, or null: exactly what
-    /// <see cref="TcpPump.RunAsync"/> is given next, so both send host-to-client bytes the same way, in order.</param>
-    public static async Task<VncRelayResult> RunAsync(
-        IDuplexPipe client, Socket? clientSocket, Socket upstream, TimeoutScope activity, ByteTally toHost, ByteTally toClient)
+    public static async Task<VncRelayResult> RunAsync(Socket client, Socket upstream, TimeoutScope activity, ByteTally toHost, ByteTally toClient)
     {
-        var relay = new VncSecurityRelay(client, clientSocket, upstream, activity, toHost, toClient);
+        var relay = new VncSecurityRelay(client, upstream, activity, toHost, toClient);
         var outcome = await relay.RelayAsync().ConfigureAwait(false);
         return new VncRelayResult(outcome, relay._ended, relay._error);
     }
