@@ -6,24 +6,19 @@ namespace DesktopOperator.Gateway.Tcp.Vnc;
 internal sealed partial class VncSecurityRelay
 {
     /// <summary>Exactly <paramref name="count"/> bytes from the host, forwarded to the client; null when the host ended first.</summary>
-    private async Task<byte[]?> FromHostAsync(int count)
-    {
-        var message = new byte[count];
-        var filled = await ReceiveAsync(_upstream, message, TcpProxyError.UpstreamRead).ConfigureAwait(false);
-        if (filled < 0 || (filled > 0 && !await SendAsync(_client, message.AsMemory(0, filled), TcpProxyError.ClientWrite, _toClient).ConfigureAwait(false)))
-        {
-            return null;
-        }
-
-        return filled == count ? message : End(TcpProxyError.None);
-    }
+    private Task<byte[]?> FromHostAsync(int count) =>
+        MoveAsync(_upstream, _client, count, TcpProxyError.UpstreamRead, TcpProxyError.ClientWrite, _toClient);
 
     /// <summary>Exactly <paramref name="count"/> bytes from the client, forwarded to the host; null when the client ended first.</summary>
-    private async Task<byte[]?> FromClientAsync(int count)
+    private Task<byte[]?> FromClientAsync(int count) =>
+        MoveAsync(_client, _upstream, count, TcpProxyError.ClientRead, TcpProxyError.UpstreamWrite, _toHost);
+
+    /// <summary>One message: <paramref name="count"/> bytes from <paramref name="from"/>, passed on to <paramref name="to"/> (also a short one, when the sender ended).</summary>
+    private async Task<byte[]?> MoveAsync(Socket from, Socket to, int count, TcpProxyError readFailed, TcpProxyError writeFailed, ByteTally tally)
     {
         var message = new byte[count];
-        var filled = await ReceiveAsync(_client, message, TcpProxyError.ClientRead).ConfigureAwait(false);
-        if (filled < 0 || (filled > 0 && !await SendAsync(_upstream, message.AsMemory(0, filled), TcpProxyError.UpstreamWrite, _toHost).ConfigureAwait(false)))
+        var filled = await ReceiveAsync(from, message, readFailed).ConfigureAwait(false);
+        if (filled < 0 || (filled > 0 && !await SendAsync(to, message.AsMemory(0, filled), writeFailed, tally).ConfigureAwait(false)))
         {
             return null;
         }
