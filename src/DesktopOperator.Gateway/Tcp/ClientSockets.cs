@@ -5,6 +5,8 @@ namespace DesktopOperator.Gateway.Tcp;
 /// <summary>How a client's socket is let go: one home for the two ways a connection ends.</summary>
 internal static class ClientSockets
 {
+    private static readonly LingerOption ResetOnClose = new(enable: true, seconds: 0);
+
     /// <summary>
     /// Ends a served connection: a FIN both ways (a send side the pump already shut down stays as it is), then the
     /// descriptor is closed. Should the client still have unread bytes in flight, the kernel answers them with a reset.
@@ -34,7 +36,7 @@ internal static class ClientSockets
     {
         try
         {
-            socket.LingerState = new LingerOption(true, 0);
+            socket.LingerState = ResetOnClose;
         }
         catch (SocketException)
         {

@@ -17,10 +17,12 @@ internal static class HalfOpenConnect
     private const int IpProtoTcp = 6;
     private const int TcpDeferAccept = 9;
 
+    private static readonly LingerOption ResetOnClose = new(enable: true, seconds: 0);
+
     /// <summary>Call before connecting; close the socket with a reset (SO_LINGER 0) right after the connect.</summary>
     public static void Prepare(Socket socket)
     {
-        socket.LingerState = new LingerOption(enable: true, seconds: 0);
+        socket.LingerState = ResetOnClose;
         if (OperatingSystem.IsLinux())
         {
             Span<byte> seconds = stackalloc byte[sizeof(int)];
