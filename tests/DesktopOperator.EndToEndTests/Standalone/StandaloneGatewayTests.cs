@@ -120,7 +120,9 @@ public sealed class StandaloneGatewayTests
         Assert.True(
             await WaitForStatusAsync(gateway, s => Problems(s).Any(p => p.Contains(Expected, StringComparison.Ordinal)), cts.Token),
             gateway.Describe());
-        Assert.Contains(Expected, ReadLogs(gateway), StringComparison.Ordinal);
+        // The log file is written by the process's output capture, which may trail the status API.
+        await Eventually.WaitAsync(
+            () => ReadLogs(gateway).Contains(Expected, StringComparison.Ordinal), () => "the log names the file, field and why: " + ReadLogs(gateway));
         var status = await gateway.GetStatusAsync(cts.Token);
         Assert.Equal([Pool], status.GetProperty("pools").EnumerateArray().Select(p => p.GetProperty("pool").GetString()));
         var served = await RfbClient.ReadServerInitAsync(new IPEndPoint(IPAddress.Loopback, port), ClientTimeout, cts.Token, Client(20), Password);
