@@ -32,21 +32,17 @@ internal sealed partial class TcpListenerManager
                 NoteRefused(bound);
             }
 
-            // Off the accept loop, like Kestrel: the handler may run synchronously up to its first wait.
-            ThreadPool.UnsafeQueueUserWorkItem(
-                static state =>
-                {
-                    if (state.Admitted)
-                    {
-                        _ = state.Manager.RunConnectionAsync(state.Name, state.Bound, state.Client);
-                    }
-                    else
-                    {
-                        state.Manager.Refuse(state.Bound, state.Client);
-                    }
-                },
-                (Manager: this, Name: name, Bound: bound, Client: client, Admitted: admitted),
-                preferLocal: false);
+            // Run here up to the handler's first wait (a routing decision and the start of the connect, no blocking
+            // work): with the gateway's inline socket completions (--io-threads) that is the event thread that saw
+            // the accept, with no hop to the thread pool; without them it is the pool thread the accept completed on.
+            if (admitted)
+            {
+                _ = RunConnectionAsync(name, bound, client);
+            }
+            else
+            {
+                Refuse(bound, client);
+            }
         }
     }
 

@@ -13,7 +13,9 @@ namespace DesktopOperator.Gateway.Tcp;
 /// is followed at once by the next one into a buffer four times larger, up to <see cref="LargestBuffer"/>: a bulk flow
 /// moves up to 64 KiB per system call, as HAProxy (16 KiB buffers, more with splicing) and YARP's StreamCopier do.</para>
 /// <para>Half-close, both ways: when one side finishes sending (FIN), the other socket's send side is shut down and
-/// the other direction goes on until its side finishes too (SSH, <c>nc -N</c>).</para>
+/// the other direction goes on until its side finishes too (SSH, <c>nc -N</c>). The direction that finishes second
+/// leaves its FIN to the close that follows at once (the caller closes both sockets when this returns): one
+/// <c>shutdown(2)</c> per connection fewer, which is a FIN through the peer's TCP stack (proxy-figures.md, Run 11).</para>
 /// <para>Cancellation: one token, the activity <see cref="TimeoutScope"/>, canceled by gateway shutdown, by the idle
 /// timer (reset on every read and write) or by the pump itself when a direction fails. A reset shows up as a failed
 /// read or write.</para>
@@ -32,10 +34,11 @@ internal static class TcpPump
     public static async Task<TcpProxyError> RunAsync(
         Socket client, ReadOnlyMemory<byte> readAhead, Socket upstream, TimeoutScope activity, ByteTally toHost, ByteTally toClient)
     {
+        var finished = new FinishedDirections();
         var clientToHost = readAhead.IsEmpty
-            ? RelayAsync(client, upstream, ClientToHost, activity, toHost)
-            : ReadAheadThenRelayAsync(client, readAhead, upstream, activity, toHost);
-        var hostToClient = RelayAsync(upstream, client, HostToClient, activity, toClient);
+            ? RelayAsync(client, upstream, ClientToHost, activity, toHost, finished)
+            : ReadAheadThenRelayAsync(client, readAhead, upstream, activity, toHost, finished);
+        var hostToClient = RelayAsync(upstream, client, HostToClient, activity, toClient, finished);
 
         var first = await Task.WhenAny(clientToHost, hostToClient).ConfigureAwait(false);
         TcpProxyError outcome;
@@ -61,16 +64,17 @@ internal static class TcpPump
         activity.TimedOut ? TcpProxyError.IdleTimeout : TcpProxyError.Canceled;
 
     private static async Task<TcpProxyError> ReadAheadThenRelayAsync(
-        Socket client, ReadOnlyMemory<byte> readAhead, Socket upstream, TimeoutScope activity, ByteTally toHost)
+        Socket client, ReadOnlyMemory<byte> readAhead, Socket upstream, TimeoutScope activity, ByteTally toHost, FinishedDirections finished)
     {
         var sent = await SendAsync(upstream, readAhead, ClientToHost, activity, toHost).ConfigureAwait(false);
         return sent == TcpProxyError.None
-            ? await RelayAsync(client, upstream, ClientToHost, activity, toHost).ConfigureAwait(false)
+            ? await RelayAsync(client, upstream, ClientToHost, activity, toHost, finished).ConfigureAwait(false)
             : sent;
     }
 
     /// <summary>One direction, until <paramref name="from"/> finishes sending (its FIN is passed on) or a read or write fails.</summary>
-    private static async Task<TcpProxyError> RelayAsync(Socket from, Socket to, Direction direction, TimeoutScope activity, ByteTally tally)
+    private static async Task<TcpProxyError> RelayAsync(
+        Socket from, Socket to, Direction direction, TimeoutScope activity, ByteTally tally, FinishedDirections finished)
     {
         var token = activity.Token;
         byte[]? buffer = null;
@@ -101,7 +105,8 @@ internal static class TcpPump
 
                 if (received == 0)
                 {
-                    return ShutdownSend(to, direction.WriteFailed);
+                    // The second direction to finish: both sockets are closed next, and the close sends this FIN.
+                    return finished.FinishOne() ? ShutdownSend(to, direction.WriteFailed) : TcpProxyError.None;
                 }
 
                 var sent = await SendAsync(to, buffer.AsMemory(0, received), direction, activity, tally).ConfigureAwait(false);
@@ -173,6 +178,15 @@ internal static class TcpPump
         {
             return onFailure;
         }
+    }
+
+    /// <summary>Counts the directions whose source finished sending; shared by the two loops of one connection.</summary>
+    private sealed class FinishedDirections
+    {
+        private int _count;
+
+        /// <summary>True for the first direction to finish (the other goes on), false for the second.</summary>
+        public bool FinishOne() => Interlocked.Increment(ref _count) == 1;
     }
 
     /// <summary>The errors of one direction: its source's read failing, its destination's write failing.</summary>

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Net;
 using DesktopOperator.Gateway.Tcp;
+using DesktopOperator.Hosting;
 using Microsoft.AspNetCore.Http;
 
 namespace DesktopOperator.Commands;
@@ -61,6 +62,29 @@ internal static class CommandOptions
                 {
                     result.AddError($"{name}: {value.ToString(CultureInfo.InvariantCulture)} connections need {(2L * value).ToString(CultureInfo.InvariantCulture)} open files but the limit is {openFileLimit!.Value.ToString(CultureInfo.InvariantCulture)}: raise it (LimitNOFILE, ulimit -n) or lower {name}");
                     return 0;
+                }
+
+                return value;
+            },
+        };
+    }
+
+    /// <summary><c>--io-threads</c>: how many threads run the gateway's socket I/O (<see cref="SocketEngine"/>).</summary>
+    public static Option<int> IoThreads()
+    {
+        const string name = "--io-threads";
+        return new Option<int>(name)
+        {
+            Description = $"Threads that wait on the gateway's sockets and relay the TCP pools' bytes themselves, as HAProxy's do (default 1; up to {SocketEngine.MaxIoThreads.ToString(CultureInfo.InvariantCulture)}). 0 = hand every socket completion to the .NET thread pool instead.",
+            HelpName = "N",
+            DefaultValueFactory = _ => 1,
+            CustomParser = result =>
+            {
+                var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+                if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value > SocketEngine.MaxIoThreads)
+                {
+                    result.AddError($"{name}: must be a whole number from 0 to {SocketEngine.MaxIoThreads.ToString(CultureInfo.InvariantCulture)}, not '{text}'");
+                    return 1;
                 }
 
                 return value;

@@ -31,6 +31,8 @@ internal static class GatewayCommand
         command.Options.Add(cookieKeys);
         command.SetAction(async (parse, ct) =>
         {
+            // First: the runtime reads the socket engine's settings when the process makes its first socket.
+            gateway.ConfigureSocketEngine(parse);
             var (tls, tlsError) = gateway.Https.Read(parse, TimeProvider.System);
             if (tlsError is not null)
             {

@@ -41,6 +41,8 @@ internal sealed class GatewayOptionSet
 
     public Option<bool> JsonLogs { get; } = new("--json-logs") { Description = "Write logs as JSON lines." };
 
+    public Option<int> IoThreads { get; } = CommandOptions.IoThreads();
+
     public Option<IReadOnlyList<IPNetwork>> Trusted { get; } =
         CommandOptions.Networks("--trusted-proxies", "Auth proxies whose user header (spec.affinity.userHeader) Http pools honour; from other addresses the header is removed.");
 
@@ -56,7 +58,7 @@ internal sealed class GatewayOptionSet
         ArgumentNullException.ThrowIfNull(command);
         Option[] options =
         [
-            Listen, Http, Drain.Option, Handshake.Option, Connect.Option, Idle.Option, Queue.Option, PerHost, PerPool, MaxConnections, JsonLogs, Trusted, AnonymousPinning,
+            Listen, Http, Drain.Option, Handshake.Option, Connect.Option, Idle.Option, Queue.Option, PerHost, PerPool, MaxConnections, IoThreads, JsonLogs, Trusted, AnonymousPinning,
             .. Https.All,
         ];
         foreach (var option in options)
@@ -64,6 +66,9 @@ internal sealed class GatewayOptionSet
             command.Options.Add(option);
         }
     }
+
+    /// <summary>Sets up the socket engine from <c>--io-threads</c>; call before the command makes its first socket.</summary>
+    public void ConfigureSocketEngine(ParseResult parse) => SocketEngine.Configure(parse.GetValue(IoThreads));
 
     public TcpProxyOptions Proxy(ParseResult parse) => new()
     {

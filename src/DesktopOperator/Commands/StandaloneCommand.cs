@@ -27,6 +27,8 @@ internal static class StandaloneCommand
         command.Options.Add(cookieKeys);
         command.SetAction(async (parse, ct) =>
         {
+            // First: the runtime reads the socket engine's settings when the process makes its first socket.
+            gateway.ConfigureSocketEngine(parse);
             var folders = StandaloneFolders.Check(parse.GetValue(manifests)!, parse.GetValue(state)!);
             if (folders.Error is { } error)
             {

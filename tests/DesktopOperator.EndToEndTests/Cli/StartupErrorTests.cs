@@ -37,6 +37,8 @@ public sealed class StartupErrorTests : IDisposable
         { ["--connect-timeout", "5"], 2, "--connect-timeout: '5' is not a duration" },
         { ["--max-connections-per-pool", "-1"], 2, "--max-connections-per-pool: must be 0 (no limit) or more, not '-1'" },
         { ["--max-connections-per-host", "many"], 2, "--max-connections-per-host: 'many' is not a whole number" },
+        { ["--io-threads", "-1"], 2, "--io-threads: must be a whole number from 0 to 64, not '-1'" },
+        { ["--io-threads", "65"], 2, "--io-threads: must be a whole number from 0 to 64, not '65'" },
         { ["--max-connections", "0"], 2, "--max-connections: must be a whole number of 1 or more, not '0'" },
         // Two descriptors per connection: more than any open-file limit allows.
         { ["--max-connections", "2000000000"], 2, "--max-connections: 2000000000 connections need 4000000000 open files but the limit is" },

@@ -18,6 +18,7 @@ public sealed class GatewayCommandTests : IDisposable
     [InlineData("--listen-address", "1.2.3", "--listen-address: '1.2.3' is not an IP address")]
     [InlineData("--drain-time", "soon", "--drain-time: 'soon' is not a duration")]
     [InlineData("--max-connections-per-host", "-1", "--max-connections-per-host: must be 0 (no limit) or more")]
+    [InlineData("--io-threads", "many", "--io-threads: must be a whole number from 0 to 64, not 'many'")]
     [InlineData("--trusted-proxies", "proxy", "--trusted-proxies: 'proxy' is not an address or range")]
     [InlineData("--no-such-option", "1", "--no-such-option")]
     public async Task Gateway_BadOption_OneLineAndExitCode2(string option, string value, string expected)
