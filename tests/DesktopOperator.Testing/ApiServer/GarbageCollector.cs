@@ -191,11 +191,18 @@ internal sealed class GarbageCollector : IAsyncDisposable
 
     /// <summary>
     /// Deletes like an API DELETE with background propagation: objects with finalizers only get marked, and a
-    /// scheduled, running pod gets its grace period (its kubelet removes it).
+    /// scheduled, running pod gets its grace period (its kubelet removes it). An object already being deleted is left
+    /// alone, as kube-controller-manager's garbage collector skips an item whose deletionTimestamp is set: a terminating
+    /// pod stays until its node deletes it (transcript 17, "[2] Background").
     /// </summary>
     private bool DeleteObject(string storage, string key, JsonObject obj)
     {
-        if (storage == "pods" && obj["metadata"]?["deletionTimestamp"] is null
+        if (obj["metadata"]?["deletionTimestamp"] is not null)
+        {
+            return false;
+        }
+
+        if (storage == "pods"
             && !string.IsNullOrEmpty(BodyDecoder.Str(obj["spec"]?["nodeName"]))
             && BodyDecoder.Str(obj["status"]?["phase"]) is not ("Succeeded" or "Failed"))
         {
@@ -210,11 +217,6 @@ internal sealed class GarbageCollector : IAsyncDisposable
         if (Finalizers(obj).Count == 0)
         {
             return storage == "pods" ? RemovePod(storage, key, obj) : Store.Remove(storage, key) is not null;
-        }
-
-        if (obj["metadata"]?["deletionTimestamp"] is not null)
-        {
-            return false;
         }
 
         var copy = obj.DeepClone().AsObject();
