@@ -110,7 +110,7 @@ public sealed class ChartManifestTests
     {
         var chart = await RenderedChart.RenderAsync();
 
-        Assert.Equal(["gateway", "--http=http://0.0.0.0:8080", "--json-logs"], RenderedChart.Args(RenderedChart.Containers(chart.Deployment("gateway")).Single()));
+        Assert.Equal(["gateway", "--http=http://0.0.0.0:8080", "--io-threads=1", "--json-logs"], RenderedChart.Args(RenderedChart.Containers(chart.Deployment("gateway")).Single()));
     }
 
     [ToolFact("helm")]
@@ -121,7 +121,7 @@ public sealed class ChartManifestTests
         var container = RenderedChart.Containers(deployment).Single();
 
         Assert.Equal(
-            ["gateway", "--namespace=desks", "--http=http://0.0.0.0:8080", "--cookie-keys=/etc/desktop-operator/cookie-keys/cookie-keys", "--json-logs"],
+            ["gateway", "--namespace=desks", "--http=http://0.0.0.0:8080", "--io-threads=1", "--cookie-keys=/etc/desktop-operator/cookie-keys/cookie-keys", "--json-logs"],
             RenderedChart.Args(container));
         var mount = container["volumeMounts"]!.AsArray().Single(m => m!["name"]!.GetValue<string>() == "cookie-keys")!;
         Assert.Equal("/etc/desktop-operator/cookie-keys", mount["mountPath"]!.GetValue<string>());

@@ -35,7 +35,7 @@ public sealed class GatewayTlsChartTests
         var container = RenderedChart.Containers(deployment).Single();
 
         Assert.Equal(
-            ["gateway", "--http=http://0.0.0.0:8080", "--https=https://0.0.0.0:8443", $"--tls-cert={MountPath}/tls.crt", $"--tls-key={MountPath}/tls.key", "--https-redirect-port=443", "--json-logs"],
+            ["gateway", "--http=http://0.0.0.0:8080", "--io-threads=1", "--https=https://0.0.0.0:8443", $"--tls-cert={MountPath}/tls.crt", $"--tls-key={MountPath}/tls.key", "--https-redirect-port=443", "--json-logs"],
             RenderedChart.Args(container));
 
         // A directory mount, never subPath: only then does the kubelet update the files when the Secret is renewed,
