@@ -2,6 +2,7 @@ using BenchmarkDotNet.Running;
 using DesktopOperator.Benchmarks.Http;
 using DesktopOperator.Benchmarks.Pools;
 using DesktopOperator.Benchmarks.Proxy;
+using DesktopOperator.Benchmarks.Proxy.Epoll;
 using DesktopOperator.Benchmarks.Runtime;
 
 // Micro-benchmarks (BenchmarkDotNet), and the side-by-side proxy benchmarks against HAProxy (run-proxy-vs-haproxy.sh)
@@ -17,6 +18,7 @@ return args switch
 {
     ["proxy", .. var rest] => await ProxyBenchmarkCommand.RunAsync(rest),
     ["proxy-backend", .. var addresses] => await BackendProcess.RunAsync(addresses),
+    ["epoll-relay", .. var rest] => EpollRelay.Run(rest),
     ["http", .. var rest] => await HttpBenchmarkCommand.RunAsync(rest),
     [WebSocketUpstream.Command, .. var addresses] => await WebSocketUpstream.RunAsync(addresses),
     ["informer-http", .. var rest] => await InformerHttpSyncCommand.RunAsync(rest),

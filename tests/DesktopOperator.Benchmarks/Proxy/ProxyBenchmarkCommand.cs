@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
+using DesktopOperator.Benchmarks.Proxy.Epoll;
 using DesktopOperator.Testing.Proxies;
 
 namespace DesktopOperator.Benchmarks.Proxy;
@@ -51,7 +52,7 @@ internal static class ProxyBenchmarkCommand
             foreach (var name in names)
             {
                 Log($"round {round}/{options.Rounds}: {name}");
-                rounds[name].Add(await MeasureAsync(ProxyCatalog.Create(name), setup, options, cts.Token));
+                rounds[name].Add(await MeasureAsync(Create(name), setup, options, cts.Token));
             }
         }
 
@@ -76,6 +77,10 @@ internal static class ProxyBenchmarkCommand
             cts.Cancel();
         }
     }
+
+    /// <summary>The shared catalog's proxies, and this harness's own probe: "epoll" (<see cref="EpollRelay"/>).</summary>
+    private static IProxyUnderTest Create(string name) =>
+        name.Split('-', 2)[0] == "epoll" ? new EpollRelayProxy(name) : ProxyCatalog.Create(name);
 
     private static async Task<ProxyFigures> MeasureAsync(
         IProxyUnderTest proxyUnderTest, ProxySetup setup, ProxyBenchmarkOptions options, CancellationToken cancellationToken)

@@ -82,7 +82,7 @@ internal sealed record ProxyBenchmarkOptions
     }
 
     public static string Usage =>
-        "proxy [--baseline haproxy] [--candidate gateway|haproxy-b|socat]... [--balancing leastconn|source|roundrobin]\n" +
+        "proxy [--baseline haproxy] [--candidate gateway|haproxy-b|socat|epoll]... [--balancing leastconn|source|roundrobin]\n" +
         "      [--duration SECONDS] [--streams N] [--concurrency N] [--latency-connections N] [--round-trips N]\n" +
         "      [--idle N (0: skip)] [--idle-only true|false] [--idle-hold SECONDS] [--rounds N] [--output FILE.md]\n" +
         "      [--iperf 1|0 (0: skip iperf3 single stream up/down)]";
