@@ -33,14 +33,7 @@ internal sealed class BackendProcess : IAsyncDisposable
     /// <summary>Runs the backend <paramref name="command"/> of this executable on <paramref name="addresses"/>; it prints <see cref="PortLine"/>.</summary>
     public static async Task<BackendProcess> StartAsync(string command, IReadOnlyList<IPAddress> addresses, CancellationToken cancellationToken)
     {
-        var self = Environment.ProcessPath ?? throw new InvalidOperationException("no process path");
-        var arguments = new List<string>();
-        if (Path.GetFileNameWithoutExtension(self) == "dotnet")
-        {
-            arguments.Add(Assembly.GetEntryAssembly()!.Location);
-        }
-
-        arguments.Add(command);
+        var (self, arguments) = SelfCommand(command);
         arguments.AddRange(addresses.Select(a => a.ToString()));
         var process = ChildProcess.Start("backend", self, arguments, HostLogs.CreateDirectory("bench-backend"));
         var port = 0;
@@ -54,6 +47,20 @@ internal sealed class BackendProcess : IAsyncDisposable
         }
 
         return new BackendProcess(process, port);
+    }
+
+    /// <summary>How to run a subcommand of this executable in a child process: its path, and its arguments so far.</summary>
+    internal static (string Executable, List<string> Arguments) SelfCommand(string command)
+    {
+        var self = Environment.ProcessPath ?? throw new InvalidOperationException("no process path");
+        var arguments = new List<string>();
+        if (Path.GetFileNameWithoutExtension(self) == "dotnet")
+        {
+            arguments.Add(Assembly.GetEntryAssembly()!.Location);
+        }
+
+        arguments.Add(command);
+        return (self, arguments);
     }
 
     /// <summary>The <c>proxy-backend</c> subcommand: serve until stdin closes (the parent is gone) or it is killed.</summary>

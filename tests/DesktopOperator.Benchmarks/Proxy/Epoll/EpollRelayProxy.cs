@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Reflection;
 using DesktopOperator.Testing.Desktops;
 using DesktopOperator.Testing.Net;
 using DesktopOperator.Testing.Processes;
@@ -14,16 +13,9 @@ internal sealed class EpollRelayProxy(string name) : IProxyUnderTest
 
     public async Task<RunningProxy> StartAsync(ProxySetup setup, CancellationToken cancellationToken)
     {
-        var self = Environment.ProcessPath ?? throw new InvalidOperationException("no process path");
         var directory = HostLogs.CreateDirectory(Name);
         var endpoint = LoopbackPorts.GetFreeEndPoint(setup.ListenAddress);
-        var arguments = new List<string>();
-        if (Path.GetFileNameWithoutExtension(self) == "dotnet")
-        {
-            arguments.Add(Assembly.GetEntryAssembly()!.Location);
-        }
-
-        arguments.Add("epoll-relay");
+        var (self, arguments) = BackendProcess.SelfCommand("epoll-relay");
         arguments.Add(endpoint.ToString());
         arguments.AddRange(setup.Backends.Select(b => b.EndPoint.ToString()));
         var process = ChildProcess.Start(Name, self, arguments, directory);
