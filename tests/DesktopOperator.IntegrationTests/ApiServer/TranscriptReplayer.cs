@@ -19,12 +19,16 @@ internal sealed partial class TranscriptReplayer
     private readonly string _file;
     private readonly JsonArray _entries;
     private readonly TranscriptMatcher _matcher = new();
+    private readonly IReadOnlySet<string> _listed;
     private HttpClient? _anonymous;
 
-    public TranscriptReplayer(string file)
+    /// <param name="listed">The steps KNOWN-DIFFERENCES.md lists for this file: a step that waits for a controller
+    /// gets a short bound when it is listed (it is expected to differ) and a patient one when it is not.</param>
+    public TranscriptReplayer(string file, IReadOnlySet<string>? listed = null)
     {
         _file = Path.GetFileNameWithoutExtension(file);
         _entries = JsonNode.Parse(File.ReadAllText(file))!.AsArray();
+        _listed = listed ?? new HashSet<string>();
     }
 
     public static string WidgetCrdPath => Path.Combine(AppContext.BaseDirectory, "ApiServer", "Transcripts", "02-crd-lifecycle.json");
