@@ -24,6 +24,15 @@ namespace DesktopOperator.Api.Routes;
 /// </summary>
 public static class RouteLifecycle
 {
+    /// <summary>
+    /// When a route was last used, the moment its <c>resumeFor</c> counts from: its <c>lastSeen</c> or, if later, when
+    /// it was bound. A route the operator binds from the queue was last seen when its user started to wait; its user gets
+    /// <c>resumeFor</c> from the binding, not from then (else it could expire before the gateway counts the held
+    /// connection that the binding lets through).
+    /// </summary>
+    public static DateTimeOffset LastActivity(DateTimeOffset? lastSeen, DateTimeOffset? boundAt, DateTimeOffset otherwise) =>
+        lastSeen is { } seen && boundAt is { } bound ? (seen > bound ? seen : bound) : lastSeen ?? boundAt ?? otherwise;
+
     /// <summary>Routes in these phases hold a slot on their host.</summary>
     public static bool HoldsSlot(SessionRoutePhase phase) =>
         phase is SessionRoutePhase.Bound or SessionRoutePhase.Active or SessionRoutePhase.Disconnected;

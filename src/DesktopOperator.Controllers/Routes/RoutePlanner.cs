@@ -152,8 +152,10 @@ internal static class RoutePlanner
     public static DateTimeOffset LastActivity(SessionRoute route, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(route);
-        return route.Status?.LastSeen ?? route.Status?.BoundAt
-            ?? (route.Metadata.CreationTimestamp is { } created ? new DateTimeOffset(DateTime.SpecifyKind(created, DateTimeKind.Utc)) : now);
+        return RouteLifecycle.LastActivity(
+            route.Status?.LastSeen,
+            route.Status?.BoundAt,
+            route.Metadata.CreationTimestamp is { } created ? new DateTimeOffset(DateTime.SpecifyKind(created, DateTimeKind.Utc)) : now);
     }
 
     /// <summary>How long until <paramref name="resumeFor"/> after <paramref name="since"/> (at least a second); null for never.</summary>

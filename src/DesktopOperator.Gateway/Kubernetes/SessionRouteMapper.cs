@@ -45,7 +45,7 @@ internal static class SessionRouteMapper
             pin is not null,
             phase,
             boundAt,
-            status.LastSeen ?? boundAt,
+            RouteLifecycle.LastActivity(status.LastSeen, boundAt, boundAt),
             status.ActiveConnections)
         {
             Version = metadata.ResourceVersion ?? "",

@@ -19,6 +19,19 @@ public sealed class RouteLifecycleTests
     }
 
     [Theory]
+    [InlineData(-10, 0, 0)] // bound from the queue after waiting: the binding counts
+    [InlineData(0, -10, 0)] // seen after it was bound: the last sight counts
+    [InlineData(null, -10, -10)]
+    [InlineData(-10, null, -10)]
+    [InlineData(null, null, -60)]
+    public void LastActivity_TheLaterOfLastSeenAndBoundAt(int? lastSeenMinutes, int? boundAtMinutes, int expectedMinutes)
+    {
+        DateTimeOffset? At(int? minutes) => minutes is { } m ? Now.AddMinutes(m) : null;
+
+        Assert.Equal(Now.AddMinutes(expectedMinutes), RouteLifecycle.LastActivity(At(lastSeenMinutes), At(boundAtMinutes), Now.AddMinutes(-60)));
+    }
+
+    [Theory]
     [InlineData(null, "h1", SessionRoutePhase.Active, "h1")]
     [InlineData("h2", null, SessionRoutePhase.Pending, "h2")]
     [InlineData("h2", "h1", SessionRoutePhase.Active, "h1")]

@@ -232,6 +232,25 @@ public sealed class RoutePlannerTests
     }
 
     [Fact]
+    public void QueuedRoute_BoundAfterWaitingLongerThanResumeFor_ResumeForCountsFromTheBinding()
+    {
+        // The user waited 10 minutes in the queue (the gateway refreshed lastSeen then); a slot frees and the operator binds.
+        var waiting = new SessionRouteStatus { Phase = SessionRoutePhase.Pending, LastSeen = Now.AddMinutes(-10) };
+        HostCandidate[] hosts = [new("h1", "10.0.0.1", null, 0)];
+
+        var bound = RoutePlanner.Plan(Route(status: waiting), Pool(resumeFor: "2s"), hosts, 0, Now);
+        Assert.Equal((SessionRoutePhase.Bound, "h1", Now), (bound.Status!.Phase, bound.Status.Host, bound.Status.BoundAt));
+
+        // Before the gateway counts the held connection the binding lets through, the route must not expire.
+        var soon = RoutePlanner.Plan(Route(status: bound.Status), Pool(resumeFor: "2s"), hosts, 0, Now.AddSeconds(1));
+        Assert.NotEqual(SessionRoutePhase.Expired, soon.Status?.Phase);
+        Assert.Equal(TimeSpan.FromSeconds(1), soon.RequeueAfter);
+
+        var unused = RoutePlanner.Plan(Route(status: bound.Status), Pool(resumeFor: "2s"), hosts, 0, Now.AddSeconds(2));
+        Assert.Equal(SessionRoutePhase.Expired, unused.Status!.Phase);
+    }
+
+    [Fact]
     public void LiveRoute_HostGone_Failed_HostGoneWarning()
     {
         var status = new SessionRouteStatus { Phase = SessionRoutePhase.Active, Host = "h1", LastSeen = Now, ActiveConnections = 1 };
