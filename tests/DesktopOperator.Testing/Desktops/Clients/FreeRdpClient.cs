@@ -18,22 +18,31 @@ public static class FreeRdpClient
         TimeSpan timeout,
         CancellationToken cancellationToken)
     {
-        var result = await ProcessRunner.RunAsync(
-            ExternalTools.Require("xfreerdp"),
-            [
-                $"/v:{server.Address}:{server.Port}", $"/u:{user}", $"/p:{password}", "+auth-only", "/cert:ignore",
-                $"/timeout:{(int)timeout.TotalMilliseconds}",
-            ],
-            timeout,
-            cancellationToken,
-            // A private HOME keeps FreeRDP's ~/.config/freerdp out of the user's folder.
-            new Dictionary<string, string> { ["DISPLAY"] = display.Name, ["HOME"] = FreeRdpHome() });
-        return new FreeRdpResult(result);
+        // A private HOME keeps FreeRDP's ~/.config/freerdp out of the user's folder; removed once the client exits.
+        var home = Directory.CreateTempSubdirectory("desktop-operator-freerdp-").FullName;
+        try
+        {
+            var result = await ProcessRunner.RunAsync(
+                ExternalTools.Require("xfreerdp"),
+                [
+                    $"/v:{server.Address}:{server.Port}", $"/u:{user}", $"/p:{password}", "+auth-only", "/cert:ignore",
+                    $"/timeout:{(int)timeout.TotalMilliseconds}",
+                ],
+                timeout,
+                cancellationToken,
+                new Dictionary<string, string> { ["DISPLAY"] = display.Name, ["HOME"] = home });
+            return new FreeRdpResult(result);
+        }
+        finally
+        {
+            Directory.Delete(home, recursive: true);
+        }
     }
 
     /// <summary>
     /// A full session (no <c>+auth-only</c>): xfreerdp logs in and shows the remote desktop in a window on
-    /// <paramref name="display"/> until the returned process is disposed, which disconnects it (killed by PID).
+    /// <paramref name="display"/> until the returned process is disposed, which disconnects it (killed by PID). Its HOME is
+    /// a folder in <paramref name="logDirectory"/>, removed with it.
     /// </summary>
     public static ChildProcess StartSession(XvfbDisplay display, IPEndPoint server, string user, string password, string logDirectory) =>
         ChildProcess.Start(
@@ -41,12 +50,5 @@ public static class FreeRdpClient
             ExternalTools.Require("xfreerdp"),
             [$"/v:{server.Address}:{server.Port}", $"/u:{user}", $"/p:{password}", "/cert:ignore", "/size:800x600"],
             logDirectory,
-            new Dictionary<string, string> { ["DISPLAY"] = display.Name, ["HOME"] = FreeRdpHome() });
-
-    private static string FreeRdpHome()
-    {
-        var home = Path.Combine(Path.GetTempPath(), "desktop-operator-tests", "freerdp-home");
-        Directory.CreateDirectory(home);
-        return home;
-    }
+            new Dictionary<string, string> { ["DISPLAY"] = display.Name, ["HOME"] = Directory.CreateDirectory(Path.Combine(logDirectory, "freerdp-home")).FullName });
 }
