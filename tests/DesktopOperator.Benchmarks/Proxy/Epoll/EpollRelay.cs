@@ -28,7 +28,7 @@ internal sealed class EpollRelay
         _backends = backends;
     }
 
-    /// <summary>The subcommand: <c>epoll-relay LISTEN_IP:PORT BACKEND_IP:PORT...</c>; runs until killed.</summary>
+    /// <summary>The subcommand: <c>epoll-relay LISTEN_IPv4:PORT BACKEND_IPv4:PORT...</c>; runs until killed.</summary>
     public static int Run(IReadOnlyList<string> args)
     {
         if (RuntimeInformation.ProcessArchitecture != Architecture.X64 || !OperatingSystem.IsLinux())
@@ -37,15 +37,17 @@ internal sealed class EpollRelay
             return 2;
         }
 
-        if (args.Count < 2 || !IPEndPoint.TryParse(args[0], out var listen) || args.Skip(1).Any(a => !IPEndPoint.TryParse(a, out _)))
+        static bool IsIPv4(string a) => IPEndPoint.TryParse(a, out var e) && e.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork;
+        if (args.Count < 2 || !args.All(IsIPv4))
         {
-            Console.Error.WriteLine("usage: epoll-relay LISTEN_IP:PORT BACKEND_IP:PORT...");
+            Console.Error.WriteLine("usage: epoll-relay LISTEN_IPv4:PORT BACKEND_IPv4:PORT...");
             return 2;
         }
 
         var listener = Check(Socket(AfInet, SockStream | SockNonBlock | SockCloexec, 0), "socket");
         var one = 1;
         Check(SetSockOpt(listener, SolSocket, SoReuseAddr, ref one, sizeof(int)), "setsockopt");
+        var listen = IPEndPoint.Parse(args[0]);
         var address = ToSockAddr(listen);
         Check(Bind(listener, ref address, Marshal.SizeOf<SockAddrIn>()), "bind");
         Check(Listen(listener, 4096), "listen");
