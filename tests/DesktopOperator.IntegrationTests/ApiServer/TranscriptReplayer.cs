@@ -24,11 +24,11 @@ internal sealed partial class TranscriptReplayer
 
     /// <param name="listed">The steps KNOWN-DIFFERENCES.md lists for this file: a step that waits for a controller
     /// gets a short bound when it is listed (it is expected to differ) and a patient one when it is not.</param>
-    public TranscriptReplayer(string file, IReadOnlySet<string>? listed = null)
+    public TranscriptReplayer(string file, IReadOnlySet<string> listed)
     {
         _file = Path.GetFileNameWithoutExtension(file);
         _entries = JsonNode.Parse(File.ReadAllText(file))!.AsArray();
-        _listed = listed ?? new HashSet<string>();
+        _listed = listed;
     }
 
     public static string WidgetCrdPath => Path.Combine(AppContext.BaseDirectory, "ApiServer", "Transcripts", "02-crd-lifecycle.json");

@@ -231,11 +231,14 @@ internal sealed class EpollRelay
 
     private void Drop(Side side)
     {
-        foreach (var s in new[] { side, side.Peer })
-        {
-            _sides.Remove(s.Fd);
-            _ = Close(s.Fd); // also leaves the epoll set
-        }
+        Forget(side);
+        Forget(side.Peer);
+    }
+
+    private void Forget(Side side)
+    {
+        _sides.Remove(side.Fd);
+        _ = Close(side.Fd); // also leaves the epoll set
     }
 
     private static SockAddrIn ToSockAddr(IPEndPoint endPoint) => new()
