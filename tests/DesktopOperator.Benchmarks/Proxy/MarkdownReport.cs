@@ -32,6 +32,8 @@ internal static class MarkdownReport
             new("CPU kernel per GiB iperf3 down (s)", "<= 1.0x", f => f.Iperf?.Download?.KernelSecondsPerGiB, "F2"),
             new($"Round trip p50, 64 B, {options.LatencyConnections} long-lived conns (us)", "-", f => f.Latency?.P50Microseconds, "F1"),
             new($"Round trip p99, 64 B, {options.LatencyConnections} long-lived conns (us)", "<= 1.1x", f => f.Latency?.P99Microseconds, "F1"),
+            new("CPU user per round trip (us)", "<= 1.0x", f => f.Latency?.UserMicrosecondsPerRoundTrip, "F1"),
+            new("CPU kernel per round trip (us)", "<= 1.0x", f => f.Latency?.KernelMicrosecondsPerRoundTrip, "F1"),
             new("Memory per idle connection (KiB)", "<= 8 KiB", f => f.IdleMemory?.BytesPerConnection / 1024, "F2"),
             new("Memory per idle connection, second half only (KiB)", "-", f => f.IdleMemory?.MarginalBytesPerConnection / 1024, "F2"),
             new("Idle connections held", "-", f => f.IdleMemory?.Connections, "F0"),

@@ -131,8 +131,9 @@ internal static class ProxyBenchmarkCommand
             figures.ConnectionRate = await ScenarioAsync(figures, "connection rate", () => ConnectionRateScenario.RunAsync(proxy.EndPoint, proxy.ProcessId, clients, options.Concurrency, options.Duration, cancellationToken));
             Log($"{proxy.Name}: {figures.ConnectionRate?.ConnectionsPerSecond:F0} connections/s ({figures.ConnectionRate?.Errors} errors), " +
                 $"CPU {figures.ConnectionRate?.UserMicrosecondsPerConnection:F0} us user, {figures.ConnectionRate?.KernelMicrosecondsPerConnection:F0} us kernel per connection");
-            figures.Latency = await ScenarioAsync(figures, "latency", () => LatencyScenario.RunAsync(proxy.EndPoint, clients, options.LatencyConnections, options.RoundTrips, TimeSpan.FromSeconds(60), cancellationToken));
-            Log($"{proxy.Name}: p50 {figures.Latency?.P50Microseconds:F1} us, p99 {figures.Latency?.P99Microseconds:F1} us");
+            figures.Latency = await ScenarioAsync(figures, "latency", () => LatencyScenario.RunAsync(proxy.EndPoint, proxy.ProcessId, clients, options.LatencyConnections, options.RoundTrips, TimeSpan.FromSeconds(60), cancellationToken));
+            Log($"{proxy.Name}: p50 {figures.Latency?.P50Microseconds:F1} us, p99 {figures.Latency?.P99Microseconds:F1} us, " +
+                $"CPU {figures.Latency?.UserMicrosecondsPerRoundTrip:F1} us user, {figures.Latency?.KernelMicrosecondsPerRoundTrip:F1} us kernel per round trip");
             if (!proxy.IsRunning)
             {
                 figures.Notes.Add("the proxy process exited during the run: " + proxy.Describe().Split('\n')[0]);

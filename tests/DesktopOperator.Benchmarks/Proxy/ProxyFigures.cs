@@ -47,6 +47,8 @@ internal sealed record ProxyFigures(string Proxy)
                 P50Microseconds = MedianOf(latency.Select(t => t.P50Microseconds)),
                 P99Microseconds = MedianOf(latency.Select(t => t.P99Microseconds)),
                 IncompleteConnections = latency.Sum(t => t.IncompleteConnections),
+                UserMicrosecondsPerRoundTrip = MedianOf(latency.Select(t => t.UserMicrosecondsPerRoundTrip)),
+                KernelMicrosecondsPerRoundTrip = MedianOf(latency.Select(t => t.KernelMicrosecondsPerRoundTrip)),
             };
         }
 
@@ -77,6 +79,7 @@ internal sealed record ProxyFigures(string Proxy)
               $"CPU user/kernel {ConnectionRate?.UserMicrosecondsPerConnection:F0}/{ConnectionRate?.KernelMicrosecondsPerConnection:F0} us per conn, " +
               $"{Throughput?.UserSecondsPerGiB:F2}/{Throughput?.KernelSecondsPerGiB:F2} s per GiB up, {Download?.UserSecondsPerGiB:F2}/{Download?.KernelSecondsPerGiB:F2} s per GiB down, " +
               $"p50 {Latency?.P50Microseconds:F1} us, p99 {Latency?.P99Microseconds:F1} us, " +
+              $"CPU user/kernel {Latency?.UserMicrosecondsPerRoundTrip:F1}/{Latency?.KernelMicrosecondsPerRoundTrip:F1} us per round trip, " +
               $"{IdleMemory?.BytesPerConnection / 1024:F2} KiB/idle conn ({IdleMemory?.MarginalBytesPerConnection / 1024:F2} in the second half)";
 
     private static ThroughputFigures? MedianThroughput(IEnumerable<ThroughputFigures?> rounds)

@@ -8,7 +8,8 @@ namespace DesktopOperator.Testing.Proxies;
 /// generated DesktopPool whose gateway port is free on <see cref="ProxySetup.ListenAddress"/>; ready when
 /// <c>/readyz</c> answers (the configuration is applied and its listeners are bound).
 /// The executable is <c>$DESKTOP_OPERATOR_EXE</c>, else the built <c>src/DesktopOperator/bin/{Release,Debug}/net10.0/desktop-operator</c>
-/// (the caller's configuration first).
+/// (the caller's configuration first). A candidate named <c>gateway-SUFFIX</c> runs <c>$DESKTOP_OPERATOR_EXE_SUFFIX</c>
+/// when that is set (upper case, '-' as '_'), so one benchmark run can alternate two builds.
 /// </summary>
 public sealed class GatewayProxy(string name = "gateway") : IProxyUnderTest
 {
@@ -33,7 +34,8 @@ public sealed class GatewayProxy(string name = "gateway") : IProxyUnderTest
         try
         {
             gateway = await StandaloneGateway.StartAsync(
-                new StandaloneGatewayOptions(manifests, state, setup.ListenAddress, directory) { Setup = setup, Name = Name }, cancellationToken);
+                new StandaloneGatewayOptions(manifests, state, setup.ListenAddress, directory) { Setup = setup, Name = Name, Executable = OwnExecutable() },
+                cancellationToken);
         }
         catch (InvalidOperationException)
         {
@@ -43,6 +45,18 @@ public sealed class GatewayProxy(string name = "gateway") : IProxyUnderTest
 
         // No probe connection on the gateway port: it would make a route and move the round-robin position.
         return new RunningProxy(Name, endpoint, gateway.Process, directory) { AdminUri = gateway.AdminUri };
+    }
+
+    /// <summary>$DESKTOP_OPERATOR_EXE_SUFFIX for a candidate named gateway-SUFFIX, when set; else null (the default).</summary>
+    private string? OwnExecutable()
+    {
+        var suffix = Name.Split('-', 2) is [_, var s] ? s : null;
+        if (suffix is null || Environment.GetEnvironmentVariable("DESKTOP_OPERATOR_EXE_" + suffix.ToUpperInvariant().Replace('-', '_')) is not { Length: > 0 } path)
+        {
+            return null;
+        }
+
+        return File.Exists(path) ? path : throw new FileNotFoundException($"DESKTOP_OPERATOR_EXE_{suffix.ToUpperInvariant()} does not exist", path);
     }
 
     /// <summary>$DESKTOP_OPERATOR_EXE, else the build output of src/DesktopOperator.</summary>

@@ -63,7 +63,7 @@ public sealed class StandaloneGateway : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         var directory = options.Directory;
-        var executable = GatewayProxy.FindExecutable();
+        var executable = options.Executable ?? GatewayProxy.FindExecutable();
         var admin = new Uri($"http://127.0.0.1:{LoopbackPorts.GetFreePort(IPAddress.Loopback).ToString(CultureInfo.InvariantCulture)}/");
         var process = ChildProcess.Start(
             options.Name, executable, Arguments(options, admin), directory,

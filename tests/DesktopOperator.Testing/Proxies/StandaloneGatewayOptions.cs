@@ -14,6 +14,9 @@ public sealed record StandaloneGatewayOptions(string Manifests, string State, IP
     /// <summary>The process's name: its log files are <c>NAME.stdout.log</c> and <c>NAME.stderr.log</c>.</summary>
     public string Name { get; init; } = "gateway";
 
+    /// <summary>The desktop-operator executable; null: <see cref="GatewayProxy.FindExecutable"/>.</summary>
+    public string? Executable { get; init; }
+
     /// <summary>More options, e.g. <c>--handshake-timeout 1s</c>.</summary>
     public IReadOnlyList<string> ExtraArguments { get; init; } = [];
 }
