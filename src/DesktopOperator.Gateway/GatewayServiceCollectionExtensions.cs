@@ -10,6 +10,7 @@ using DesktopOperator.Gateway.Sessions;
 using DesktopOperator.Gateway.Standalone;
 using DesktopOperator.Gateway.Tcp;
 using DesktopOperator.Gateway.Tcp.Accept;
+using DesktopOperator.Gateway.Tcp.Relay;
 using DesktopOperator.Kube.Client;
 using DesktopOperator.Runtime.Informers;
 using Microsoft.Extensions.DependencyInjection;
@@ -52,6 +53,7 @@ internal static class GatewayServiceCollectionExtensions
             sp.GetRequiredService<GatewayConnectionCap>(),
             sp.GetRequiredService<TcpProxyMetrics>(),
             sp.GetRequiredService<ILogger<TcpListenerManager>>()));
+        services.TryAddSingleton(sp => new RelayLoops(proxy.RelayThreads, sp.GetRequiredService<ILogger<RelayLoop>>()));
         services.TryAddSingleton(_ => new HttpProxyConfigProvider(proxy.IdleTimeout));
         services.TryAddSingleton(sp => new GatewayPlanApplier(
             sp.GetRequiredService<PoolRegistry>(),
@@ -64,7 +66,8 @@ internal static class GatewayServiceCollectionExtensions
             sp.GetRequiredService<ILoggerFactory>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<HttpProxyConfigProvider>(),
-            sp.GetService<DescriptorReserve>()));
+            sp.GetService<DescriptorReserve>(),
+            sp.GetRequiredService<RelayLoops>()));
         return services;
     }
 

@@ -5,6 +5,7 @@ using DesktopOperator.Gateway.Http;
 using DesktopOperator.Gateway.Routing;
 using DesktopOperator.Gateway.Tcp;
 using DesktopOperator.Gateway.Tcp.Accept;
+using DesktopOperator.Gateway.Tcp.Relay;
 using Microsoft.Extensions.Logging;
 
 namespace DesktopOperator.Gateway.Pools;
@@ -26,7 +27,8 @@ internal sealed partial class GatewayPlanApplier(
     ILoggerFactory loggerFactory,
     TimeProvider time,
     HttpProxyConfigProvider? http = null,
-    DescriptorReserve? descriptorReserve = null) : IDisposable
+    DescriptorReserve? descriptorReserve = null,
+    RelayLoops? relays = null) : IDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly Dictionary<string, TcpListenerPlan> _bound = new(StringComparer.Ordinal);
@@ -105,7 +107,7 @@ internal sealed partial class GatewayPlanApplier(
         var handlerOptions = listener.IdleTimeout is { } idle ? options with { IdleTimeout = idle } : options;
         var handler = new TcpProxyConnectionHandler(
             settings, handlerOptions, router, limits, metrics, loggerFactory.CreateLogger<TcpProxyConnectionHandler>(), time,
-            descriptorReserve?.Guard(UpstreamDispatcher.CreateSocket));
+            descriptorReserve?.Guard(UpstreamDispatcher.CreateSocket), relays);
         var endPoint = new IPEndPoint(listenAddress, listener.Port);
         try
         {

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using DesktopOperator.Gateway.Model;
 using DesktopOperator.Gateway.Routing;
+using DesktopOperator.Gateway.Tcp.Relay;
 using DesktopOperator.Gateway.Tcp.Rdp;
 using DesktopOperator.Gateway.Tcp.Vnc;
 using Microsoft.Extensions.Logging;
@@ -34,9 +35,10 @@ internal sealed partial class TcpProxyConnectionHandler : IDisposable
     private readonly KeyValuePair<string, object?>[] _toHostTags;
     private readonly KeyValuePair<string, object?>[] _toClientTags;
     private readonly VncClientLockout? _vncLockout;
+    private readonly RelayLoops? _relays;
 
     // createUpstreamSocket: how the socket to a host is made (a test makes it fail as socket(2) does at EMFILE);
-    // null = a TCP socket for the endpoint's family with Nagle off.
+    // null = a TCP socket for the endpoint's family with Nagle off. relays: the relay threads; null or none = the pump.
     public TcpProxyConnectionHandler(
         TcpProxyListenerSettings settings,
         TcpProxyOptions options,
@@ -45,8 +47,10 @@ internal sealed partial class TcpProxyConnectionHandler : IDisposable
         TcpProxyMetrics metrics,
         ILogger<TcpProxyConnectionHandler> logger,
         TimeProvider timeProvider,
-        Func<EndPoint, Socket>? createUpstreamSocket = null)
+        Func<EndPoint, Socket>? createUpstreamSocket = null,
+        RelayLoops? relays = null)
     {
+        _relays = relays;
         Settings = settings;
         _options = options;
         _router = router;
@@ -249,7 +253,9 @@ internal sealed partial class TcpProxyConnectionHandler : IDisposable
             }
         }
 
-        var error = await TcpPump.RunAsync(clientSocket, readAhead?.Bytes ?? default, upstream, activity, toHost, toClient).ConfigureAwait(false);
+        var error = _relays?.Pick() is { } loop
+            ? await loop.RelayAsync(clientSocket, readAhead?.Bytes ?? default, upstream, activity, toHost, toClient).ConfigureAwait(false)
+            : await TcpPump.RunAsync(clientSocket, readAhead?.Bytes ?? default, upstream, activity, toHost, toClient).ConfigureAwait(false);
         return new ConnectionOutcome(error, Host: host, BytesToHost: toHost.Total, BytesToClient: toClient.Total);
     }
 

@@ -37,4 +37,10 @@ internal sealed record TcpProxyOptions
     /// open-file limit (<see cref="GatewayConnectionCap.DefaultFor"/>).
     /// </summary>
     public int MaxConnections { get; init; }
+
+    /// <summary>
+    /// Threads that relay established connections on epoll sets of their own (<see cref="Relay.RelayLoops"/>, Linux);
+    /// 0 = relay on the .NET socket engine (<see cref="TcpPump"/>). The gateway command sets it from <c>--io-threads</c>.
+    /// </summary>
+    public int RelayThreads { get; init; }
 }

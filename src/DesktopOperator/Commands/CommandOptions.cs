@@ -69,13 +69,16 @@ internal static class CommandOptions
         };
     }
 
-    /// <summary><c>--io-threads</c>: how many threads run the gateway's socket I/O (<see cref="SocketEngine"/>).</summary>
+    /// <summary>
+    /// <c>--io-threads</c>: how many threads run the gateway's socket I/O: the socket engine's (<see cref="SocketEngine"/>)
+    /// and the relay's (<c>TcpProxyOptions.RelayThreads</c>).
+    /// </summary>
     public static Option<int> IoThreads()
     {
         const string name = "--io-threads";
         return new Option<int>(name)
         {
-            Description = $"Threads that wait on the gateway's sockets and relay the TCP pools' bytes themselves, as HAProxy's do (default 1; up to {SocketEngine.MaxIoThreads.ToString(CultureInfo.InvariantCulture)}). 0 = hand every socket completion to the .NET thread pool instead.",
+            Description = $"Threads for the TCP pools, as HAProxy's: N relay threads that move the bytes of established connections, and N socket event threads for accept, handshake, routing and connect (default 1; up to {SocketEngine.MaxIoThreads.ToString(CultureInfo.InvariantCulture)}). 0 = run all of it on the .NET thread pool instead.",
             HelpName = "N",
             DefaultValueFactory = _ => 1,
             CustomParser = result =>

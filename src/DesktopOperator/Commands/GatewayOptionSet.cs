@@ -80,6 +80,7 @@ internal sealed class GatewayOptionSet
         MaxConnectionsPerHost = parse.GetValue(PerHost),
         MaxConnectionsPerPool = parse.GetValue(PerPool),
         MaxConnections = parse.GetValue(MaxConnections),
+        RelayThreads = parse.GetValue(IoThreads),
     };
 
     /// <summary>The one line a command prints when Kestrel finds its HTTP (or HTTPS) address taken.</summary>

@@ -3,8 +3,9 @@ namespace DesktopOperator.Hosting;
 /// <summary>
 /// Where a gateway process runs its socket completions, set from <c>--io-threads</c>. With N ≥ 1 the .NET socket
 /// engine runs every completion on its own N event threads (inline completions) instead of handing each one to the
-/// thread pool: a TCP connection's accept, routing, connect and relay then run where epoll reported them, as in
-/// HAProxy, with no hop and no wake-up of a pool thread per event. On the benchmark's 2 shared cores one thread took
+/// thread pool: a TCP connection's accept, handshake, routing and connect then run where epoll reported them, as in
+/// HAProxy, with no hop and no wake-up of a pool thread per event (its bytes then move on the gateway's own relay
+/// threads, as many, set through <c>TcpProxyOptions.RelayThreads</c>). On the benchmark's 2 shared cores one thread took
 /// about a third off the CPU time per new connection and a fifth off the 64 B round trip; two threads cost more than one
 /// (tests/DesktopOperator.Benchmarks/proxy-figures.md, Run 11). With 0 the runtime's default (the thread pool) stays.
 /// <para>The runtime reads its two variables once, when its socket engine starts: this must run before the process

@@ -9,16 +9,34 @@ namespace DesktopOperator.EndToEndTests.Proxies;
 
 /// <summary>
 /// <c>--io-threads N</c> reaches the runtime before its socket engine starts: the gateway process runs exactly N
-/// socket event threads (the runtime names them ".NET Sockets"), and relays through them. 3 is a count no default
-/// gives on any machine with fewer than 3 cores, nor on this one (the runtime's own default is 1 engine per 30 cores,
-/// or one per core with inline completions).
+/// socket event threads (the runtime names them ".NET Sockets") and N relay threads of its own ("TCP relay 1".."N"),
+/// and a connection's bytes move on a relay thread. 3 is a count no default gives on any machine with fewer than 3
+/// cores, nor on this one (the runtime's own default is 1 engine per 30 cores, or one per core with inline
+/// completions). With 0 there is no relay thread and the socket engine relays.
 /// </summary>
 public sealed class IoThreadsTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
     [ToolFact("setsid")]
-    public async Task IoThreadsThree_ProcessRunsThreeSocketEventThreads_AndRelaysThroughThem()
+    public async Task IoThreadsThree_ProcessRunsThreeSocketEventAndThreeRelayThreads_AndRelaysOnOne()
+    {
+        var (threads, relayThreads, relayWakeUps) = await EchoThroughGatewayAsync("3");
+        Assert.True(threads == 3, $"{threads} socket event threads");
+        Assert.Equal(3, relayThreads);
+        Assert.True(relayWakeUps > 0, "no relay thread woke up while the connection was relayed");
+    }
+
+    [ToolFact("setsid")]
+    public async Task IoThreadsZero_NoRelayThread_TheSocketEngineRelays()
+    {
+        var (_, relayThreads, _) = await EchoThroughGatewayAsync("0");
+        Assert.Equal(0, relayThreads);
+    }
+
+    /// <summary>Echoes "ping" through a gateway started with <c>--io-threads</c> <paramref name="ioThreads"/>.</summary>
+    /// <returns>Its socket event threads, its relay threads, and how often the relay threads slept and woke meanwhile.</returns>
+    private static async Task<(int Threads, int RelayThreads, long RelayWakeUps)> EchoThroughGatewayAsync(string ioThreads)
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(90));
         await using var host = new HalfCloseHost(LoopbackPorts.Address(63), static async (socket, token) =>
@@ -31,10 +49,11 @@ public sealed class IoThreadsTests
         using var folders = new GatewayFolders("io-threads");
         var port = LoopbackPorts.GetFreePort(IPAddress.Loopback);
         folders.WritePool(GatewayProxy.ManifestFile, new ProxySetup(IPAddress.Loopback, [new ProxyBackend("echo", host.EndPoint)], ProxyBalancing.RoundRobin) { ProtocolKind = "Tcp" }, port);
-        await using var gateway = await StandaloneGateway.StartAsync(folders.Options("gateway") with { ExtraArguments = ["--io-threads", "3"] }, cts.Token);
+        await using var gateway = await StandaloneGateway.StartAsync(folders.Options("gateway") with { ExtraArguments = ["--io-threads", ioThreads] }, cts.Token);
 
         using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         await client.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port), cts.Token);
+        var sleptBefore = RelayThreadSleeps(gateway.ProcessId);
         await client.SendAsync("ping"u8.ToArray(), SocketFlags.None, cts.Token);
         var reply = new byte[4];
         var got = 0;
@@ -45,11 +64,23 @@ public sealed class IoThreadsTests
 
         Assert.Equal("ping"u8.ToArray(), reply);
         Assert.Equal("echoed", await host.Received.WaitAsync(Timeout, cts.Token));
-        var threads = SocketEventThreads(gateway.ProcessId);
-        Assert.True(threads == 3, $"{threads} socket event threads; {gateway.Describe()}");
+        return (
+            Threads(gateway.ProcessId).Count(t => t.Name == ".NET Sockets"),
+            Threads(gateway.ProcessId).Count(t => t.Name.StartsWith("TCP relay ", StringComparison.Ordinal)),
+            RelayThreadSleeps(gateway.ProcessId) - sleptBefore);
     }
 
-    private static int SocketEventThreads(int processId) =>
+    /// <summary>Voluntary context switches of the relay threads: each is a sleep in epoll_wait that an event ended.</summary>
+    private static long RelayThreadSleeps(int processId) =>
+        Threads(processId).Where(t => t.Name.StartsWith("TCP relay ", StringComparison.Ordinal)).Sum(t => VoluntarySwitches(t.Folder));
+
+    private static IEnumerable<(string Folder, string Name)> Threads(int processId) =>
         Directory.EnumerateDirectories($"/proc/{processId}/task")
-            .Count(task => File.ReadAllText(Path.Combine(task, "comm")).TrimEnd('\n') == ".NET Sockets");
+            .Select(task => (task, File.ReadAllText(Path.Combine(task, "comm")).TrimEnd('\n')));
+
+    private static long VoluntarySwitches(string task) =>
+        File.ReadLines(Path.Combine(task, "status"))
+            .Where(line => line.StartsWith("voluntary_ctxt_switches:", StringComparison.Ordinal))
+            .Select(line => long.Parse(line.Split(':')[1].Trim(), System.Globalization.CultureInfo.InvariantCulture))
+            .Sum();
 }

@@ -6,8 +6,11 @@ using DesktopOperator.Gateway.Tcp;
 
 namespace DesktopOperator.Gateway.Tests.Tcp;
 
-public sealed class TcpProxyConnectionHandlerTests
+public class TcpProxyConnectionHandlerTests
 {
+    /// <summary>0: the connections relay on the .NET socket engine (<c>TcpPump</c>); see the subclass for the relay loop.</summary>
+    protected virtual int RelayThreads => 0;
+
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
 
     private static TcpProxyOptions Options => new() { ConnectTimeout = TimeSpan.FromSeconds(2), HandshakeTimeout = TimeSpan.FromSeconds(5) };
@@ -16,7 +19,7 @@ public sealed class TcpProxyConnectionHandlerTests
     public async Task OnConnectedAsync_LargePayloadBothWays_EchoesEveryByte()
     {
         await using var backend = TestBackend.Echo();
-        await using var gateway = new TcpProxyHarness();
+        await using var gateway = new TcpProxyHarness(relayThreads: RelayThreads);
         gateway.Router.AddHost("h1", backend.Port);
         var (port, _) = await gateway.StartAsync(TcpProtocolKind.Tcp, Options);
         var payload = RandomNumberGenerator.GetBytes(16 * 1024 * 1024);
@@ -65,7 +68,7 @@ public sealed class TcpProxyConnectionHandlerTests
 
             socket.Shutdown(SocketShutdown.Send);
         });
-        await using var gateway = new TcpProxyHarness();
+        await using var gateway = new TcpProxyHarness(relayThreads: RelayThreads);
         gateway.Router.AddHost("h1", backend.Port);
         var (port, _) = await gateway.StartAsync(TcpProtocolKind.Ssh, Options);
 
@@ -99,7 +102,7 @@ public sealed class TcpProxyConnectionHandlerTests
 
             hostReceived.TrySetResult(received);
         });
-        await using var gateway = new TcpProxyHarness();
+        await using var gateway = new TcpProxyHarness(relayThreads: RelayThreads);
         gateway.Router.AddHost("h1", backend.Port);
         var (port, _) = await gateway.StartAsync(TcpProtocolKind.Ssh, Options);
 
@@ -138,7 +141,7 @@ public sealed class TcpProxyConnectionHandlerTests
     public async Task OnConnectedAsync_NothingMoves_ClosedAfterIdleTimeout()
     {
         await using var backend = TestBackend.Silent();
-        await using var gateway = new TcpProxyHarness();
+        await using var gateway = new TcpProxyHarness(relayThreads: RelayThreads);
         gateway.Router.AddHost("h1", backend.Port);
         var (port, _) = await gateway.StartAsync(TcpProtocolKind.Vnc, Options with { IdleTimeout = TimeSpan.FromMilliseconds(300) });
 
@@ -169,7 +172,7 @@ public sealed class TcpProxyConnectionHandlerTests
             await socket.SendAsync("confirm"u8.ToArray(), SocketFlags.None, token);
             await TestBackend.EchoAsync(socket, token);
         });
-        await using var gateway = new TcpProxyHarness();
+        await using var gateway = new TcpProxyHarness(relayThreads: RelayThreads);
         gateway.Router.AddHost("h1", backend.Port);
         var (port, _) = await gateway.StartAsync(TcpProtocolKind.Rdp, Options);
 
@@ -188,7 +191,7 @@ public sealed class TcpProxyConnectionHandlerTests
     public async Task OnConnectedAsync_GarbageOnRdpPort_ClosedCountedAndOthersServed()
     {
         await using var backend = TestBackend.Echo();
-        await using var gateway = new TcpProxyHarness();
+        await using var gateway = new TcpProxyHarness(relayThreads: RelayThreads);
         gateway.Router.AddHost("h1", backend.Port);
         var (port, _) = await gateway.StartAsync(TcpProtocolKind.Rdp, Options);
 
@@ -223,7 +226,7 @@ public sealed class TcpProxyConnectionHandlerTests
         dead.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
         var deadPort = ((System.Net.IPEndPoint)dead.LocalEndPoint!).Port;
         await using var live = TestBackend.Echo();
-        await using var gateway = new TcpProxyHarness();
+        await using var gateway = new TcpProxyHarness(relayThreads: RelayThreads);
         gateway.Router.AddHost("dead", deadPort);
         gateway.Router.AddHost("live", live.Port);
         var (port, _) = await gateway.StartAsync(TcpProtocolKind.Tcp, Options);
@@ -253,7 +256,7 @@ public sealed class TcpProxyConnectionHandlerTests
             socket.LingerState = new LingerOption(true, 0);
             socket.Close(); // RST
         });
-        await using var gateway = new TcpProxyHarness();
+        await using var gateway = new TcpProxyHarness(relayThreads: RelayThreads);
         gateway.Router.AddHost("h1", backend.Port);
         var (port, _) = await gateway.StartAsync(TcpProtocolKind.Vnc, Options);
 

@@ -5,6 +5,7 @@ using System.Net.Sockets;
 using DesktopOperator.Gateway.Routing;
 using DesktopOperator.Gateway.Tcp;
 using DesktopOperator.Gateway.Tcp.Accept;
+using DesktopOperator.Gateway.Tcp.Relay;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;
@@ -26,11 +27,14 @@ internal sealed class TcpProxyHarness : IAsyncDisposable
     private readonly ConcurrentDictionary<string, double> _measurements = new();
     private readonly List<TcpProxyConnectionHandler> _handlers = [];
     private readonly WebApplication _transportHost;
+    private readonly RelayLoops? _relays;
     private int _listenerCount;
 
     /// <param name="cap">The gateway-wide connection cap; unlimited by default.</param>
-    public TcpProxyHarness(GatewayConnectionCap? cap = null)
+    /// <param name="relayThreads">Relay threads of the gateway's own (<see cref="RelayLoops"/>); 0 = the socket engine's pump.</param>
+    public TcpProxyHarness(GatewayConnectionCap? cap = null, int relayThreads = 0)
     {
+        _relays = relayThreads > 0 ? new RelayLoops(relayThreads, NullLogger<RelayLoop>.Instance) : null;
         _meterListener.InstrumentPublished = (instrument, listener) =>
         {
             if (instrument.Meter == _meter)
@@ -83,7 +87,7 @@ internal sealed class TcpProxyHarness : IAsyncDisposable
     {
         var settings = new TcpProxyListenerSettings("default/pool", kind.ToString().ToLowerInvariant(), kind, proxyProtocol);
         var handler = new TcpProxyConnectionHandler(
-            settings, options, Router, limits ?? TcpConnectionLimits.Unlimited, Metrics, new OutcomeLogger(Outcomes), TimeProvider.System, createUpstreamSocket);
+            settings, options, Router, limits ?? TcpConnectionLimits.Unlimited, Metrics, new OutcomeLogger(Outcomes), TimeProvider.System, createUpstreamSocket, _relays);
         _handlers.Add(handler);
         return handler;
     }
@@ -144,6 +148,7 @@ internal sealed class TcpProxyHarness : IAsyncDisposable
             handler.Dispose();
         }
 
+        _relays?.Dispose();
         await _transportHost.DisposeAsync();
         _meterListener.Dispose();
         _meter.Dispose();

@@ -9,8 +9,11 @@ using Microsoft.AspNetCore.Hosting;
 namespace DesktopOperator.Gateway.Tests.Tcp;
 
 /// <summary>Queueing, rejects, limits, PROXY protocol, unbinding and graceful shutdown.</summary>
-public sealed class TcpProxyLifecycleTests
+public class TcpProxyLifecycleTests
 {
+    /// <summary>0: the connections relay on the .NET socket engine (<c>TcpPump</c>); see the subclass for the relay loop.</summary>
+    protected virtual int RelayThreads => 0;
+
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
 
     private static TcpProxyOptions Options => new() { ConnectTimeout = TimeSpan.FromSeconds(2) };
@@ -31,7 +34,7 @@ public sealed class TcpProxyLifecycleTests
             header.TrySetResult(buffer);
             await TestBackend.EchoAsync(socket, token);
         });
-        await using var gateway = new TcpProxyHarness();
+        await using var gateway = new TcpProxyHarness(relayThreads: RelayThreads);
         gateway.Router.AddHost("h1", backend.Port);
         var (port, _) = await gateway.StartAsync(TcpProtocolKind.Tcp, Options, proxyProtocol: true);
 
@@ -52,7 +55,7 @@ public sealed class TcpProxyLifecycleTests
     public async Task OnConnectedAsync_QueuedThenSlotFreed_Connects()
     {
         await using var backend = TestBackend.Echo();
-        await using var gateway = new TcpProxyHarness();
+        await using var gateway = new TcpProxyHarness(relayThreads: RelayThreads);
         var host = gateway.Router.AddHost("h1", backend.Port);
         var full = true;
         gateway.Router.Decide = (_, _) => Volatile.Read(ref full)
@@ -74,7 +77,7 @@ public sealed class TcpProxyLifecycleTests
     [Fact]
     public async Task OnConnectedAsync_QueuedTooLong_ClosedWithQueueTimeout()
     {
-        await using var gateway = new TcpProxyHarness();
+        await using var gateway = new TcpProxyHarness(relayThreads: RelayThreads);
         gateway.Router.Decide = (_, _) => new RoutingDecision(RoutingResult.Queued, "pool full");
         var (port, _) = await gateway.StartAsync(TcpProtocolKind.Tcp, Options with { QueueTimeout = TimeSpan.FromMilliseconds(200) });
 
@@ -88,7 +91,7 @@ public sealed class TcpProxyLifecycleTests
     [Fact]
     public async Task OnConnectedAsync_RouterRejects_ClosedAndCountedByResult()
     {
-        await using var gateway = new TcpProxyHarness();
+        await using var gateway = new TcpProxyHarness(relayThreads: RelayThreads);
         gateway.Router.Decide = (_, _) => new RoutingDecision(RoutingResult.RejectedFull, "pool full");
         var (port, _) = await gateway.StartAsync(TcpProtocolKind.Vnc, Options);
 
@@ -104,7 +107,7 @@ public sealed class TcpProxyLifecycleTests
     {
         await using var first = TestBackend.Silent();
         await using var second = TestBackend.Silent();
-        await using var gateway = new TcpProxyHarness();
+        await using var gateway = new TcpProxyHarness(relayThreads: RelayThreads);
         gateway.Router.AddHost("h1", first.Port);
         gateway.Router.AddHost("h2", second.Port);
         var limits = new TcpConnectionLimits(maxPerPool: 2, maxPerHost: 1);
@@ -127,7 +130,7 @@ public sealed class TcpProxyLifecycleTests
     public async Task UnbindAsync_LiveConnection_KeepsFlowingWhileNewOnesAreRefused()
     {
         await using var backend = TestBackend.Echo();
-        await using var gateway = new TcpProxyHarness();
+        await using var gateway = new TcpProxyHarness(relayThreads: RelayThreads);
         gateway.Router.AddHost("h1", backend.Port);
         var (port, _) = await gateway.StartAsync(TcpProtocolKind.Tcp, Options);
         using var client = await TcpProxyHarness.ConnectAsync(port);
@@ -146,7 +149,7 @@ public sealed class TcpProxyLifecycleTests
     public async Task Rebind_LiveSessionOnOldPortRunsToItsEnd_ThenOldHandlerIsDisposed()
     {
         await using var backend = TestBackend.Echo();
-        await using var gateway = new TcpProxyHarness();
+        await using var gateway = new TcpProxyHarness(relayThreads: RelayThreads);
         gateway.Router.AddHost("h1", backend.Port);
         var (oldPort, oldHandler) = await gateway.StartAsync(TcpProtocolKind.Tcp, Options);
         var client = await TcpProxyHarness.ConnectAsync(oldPort);
@@ -177,7 +180,7 @@ public sealed class TcpProxyLifecycleTests
     public async Task StopAsync_ConnectionEndsWithinDrainTime_EndsNormally()
     {
         await using var backend = TestBackend.Echo();
-        await using var gateway = new TcpProxyHarness();
+        await using var gateway = new TcpProxyHarness(relayThreads: RelayThreads);
         gateway.Router.AddHost("h1", backend.Port);
         var (port, handler) = await gateway.StartAsync(TcpProtocolKind.Tcp, Options);
         var client = await TcpProxyHarness.ConnectAsync(port);
@@ -201,7 +204,7 @@ public sealed class TcpProxyLifecycleTests
     public async Task StopAsync_ConnectionOutlivesDrainTime_Canceled()
     {
         await using var backend = TestBackend.Silent();
-        await using var gateway = new TcpProxyHarness();
+        await using var gateway = new TcpProxyHarness(relayThreads: RelayThreads);
         gateway.Router.AddHost("h1", backend.Port);
         var (port, handler) = await gateway.StartAsync(TcpProtocolKind.Tcp, Options);
         using var client = await TcpProxyHarness.ConnectAsync(port);

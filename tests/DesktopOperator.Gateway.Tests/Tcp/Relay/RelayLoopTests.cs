@@ -1,0 +1,158 @@
+using System.Diagnostics.Metrics;
+using System.Net;
+using System.Net.Sockets;
+using DesktopOperator.Gateway.Tcp;
+using DesktopOperator.Gateway.Tcp.Relay;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace DesktopOperator.Gateway.Tests.Tcp.Relay;
+
+/// <summary>
+/// The relay loop on its own, between two loopback connections (client ⇄ relay ⇄ host): what the handler tests
+/// (run on a loop in <see cref="TcpProxyConnectionHandlerOnRelayLoopTests"/>) cannot reach: the borrowed descriptors
+/// given back open, and a loop that stops under live relays.
+/// </summary>
+public sealed class RelayLoopTests
+{
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task RelayAsync_BothSendersFinish_EndsCleanAndGivesTheSocketsBackOpen()
+    {
+        using var loop = new RelayLoop("TCP relay test", NullLogger.Instance);
+        await using var relay = await Relay.StartAsync(loop);
+
+        await relay.ClientPeer.SendAsync("hello"u8.ToArray(), SocketFlags.None);
+        Assert.Equal("hello", await ReadAsync(relay.HostPeer, 5));
+        await relay.HostPeer.SendAsync("world"u8.ToArray(), SocketFlags.None);
+        Assert.Equal("world", await ReadAsync(relay.ClientPeer, 5));
+        relay.ClientPeer.Shutdown(SocketShutdown.Send);
+        relay.HostPeer.Shutdown(SocketShutdown.Send);
+
+        Assert.Equal(TcpProxyError.None, await relay.Outcome.WaitAsync(Bound));
+        Assert.Equal(5, relay.ToHost.Total);
+        Assert.Equal(5, relay.ToClient.Total);
+        // The loop borrowed the descriptors; the sockets are still their owner's to close.
+        Assert.False(relay.Client.SafeHandle.IsClosed);
+        Assert.False(relay.Upstream.SafeHandle.IsClosed);
+    }
+
+    [Fact]
+    public async Task RelayAsync_ActivityCanceled_EndsCanceledAndStopsRelaying()
+    {
+        using var loop = new RelayLoop("TCP relay test", NullLogger.Instance);
+        await using var relay = await Relay.StartAsync(loop);
+
+        relay.Activity.Cancel();
+
+        Assert.Equal(TcpProxyError.Canceled, await relay.Outcome.WaitAsync(Bound));
+        Assert.True(loop.IsRunning);
+    }
+
+    [Fact]
+    public async Task Dispose_WithALiveRelay_EndsItCanceledAndLaterRelaysToo()
+    {
+        var loop = new RelayLoop("TCP relay test", NullLogger.Instance);
+        await using var live = await Relay.StartAsync(loop);
+        await live.ClientPeer.SendAsync("x"u8.ToArray(), SocketFlags.None);
+        Assert.Equal("x", await ReadAsync(live.HostPeer, 1));
+
+        loop.Dispose();
+
+        Assert.Equal(TcpProxyError.Canceled, await live.Outcome.WaitAsync(Bound));
+        Assert.False(loop.IsRunning);
+        await using var late = await Relay.StartAsync(loop);
+        Assert.Equal(TcpProxyError.Canceled, await late.Outcome.WaitAsync(Bound));
+    }
+
+    [Fact]
+    public async Task RelayAsync_HostResets_UpstreamReadFailure()
+    {
+        using var loop = new RelayLoop("TCP relay test", NullLogger.Instance);
+        await using var relay = await Relay.StartAsync(loop);
+
+        relay.HostPeer.LingerState = new LingerOption(true, 0);
+        relay.HostPeer.Close();
+
+        Assert.Equal(TcpProxyError.UpstreamRead, await relay.Outcome.WaitAsync(Bound));
+    }
+
+    private static async Task<string> ReadAsync(Socket socket, int count)
+    {
+        var buffer = new byte[count];
+        var total = 0;
+        using var cts = new CancellationTokenSource(Bound);
+        while (total < count)
+        {
+            var read = await socket.ReceiveAsync(buffer.AsMemory(total), SocketFlags.None, cts.Token);
+            Assert.True(read > 0, $"the connection ended after {total} bytes");
+            total += read;
+        }
+
+        return System.Text.Encoding.ASCII.GetString(buffer);
+    }
+
+    /// <summary>Two loopback connections, the relay between their inner ends, the test at their outer ends.</summary>
+    private sealed class Relay : IAsyncDisposable
+    {
+        private readonly Meter _meter = new("relay-loop-tests");
+
+        private Relay(Socket clientPeer, Socket client, Socket upstream, Socket hostPeer)
+        {
+            (ClientPeer, Client, Upstream, HostPeer) = (clientPeer, client, upstream, hostPeer);
+            var bytes = _meter.CreateCounter<long>("bytes");
+            ToHost = new ByteTally(bytes, [], TimeProvider.System);
+            ToClient = new ByteTally(bytes, [], TimeProvider.System);
+            Activity = new TimeoutScope(TimeSpan.FromMinutes(5), TimeProvider.System, CancellationToken.None);
+        }
+
+        public Socket ClientPeer { get; }
+
+        public Socket Client { get; }
+
+        public Socket Upstream { get; }
+
+        public Socket HostPeer { get; }
+
+        public ByteTally ToHost { get; }
+
+        public ByteTally ToClient { get; }
+
+        public TimeoutScope Activity { get; }
+
+        public Task<TcpProxyError> Outcome { get; private set; } = null!;
+
+        public static async Task<Relay> StartAsync(RelayLoop loop)
+        {
+            var (clientPeer, client) = await PairAsync();
+            var (upstream, hostPeer) = await PairAsync();
+            var relay = new Relay(clientPeer, client, upstream, hostPeer);
+            relay.Outcome = loop.RelayAsync(client, default, upstream, relay.Activity, relay.ToHost, relay.ToClient);
+            return relay;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            Activity.Cancel();
+            await Outcome.WaitAsync(Bound);
+            foreach (var socket in new[] { ClientPeer, Client, Upstream, HostPeer })
+            {
+                socket.Dispose();
+            }
+
+            Activity.Dispose();
+            _meter.Dispose();
+        }
+
+        private static async Task<(Socket Connecting, Socket Accepted)> PairAsync()
+        {
+            using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+            listener.Listen(1);
+            var connecting = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            var accept = listener.AcceptAsync();
+            await connecting.ConnectAsync(listener.LocalEndPoint!);
+            return (connecting, await accept.WaitAsync(Bound));
+        }
+    }
+}
