@@ -192,7 +192,9 @@ internal sealed partial class TcpProxyConnectionHandler : IDisposable
 
             // While queued, the dispatcher watches the client's socket and tells a client that left from one that
             // half-closed (a client may send its bytes and half-close before the host is connected).
-            var dispatch = await _dispatcher.DispatchAsync(request, clientSocket, _shutdown.Token).ConfigureAwait(false);
+            // One relay thread per connection: it waits for the connect, then relays (null: the socket engine does both).
+            var loop = _relays?.Pick();
+            var dispatch = await _dispatcher.DispatchAsync(request, clientSocket, loop, _shutdown.Token).ConfigureAwait(false);
             if (dispatch.Error != TcpProxyError.None)
             {
                 return new ConnectionOutcome(dispatch.Error, dispatch.Routing);
@@ -211,7 +213,7 @@ internal sealed partial class TcpProxyConnectionHandler : IDisposable
                 }
 
                 using var session = _router.BeginSession(request, dispatch.Decision);
-                return await SpliceAsync(clientSocket, readAhead, upstream, host, client, activity).ConfigureAwait(false);
+                return await SpliceAsync(clientSocket, readAhead, upstream, host, client, activity, loop).ConfigureAwait(false);
             }
             finally
             {
@@ -229,8 +231,9 @@ internal sealed partial class TcpProxyConnectionHandler : IDisposable
 
     /// <param name="readAhead">Client bytes read before the host was chosen (the RDP Connection Request), or null.</param>
     /// <param name="activity">The relay's idle timer (reset on every read and write), owned by the caller.</param>
+    /// <param name="loop">The relay thread to relay on, or null for the socket engine's pump.</param>
     private async Task<ConnectionOutcome> SpliceAsync(
-        Socket clientSocket, ReadAhead? readAhead, Socket upstream, string host, IPAddress client, TimeoutScope activity)
+        Socket clientSocket, ReadAhead? readAhead, Socket upstream, string host, IPAddress client, TimeoutScope activity, RelayLoop? loop)
     {
         if (Settings.SendProxyProtocol
             && !await ProxyProtocolV2.SendAsync(upstream, clientSocket.RemoteEndPoint, clientSocket.LocalEndPoint, activity.Token).ConfigureAwait(false))
@@ -253,7 +256,7 @@ internal sealed partial class TcpProxyConnectionHandler : IDisposable
             }
         }
 
-        var error = _relays?.Pick() is { } loop
+        var error = loop is { IsRunning: true }
             ? await loop.RelayAsync(clientSocket, readAhead?.Bytes ?? default, upstream, activity, toHost, toClient).ConfigureAwait(false)
             : await TcpPump.RunAsync(clientSocket, readAhead?.Bytes ?? default, upstream, activity, toHost, toClient).ConfigureAwait(false);
         return new ConnectionOutcome(error, Host: host, BytesToHost: toHost.Total, BytesToClient: toClient.Total);

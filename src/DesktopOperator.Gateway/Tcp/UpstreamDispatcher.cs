@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using DesktopOperator.Gateway.Model;
 using DesktopOperator.Gateway.Routing;
+using DesktopOperator.Gateway.Tcp.Relay;
 using Microsoft.Extensions.Logging;
 
 namespace DesktopOperator.Gateway.Tcp;
@@ -32,7 +33,8 @@ internal sealed partial class UpstreamDispatcher(
     private const int MaxFullHosts = 64;
 
     /// <param name="client">The client's socket, watched while the connection is queued (nothing is read).</param>
-    public async Task<DispatchResult> DispatchAsync(RouteRequest request, Socket client, CancellationToken shutdown)
+    /// <param name="loop">The relay thread the connection will run on: it also waits for the connect; null = the socket engine.</param>
+    public async Task<DispatchResult> DispatchAsync(RouteRequest request, Socket client, RelayLoop? loop, CancellationToken shutdown)
     {
         List<string>? excluded = null;
         QueuedClientWatch? watch = null;
@@ -72,7 +74,7 @@ internal sealed partial class UpstreamDispatcher(
                             continue;
                         }
 
-                        var (socket, timer, outOfDescriptors) = await ConnectAsync(host, shutdown).ConfigureAwait(false);
+                        var (socket, timer, outOfDescriptors) = await ConnectAsync(host, loop, shutdown).ConfigureAwait(false);
                         if (socket is not null)
                         {
                             router.ReportConnectSuccess(settings.Pool, host.Name);
@@ -142,7 +144,7 @@ internal sealed partial class UpstreamDispatcher(
 
     /// <returns>The connected socket and the connect's timer (not canceled; the caller owns both), or null and
     /// whether the attempt failed for want of a descriptor here.</returns>
-    private async Task<(Socket? Socket, TimeoutScope? Timer, bool OutOfDescriptors)> ConnectAsync(HostTarget host, CancellationToken shutdown)
+    private async Task<(Socket? Socket, TimeoutScope? Timer, bool OutOfDescriptors)> ConnectAsync(HostTarget host, RelayLoop? loop, CancellationToken shutdown)
     {
         var started = timeProvider.GetTimestamp();
         var address = host.IpAddress ?? (IPAddress.TryParse(host.Address, out var parsed) ? parsed : null);
@@ -165,7 +167,9 @@ internal sealed partial class UpstreamDispatcher(
         var outOfDescriptors = false;
         try
         {
-            await socket.ConnectAsync(endPoint, timeout.Token).ConfigureAwait(false);
+            await (loop is not null && endPoint is IPEndPoint ip
+                ? loop.ConnectAsync(socket, ip, timeout.Token)
+                : socket.ConnectAsync(endPoint, timeout.Token).AsTask()).ConfigureAwait(false);
             metrics.ConnectDuration.Record(timeProvider.GetElapsedTime(started).TotalSeconds, TcpProxyMetrics.PoolTags(settings));
             return (socket, timeout, false);
         }

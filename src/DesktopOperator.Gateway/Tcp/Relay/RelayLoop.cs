@@ -1,18 +1,20 @@
 using System.Collections.Concurrent;
+using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 
 namespace DesktopOperator.Gateway.Tcp.Relay;
 
 /// <summary>
-/// One thread that relays the bytes of many TCP connections on its own level-triggered epoll set, as an HAProxy
-/// thread does: one receive per readable socket, sent on at once from one 64 KiB buffer, no zero-byte receive and no
-/// receive that finds nothing, no hand-off between threads per read. The .NET socket engine pays about a fifth more CPU
-/// per relayed message and a receive that fails with EAGAIN per message (tests/DesktopOperator.Benchmarks/proxy-figures.md,
-/// Runs 12 and 13). Everything before the relay (accept, handshake, routing, connect, queue) stays on the engine.
-/// <para>Starts and cancellations arrive as commands through a queue and an eventfd that wakes the loop only when it
-/// sleeps. Every socket is the caller's: the loop borrows its descriptor for the relay and gives it back (deleted from
-/// the set, never closed) before the relay's task completes.</para>
+/// One thread that connects to hosts and relays the bytes of many TCP connections on its own level-triggered epoll
+/// set, as an HAProxy thread does: one receive per readable socket, sent on at once from one 64 KiB buffer, no
+/// zero-byte receive and no receive that finds nothing, no hand-off between threads per read. The .NET socket engine
+/// makes a receive that fails with EAGAIN per message and wakes its own thread for every event of a socket it has
+/// seen, so the host's socket is connected here too and never enters it (tests/DesktopOperator.Benchmarks/proxy-figures.md,
+/// Run 13). Accept, the RDP handshake, routing and the queue stay on the engine.
+/// <para>Connects, relays and cancellations arrive as commands through a queue and an eventfd that wakes the loop only
+/// when it sleeps; what awaits them continues on this thread. Every socket is the caller's: the loop borrows its
+/// descriptor and gives it back (deleted from the set, never closed) before the task completes.</para>
 /// </summary>
 internal sealed partial class RelayLoop : IDisposable
 {
@@ -23,8 +25,8 @@ internal sealed partial class RelayLoop : IDisposable
     private readonly int _wake;
     private readonly byte[] _events = new byte[MaxEvents * EpollInterop.EventSize];
     private readonly byte[] _buffer = new byte[64 * 1024];
-    private readonly ConcurrentQueue<(RelayedConnection Connection, bool Cancel)> _commands = new();
-    private readonly List<RelaySide?> _slots = [null];
+    private readonly ConcurrentQueue<(object Target, bool Cancel)> _commands = new();
+    private readonly List<LoopEntry?> _slots = [null];
     private readonly Stack<int> _freeSlots = new();
     private readonly List<int> _endedSlots = [];
     private readonly Thread _thread;
@@ -61,6 +63,61 @@ internal sealed partial class RelayLoop : IDisposable
 
     public void PostCancel(RelayedConnection connection) => Post(connection, cancel: true);
 
+    /// <summary>
+    /// Connects <paramref name="socket"/> as <see cref="Socket.ConnectAsync(EndPoint, CancellationToken)"/> does (a
+    /// <see cref="SocketException"/> on failure, <see cref="OperationCanceledException"/> on cancellation), but waits on
+    /// this loop's set instead of the socket engine's: the socket stays out of the engine unless an asynchronous
+    /// operation is made on it later, and the caller continues on this thread, where the relay will run. The connect
+    /// bypasses the <see cref="Socket"/>: its <see cref="Socket.Connected"/> and <see cref="Socket.RemoteEndPoint"/> stay unset.
+    /// </summary>
+    public async Task ConnectAsync(Socket socket, IPEndPoint endPoint, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        if (!IsRunning)
+        {
+            await socket.ConnectAsync(endPoint, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        var wait = new ConnectWait(this, socket); // non-blocking from here
+        var started = EpollInterop.Connect(wait.Fd, endPoint);
+        if (started != -EpollInterop.EInProgress)
+        {
+            // Done at once, or failed at once (rare: the socket engine's connect reports that failure in its own terms).
+            wait.Release();
+            if (started != 0)
+            {
+                await socket.ConnectAsync(endPoint, cancellationToken).ConfigureAwait(false);
+            }
+
+            return;
+        }
+
+        SocketError? result;
+        using (cancellationToken.UnsafeRegister(static state => ((ConnectWait)state!).Loop.Post(state, cancel: true), wait))
+        {
+            Post(wait, cancel: false);
+            result = await wait.Completion.ConfigureAwait(false);
+        }
+
+        switch (result)
+        {
+            case null when cancellationToken.IsCancellationRequested:
+                throw new OperationCanceledException(cancellationToken);
+            case null:
+                // The loop stopped under the wait: a failed attempt, which the caller may retry elsewhere.
+                throw new SocketException((int)SocketError.OperationAborted);
+            case SocketError.Success:
+                return;
+            default:
+                throw new SocketException((int)result.Value);
+        }
+    }
+
+    /// <summary>
+    /// Stops the loop: live relays and waits end as canceled. From the loop's own thread (a continuation of a relay it
+    /// completed) it only asks, and the loop stops after its current pass.
+    /// </summary>
     public void Dispose()
     {
         if (_stopping)
@@ -70,6 +127,11 @@ internal sealed partial class RelayLoop : IDisposable
 
         _stopping = true;
         EpollInterop.Signal(_wake);
+        if (Thread.CurrentThread == _thread)
+        {
+            return;
+        }
+
         if (!_thread.Join(TimeSpan.FromSeconds(10)))
         {
             LogStopTimedOut(_logger, _thread.Name);
@@ -80,9 +142,9 @@ internal sealed partial class RelayLoop : IDisposable
         EpollInterop.CloseDescriptor(_wake);
     }
 
-    private void Post(RelayedConnection connection, bool cancel)
+    private void Post(object target, bool cancel)
     {
-        _commands.Enqueue((connection, cancel));
+        _commands.Enqueue((target, cancel));
         if (_exited)
         {
             // Nobody left to run it: end what is queued here.
@@ -121,9 +183,14 @@ internal sealed partial class RelayLoop : IDisposable
                     {
                         EpollInterop.Drain(_wake);
                     }
-                    else if (_slots[(int)data] is { } side)
+                    else if (_slots[(int)data] is RelaySide side)
                     {
                         Handle(side, EpollInterop.EventsAt(_events, i));
+                    }
+                    else if (_slots[(int)data] is ConnectWait wait)
+                    {
+                        Forget(wait);
+                        wait.End(ConnectResult(wait.Socket));
                     }
                 }
 
@@ -144,13 +211,12 @@ internal sealed partial class RelayLoop : IDisposable
         }
         finally
         {
+            // No poster signals the eventfd from now on (see Post): it is closed once the thread has been joined.
+            Volatile.Write(ref _sleeping, 0);
             _exited = true;
-            foreach (var side in _slots.ToArray())
+            foreach (var entry in _slots.ToArray())
             {
-                if (side is not null)
-                {
-                    End(side.Owner, TcpProxyError.Canceled);
-                }
+                Cancel(entry);
             }
 
             EndQueued();
@@ -163,11 +229,15 @@ internal sealed partial class RelayLoop : IDisposable
         {
             if (command.Cancel)
             {
-                End(command.Connection, TcpProxyError.Canceled);
+                Cancel(command.Target);
+            }
+            else if (command.Target is RelayedConnection connection)
+            {
+                Start(connection);
             }
             else
             {
-                Start(command.Connection);
+                StartWaiting((ConnectWait)command.Target);
             }
         }
     }
@@ -176,7 +246,15 @@ internal sealed partial class RelayLoop : IDisposable
     {
         while (_commands.TryDequeue(out var command))
         {
-            command.Connection.End(TcpProxyError.Canceled);
+            switch (command.Target)
+            {
+                case RelayedConnection connection:
+                    connection.End(TcpProxyError.Canceled);
+                    break;
+                case ConnectWait wait:
+                    wait.End(null);
+                    break;
+            }
         }
     }
 
@@ -189,14 +267,57 @@ internal sealed partial class RelayLoop : IDisposable
 
         try
         {
-            Watch(connection.Upstream);
-            Watch(connection.Client);
+            Watch(connection.Upstream, connection.Upstream.Interest);
+            Watch(connection.Client, connection.Client.Interest);
         }
         catch (IOException e)
         {
             // A descriptor epoll refuses (closed under us): nothing was relayed.
             LogStartFailed(_logger, e, _thread.Name);
             End(connection, TcpProxyError.Canceled);
+        }
+    }
+
+    private void StartWaiting(ConnectWait wait)
+    {
+        try
+        {
+            Watch(wait, EpollInterop.Out);
+        }
+        catch (IOException)
+        {
+            wait.End(SocketError.SocketError);
+        }
+    }
+
+    /// <summary>Cancels what <paramref name="target"/> is (a relay, a connect wait, a side of a relay), if still live.</summary>
+    private void Cancel(object? target)
+    {
+        switch (target)
+        {
+            case RelayedConnection connection:
+                End(connection, TcpProxyError.Canceled);
+                break;
+            case RelaySide side:
+                End(side.Owner, TcpProxyError.Canceled);
+                break;
+            case ConnectWait wait:
+                Forget(wait);
+                wait.End(null);
+                break;
+        }
+    }
+
+    /// <summary>SO_ERROR of a socket whose non-blocking connect has ended: success or why it failed.</summary>
+    private static SocketError ConnectResult(Socket socket)
+    {
+        try
+        {
+            return (SocketError)(int)socket.GetSocketOption(SocketOptionLevel.Socket, SocketOptionName.Error)!;
+        }
+        catch (SocketException e)
+        {
+            return e.SocketErrorCode;
         }
     }
 
@@ -214,8 +335,8 @@ internal sealed partial class RelayLoop : IDisposable
             return;
         }
 
-        Rewatch(side);
-        Rewatch(side.Peer);
+        Rewatch(side, side.Interest);
+        Rewatch(side.Peer, side.Peer.Interest);
     }
 
     private void End(RelayedConnection connection, TcpProxyError error)
@@ -225,36 +346,55 @@ internal sealed partial class RelayLoop : IDisposable
         connection.End(error);
     }
 
-    private void Watch(RelaySide side)
+    /// <summary>Gives the entry a slot and watches <paramref name="interest"/> (nothing yet when it is 0).</summary>
+    private void Watch(LoopEntry entry, uint interest)
     {
-        if (side.Slot < 0)
+        if (entry.Slot < 0)
         {
-            side.Slot = _freeSlots.Count > 0 ? _freeSlots.Pop() : AddSlot();
-            _slots[side.Slot] = side;
-            side.Watched = side.Interest;
-            EpollInterop.Add(_epoll, side.Fd, side.Watched, (ulong)side.Slot);
+            entry.Slot = _freeSlots.Count > 0 ? _freeSlots.Pop() : AddSlot();
+            _slots[entry.Slot] = entry;
+            entry.Watched = 0;
+            Rewatch(entry, interest);
         }
     }
 
-    private void Rewatch(RelaySide side)
+    /// <summary>
+    /// Watches <paramref name="interest"/> from now on. A socket with nothing to watch leaves the set: epoll reports
+    /// error and hang-up whatever is asked, and level-triggered it would report them on every pass until the socket
+    /// is read or written again (a hang-up behind a slow peer would spin the loop).
+    /// </summary>
+    private void Rewatch(LoopEntry entry, uint interest)
     {
-        var interest = side.Interest;
-        if (side.Slot >= 0 && interest != side.Watched)
+        if (entry.Slot < 0 || interest == entry.Watched)
         {
-            side.Watched = interest;
-            EpollInterop.Modify(_epoll, side.Fd, interest, (ulong)side.Slot);
+            return;
         }
+
+        if (interest == 0)
+        {
+            EpollInterop.Delete(_epoll, entry.Fd);
+        }
+        else if (entry.Watched == 0)
+        {
+            EpollInterop.Add(_epoll, entry.Fd, interest, (ulong)entry.Slot);
+        }
+        else
+        {
+            EpollInterop.Modify(_epoll, entry.Fd, interest, (ulong)entry.Slot);
+        }
+
+        entry.Watched = interest;
     }
 
-    /// <summary>Takes the side out of the set and frees its slot at the end of this pass.</summary>
-    private void Forget(RelaySide side)
+    /// <summary>Takes the entry out of the set and frees its slot at the end of this pass.</summary>
+    private void Forget(LoopEntry entry)
     {
-        if (side.Slot >= 0)
+        if (entry.Slot >= 0)
         {
-            EpollInterop.Delete(_epoll, side.Fd);
-            _slots[side.Slot] = null;
-            _endedSlots.Add(side.Slot);
-            side.Slot = -1;
+            Rewatch(entry, 0);
+            _slots[entry.Slot] = null;
+            _endedSlots.Add(entry.Slot);
+            entry.Slot = -1;
         }
     }
 

@@ -4,30 +4,19 @@ using System.Net.Sockets;
 namespace DesktopOperator.Gateway.Tcp.Relay;
 
 /// <summary>
-/// One socket of a relayed connection, as its <see cref="RelayLoop"/> sees it: the descriptor borrowed from the
-/// <see cref="Socket"/> (its handle is held until the relay ends, so the number cannot be reused under the loop), the
-/// bytes still owed to it, whether its sender has finished (FIN read), and what the loop asked epoll to watch.
-/// Touched only by the loop's thread once the relay has started.
+/// One socket of a relayed connection, as its <see cref="RelayLoop"/> sees it: the bytes still owed to it and
+/// whether its sender has finished (FIN read).
 /// </summary>
-internal sealed class RelaySide
+internal sealed class RelaySide : LoopEntry
 {
-    private readonly SafeSocketHandle _handle;
-    private bool _handleHeld;
-
     public RelaySide(RelayedConnection owner, Socket socket, TcpProxyError readFailed, TcpProxyError writeFailed, ByteTally inbound)
+        : base(socket)
     {
-        // The loop makes non-blocking system calls on the descriptor itself; the Socket stays its owner.
-        socket.Blocking = false;
-        _handle = socket.SafeHandle;
-        _handle.DangerousAddRef(ref _handleHeld);
-        Fd = (int)_handle.DangerousGetHandle();
         Owner = owner;
         ReadFailed = readFailed;
         WriteFailed = writeFailed;
         Inbound = inbound;
     }
-
-    public int Fd { get; }
 
     public RelayedConnection Owner { get; }
 
@@ -44,12 +33,6 @@ internal sealed class RelaySide
 
     /// <summary>This socket's sender has finished (its FIN was read).</summary>
     public bool ReadClosed { get; set; }
-
-    /// <summary>The loop's slot for this side (the epoll data), or -1 before the relay starts and after it ends.</summary>
-    public int Slot { get; set; } = -1;
-
-    /// <summary>The events epoll watches for this socket now.</summary>
-    public uint Watched { get; set; }
 
     private byte[]? _pending;
     private int _pendingOffset;
@@ -94,14 +77,10 @@ internal sealed class RelaySide
     }
 
     /// <summary>Gives back the buffers and the descriptor; idempotent.</summary>
-    public void Release()
+    public override void Release()
     {
         ReturnPending();
-        if (_handleHeld)
-        {
-            _handleHeld = false;
-            _handle.DangerousRelease();
-        }
+        base.Release();
     }
 
     private void ReturnPending()

@@ -50,7 +50,7 @@ internal sealed class RelayedConnection
 
     private void RequestCancel() => _loop!.PostCancel(this);
 
-    /// <summary>Handles what epoll reported for <paramref name="side"/>; returns the error that ends the relay, if any.</summary>
+    /// <summary>Handles what epoll reported for <paramref name="side"/>; returns the outcome once the relay is over.</summary>
     public TcpProxyError? OnEvents(RelaySide side, uint events, byte[] buffer)
     {
         const uint failed = EpollInterop.Error | EpollInterop.HangUp;
@@ -64,19 +64,10 @@ internal sealed class RelayedConnection
             return readFailed;
         }
 
-        if (IsFinished)
-        {
-            return TcpProxyError.None;
-        }
-
-        // Error and hang-up are reported whether watched or not: with nothing to read or send here, the socket is dead
-        // (a reset). Ending now, not at the peer's next write, also keeps level-triggered epoll from reporting it again.
-        if ((events & failed) != 0 && !side.CanRead && !side.HasPending)
-        {
-            return side.ReadClosed ? side.WriteFailed : side.ReadFailed;
-        }
-
-        return null;
+        // Error and hang-up alone (reported whether watched or not) are left to the read or the send that meets them:
+        // a hang-up also comes with a normal end while unread bytes wait behind a slow peer. The loop takes a socket
+        // with nothing to watch out of its set, so neither is reported again meanwhile.
+        return IsFinished ? TcpProxyError.None : null;
     }
 
     /// <summary>

@@ -8,9 +8,9 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace DesktopOperator.Gateway.Tests.Tcp.Relay;
 
 /// <summary>
-/// The relay loop on its own, between two loopback connections (client ⇄ relay ⇄ host): what the handler tests
-/// (run on a loop in <see cref="TcpProxyConnectionHandlerOnRelayLoopTests"/>) cannot reach: the borrowed descriptors
-/// given back open, and a loop that stops under live relays.
+/// The relay loop on its own, between two loopback connections (client ⇄ relay ⇄ host), and its connect: what the
+/// handler tests (run on a loop in <see cref="TcpProxyConnectionHandlerOnRelayLoopTests"/>) cannot reach: the
+/// borrowed descriptors given back open, a loop that stops under live relays, a connect canceled while it waits.
 /// </summary>
 public sealed class RelayLoopTests
 {
@@ -29,12 +29,39 @@ public sealed class RelayLoopTests
         relay.ClientPeer.Shutdown(SocketShutdown.Send);
         relay.HostPeer.Shutdown(SocketShutdown.Send);
 
-        Assert.Equal(TcpProxyError.None, await relay.Outcome.WaitAsync(Bound));
+        Assert.Equal(TcpProxyError.None, await OffTheLoop(relay.Outcome));
         Assert.Equal(5, relay.ToHost.Total);
         Assert.Equal(5, relay.ToClient.Total);
         // The loop borrowed the descriptors; the sockets are still their owner's to close.
         Assert.False(relay.Client.SafeHandle.IsClosed);
         Assert.False(relay.Upstream.SafeHandle.IsClosed);
+    }
+
+    [Fact]
+    public async Task RelayAsync_HostFinishesWhileTheClientReadsNothing_EveryByteArrivesAfterTheHangUp()
+    {
+        using var loop = new RelayLoop("TCP relay test", NullLogger.Instance);
+        await using var relay = await Relay.StartAsync(loop);
+        var payload = new byte[8 << 20];
+        Random.Shared.NextBytes(payload);
+
+        // Both senders finish while the client has not read a byte: the host's socket hangs up (both directions shut)
+        // with megabytes still queued behind the slow client, which must not end the relay early.
+        relay.ClientPeer.Shutdown(SocketShutdown.Send);
+        var hostSends = Task.Run(async () =>
+        {
+            await relay.HostPeer.SendAsync(payload, SocketFlags.None);
+            relay.HostPeer.Shutdown(SocketShutdown.Send);
+        });
+        await Task.Delay(TimeSpan.FromMilliseconds(300));
+        var reading = TcpProxyHarness.ReadToEndAsync(relay.ClientPeer, Bound);
+        await hostSends.WaitAsync(Bound);
+
+        Assert.Equal(TcpProxyError.None, await OffTheLoop(relay.Outcome));
+        relay.Client.Dispose(); // the caller's close, which sends the client its FIN
+        var received = await reading;
+        Assert.Equal(payload.Length, received.Length);
+        Assert.Equal(payload, received);
     }
 
     [Fact]
@@ -45,7 +72,7 @@ public sealed class RelayLoopTests
 
         relay.Activity.Cancel();
 
-        Assert.Equal(TcpProxyError.Canceled, await relay.Outcome.WaitAsync(Bound));
+        Assert.Equal(TcpProxyError.Canceled, await OffTheLoop(relay.Outcome));
         Assert.True(loop.IsRunning);
     }
 
@@ -59,10 +86,10 @@ public sealed class RelayLoopTests
 
         loop.Dispose();
 
-        Assert.Equal(TcpProxyError.Canceled, await live.Outcome.WaitAsync(Bound));
+        Assert.Equal(TcpProxyError.Canceled, await OffTheLoop(live.Outcome));
         Assert.False(loop.IsRunning);
         await using var late = await Relay.StartAsync(loop);
-        Assert.Equal(TcpProxyError.Canceled, await late.Outcome.WaitAsync(Bound));
+        Assert.Equal(TcpProxyError.Canceled, await OffTheLoop(late.Outcome));
     }
 
     [Fact]
@@ -74,7 +101,110 @@ public sealed class RelayLoopTests
         relay.HostPeer.LingerState = new LingerOption(true, 0);
         relay.HostPeer.Close();
 
-        Assert.Equal(TcpProxyError.UpstreamRead, await relay.Outcome.WaitAsync(Bound));
+        Assert.Equal(TcpProxyError.UpstreamRead, await OffTheLoop(relay.Outcome));
+    }
+
+    [Fact]
+    public async Task ConnectAsync_ListeningHost_ConnectedAndUsable()
+    {
+        using var loop = new RelayLoop("TCP relay test", NullLogger.Instance);
+        using var listener = Listen(backlog: 4);
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+
+        await OffTheLoop(loop.ConnectAsync(socket, (IPEndPoint)listener.LocalEndPoint!, CancellationToken.None));
+
+        using var accepted = await listener.AcceptAsync().WaitAsync(Bound);
+        await socket.SendAsync("hi"u8.ToArray(), SocketFlags.None);
+        Assert.Equal("hi", await ReadAsync(accepted, 2));
+    }
+
+    [Fact]
+    public async Task ConnectAsync_NothingListening_ConnectionRefused()
+    {
+        using var loop = new RelayLoop("TCP relay test", NullLogger.Instance);
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        EndPoint closed;
+        using (var listener = Listen(backlog: 1))
+        {
+            closed = listener.LocalEndPoint!;
+        }
+
+        var error = await Assert.ThrowsAsync<SocketException>(() => OffTheLoop(loop.ConnectAsync(socket, (IPEndPoint)closed, CancellationToken.None)));
+
+        Assert.Equal(SocketError.ConnectionRefused, error.SocketErrorCode);
+        Assert.True(loop.IsRunning);
+    }
+
+    [Fact]
+    public async Task ConnectAsync_CanceledWhileTheHandshakeWaits_ThrowsOperationCanceled()
+    {
+        using var loop = new RelayLoop("TCP relay test", NullLogger.Instance);
+        // A listener whose accept queue is full drops further SYNs: the next connect waits for a retransmission.
+        using var listener = Listen(backlog: 0);
+        var filling = new List<Socket>();
+        try
+        {
+            for (var i = 0; i < 4; i++)
+            {
+                var filler = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { Blocking = false };
+                filling.Add(filler);
+                try
+                {
+                    filler.Connect(listener.LocalEndPoint!);
+                }
+                catch (SocketException e) when (e.SocketErrorCode is SocketError.WouldBlock or SocketError.InProgress)
+                {
+                    // Pending or dropped: either way the queue fills.
+                }
+            }
+
+            using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(
+                () => OffTheLoop(loop.ConnectAsync(socket, (IPEndPoint)listener.LocalEndPoint!, cts.Token)));
+            Assert.False(socket.SafeHandle.IsClosed);
+        }
+        finally
+        {
+            filling.ForEach(s => s.Dispose());
+        }
+    }
+
+    /// <summary>
+    /// Awaits a task the loop completes, then leaves the loop's thread: its continuations run there, and a test that
+    /// went on there would stop the loop from its own thread (which only asks it to stop).
+    /// </summary>
+    private static async Task<T> OffTheLoop<T>(Task<T> task)
+    {
+        try
+        {
+            return await task.WaitAsync(Bound);
+        }
+        finally
+        {
+            await Task.Yield();
+        }
+    }
+
+    private static async Task OffTheLoop(Task task)
+    {
+        try
+        {
+            await task.WaitAsync(Bound);
+        }
+        finally
+        {
+            await Task.Yield();
+        }
+    }
+
+    private static Socket Listen(int backlog)
+    {
+        var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        listener.Listen(backlog);
+        return listener;
     }
 
     private static async Task<string> ReadAsync(Socket socket, int count)
@@ -134,7 +264,7 @@ public sealed class RelayLoopTests
         public async ValueTask DisposeAsync()
         {
             Activity.Cancel();
-            await Outcome.WaitAsync(Bound);
+            await OffTheLoop(Outcome);
             foreach (var socket in new[] { ClientPeer, Client, Upstream, HostPeer })
             {
                 socket.Dispose();
@@ -146,9 +276,7 @@ public sealed class RelayLoopTests
 
         private static async Task<(Socket Connecting, Socket Accepted)> PairAsync()
         {
-            using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-            listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-            listener.Listen(1);
+            using var listener = Listen(backlog: 1);
             var connecting = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
             var accept = listener.AcceptAsync();
             await connecting.ConnectAsync(listener.LocalEndPoint!);

@@ -1,0 +1,41 @@
+using System.Net.Sockets;
+
+namespace DesktopOperator.Gateway.Tcp.Relay;
+
+/// <summary>
+/// A socket in a <see cref="RelayLoop"/>'s epoll set: its descriptor, borrowed from the <see cref="Socket"/> (the
+/// handle is held until <see cref="Release"/>, so the number cannot be reused under the loop), and its slot (the
+/// epoll data). Touched only by the loop's thread once posted.
+/// </summary>
+internal abstract class LoopEntry
+{
+    private readonly SafeSocketHandle _handle;
+    private bool _handleHeld;
+
+    protected LoopEntry(Socket socket)
+    {
+        // The loop makes non-blocking system calls on the descriptor itself; the Socket stays its owner.
+        socket.Blocking = false;
+        _handle = socket.SafeHandle;
+        _handle.DangerousAddRef(ref _handleHeld);
+        Fd = (int)_handle.DangerousGetHandle();
+    }
+
+    public int Fd { get; }
+
+    /// <summary>The loop's slot for this entry, or -1 while it is not in the set.</summary>
+    public int Slot { get; set; } = -1;
+
+    /// <summary>The events epoll watches for this socket now.</summary>
+    public uint Watched { get; set; }
+
+    /// <summary>Gives the descriptor back; idempotent.</summary>
+    public virtual void Release()
+    {
+        if (_handleHeld)
+        {
+            _handleHeld = false;
+            _handle.DangerousRelease();
+        }
+    }
+}
