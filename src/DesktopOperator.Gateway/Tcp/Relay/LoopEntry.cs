@@ -26,8 +26,11 @@ internal abstract class LoopEntry
     /// <summary>The loop's slot for this entry, or -1 while it is not in the set.</summary>
     public int Slot { get; set; } = -1;
 
-    /// <summary>The events epoll watches for this socket now.</summary>
+    /// <summary>The events epoll watches for this socket now (0 also while it is out of the set).</summary>
     public uint Watched { get; set; }
+
+    /// <summary>The descriptor is in the loop's epoll set (it leaves it only to stop a hang-up being reported again).</summary>
+    public bool InSet { get; set; }
 
     /// <summary>Gives the descriptor back; idempotent.</summary>
     public virtual void Release()

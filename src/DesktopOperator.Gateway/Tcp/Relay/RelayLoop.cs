@@ -337,6 +337,10 @@ internal sealed partial class RelayLoop : IDisposable
 
         Rewatch(side, side.Interest);
         Rewatch(side.Peer, side.Peer.Interest);
+        if ((events & (EpollInterop.Error | EpollInterop.HangUp)) != 0 && side.Interest == 0)
+        {
+            Park(side);
+        }
     }
 
     private void End(RelayedConnection connection, TcpProxyError error)
@@ -358,32 +362,40 @@ internal sealed partial class RelayLoop : IDisposable
         }
     }
 
-    /// <summary>
-    /// Watches <paramref name="interest"/> from now on. A socket with nothing to watch leaves the set: epoll reports
-    /// error and hang-up whatever is asked, and level-triggered it would report them on every pass until the socket
-    /// is read or written again (a hang-up behind a slow peer would spin the loop).
-    /// </summary>
+    /// <summary>Watches <paramref name="interest"/> from now on (a socket out of the set goes back in when there is any).</summary>
     private void Rewatch(LoopEntry entry, uint interest)
     {
-        if (entry.Slot < 0 || interest == entry.Watched)
+        if (entry.Slot < 0 || (entry.InSet && interest == entry.Watched) || (!entry.InSet && interest == 0))
         {
             return;
         }
 
-        if (interest == 0)
-        {
-            EpollInterop.Delete(_epoll, entry.Fd);
-        }
-        else if (entry.Watched == 0)
-        {
-            EpollInterop.Add(_epoll, entry.Fd, interest, (ulong)entry.Slot);
-        }
-        else
+        if (entry.InSet)
         {
             EpollInterop.Modify(_epoll, entry.Fd, interest, (ulong)entry.Slot);
         }
+        else
+        {
+            EpollInterop.Add(_epoll, entry.Fd, interest, (ulong)entry.Slot);
+            entry.InSet = true;
+        }
 
         entry.Watched = interest;
+    }
+
+    /// <summary>
+    /// Takes the socket out of the set until there is something to watch again: epoll reports error and hang-up
+    /// whatever is asked, and level-triggered it would report them on every pass while the socket waits (a hang-up
+    /// with unread bytes behind a slow peer) and the loop would spin.
+    /// </summary>
+    private void Park(LoopEntry entry)
+    {
+        if (entry.InSet)
+        {
+            EpollInterop.Delete(_epoll, entry.Fd);
+            entry.InSet = false;
+            entry.Watched = 0;
+        }
     }
 
     /// <summary>Takes the entry out of the set and frees its slot at the end of this pass.</summary>
@@ -391,7 +403,7 @@ internal sealed partial class RelayLoop : IDisposable
     {
         if (entry.Slot >= 0)
         {
-            Rewatch(entry, 0);
+            Park(entry);
             _slots[entry.Slot] = null;
             _endedSlots.Add(entry.Slot);
             entry.Slot = -1;
