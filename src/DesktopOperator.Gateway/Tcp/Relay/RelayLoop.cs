@@ -416,12 +416,12 @@ internal sealed partial class RelayLoop : IDisposable
         return _slots.Count - 1;
     }
 
-    [LoggerMessage(Level = LogLevel.Critical, Message = "TCP relay thread {Thread} failed; its connections were closed and new ones relay on the socket engine")]
+    [LoggerMessage(EventId = 3661, Level = LogLevel.Critical, Message = "{Thread} failed: its connections were closed, and new ones relay on the .NET socket engine")]
     private static partial void LogLoopFailed(ILogger logger, Exception exception, string? thread);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "TCP relay thread {Thread} could not watch a connection's sockets; the connection was closed")]
+    [LoggerMessage(EventId = 3662, Level = LogLevel.Warning, Message = "{Thread} could not watch a connection's sockets; the connection was closed")]
     private static partial void LogStartFailed(ILogger logger, Exception exception, string? thread);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "TCP relay thread {Thread} did not stop within 10 s")]
+    [LoggerMessage(EventId = 3663, Level = LogLevel.Warning, Message = "{Thread} did not stop within 10 s")]
     private static partial void LogStopTimedOut(ILogger logger, string? thread);
 }
