@@ -286,6 +286,7 @@ internal sealed partial class RelayLoop : IDisposable
         }
         catch (IOException)
         {
+            Forget(wait);
             wait.End(SocketError.SocketError);
         }
     }
