@@ -2,8 +2,8 @@ using System.Net;
 using System.Net.Sockets;
 using DesktopOperator.Gateway.Model;
 using DesktopOperator.Gateway.Routing;
-using DesktopOperator.Gateway.Tcp.Relay;
 using DesktopOperator.Gateway.Tcp.Rdp;
+using DesktopOperator.Gateway.Tcp.Relay;
 using DesktopOperator.Gateway.Tcp.Vnc;
 using Microsoft.Extensions.Logging;
 
@@ -11,11 +11,11 @@ namespace DesktopOperator.Gateway.Tcp;
 
 /// <summary>
 /// The TCP proxy for one (pool, protocol) listener. The Task of <see cref="OnConnectedAsync"/> is the connection's
-/// lifetime: RDP handshake (if RDP), routing and connect with redispatch, optional PROXY v2 header, then the pump.
+/// lifetime: RDP handshake (if RDP), routing and connect with redispatch, optional PROXY v2 header, then the relay.
 /// It ends with exactly one <see cref="TcpProxyError"/>, logged once and counted once; no exception leaves it for an
-/// expected network failure. It works on the accepted socket itself, not on Kestrel's connection around it: one
-/// state machine per direction relays socket to socket, with no pipes or transport loops in between
-/// (proxy-figures.md, Run 10). Thread-safe: one instance serves every connection of its listener; bind it with
+/// expected network failure. It works on the accepted socket itself, not on Kestrel's connection around it, and
+/// relays socket to socket with no pipes in between (proxy-figures.md, Run 10): on a relay thread of the gateway's own
+/// (<see cref="RelayLoop"/>, which also makes the connect), else on the socket engine (<see cref="TcpPump"/>). Thread-safe: one instance serves every connection of its listener; bind it with
 /// <see cref="TcpListenerManager"/>.
 /// </summary>
 internal sealed partial class TcpProxyConnectionHandler : IDisposable
