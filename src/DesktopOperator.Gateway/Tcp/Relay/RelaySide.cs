@@ -40,8 +40,6 @@ internal sealed class RelaySide : LoopEntry
 
     public bool HasPending => _pending is not null;
 
-    public ReadOnlySpan<byte> Pending => _pending.AsSpan(_pendingOffset, _pendingCount);
-
     /// <summary>Reads are paused while the peer still owes its socket bytes read earlier (backpressure).</summary>
     public bool CanRead => !ReadClosed && !Peer.HasPending;
 
