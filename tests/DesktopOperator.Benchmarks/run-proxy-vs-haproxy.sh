@@ -5,6 +5,7 @@
 #   tests/DesktopOperator.Benchmarks/run-proxy-vs-haproxy.sh                      # candidates: gateway
 #   CANDIDATES="haproxy-b socat" tests/DesktopOperator.Benchmarks/run-proxy-vs-haproxy.sh   # prove the harness
 #   CANDIDATES="gateway epoll" tests/DesktopOperator.Benchmarks/run-proxy-vs-haproxy.sh    # and the bare epoll relay probe (Proxy/Epoll)
+#   DESKTOP_OPERATOR_EXE_BEFORE=OLD/desktop-operator CANDIDATES="gateway gateway-before" ...  # gateway-SUFFIX runs $DESKTOP_OPERATOR_EXE_SUFFIX
 #   DURATION=10 IDLE=9500 ROUNDS=3 ROUND_TRIPS=20000 BALANCING=source OUTPUT=FILE.md   # knobs (defaults shown; IDLE=0 skips)
 #   IPERF=0 skips the iperf3 single-stream scenario (a fresh instance of each proxy in front of one `iperf3 -s`)
 # About a minute per proxy per round. Rounds alternate the proxies; the table shows medians.
