@@ -171,6 +171,107 @@ public sealed class RelayLoopTests
         }
     }
 
+    [Fact]
+    public async Task Accepting_ClientsWaiting_AcceptsEachOnTheLoopsThread()
+    {
+        using var loop = new RelayLoop("TCP relay test", NullLogger.Instance);
+        using var listener = Listen(backlog: 8);
+        using var unbound = new CancellationTokenSource();
+        var acceptor = loop.Accepting(listener, unbound.Token);
+        var clients = new List<Socket>();
+        try
+        {
+            // The first accept waits before any client comes, so the loop completes it; the other two clients are
+            // in the accept queue by then (level-triggered, the listener is reported again for each).
+            var first = AcceptAndNameThreadAsync(acceptor);
+            for (var i = 0; i < 3; i++)
+            {
+                var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                clients.Add(client);
+                await client.ConnectAsync(listener.LocalEndPoint!);
+            }
+
+            for (var i = 0; i < 3; i++)
+            {
+                var (accepted, thread) = await OffTheLoop(i == 0 ? first : AcceptAndNameThreadAsync(acceptor));
+                using (accepted)
+                {
+                    if (i == 0)
+                    {
+                        Assert.Equal("TCP relay test", thread);
+                    }
+
+                    await accepted.SendAsync(new[] { (byte)i }, SocketFlags.None);
+                }
+            }
+
+            for (var i = 0; i < 3; i++)
+            {
+                var one = new byte[1];
+                Assert.Equal(1, await clients[i].ReceiveAsync(one, SocketFlags.None).WaitAsync(Bound));
+                Assert.Equal(i, one[0]);
+            }
+        }
+        finally
+        {
+            clients.ForEach(c => c.Dispose());
+            unbound.Cancel();
+            await acceptor.Closed.WaitAsync(Bound);
+        }
+    }
+
+    [Fact]
+    public async Task Accepting_UnboundWhileAnAcceptWaits_EndsTheWaitAndClosesTheListener()
+    {
+        using var loop = new RelayLoop("TCP relay test", NullLogger.Instance);
+        var listener = Listen(backlog: 8);
+        var endPoint = listener.LocalEndPoint!;
+        using var unbound = new CancellationTokenSource();
+        var acceptor = loop.Accepting(listener, unbound.Token);
+        var waiting = acceptor.AcceptAsync(unbound.Token).AsTask();
+
+        unbound.Cancel();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => OffTheLoop(waiting));
+        await acceptor.Closed.WaitAsync(Bound);
+        Assert.True(listener.SafeHandle.IsClosed);
+        using var late = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        var refused = await Assert.ThrowsAsync<SocketException>(async () => await late.ConnectAsync(endPoint));
+        Assert.Equal(SocketError.ConnectionRefused, refused.SocketErrorCode);
+        Assert.True(loop.IsRunning);
+    }
+
+    [Fact]
+    public async Task Accepting_LoopStopped_AcceptsOnTheSocketEngineInstead()
+    {
+        var loop = new RelayLoop("TCP relay test", NullLogger.Instance);
+        using var listener = Listen(backlog: 8);
+        using var unbound = new CancellationTokenSource();
+        var acceptor = loop.Accepting(listener, unbound.Token);
+        var waiting = AcceptAndNameThreadAsync(acceptor);
+
+        loop.Dispose();
+        using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await client.ConnectAsync(listener.LocalEndPoint!);
+
+        var (accepted, thread) = await OffTheLoop(waiting);
+        using (accepted)
+        {
+            Assert.NotEqual("TCP relay test", thread);
+            await accepted.SendAsync("ok"u8.ToArray(), SocketFlags.None);
+            Assert.Equal("ok", await ReadAsync(client, 2));
+        }
+
+        Assert.False(listener.SafeHandle.IsClosed);
+    }
+
+    /// <summary>The next accepted socket and the name of the thread its accept continued on.</summary>
+    private static async Task<(Socket Accepted, string? Thread)> AcceptAndNameThreadAsync(LoopAcceptor acceptor)
+    {
+        var accepted = await acceptor.AcceptAsync(CancellationToken.None).ConfigureAwait(false);
+        return (accepted, Thread.CurrentThread.Name);
+    }
+
     /// <summary>
     /// Awaits a task the loop completes, then leaves the loop's thread: its continuations run there, and a test that
     /// went on there would stop the loop from its own thread (which only asks it to stop).
