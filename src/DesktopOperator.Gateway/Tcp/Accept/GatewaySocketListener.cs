@@ -18,7 +18,7 @@ internal sealed class GatewaySocketListener : IAsyncDisposable
 {
     private readonly Socket _socket;
     private readonly AcceptEpisode _episode;
-    private readonly bool _noDelay;
+    private readonly bool _setNoDelayPerSocket;
     private readonly Func<CancellationToken, ValueTask<Socket>> _accept;
     private readonly CancellationTokenSource _unbound = new();
     private readonly LoopAcceptor? _acceptor;
@@ -33,8 +33,18 @@ internal sealed class GatewaySocketListener : IAsyncDisposable
         // Made once: a method group passed per accept is a new delegate each time.
         _accept = _acceptor is null ? socket.AcceptAsync : _acceptor.AcceptAsync;
         _episode = episode;
-        _noDelay = noDelay;
         EndPoint = socket.LocalEndPoint!;
+
+        // Linux copies TCP_NODELAY from the listening socket to each accepted one: set once here, not once per
+        // connection (a system call each). Elsewhere each accepted socket gets it.
+        if (noDelay && OperatingSystem.IsLinux() && EndPoint is IPEndPoint)
+        {
+            socket.NoDelay = true;
+        }
+        else
+        {
+            _setNoDelayPerSocket = noDelay;
+        }
     }
 
     public EndPoint EndPoint { get; }
@@ -46,9 +56,9 @@ internal sealed class GatewaySocketListener : IAsyncDisposable
     public async ValueTask<Socket?> AcceptAsync()
     {
         var socket = await AcceptSocketAsync(_accept, _episode, _unbound.Token).ConfigureAwait(false);
-        if (socket?.LocalEndPoint is IPEndPoint)
+        if (_setNoDelayPerSocket && socket?.LocalEndPoint is IPEndPoint)
         {
-            socket.NoDelay = _noDelay;
+            socket.NoDelay = true;
         }
 
         return socket;

@@ -6,7 +6,7 @@ namespace DesktopOperator.Gateway.Tcp.Relay;
 /// A non-blocking connect in progress, in a <see cref="RelayLoop"/>'s set until the socket turns writable (connected,
 /// or failed: the result is then in SO_ERROR) or the wait is canceled.
 /// </summary>
-internal sealed class ConnectWait(RelayLoop loop, Socket socket) : LoopEntry(socket)
+internal sealed class ConnectWait(RelayLoop loop, Socket socket) : LoopEntry(socket, nonBlocking: true)
 {
     private readonly TaskCompletionSource<SocketError?> _completion = new();
     private int _ended;

@@ -18,6 +18,7 @@ internal static class EpollInterop
     public const uint HangUp = 0x10;
     public const int ShutWrite = 1;
     public const int NoSignal = 0x4000;
+    public const int DontWait = 0x40;
     public const int EAgain = 11;
     public const int EInterrupted = 4;
     public const int EInProgress = 115;
@@ -58,17 +59,17 @@ internal static class EpollInterop
     public static ulong DataAt(byte[] events, int index) =>
         MemoryMarshal.Read<ulong>(events.AsSpan((index * EventSize) + DataOffset));
 
-    /// <summary>Bytes received, 0 at the peer's FIN, or -errno.</summary>
+    /// <summary>Bytes received, 0 at the peer's FIN, or -errno; never blocks (MSG_DONTWAIT: no O_NONBLOCK needed).</summary>
     public static int Receive(int fd, byte[] buffer)
     {
-        var n = (int)Recv(fd, ref buffer[0], buffer.Length, 0);
+        var n = (int)Recv(fd, ref buffer[0], buffer.Length, DontWait);
         return n >= 0 ? n : -Marshal.GetLastPInvokeError();
     }
 
-    /// <summary>Bytes the kernel took, or -errno (never SIGPIPE).</summary>
+    /// <summary>Bytes the kernel took, or -errno (never SIGPIPE); never blocks (MSG_DONTWAIT).</summary>
     public static int Send(int fd, byte[] buffer, int offset, int count)
     {
-        var n = (int)SendTo(fd, ref buffer[offset], count, NoSignal);
+        var n = (int)SendTo(fd, ref buffer[offset], count, NoSignal | DontWait);
         return n >= 0 ? n : -Marshal.GetLastPInvokeError();
     }
 

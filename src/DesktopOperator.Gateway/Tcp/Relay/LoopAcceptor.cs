@@ -29,7 +29,7 @@ internal sealed class LoopAcceptor : LoopEntry, IValueTaskSource<Socket?>
 
     /// <param name="unbound">Ends accepting: the socket leaves the loop's set and is closed (see <see cref="Closed"/>).</param>
     public LoopAcceptor(RelayLoop loop, Socket listener, CancellationToken unbound)
-        : base(listener)
+        : base(listener, nonBlocking: true)
     {
         _loop = loop;
         _listener = listener;

@@ -12,10 +12,19 @@ internal abstract class LoopEntry
     private readonly SafeSocketHandle _handle;
     private bool _handleHeld;
 
-    protected LoopEntry(Socket socket)
+    /// <param name="nonBlocking">
+    /// Puts the socket in non-blocking mode (a connect or an accept through the <see cref="Socket"/> needs it); a
+    /// relayed socket is left as it is, since the loop's receives and sends say MSG_DONTWAIT themselves (two
+    /// <c>fcntl</c> calls per socket fewer).
+    /// </param>
+    protected LoopEntry(Socket socket, bool nonBlocking)
     {
-        // The loop makes non-blocking system calls on the descriptor itself; the Socket stays its owner.
-        socket.Blocking = false;
+        // The loop makes system calls on the descriptor itself; the Socket stays its owner.
+        if (nonBlocking)
+        {
+            socket.Blocking = false;
+        }
+
         _handle = socket.SafeHandle;
         _handle.DangerousAddRef(ref _handleHeld);
         Fd = (int)_handle.DangerousGetHandle();

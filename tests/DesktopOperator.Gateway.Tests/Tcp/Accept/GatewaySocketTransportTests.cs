@@ -65,6 +65,22 @@ public sealed class GatewaySocketTransportTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Bind_ProxyPort_AcceptedSocketsHaveNagleOff()
+    {
+        var transport = _host.Services.GetRequiredService<GatewaySocketTransport>();
+        var episode = transport.NewEpisode("test", [], waitForReserve: false);
+        await using var listener = transport.Bind(new IPEndPoint(IPAddress.Loopback, 0), episode);
+        using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await client.ConnectAsync(listener.EndPoint);
+
+        using var accepted = await listener.AcceptAsync().AsTask().WaitAsync(Bound);
+
+        // Read back from the kernel: on Linux the accepted socket has it from the listening socket, set once.
+        Assert.NotNull(accepted);
+        Assert.True(accepted.NoDelay);
+    }
+
+    [Fact]
     public async Task BindAsync_PortInUse_AddressInUseExceptionAsKestrelsOwnTransport()
     {
         var factory = _host.Services.GetRequiredService<IConnectionListenerFactory>();
