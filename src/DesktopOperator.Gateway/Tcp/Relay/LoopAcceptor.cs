@@ -21,10 +21,10 @@ internal sealed class LoopAcceptor : LoopEntry, IValueTaskSource<Socket?>
     private readonly RelayLoop _loop;
     private readonly CancellationTokenRegistration _unbindingRegistration;
     private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Lock _gate = new(); // the end against a wait arriving: after the loop has exited both come from any thread
     private ManualResetValueTaskSourceCore<Socket?> _wait;
     private volatile bool _ended;
     private volatile bool _unbinding;
-    private int _released;
     private int _closing;
 
     /// <param name="unbound">Ends accepting: the socket leaves the loop's set and is closed (see <see cref="Closed"/>).</param>
@@ -39,7 +39,7 @@ internal sealed class LoopAcceptor : LoopEntry, IValueTaskSource<Socket?>
     /// <summary>Completes once the listening socket is closed, after the unbinding.</summary>
     public Task Closed => _closed.Task;
 
-    /// <summary>Set by the loop's thread only: an <see cref="AcceptAsync"/> waits for a connection.</summary>
+    /// <summary>An <see cref="AcceptAsync"/> waits for a connection (set once its wait has reached the loop).</summary>
     public bool Waiting { get; private set; }
 
     /// <summary>The next accepted socket; on the socket engine once the loop has stopped.</summary>
@@ -54,17 +54,19 @@ internal sealed class LoopAcceptor : LoopEntry, IValueTaskSource<Socket?>
         return await _listener.AcceptAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>On the loop's thread: the wait posted by <see cref="AcceptAsync"/> has reached the loop.</summary>
+    /// <summary>The wait posted by <see cref="AcceptAsync"/> has reached the loop (or, once it has exited, its poster).</summary>
     public void OnWaitPosted()
     {
-        if (_ended)
+        lock (_gate)
         {
-            Complete(null);
+            if (!_ended)
+            {
+                Waiting = true;
+                return;
+            }
         }
-        else
-        {
-            Waiting = true;
-        }
+
+        GoOnWithoutTheLoop();
     }
 
     /// <summary>
@@ -89,7 +91,8 @@ internal sealed class LoopAcceptor : LoopEntry, IValueTaskSource<Socket?>
             return;
         }
 
-        Complete(accepted);
+        Waiting = false;
+        _wait.SetResult(accepted);
     }
 
     /// <summary>
@@ -99,16 +102,23 @@ internal sealed class LoopAcceptor : LoopEntry, IValueTaskSource<Socket?>
     /// </summary>
     public void End()
     {
-        if (Interlocked.Exchange(ref _released, 1) == 0)
+        var first = false;
+        var wasWaiting = false;
+        lock (_gate)
         {
-            _ended = true;
+            if (!_ended)
+            {
+                (first, wasWaiting, _ended) = (true, Waiting, true);
+            }
+        }
+
+        if (first)
+        {
             _unbindingRegistration.Dispose();
             Release();
-            if (Waiting)
+            if (wasWaiting)
             {
-                // Off this thread: the caller goes on to accept on the engine or to stop, nothing for the loop to run.
-                _wait.RunContinuationsAsynchronously = true;
-                Complete(null);
+                GoOnWithoutTheLoop();
             }
         }
 
@@ -136,10 +146,12 @@ internal sealed class LoopAcceptor : LoopEntry, IValueTaskSource<Socket?>
         return wait;
     }
 
-    private void Complete(Socket? accepted)
+    /// <summary>Ends a wait without a connection; the caller goes on (to the engine's accept, or to stop) off the loop.</summary>
+    private void GoOnWithoutTheLoop()
     {
         Waiting = false;
-        _wait.SetResult(accepted);
+        _wait.RunContinuationsAsynchronously = true;
+        _wait.SetResult(null);
     }
 
     private void RequestEnd()
