@@ -44,12 +44,15 @@ internal static class ProxyBenchmarkCommand
             options.Balancing);
         Log($"backends on {string.Join(", ", setup.Backends.Select(b => b.EndPoint))} (pid {backend.ProcessId})");
 
-        // Rounds alternate baseline and candidates; the table shows medians, the raw rounds follow it.
+        // Rounds alternate baseline and candidates; the table shows medians, the raw rounds follow it. Each round starts
+        // one proxy further on, so none always runs right after the same one (what a proxy leaves behind, such as the
+        // thousands of TIME_WAIT sockets of its connection step, weighs on the next one: proxy-figures.md, Run 14).
         var names = options.Candidates.Prepend(options.Baseline).ToList();
         var rounds = names.ToDictionary(n => n, _ => new List<ProxyFigures>());
         for (var round = 1; round <= options.Rounds; round++)
         {
-            foreach (var name in names)
+            var first = (round - 1) % names.Count;
+            foreach (var name in names.Skip(first).Concat(names.Take(first)))
             {
                 Log($"round {round}/{options.Rounds}: {name}");
                 rounds[name].Add(await MeasureAsync(Create(name), setup, options, cts.Token));

@@ -24,10 +24,11 @@ internal static class EpollInterop
     public const int EInProgress = 115;
 
     private const int CloseOnExec = 0x80000;
-    private const int EventFdNonBlocking = 0x800;
     private const int CtlAdd = 1;
     private const int CtlDelete = 2;
     private const int CtlModify = 3;
+    private const int SetStatusFlags = 4; // F_SETFL
+    private const int NonBlocking = 0x800; // O_NONBLOCK
 
     public static readonly int EventSize = RuntimeInformation.ProcessArchitecture == Architecture.X64 ? 12 : 16;
 
@@ -37,7 +38,7 @@ internal static class EpollInterop
 
     public static int CreateEpoll() => Check(EpollCreate1(CloseOnExec), "epoll_create1");
 
-    public static int CreateEventFd() => Check(EventFd(0, CloseOnExec | EventFdNonBlocking), "eventfd");
+    public static int CreateEventFd() => Check(EventFd(0, CloseOnExec | NonBlocking /* EFD_NONBLOCK is O_NONBLOCK */), "eventfd");
 
     public static void Add(int epoll, int fd, uint events, ulong data) => Check(Control(epoll, CtlAdd, fd, events, data), "epoll_ctl(ADD)");
 
@@ -104,6 +105,9 @@ internal static class EpollInterop
 
     public static bool ShutdownSend(int fd) => Shutdown(fd, ShutWrite) == 0;
 
+    /// <summary>Sets O_NONBLOCK (and clears the other status flags, which a socket of ours never has) in one call.</summary>
+    public static bool TrySetNonBlocking(int fd) => Fcntl(fd, SetStatusFlags, NonBlocking) == 0;
+
     public static void Signal(int eventFd)
     {
         ulong one = 1;
@@ -150,6 +154,9 @@ internal static class EpollInterop
 
     [DllImport("libc", EntryPoint = "connect", SetLastError = true)]
     private static extern int ConnectTo(int fd, ref byte address, int length);
+
+    [DllImport("libc", EntryPoint = "fcntl", SetLastError = true)]
+    private static extern int Fcntl(int fd, int command, int argument);
 
     [DllImport("libc", EntryPoint = "shutdown", SetLastError = true)]
     private static extern int Shutdown(int fd, int how);

@@ -13,7 +13,7 @@ internal abstract class LoopEntry
     private bool _handleHeld;
 
     /// <param name="nonBlocking">
-    /// Puts the socket in non-blocking mode (a connect or an accept through the <see cref="Socket"/> needs it); a
+    /// Puts the socket in non-blocking mode through the <see cref="Socket"/> (an accept through it needs it); a
     /// relayed socket is left as it is, since the loop's receives and sends say MSG_DONTWAIT themselves (two
     /// <c>fcntl</c> calls per socket fewer).
     /// </param>

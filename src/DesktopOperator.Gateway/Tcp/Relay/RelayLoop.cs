@@ -195,7 +195,7 @@ internal sealed partial class RelayLoop : IDisposable
                     else if (_slots[(int)data] is ConnectWait wait)
                     {
                         Forget(wait);
-                        wait.End(ConnectResult(wait.Socket));
+                        wait.End(ConnectResult(wait.Socket, EpollInterop.EventsAt(_events, i)));
                     }
                     else if (_slots[(int)data] is LoopAcceptor acceptor)
                     {
@@ -380,9 +380,17 @@ internal sealed partial class RelayLoop : IDisposable
         }
     }
 
-    /// <summary>SO_ERROR of a socket whose non-blocking connect has ended: success or why it failed.</summary>
-    private static SocketError ConnectResult(Socket socket)
+    /// <summary>
+    /// How a non-blocking connect ended, from what epoll reported: writable alone is success (no system call); with
+    /// an error or hang-up, SO_ERROR says why it failed.
+    /// </summary>
+    private static SocketError ConnectResult(Socket socket, uint events)
     {
+        if ((events & (EpollInterop.Error | EpollInterop.HangUp)) == 0)
+        {
+            return SocketError.Success;
+        }
+
         try
         {
             return (SocketError)(int)socket.GetSocketOption(SocketOptionLevel.Socket, SocketOptionName.Error)!;
@@ -407,11 +415,29 @@ internal sealed partial class RelayLoop : IDisposable
             return;
         }
 
-        Rewatch(side, side.Interest);
-        Rewatch(side.Peer, side.Peer.Interest);
+        Follow(side);
+        Follow(side.Peer);
         if ((events & (EpollInterop.Error | EpollInterop.HangUp)) != 0 && side.Interest == 0)
         {
             Park(side);
+        }
+    }
+
+    /// <summary>
+    /// Watches what <paramref name="side"/> needs now. A side whose sender has finished and that is owed nothing
+    /// leaves the set (the DEL its end would make anyway, now instead of a MOD to nothing first); one only paused by
+    /// backpressure stays in it, watching nothing (a MOD now and one later, not a DEL and an ADD).
+    /// </summary>
+    private void Follow(RelaySide side)
+    {
+        var interest = side.Interest;
+        if (interest == 0 && side.ReadClosed)
+        {
+            Park(side);
+        }
+        else
+        {
+            Rewatch(side, interest);
         }
     }
 
