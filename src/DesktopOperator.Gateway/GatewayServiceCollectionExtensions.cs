@@ -52,8 +52,7 @@ internal static class GatewayServiceCollectionExtensions
             sp.GetRequiredService<GatewaySocketTransport>(),
             sp.GetRequiredService<GatewayConnectionCap>(),
             sp.GetRequiredService<TcpProxyMetrics>(),
-            sp.GetRequiredService<ILogger<TcpListenerManager>>(),
-            sp.GetRequiredService<RelayLoops>()));
+            sp.GetRequiredService<ILogger<TcpListenerManager>>()));
         services.TryAddSingleton(sp => new RelayLoops(proxy.RelayThreads, sp.GetRequiredService<ILogger<RelayLoop>>()));
         services.TryAddSingleton(_ => new HttpProxyConfigProvider(proxy.IdleTimeout));
         services.TryAddSingleton(sp => new GatewayPlanApplier(

@@ -33,8 +33,8 @@ internal sealed partial class TcpListenerManager
             }
 
             // Run here up to the handler's first wait (a routing decision and the start of the connect, no blocking
-            // work): the relay thread that accepted, or with the socket engine the event thread that saw the accept
-            // (inline completions, --io-threads) or the pool thread the accept completed on (--io-threads 0).
+            // work): with the gateway's inline socket completions (--io-threads) that is the event thread that saw
+            // the accept, with no hop to the thread pool; without them it is the pool thread the accept completed on.
             if (admitted)
             {
                 _ = RunConnectionAsync(name, bound, client);

@@ -1,6 +1,5 @@
 using System.Net;
 using DesktopOperator.Gateway.Tcp.Accept;
-using DesktopOperator.Gateway.Tcp.Relay;
 using Microsoft.Extensions.Logging;
 
 namespace DesktopOperator.Gateway.Tcp;
@@ -12,15 +11,13 @@ namespace DesktopOperator.Gateway.Tcp;
 /// <see cref="TcpProxyConnectionHandler"/>. Unbinding stops accepting; the endpoint's live connections go on to their
 /// end (or until <see cref="StopAsync"/> drains them), then the listener and its handler are disposed.
 /// Thread-safe; names are unique among bound endpoints. Every accepted connection counts against the gateway-wide
-/// <see cref="GatewayConnectionCap"/>; over it, a client is reset at once (see the accept loop for why). With relay
-/// threads each endpoint accepts on one of them (<see cref="LoopAcceptor"/>), else on the .NET socket engine.
+/// <see cref="GatewayConnectionCap"/>; over it, a client is reset at once (see the accept loop for why).
 /// </summary>
 internal sealed partial class TcpListenerManager(
     GatewaySocketTransport transport,
     GatewayConnectionCap cap,
     TcpProxyMetrics metrics,
-    ILogger<TcpListenerManager> logger,
-    RelayLoops? relays = null) : IAsyncDisposable
+    ILogger<TcpListenerManager> logger) : IAsyncDisposable
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<string, BoundListener> _listeners = new(StringComparer.Ordinal);
@@ -65,7 +62,7 @@ internal sealed partial class TcpListenerManager(
         }
 
         var episode = transport.NewEpisode(name, TcpProxyMetrics.PoolTags(handler.Settings), waitForReserve: true);
-        var listener = transport.Bind(endPoint, episode, relays?.Pick());
+        var listener = transport.Bind(endPoint, episode);
         var bound = new BoundListener(listener, handler);
         lock (_lock)
         {
@@ -96,7 +93,6 @@ internal sealed partial class TcpListenerManager(
 
         bound.Listener.Unbind();
         await bound.AcceptLoop!.ConfigureAwait(false);
-        await bound.Listener.Closed.ConfigureAwait(false);
 
         // The handler is disposed once the listener's connections have ended.
         var retired = DisposeWhenIdleAsync(bound);

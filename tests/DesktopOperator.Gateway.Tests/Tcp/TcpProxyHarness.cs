@@ -31,7 +31,7 @@ internal sealed class TcpProxyHarness : IAsyncDisposable
     private int _listenerCount;
 
     /// <param name="cap">The gateway-wide connection cap; unlimited by default.</param>
-    /// <param name="relayThreads">Relay threads of the gateway's own (<see cref="RelayLoops"/>), which also accept; 0 = the socket engine's accept and pump.</param>
+    /// <param name="relayThreads">Relay threads of the gateway's own (<see cref="RelayLoops"/>); 0 = the socket engine's pump.</param>
     public TcpProxyHarness(GatewayConnectionCap? cap = null, int relayThreads = 0)
     {
         _relays = relayThreads > 0 ? new RelayLoops(relayThreads, NullLogger<RelayLoop>.Instance) : null;
@@ -62,8 +62,7 @@ internal sealed class TcpProxyHarness : IAsyncDisposable
             _transportHost.Services.GetRequiredService<GatewaySocketTransport>(),
             cap ?? GatewayConnectionCap.Unlimited,
             Metrics,
-            NullLogger<TcpListenerManager>.Instance,
-            _relays);
+            NullLogger<TcpListenerManager>.Instance);
     }
 
     public FakeRouter Router { get; } = new();

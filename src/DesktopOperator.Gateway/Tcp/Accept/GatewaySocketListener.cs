@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using DesktopOperator.Gateway.Tcp.Relay;
 
 namespace DesktopOperator.Gateway.Tcp.Accept;
 
@@ -11,8 +10,7 @@ namespace DesktopOperator.Gateway.Tcp.Accept;
 /// once, backed off). The TCP proxy takes the accepted sockets as they are (<see cref="TcpListenerManager"/>);
 /// Kestrel's endpoints take them wrapped in its connections (<see cref="KestrelSocketListener"/>).
 /// <see cref="AcceptAsync"/> returns null once unbound or disposed and never throws a socket error; one caller at a
-/// time. Unbinding is what ends a pending accept, also during a backoff. Given a relay thread, it accepts there
-/// (<see cref="LoopAcceptor"/>), else on the .NET socket engine.
+/// time. Unbinding is what ends a pending accept, also during a backoff.
 /// </summary>
 internal sealed class GatewaySocketListener : IAsyncDisposable
 {
@@ -21,17 +19,12 @@ internal sealed class GatewaySocketListener : IAsyncDisposable
     private readonly bool _setNoDelayPerSocket;
     private readonly Func<CancellationToken, ValueTask<Socket>> _accept;
     private readonly CancellationTokenSource _unbound = new();
-    private readonly LoopAcceptor? _acceptor;
     private int _disposed;
 
-    /// <param name="loop">The relay thread to accept on, or null for the socket engine.</param>
-    public GatewaySocketListener(Socket socket, AcceptEpisode episode, bool noDelay, RelayLoop? loop = null)
+    public GatewaySocketListener(Socket socket, AcceptEpisode episode, bool noDelay)
     {
         _socket = socket;
-        _acceptor = loop is { IsRunning: true } ? loop.Accepting(socket, _unbound.Token) : null;
-
-        // Made once: a method group passed per accept is a new delegate each time.
-        _accept = _acceptor is null ? socket.AcceptAsync : _acceptor.AcceptAsync;
+        _accept = socket.AcceptAsync; // made once: a method group passed per accept is a new delegate each time
         _episode = episode;
         EndPoint = socket.LocalEndPoint!;
 
@@ -48,9 +41,6 @@ internal sealed class GatewaySocketListener : IAsyncDisposable
     }
 
     public EndPoint EndPoint { get; }
-
-    /// <summary>Completes once the listening socket is closed after <see cref="Unbind"/> (on a relay thread, a moment later).</summary>
-    public Task Closed => _acceptor?.Closed ?? Task.CompletedTask;
 
     /// <summary>The next accepted socket (Nagle off as configured), or null once unbound.</summary>
     public async ValueTask<Socket?> AcceptAsync()
@@ -117,10 +107,7 @@ internal sealed class GatewaySocketListener : IAsyncDisposable
             _unbound.Cancel();
         }
 
-        if (_acceptor is null)
-        {
-            _socket.Dispose();
-        }
+        _socket.Dispose();
     }
 
     public ValueTask DisposeAsync()

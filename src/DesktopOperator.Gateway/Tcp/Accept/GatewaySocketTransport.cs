@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
-using DesktopOperator.Gateway.Tcp.Relay;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.Logging;
@@ -43,10 +42,9 @@ internal sealed partial class GatewaySocketTransport(
 
     /// <summary>
     /// A TCP proxy port's bind: accept errors go to <paramref name="episode"/> (labelled with its pool), and the
-    /// accepted sockets are the proxy's to use as they are, without Kestrel's connection around them; accepted on
-    /// <paramref name="loop"/> when one is given.
+    /// accepted sockets are the proxy's to use as they are, without Kestrel's connection around them.
     /// </summary>
-    public GatewaySocketListener Bind(EndPoint endpoint, AcceptEpisode episode, RelayLoop? loop = null)
+    public GatewaySocketListener Bind(EndPoint endpoint, AcceptEpisode episode)
     {
         ArgumentNullException.ThrowIfNull(endpoint);
         var transport = options.Value;
@@ -65,7 +63,7 @@ internal sealed partial class GatewaySocketTransport(
         try
         {
             socket.Listen(transport.Backlog);
-            return new GatewaySocketListener(socket, episode, transport.NoDelay, loop);
+            return new GatewaySocketListener(socket, episode, transport.NoDelay);
         }
         catch
         {

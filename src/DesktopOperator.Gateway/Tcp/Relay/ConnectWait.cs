@@ -12,7 +12,7 @@ internal sealed class ConnectWait : LoopEntry
     private int _ended;
 
     public ConnectWait(RelayLoop loop, Socket socket)
-        : base(socket, nonBlocking: false)
+        : base(socket)
     {
         Loop = loop;
         Socket = socket;

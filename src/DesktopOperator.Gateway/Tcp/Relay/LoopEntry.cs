@@ -12,19 +12,13 @@ internal abstract class LoopEntry
     private readonly SafeSocketHandle _handle;
     private bool _handleHeld;
 
-    /// <param name="nonBlocking">
-    /// Puts the socket in non-blocking mode through the <see cref="Socket"/> (an accept through it needs it); a
-    /// relayed socket is left as it is, since the loop's receives and sends say MSG_DONTWAIT themselves (two
-    /// <c>fcntl</c> calls per socket fewer).
-    /// </param>
-    protected LoopEntry(Socket socket, bool nonBlocking)
+    /// <summary>
+    /// Borrows <paramref name="socket"/>'s descriptor, leaving its blocking mode as it is: the loop's receives and
+    /// sends say MSG_DONTWAIT themselves (no fcntl pair per socket), and a connect sets O_NONBLOCK itself.
+    /// </summary>
+    protected LoopEntry(Socket socket)
     {
         // The loop makes system calls on the descriptor itself; the Socket stays its owner.
-        if (nonBlocking)
-        {
-            socket.Blocking = false;
-        }
-
         _handle = socket.SafeHandle;
         _handle.DangerousAddRef(ref _handleHeld);
         Fd = (int)_handle.DangerousGetHandle();

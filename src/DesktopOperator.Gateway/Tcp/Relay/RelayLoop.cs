@@ -11,9 +11,8 @@ namespace DesktopOperator.Gateway.Tcp.Relay;
 /// zero-byte receive and no receive that finds nothing, no hand-off between threads per read. The .NET socket engine
 /// makes a receive that fails with EAGAIN per message and wakes its own thread for every event of a socket it has
 /// seen, so the host's socket is connected here too and never enters it (tests/DesktopOperator.Benchmarks/proxy-figures.md,
-/// Run 13). It can accept too (<see cref="LoopAcceptor"/>): a new connection then starts here, and its routing, connect
-/// and relay never leave this thread. The RDP handshake, the VNC security relay and the queue stay on the engine.
-/// <para>Accept waits, connects, relays and cancellations arrive as commands through a queue and an eventfd that wakes the loop only
+/// Run 13). Accept, the RDP handshake, routing and the queue stay on the engine.
+/// <para>Connects, relays and cancellations arrive as commands through a queue and an eventfd that wakes the loop only
 /// when it sleeps; what awaits them continues on this thread. Every socket is the caller's: the loop borrows its
 /// descriptor and gives it back (deleted from the set, never closed) before the task completes.</para>
 /// </summary>
@@ -63,9 +62,6 @@ internal sealed partial class RelayLoop : IDisposable
     }
 
     public void PostCancel(RelayedConnection connection) => Post(connection, cancel: true);
-
-    /// <summary>Accepts <paramref name="listener"/>'s connections on this loop until <paramref name="unbound"/> is canceled.</summary>
-    public LoopAcceptor Accepting(Socket listener, CancellationToken unbound) => new(this, listener, unbound);
 
     /// <summary>
     /// Connects <paramref name="socket"/> as <see cref="Socket.ConnectAsync(EndPoint, CancellationToken)"/> does (a
@@ -146,8 +142,7 @@ internal sealed partial class RelayLoop : IDisposable
         EpollInterop.CloseDescriptor(_wake);
     }
 
-    /// <summary>Queues a command for the loop: start (or wait) <paramref name="target"/>, or cancel it.</summary>
-    public void Post(object target, bool cancel)
+    private void Post(object target, bool cancel)
     {
         _commands.Enqueue((target, cancel));
         if (_exited)
@@ -197,10 +192,6 @@ internal sealed partial class RelayLoop : IDisposable
                         Forget(wait);
                         wait.End(ConnectResult(wait.Socket, EpollInterop.EventsAt(_events, i)));
                     }
-                    else if (_slots[(int)data] is LoopAcceptor acceptor)
-                    {
-                        Handle(acceptor, EpollInterop.EventsAt(_events, i));
-                    }
                 }
 
                 RunCommands();
@@ -244,10 +235,6 @@ internal sealed partial class RelayLoop : IDisposable
             {
                 Start(connection);
             }
-            else if (command.Target is LoopAcceptor acceptor)
-            {
-                StartWaiting(acceptor);
-            }
             else
             {
                 StartWaiting((ConnectWait)command.Target);
@@ -266,15 +253,6 @@ internal sealed partial class RelayLoop : IDisposable
                     break;
                 case ConnectWait wait:
                     wait.End(null);
-                    break;
-                case LoopAcceptor acceptor:
-                    // The socket engine accepts from now on (or the listener closes, if this was its unbinding).
-                    if (!command.Cancel)
-                    {
-                        acceptor.OnWaitPosted();
-                    }
-
-                    acceptor.End();
                     break;
             }
         }
@@ -313,34 +291,6 @@ internal sealed partial class RelayLoop : IDisposable
         }
     }
 
-    private void StartWaiting(LoopAcceptor acceptor)
-    {
-        acceptor.OnWaitPosted();
-        if (!acceptor.Waiting)
-        {
-            return;
-        }
-
-        try
-        {
-            if (acceptor.Slot < 0)
-            {
-                Watch(acceptor, EpollInterop.In);
-            }
-            else
-            {
-                Rewatch(acceptor, EpollInterop.In);
-            }
-        }
-        catch (IOException e)
-        {
-            // A descriptor epoll refuses: the socket engine accepts instead.
-            LogStartFailed(_logger, e, _thread.Name);
-            Forget(acceptor);
-            acceptor.End();
-        }
-    }
-
     /// <summary>Cancels what <paramref name="target"/> is (a relay, a connect wait, a side of a relay), if still live.</summary>
     private void Cancel(object? target)
     {
@@ -356,27 +306,6 @@ internal sealed partial class RelayLoop : IDisposable
                 Forget(wait);
                 wait.End(null);
                 break;
-            case LoopAcceptor acceptor:
-                Forget(acceptor);
-                acceptor.End();
-                break;
-        }
-    }
-
-    private void Handle(LoopAcceptor acceptor, uint events)
-    {
-        if (acceptor.Waiting)
-        {
-            acceptor.AcceptOne();
-            return;
-        }
-
-        // Nobody waits (the accept loop backs off after a failure): level-triggered, the listener would be reported
-        // on every pass until then. It is watched again with the next wait.
-        Rewatch(acceptor, 0);
-        if ((events & (EpollInterop.Error | EpollInterop.HangUp)) != 0)
-        {
-            Park(acceptor);
         }
     }
 
@@ -517,7 +446,7 @@ internal sealed partial class RelayLoop : IDisposable
     [LoggerMessage(EventId = 3661, Level = LogLevel.Critical, Message = "{Thread} failed: its connections were closed, and new ones relay on the .NET socket engine")]
     private static partial void LogLoopFailed(ILogger logger, Exception exception, string? thread);
 
-    [LoggerMessage(EventId = 3662, Level = LogLevel.Warning, Message = "{Thread} could not watch a socket; its connection was closed, or its listener accepts on the .NET socket engine")]
+    [LoggerMessage(EventId = 3662, Level = LogLevel.Warning, Message = "{Thread} could not watch a connection's sockets; the connection was closed")]
     private static partial void LogStartFailed(ILogger logger, Exception exception, string? thread);
 
     [LoggerMessage(EventId = 3663, Level = LogLevel.Warning, Message = "{Thread} did not stop within 10 s")]

@@ -10,7 +10,7 @@ namespace DesktopOperator.Gateway.Tcp.Relay;
 internal sealed class RelaySide : LoopEntry
 {
     public RelaySide(RelayedConnection owner, Socket socket, TcpProxyError readFailed, TcpProxyError writeFailed, ByteTally inbound)
-        : base(socket, nonBlocking: false)
+        : base(socket)
     {
         Owner = owner;
         ReadFailed = readFailed;
