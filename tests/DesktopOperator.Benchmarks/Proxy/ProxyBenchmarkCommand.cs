@@ -46,7 +46,7 @@ internal static class ProxyBenchmarkCommand
 
         // Rounds alternate baseline and candidates; the table shows medians, the raw rounds follow it. Each round starts
         // one proxy further on, so none always runs right after the same one (what a proxy leaves behind, such as the
-        // thousands of TIME_WAIT sockets of its connection step, weighs on the next one: proxy-figures.md, Run 14).
+        // TIME_WAIT sockets of its connection step, may weigh on the next one: proxy-figures.md, Run 14).
         var names = options.Candidates.Prepend(options.Baseline).ToList();
         var rounds = names.ToDictionary(n => n, _ => new List<ProxyFigures>());
         for (var round = 1; round <= options.Rounds; round++)

@@ -18,7 +18,7 @@ internal sealed class ConnectWait : LoopEntry
         Socket = socket;
 
         // One fcntl, where Socket.Blocking makes two and gives the socket the socket engine's per-socket state for
-        // good (about 0.3 KiB), though the engine never sees it. The Socket keeps taking itself for blocking: nothing
+        // good (a few hundred bytes per connection), though the engine never sees it. The Socket keeps taking itself for blocking: nothing
         // the gateway does on a host's socket relies on that (SocketSend sets Blocking itself, the rest is asynchronous).
         if (!EpollInterop.TrySetNonBlocking(Fd))
         {

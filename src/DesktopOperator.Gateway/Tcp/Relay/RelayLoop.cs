@@ -68,7 +68,9 @@ internal sealed partial class RelayLoop : IDisposable
     /// <see cref="SocketException"/> on failure, <see cref="OperationCanceledException"/> on cancellation), but waits on
     /// this loop's set instead of the socket engine's: the socket stays out of the engine unless an asynchronous
     /// operation is made on it later, and the caller continues on this thread, where the relay will run. The connect
-    /// bypasses the <see cref="Socket"/>: its <see cref="Socket.Connected"/> and <see cref="Socket.RemoteEndPoint"/> stay unset.
+    /// bypasses the <see cref="Socket"/>: its <see cref="Socket.Connected"/> and <see cref="Socket.RemoteEndPoint"/> stay unset,
+    /// and the descriptor is left non-blocking while <see cref="Socket.Blocking"/> still says true (asynchronous calls and
+    /// <see cref="SocketSend"/> are unaffected; set <see cref="Socket.Blocking"/> before a synchronous one).
     /// </summary>
     public async Task ConnectAsync(Socket socket, IPEndPoint endPoint, CancellationToken cancellationToken)
     {
