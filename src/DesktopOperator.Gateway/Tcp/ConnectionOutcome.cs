@@ -6,10 +6,15 @@ namespace DesktopOperator.Gateway.Tcp;
 /// <summary>How one connection ended, for its single log line and its counters.</summary>
 /// <param name="Routing">The router's answer when <paramref name="Error"/> is Rejected.</param>
 /// <param name="HandshakeReject">The reject reason label when the handshake failed.</param>
+/// <param name="BothFinished">
+/// The relay ended with both senders finished: the client's FIN was read and every byte reached it, so closing its
+/// socket alone sends the FIN still owed to it (see <see cref="ClientSockets.Close"/>).
+/// </param>
 internal readonly record struct ConnectionOutcome(
     TcpProxyError Error,
     RoutingResult Routing = RoutingResult.Routed,
     string? HandshakeReject = null,
     string? Host = null,
     long BytesToHost = 0,
-    long BytesToClient = 0);
+    long BytesToClient = 0,
+    bool BothFinished = false);

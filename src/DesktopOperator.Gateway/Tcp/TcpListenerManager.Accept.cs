@@ -48,9 +48,10 @@ internal sealed partial class TcpListenerManager
 
     private async Task RunConnectionAsync(string name, BoundListener bound, Socket client)
     {
+        var bothFinished = false;
         try
         {
-            await bound.Handler.OnConnectedAsync(client).ConfigureAwait(false);
+            bothFinished = await bound.Handler.OnConnectedAsync(client).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -58,7 +59,7 @@ internal sealed partial class TcpListenerManager
         }
         finally
         {
-            ClientSockets.Close(client);
+            ClientSockets.Close(client, bothFinished);
             _cap.Exit();
             bound.Connections.Exit();
         }

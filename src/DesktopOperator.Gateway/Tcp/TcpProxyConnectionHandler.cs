@@ -71,8 +71,11 @@ internal sealed partial class TcpProxyConnectionHandler : IDisposable
 
     public int ActiveConnections => _tracker.Count;
 
-    /// <summary>Serves one accepted client to its end; the caller closes <paramref name="client"/> afterwards.</summary>
-    public async Task OnConnectedAsync(Socket client)
+    /// <summary>
+    /// Serves one accepted client to its end; the caller closes <paramref name="client"/> afterwards (see
+    /// <see cref="ClientSockets.Close"/>), passing on whether both senders finished, which this returns.
+    /// </summary>
+    public async Task<bool> OnConnectedAsync(Socket client)
     {
         ArgumentNullException.ThrowIfNull(client);
         _tracker.Enter();
@@ -96,6 +99,8 @@ internal sealed partial class TcpProxyConnectionHandler : IDisposable
             _metrics.Connections.Add(1, TcpProxyMetrics.WithTag(Settings, "result", TcpProxyMetrics.ResultLabel(outcome.Error, outcome.Routing)));
             _tracker.Exit();
         }
+
+        return outcome.BothFinished;
     }
 
     /// <summary>
@@ -259,7 +264,8 @@ internal sealed partial class TcpProxyConnectionHandler : IDisposable
         var error = loop is { IsRunning: true }
             ? await loop.RelayAsync(clientSocket, readAhead?.Bytes ?? default, upstream, activity, toHost, toClient).ConfigureAwait(false)
             : await TcpPump.RunAsync(clientSocket, readAhead?.Bytes ?? default, upstream, activity, toHost, toClient).ConfigureAwait(false);
-        return new ConnectionOutcome(error, Host: host, BytesToHost: toHost.Total, BytesToClient: toClient.Total);
+        return new ConnectionOutcome(
+            error, Host: host, BytesToHost: toHost.Total, BytesToClient: toClient.Total, BothFinished: error == TcpProxyError.None);
     }
 
     private static IPAddress ClientAddress(EndPoint? endPoint) => endPoint switch

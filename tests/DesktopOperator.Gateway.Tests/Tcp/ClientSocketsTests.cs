@@ -1,0 +1,64 @@
+using System.Net;
+using System.Net.Sockets;
+using DesktopOperator.Gateway.Tcp;
+
+namespace DesktopOperator.Gateway.Tests.Tcp;
+
+/// <summary>How a served client's socket is let go: the client sees a FIN (end of stream), never a reset.</summary>
+public sealed class ClientSocketsTests
+{
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task Close_BothFinished_ClientReadsItsBytesThenEndOfStream()
+    {
+        var (client, served) = await PairAsync();
+        using (client)
+        {
+            // The relay's clean end: the client's FIN was read, and the bytes owed to it were sent.
+            client.Shutdown(SocketShutdown.Send);
+            Assert.Equal(0, await served.ReceiveAsync(new byte[1], SocketFlags.None).WaitAsync(Bound));
+            await served.SendAsync("bye"u8.ToArray(), SocketFlags.None);
+
+            ClientSockets.Close(served, bothFinished: true);
+
+            Assert.True(served.SafeHandle.IsClosed);
+            Assert.Equal("bye", await ReadToEndAsync(client));
+        }
+    }
+
+    [Fact]
+    public async Task Close_ClientStillSending_ClientReadsEndOfStream()
+    {
+        var (client, served) = await PairAsync();
+        using (client)
+        {
+            ClientSockets.Close(served);
+
+            Assert.True(served.SafeHandle.IsClosed);
+            Assert.Equal(string.Empty, await ReadToEndAsync(client));
+        }
+    }
+
+    private static async Task<string> ReadToEndAsync(Socket socket)
+    {
+        var bytes = new List<byte>();
+        var buffer = new byte[64];
+        while (await socket.ReceiveAsync(buffer, SocketFlags.None).WaitAsync(Bound) is var n and > 0)
+        {
+            bytes.AddRange(buffer.AsSpan(0, n));
+        }
+
+        return System.Text.Encoding.ASCII.GetString(bytes.ToArray());
+    }
+
+    private static async Task<(Socket Client, Socket Served)> PairAsync()
+    {
+        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        listener.Listen(1);
+        var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await client.ConnectAsync(listener.LocalEndPoint!);
+        return (client, await listener.AcceptAsync().WaitAsync(Bound));
+    }
+}
