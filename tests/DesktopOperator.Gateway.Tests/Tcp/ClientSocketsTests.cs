@@ -1,6 +1,6 @@
-using System.Net;
 using System.Net.Sockets;
 using DesktopOperator.Gateway.Tcp;
+using DesktopOperator.Testing.Net;
 
 namespace DesktopOperator.Gateway.Tests.Tcp;
 
@@ -12,7 +12,7 @@ public sealed class ClientSocketsTests
     [Fact]
     public async Task Close_BothFinished_ClientReadsItsBytesThenEndOfStream()
     {
-        var (client, served) = await PairAsync();
+        var (client, served) = await LoopbackPair.ConnectAsync(Bound);
         using (client)
         {
             // The relay's clean end: the client's FIN was read, and the bytes owed to it were sent.
@@ -30,7 +30,7 @@ public sealed class ClientSocketsTests
     [Fact]
     public async Task Close_ClientStillSending_ClientReadsEndOfStream()
     {
-        var (client, served) = await PairAsync();
+        var (client, served) = await LoopbackPair.ConnectAsync(Bound);
         using (client)
         {
             ClientSockets.Close(served);
@@ -50,15 +50,5 @@ public sealed class ClientSocketsTests
         }
 
         return System.Text.Encoding.ASCII.GetString(bytes.ToArray());
-    }
-
-    private static async Task<(Socket Client, Socket Served)> PairAsync()
-    {
-        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        listener.Listen(1);
-        var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        await client.ConnectAsync(listener.LocalEndPoint!);
-        return (client, await listener.AcceptAsync().WaitAsync(Bound));
     }
 }

@@ -1,6 +1,6 @@
-using System.Net;
 using System.Net.Sockets;
 using DesktopOperator.Gateway.Tcp;
+using DesktopOperator.Testing.Net;
 
 namespace DesktopOperator.Gateway.Tests.Tcp;
 
@@ -11,7 +11,7 @@ public sealed class SocketSendTests
     [Fact]
     public async Task AllAsync_MoreThanThePeerTakesAtOnce_DeliversEveryByteInOrder()
     {
-        var (sender, receiver) = await ConnectedPairAsync();
+        var (sender, receiver) = await LoopbackPair.ConnectAsync(Bound);
         using (sender)
         using (receiver)
         {
@@ -41,7 +41,7 @@ public sealed class SocketSendTests
     [Fact]
     public async Task AllAsync_SendTheSocketTakesAtOnce_CompletesWithoutAllocating()
     {
-        var (sender, receiver) = await ConnectedPairAsync();
+        var (sender, receiver) = await LoopbackPair.ConnectAsync(Bound);
         using (sender)
         using (receiver)
         {
@@ -68,23 +68,12 @@ public sealed class SocketSendTests
     [Fact]
     public async Task AllAsync_CanceledToken_Throws()
     {
-        var (sender, receiver) = await ConnectedPairAsync();
+        var (sender, receiver) = await LoopbackPair.ConnectAsync(Bound);
         using (sender)
         using (receiver)
         {
             await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
                 await SocketSend.AllAsync(sender, new byte[] { 1 }, new CancellationToken(canceled: true)));
         }
-    }
-
-    private static async Task<(Socket Sender, Socket Receiver)> ConnectedPairAsync()
-    {
-        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        listener.Listen(1);
-        var sender = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        await sender.ConnectAsync(listener.LocalEndPoint!).WaitAsync(Bound);
-        var receiver = await listener.AcceptAsync().WaitAsync(Bound);
-        return (sender, receiver);
     }
 }

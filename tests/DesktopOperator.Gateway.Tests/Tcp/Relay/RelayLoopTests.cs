@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using DesktopOperator.Gateway.Tcp;
 using DesktopOperator.Gateway.Tcp.Relay;
+using DesktopOperator.Testing.Net;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace DesktopOperator.Gateway.Tests.Tcp.Relay;
@@ -254,8 +255,8 @@ public sealed class RelayLoopTests
 
         public static async Task<Relay> StartAsync(RelayLoop loop)
         {
-            var (clientPeer, client) = await PairAsync();
-            var (upstream, hostPeer) = await PairAsync();
+            var (clientPeer, client) = await LoopbackPair.ConnectAsync(Bound);
+            var (upstream, hostPeer) = await LoopbackPair.ConnectAsync(Bound);
             var relay = new Relay(clientPeer, client, upstream, hostPeer);
             relay.Outcome = loop.RelayAsync(client, default, upstream, relay.Activity, relay.ToHost, relay.ToClient);
             return relay;
@@ -272,15 +273,6 @@ public sealed class RelayLoopTests
 
             Activity.Dispose();
             _meter.Dispose();
-        }
-
-        private static async Task<(Socket Connecting, Socket Accepted)> PairAsync()
-        {
-            using var listener = Listen(backlog: 1);
-            var connecting = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-            var accept = listener.AcceptAsync();
-            await connecting.ConnectAsync(listener.LocalEndPoint!);
-            return (connecting, await accept.WaitAsync(Bound));
         }
     }
 }
