@@ -10,6 +10,7 @@ namespace DesktopOperator.Gateway.Tcp;
 /// The relay ended with both senders finished: the client's FIN was read and every byte reached it, so closing its
 /// socket alone sends the FIN still owed to it (see <see cref="ClientSockets.Close"/>).
 /// </param>
+/// <param name="ClientClosed">A relay thread has closed the client's socket already (see <see cref="Relay.RelayLoop.RelayAsync"/>).</param>
 internal readonly record struct ConnectionOutcome(
     TcpProxyError Error,
     RoutingResult Routing = RoutingResult.Routed,
@@ -17,4 +18,5 @@ internal readonly record struct ConnectionOutcome(
     string? Host = null,
     long BytesToHost = 0,
     long BytesToClient = 0,
-    bool BothFinished = false);
+    bool BothFinished = false,
+    bool ClientClosed = false);

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using DesktopOperator.Gateway.Model;
 using DesktopOperator.Gateway.Routing;
 using Microsoft.Extensions.Logging;
@@ -8,7 +7,7 @@ namespace DesktopOperator.Gateway.Tcp;
 
 internal sealed partial class TcpProxyConnectionHandler
 {
-    private void LogOutcome(Socket client, ConnectionOutcome outcome, TimeSpan duration)
+    private void LogOutcome(EndPoint? client, ConnectionOutcome outcome, TimeSpan duration)
     {
         var level = outcome.Error switch
         {
@@ -23,7 +22,7 @@ internal sealed partial class TcpProxyConnectionHandler
                 level,
                 Settings.Pool,
                 Settings.Protocol,
-                client.RemoteEndPoint,
+                client,
                 outcome.Host,
                 outcome.Error,
                 outcome.HandshakeReject,

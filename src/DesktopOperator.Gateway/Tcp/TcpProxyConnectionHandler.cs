@@ -73,7 +73,8 @@ internal sealed partial class TcpProxyConnectionHandler : IDisposable
 
     /// <summary>
     /// Serves one accepted client to its end; the caller closes <paramref name="client"/> afterwards (see
-    /// <see cref="ClientSockets.Close"/>), passing on whether both senders finished, which this returns.
+    /// <see cref="ClientSockets.Close"/>), passing on what this returns: whether the close is all that is left (both
+    /// senders finished, or a relay thread has closed the socket already).
     /// </summary>
     public async Task<bool> OnConnectedAsync(Socket client)
     {
@@ -82,9 +83,11 @@ internal sealed partial class TcpProxyConnectionHandler : IDisposable
         _metrics.ActiveConnections.Add(1, _poolTags);
         var started = _timeProvider.GetTimestamp();
         var outcome = new ConnectionOutcome(TcpProxyError.Canceled);
+        // Read now: a relay thread closes the socket as the relay ends, before the outcome is logged.
+        var clientEndPoint = client.RemoteEndPoint;
         try
         {
-            outcome = await ProxyAsync(client).ConfigureAwait(false);
+            outcome = await ProxyAsync(client, clientEndPoint).ConfigureAwait(false);
         }
         finally
         {
@@ -94,13 +97,13 @@ internal sealed partial class TcpProxyConnectionHandler : IDisposable
                 _metrics.HandshakeRejects.Add(1, TcpProxyMetrics.WithTag(Settings, "reason", reason));
             }
 
-            LogOutcome(client, outcome, _timeProvider.GetElapsedTime(started));
+            LogOutcome(clientEndPoint, outcome, _timeProvider.GetElapsedTime(started));
             // Counted last: whoever sees the connection counted (a test, a scrape) also sees everything else it did.
             _metrics.Connections.Add(1, TcpProxyMetrics.WithTag(Settings, "result", TcpProxyMetrics.ResultLabel(outcome.Error, outcome.Routing)));
             _tracker.Exit();
         }
 
-        return outcome.BothFinished;
+        return outcome.BothFinished || outcome.ClientClosed;
     }
 
     /// <summary>
@@ -164,9 +167,9 @@ internal sealed partial class TcpProxyConnectionHandler : IDisposable
         }
     }
 
-    private async Task<ConnectionOutcome> ProxyAsync(Socket clientSocket)
+    private async Task<ConnectionOutcome> ProxyAsync(Socket clientSocket, EndPoint? clientEndPoint)
     {
-        var client = ClientAddress(clientSocket.RemoteEndPoint);
+        var client = ClientAddress(clientEndPoint);
         if (_vncLockout?.IsLockedOut(client) == true)
         {
             return new ConnectionOutcome(TcpProxyError.ClientLockedOut);
@@ -261,11 +264,13 @@ internal sealed partial class TcpProxyConnectionHandler : IDisposable
             }
         }
 
-        var error = loop is { IsRunning: true }
-            ? await loop.RelayAsync(clientSocket, readAhead?.Bytes ?? default, upstream, activity, toHost, toClient).ConfigureAwait(false)
+        // The relay thread closes both sockets as the relay ends; the pump leaves that to the callers.
+        var onLoop = loop is { IsRunning: true };
+        var error = onLoop
+            ? await loop!.RelayAsync(clientSocket, readAhead?.Bytes ?? default, upstream, activity, toHost, toClient).ConfigureAwait(false)
             : await TcpPump.RunAsync(clientSocket, readAhead?.Bytes ?? default, upstream, activity, toHost, toClient).ConfigureAwait(false);
         return new ConnectionOutcome(
-            error, Host: host, BytesToHost: toHost.Total, BytesToClient: toClient.Total, BothFinished: error == TcpProxyError.None);
+            error, Host: host, BytesToHost: toHost.Total, BytesToClient: toClient.Total, BothFinished: error == TcpProxyError.None, ClientClosed: onLoop);
     }
 
     private static IPAddress ClientAddress(EndPoint? endPoint) => endPoint switch

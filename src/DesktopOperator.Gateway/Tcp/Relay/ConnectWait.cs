@@ -4,7 +4,9 @@ namespace DesktopOperator.Gateway.Tcp.Relay;
 
 /// <summary>
 /// A non-blocking connect in progress, in a <see cref="RelayLoop"/>'s set until the socket turns writable (connected,
-/// or failed: the result is then in SO_ERROR) or the wait is canceled.
+/// or failed: the result is then in SO_ERROR) or the wait is canceled. Watched one-shot: once reported, the socket stays
+/// in the set, disabled (no DEL), for the relay that follows on the same loop to re-enable with one MOD; a socket
+/// closed instead leaves the set by its close.
 /// </summary>
 internal sealed class ConnectWait : LoopEntry
 {
@@ -15,7 +17,6 @@ internal sealed class ConnectWait : LoopEntry
         : base(socket)
     {
         Loop = loop;
-        Socket = socket;
 
         // One fcntl, where Socket.Blocking makes two and gives the socket the socket engine's per-socket state for
         // good (a few hundred bytes per connection), though the engine never sees it. The Socket keeps taking itself for blocking: nothing
@@ -25,8 +26,6 @@ internal sealed class ConnectWait : LoopEntry
             socket.Blocking = false;
         }
     }
-
-    public Socket Socket { get; }
 
     /// <summary>The loop the wait is posted to, for its cancellation.</summary>
     public RelayLoop Loop { get; }

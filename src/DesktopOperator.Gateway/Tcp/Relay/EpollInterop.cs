@@ -16,12 +16,14 @@ internal static class EpollInterop
     public const uint Out = 0x4;
     public const uint Error = 0x8;
     public const uint HangUp = 0x10;
+    public const uint OneShot = 1u << 30; // EPOLLONESHOT: one report, then the descriptor stays in the set, disabled
     public const int ShutWrite = 1;
     public const int NoSignal = 0x4000;
     public const int DontWait = 0x40;
     public const int EAgain = 11;
     public const int EInterrupted = 4;
     public const int EInProgress = 115;
+    public const int ENoEntry = 2;
 
     private const int CloseOnExec = 0x80000;
     private const int CtlAdd = 1;
@@ -43,6 +45,10 @@ internal static class EpollInterop
     public static void Add(int epoll, int fd, uint events, ulong data) => Check(Control(epoll, CtlAdd, fd, events, data), "epoll_ctl(ADD)");
 
     public static void Modify(int epoll, int fd, uint events, ulong data) => Check(Control(epoll, CtlModify, fd, events, data), "epoll_ctl(MOD)");
+
+    /// <summary>MOD that reports failure: 0, or -errno (-<see cref="ENoEntry"/>: the descriptor is not in the set).</summary>
+    public static int TryModify(int epoll, int fd, uint events, ulong data) =>
+        Control(epoll, CtlModify, fd, events, data) == 0 ? 0 : -Marshal.GetLastPInvokeError();
 
     /// <summary>Best effort: a descriptor that is gone has left the set already.</summary>
     public static void Delete(int epoll, int fd) => _ = Control(epoll, CtlDelete, fd, 0, 0);

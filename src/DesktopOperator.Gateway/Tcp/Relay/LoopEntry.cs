@@ -19,10 +19,13 @@ internal abstract class LoopEntry
     protected LoopEntry(Socket socket)
     {
         // The loop makes system calls on the descriptor itself; the Socket stays its owner.
+        Socket = socket;
         _handle = socket.SafeHandle;
         _handle.DangerousAddRef(ref _handleHeld);
         Fd = (int)_handle.DangerousGetHandle();
     }
+
+    public Socket Socket { get; }
 
     public int Fd { get; }
 
@@ -34,6 +37,12 @@ internal abstract class LoopEntry
 
     /// <summary>The descriptor is in the loop's epoll set (it leaves it only to stop a hang-up being reported again).</summary>
     public bool InSet { get; set; }
+
+    /// <summary>
+    /// While not <see cref="InSet"/>: the descriptor may still be in the set, disabled, left there by the one-shot
+    /// wait of the connect that made it; watching it again then takes a MOD, not an ADD.
+    /// </summary>
+    public bool MayBeDisabledInSet { get; set; }
 
     /// <summary>Gives the descriptor back; idempotent.</summary>
     public virtual void Release()

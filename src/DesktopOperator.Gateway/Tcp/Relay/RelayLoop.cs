@@ -13,8 +13,9 @@ namespace DesktopOperator.Gateway.Tcp.Relay;
 /// seen, so the host's socket is connected here too and never enters it (tests/DesktopOperator.Benchmarks/proxy-figures.md,
 /// Run 13). Accept, the RDP handshake, routing and the queue stay on the engine.
 /// <para>Connects, relays and cancellations arrive as commands through a queue and an eventfd that wakes the loop only
-/// when it sleeps; what awaits them continues on this thread. Every socket is the caller's: the loop borrows its
-/// descriptor and gives it back (deleted from the set, never closed) before the task completes.</para>
+/// when it sleeps; what awaits them continues on this thread. A connect's socket stays the caller's: the loop borrows
+/// its descriptor and gives it back open. A relay's two sockets are the loop's from <see cref="RelayAsync"/> on: it
+/// closes them as the relay ends, before the task completes, and the close takes them out of the set (no DEL).</para>
 /// </summary>
 internal sealed partial class RelayLoop : IDisposable
 {
@@ -50,7 +51,8 @@ internal sealed partial class RelayLoop : IDisposable
 
     /// <summary>
     /// Relays <paramref name="client"/> and <paramref name="upstream"/> until both senders finish or one side fails,
-    /// as <see cref="TcpPump.RunAsync"/> does; the caller closes both sockets after the task completes.
+    /// as <see cref="TcpPump.RunAsync"/> does, and closes both (the client's as <see cref="ClientSockets.Close"/> does)
+    /// before the task completes; disposing them again afterwards does nothing.
     /// </summary>
     public Task<TcpProxyError> RelayAsync(
         Socket client, ReadOnlyMemory<byte> readAhead, Socket upstream, TimeoutScope activity, ByteTally toHost, ByteTally toClient)
@@ -191,7 +193,8 @@ internal sealed partial class RelayLoop : IDisposable
                     }
                     else if (_slots[(int)data] is ConnectWait wait)
                     {
-                        Forget(wait);
+                        // One-shot: epoll has disabled it; it stays in the set for the relay to re-enable.
+                        Drop(wait);
                         wait.End(ConnectResult(wait.Socket, EpollInterop.EventsAt(_events, i)));
                     }
                 }
@@ -269,6 +272,8 @@ internal sealed partial class RelayLoop : IDisposable
 
         try
         {
+            // Connected by this loop (the usual case), the host's socket is still in the set from its connect.
+            connection.Upstream.MayBeDisabledInSet = true;
             Watch(connection.Upstream, connection.Upstream.Interest);
             Watch(connection.Client, connection.Client.Interest);
         }
@@ -284,7 +289,7 @@ internal sealed partial class RelayLoop : IDisposable
     {
         try
         {
-            Watch(wait, EpollInterop.Out);
+            Watch(wait, EpollInterop.Out | EpollInterop.OneShot);
         }
         catch (IOException)
         {
@@ -372,10 +377,11 @@ internal sealed partial class RelayLoop : IDisposable
         }
     }
 
+    /// <summary>Ends the relay: the connection closes both sockets, which takes them out of the set, so no DEL.</summary>
     private void End(RelayedConnection connection, TcpProxyError error)
     {
-        Forget(connection.Client);
-        Forget(connection.Upstream);
+        Drop(connection.Client);
+        Drop(connection.Upstream);
         connection.End(error);
     }
 
@@ -405,7 +411,11 @@ internal sealed partial class RelayLoop : IDisposable
         }
         else
         {
-            EpollInterop.Add(_epoll, entry.Fd, interest, (ulong)entry.Slot);
+            if (!entry.MayBeDisabledInSet || Reenable(entry, interest) == -EpollInterop.ENoEntry)
+            {
+                EpollInterop.Add(_epoll, entry.Fd, interest, (ulong)entry.Slot);
+            }
+
             entry.InSet = true;
         }
 
@@ -427,15 +437,37 @@ internal sealed partial class RelayLoop : IDisposable
         }
     }
 
+    /// <summary>A MOD of a descriptor left in the set, disabled, by a one-shot wait: 0, or -ENOENT when it is not there.</summary>
+    private int Reenable(LoopEntry entry, uint interest)
+    {
+        entry.MayBeDisabledInSet = false;
+        var result = EpollInterop.TryModify(_epoll, entry.Fd, interest, (ulong)entry.Slot);
+        return result is 0 or -EpollInterop.ENoEntry ? result : throw new IOException($"epoll_ctl(MOD) failed: errno {-result}");
+    }
+
     /// <summary>Takes the entry out of the set and frees its slot at the end of this pass.</summary>
     private void Forget(LoopEntry entry)
     {
         if (entry.Slot >= 0)
         {
             Park(entry);
+            Drop(entry);
+        }
+    }
+
+    /// <summary>
+    /// Frees the entry's slot at the end of this pass and leaves the descriptor as it is: about to be closed (which
+    /// takes it out of the set), or disabled there by a one-shot wait. Either way epoll reports nothing more for it.
+    /// </summary>
+    private void Drop(LoopEntry entry)
+    {
+        if (entry.Slot >= 0)
+        {
             _slots[entry.Slot] = null;
             _endedSlots.Add(entry.Slot);
             entry.Slot = -1;
+            entry.InSet = false;
+            entry.Watched = 0;
         }
     }
 

@@ -71,8 +71,9 @@ internal sealed class RelayedConnection
     }
 
     /// <summary>
-    /// Ends the relay once (later calls do nothing): gives back the sides and completes the outcome. The caller's
-    /// continuation runs here, so the loop calls it after its own bookkeeping (the sockets out of its set).
+    /// Ends the relay once (later calls do nothing): closes both sockets (the client's as <see cref="ClientSockets.Close"/>
+    /// does: a clean end closes alone) and completes the outcome. The caller's continuation runs here, so the loop calls
+    /// it after its own bookkeeping (the sides' slots freed).
     /// </summary>
     public void End(TcpProxyError error)
     {
@@ -83,6 +84,8 @@ internal sealed class RelayedConnection
 
         Client.Release();
         Upstream.Release();
+        Upstream.Socket.Dispose();
+        ClientSockets.Close(Client.Socket, bothFinished: error == TcpProxyError.None);
         Client.Inbound.Flush();
         Upstream.Inbound.Flush();
         _cancellation.Dispose();

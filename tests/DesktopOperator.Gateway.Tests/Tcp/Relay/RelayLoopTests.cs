@@ -11,14 +11,15 @@ namespace DesktopOperator.Gateway.Tests.Tcp.Relay;
 /// <summary>
 /// The relay loop on its own, between two loopback connections (client ⇄ relay ⇄ host), and its connect: what the
 /// handler tests (run on a loop in <see cref="TcpProxyConnectionHandlerOnRelayLoopTests"/>) cannot reach: the
-/// borrowed descriptors given back open, a loop that stops under live relays, a connect canceled while it waits.
+/// relay's sockets closed by the loop as it ends, a connect's given back open, a loop that stops under live relays, a connect
+/// canceled while it waits, a relay of a socket the loop connected itself.
 /// </summary>
 public sealed class RelayLoopTests
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
 
     [Fact]
-    public async Task RelayAsync_BothSendersFinish_EndsCleanAndGivesTheSocketsBackOpen()
+    public async Task RelayAsync_BothSendersFinish_EndsCleanAndClosesBothSockets()
     {
         using var loop = new RelayLoop("TCP relay test", NullLogger.Instance);
         await using var relay = await Relay.StartAsync(loop);
@@ -33,9 +34,11 @@ public sealed class RelayLoopTests
         Assert.Equal(TcpProxyError.None, await OffTheLoop(relay.Outcome));
         Assert.Equal(5, relay.ToHost.Total);
         Assert.Equal(5, relay.ToClient.Total);
-        // The loop borrowed the descriptors; the sockets are still their owner's to close.
-        Assert.False(relay.Client.SafeHandle.IsClosed);
-        Assert.False(relay.Upstream.SafeHandle.IsClosed);
+        // Closed by the loop before the outcome (the close takes them out of its set); the peers read the end.
+        Assert.True(relay.Client.SafeHandle.IsClosed);
+        Assert.True(relay.Upstream.SafeHandle.IsClosed);
+        Assert.Equal(0, await relay.ClientPeer.ReceiveAsync(new byte[1], SocketFlags.None).WaitAsync(Bound));
+        Assert.Equal(0, await relay.HostPeer.ReceiveAsync(new byte[1], SocketFlags.None).WaitAsync(Bound));
     }
 
     [Fact]
@@ -59,7 +62,6 @@ public sealed class RelayLoopTests
         await hostSends.WaitAsync(Bound);
 
         Assert.Equal(TcpProxyError.None, await OffTheLoop(relay.Outcome));
-        relay.Client.Dispose(); // the caller's close, which sends the client its FIN
         var received = await reading;
         Assert.Equal(payload.Length, received.Length);
         Assert.Equal(payload, received);
@@ -117,6 +119,36 @@ public sealed class RelayLoopTests
         using var accepted = await listener.AcceptAsync().WaitAsync(Bound);
         await socket.SendAsync("hi"u8.ToArray(), SocketFlags.None);
         Assert.Equal("hi", await ReadAsync(accepted, 2));
+    }
+
+    /// <summary>
+    /// The host's socket connected by a loop stays in that loop's set, disabled (one-shot), and the socket engine may
+    /// use it before the relay (the VNC security relay does): relayed on the same loop it is re-enabled, on another
+    /// loop added; either way the bytes flow both ways.
+    /// </summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task RelayAsync_HostSocketTheLoopConnected_RelaysBothWays(bool sameLoop)
+    {
+        using var loop = new RelayLoop("TCP relay test", NullLogger.Instance);
+        using var other = new RelayLoop("TCP relay test 2", NullLogger.Instance);
+        using var listener = Listen(backlog: 4);
+        var upstream = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await OffTheLoop(loop.ConnectAsync(upstream, (IPEndPoint)listener.LocalEndPoint!, CancellationToken.None));
+        var hostPeer = await listener.AcceptAsync().WaitAsync(Bound);
+        await upstream.SendAsync("pre"u8.ToArray(), SocketFlags.None);
+        Assert.Equal("pre", await ReadAsync(hostPeer, 3));
+
+        await using var relay = await Relay.StartAsync(sameLoop ? loop : other, upstream, hostPeer);
+        await relay.ClientPeer.SendAsync("hello"u8.ToArray(), SocketFlags.None);
+        Assert.Equal("hello", await ReadAsync(relay.HostPeer, 5));
+        await relay.HostPeer.SendAsync("world"u8.ToArray(), SocketFlags.None);
+        Assert.Equal("world", await ReadAsync(relay.ClientPeer, 5));
+        relay.ClientPeer.Shutdown(SocketShutdown.Send);
+        relay.HostPeer.Shutdown(SocketShutdown.Send);
+
+        Assert.Equal(TcpProxyError.None, await OffTheLoop(relay.Outcome));
     }
 
     [Fact]
@@ -255,8 +287,14 @@ public sealed class RelayLoopTests
 
         public static async Task<Relay> StartAsync(RelayLoop loop)
         {
-            var (clientPeer, client) = await LoopbackPair.ConnectAsync(Bound);
             var (upstream, hostPeer) = await LoopbackPair.ConnectAsync(Bound);
+            return await StartAsync(loop, upstream, hostPeer);
+        }
+
+        /// <summary>Relays a new client connection to <paramref name="upstream"/>, connected to <paramref name="hostPeer"/>.</summary>
+        public static async Task<Relay> StartAsync(RelayLoop loop, Socket upstream, Socket hostPeer)
+        {
+            var (clientPeer, client) = await LoopbackPair.ConnectAsync(Bound);
             var relay = new Relay(clientPeer, client, upstream, hostPeer);
             relay.Outcome = loop.RelayAsync(client, default, upstream, relay.Activity, relay.ToHost, relay.ToClient);
             return relay;
