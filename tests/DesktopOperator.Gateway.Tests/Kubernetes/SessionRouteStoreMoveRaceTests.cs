@@ -21,6 +21,15 @@ public sealed class SessionRouteStoreMoveRaceTests(SessionRouteApiFixture fixtur
     private const int Trials = 100;
     private static readonly DateTimeOffset T0 = new(2026, 12, 6, 3, 0, 0, TimeSpan.Zero);
 
+    /// <summary>
+    /// The races are about the server's compare-and-swap, so every write must get its answer. With the default 3 s, one
+    /// request slowed past it on a loaded machine puts that replica in outage mode, where by design its move is kept
+    /// locally and retried (a user still gets a host while the API server does not answer) and both replicas' moves
+    /// stand until the server settles them: right for an outage, but not this test's subject. It failed that way twice
+    /// in full runs of this project on a loaded machine ("trial 47: a moved to desk-h2, b moved to desk-h3").
+    /// </summary>
+    private static readonly SessionRouteStoreOptions Answered = new() { InlineWriteTimeout = TimeSpan.FromMinutes(1) };
+
     /// <param name="blind">Replica b's informer watches another namespace: it learns of a's move only through the 409
     /// on its own write, never from the watch first.</param>
     /// <param name="pinned">The moves pin the host (spec.host, then status: two requests per write) instead of
@@ -33,8 +42,8 @@ public sealed class SessionRouteStoreMoveRaceTests(SessionRouteApiFixture fixtur
     public async Task UpdateAsync_TwoReplicasMoveOneRouteToDifferentHostsAtOnce_OneMoveLandsAndTheLoserSeesItsHost(bool blind, bool pinned)
     {
         var ns = fixture.Api.NewNamespace("move-race");
-        await using var a = await RouteStoreReplica.StartAsync(fixture.Api, ns, token: "a");
-        await using var b = await RouteStoreReplica.StartAsync(fixture.Api, blind ? fixture.Api.NewNamespace("blind") : ns, token: "b");
+        await using var a = await RouteStoreReplica.StartAsync(fixture.Api, ns, token: "a", options: Answered);
+        await using var b = await RouteStoreReplica.StartAsync(fixture.Api, blind ? fixture.Api.NewNamespace("blind") : ns, token: "b", options: Answered);
         using var bound = new CancellationTokenSource(TimeSpan.FromMinutes(5));
         var pool = $"{ns}/desk";
         var wins = new int[2];
@@ -91,8 +100,8 @@ public sealed class SessionRouteStoreMoveRaceTests(SessionRouteApiFixture fixtur
     public async Task UpdateAsync_MoveQueuedBehindOwnWriteThatConflicts_OtherReplicasMoveLandedFirst_MoveFails()
     {
         var ns = fixture.Api.NewNamespace("move-behind");
-        await using var a = await RouteStoreReplica.StartAsync(fixture.Api, ns, token: "a");
-        await using var b = await RouteStoreReplica.StartAsync(fixture.Api, fixture.Api.NewNamespace("blind"), token: "b");
+        await using var a = await RouteStoreReplica.StartAsync(fixture.Api, ns, token: "a", options: Answered);
+        await using var b = await RouteStoreReplica.StartAsync(fixture.Api, fixture.Api.NewNamespace("blind"), token: "b", options: Answered);
         using var bound = new CancellationTokenSource(TimeSpan.FromMinutes(5));
         var pool = $"{ns}/desk";
         var unset = 0;
