@@ -28,12 +28,30 @@ public sealed class ClientSocketsTests
     }
 
     [Fact]
-    public async Task Close_ClientStillSending_ClientReadsEndOfStream()
+    public async Task Close_ClientHasNotFinished_ShutsDownAndClosesAndTheClientReadsEndOfStream()
     {
         var (client, served) = await LoopbackPair.ConnectAsync(Bound);
         using (client)
         {
             ClientSockets.Close(served);
+
+            Assert.True(served.SafeHandle.IsClosed);
+            Assert.Equal(string.Empty, await ReadToEndAsync(client));
+        }
+    }
+
+    /// <summary>The accept loop's close after a relay thread has closed the socket itself (RelayLoop.RelayAsync).</summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Close_AlreadyClosed_DoesNothing(bool bothFinished)
+    {
+        var (client, served) = await LoopbackPair.ConnectAsync(Bound);
+        using (client)
+        {
+            served.Dispose();
+
+            ClientSockets.Close(served, bothFinished);
 
             Assert.True(served.SafeHandle.IsClosed);
             Assert.Equal(string.Empty, await ReadToEndAsync(client));
