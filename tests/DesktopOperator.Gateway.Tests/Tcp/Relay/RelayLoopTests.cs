@@ -24,12 +24,7 @@ public sealed class RelayLoopTests
         using var loop = new RelayLoop("TCP relay test", NullLogger.Instance);
         await using var relay = await Relay.StartAsync(loop);
 
-        await relay.ClientPeer.SendAsync("hello"u8.ToArray(), SocketFlags.None);
-        Assert.Equal("hello", await ReadAsync(relay.HostPeer, 5));
-        await relay.HostPeer.SendAsync("world"u8.ToArray(), SocketFlags.None);
-        Assert.Equal("world", await ReadAsync(relay.ClientPeer, 5));
-        relay.ClientPeer.Shutdown(SocketShutdown.Send);
-        relay.HostPeer.Shutdown(SocketShutdown.Send);
+        await ExchangeThenFinishAsync(relay);
 
         Assert.Equal(TcpProxyError.None, await OffTheLoop(relay.Outcome));
         Assert.Equal(5, relay.ToHost.Total);
@@ -141,12 +136,7 @@ public sealed class RelayLoopTests
         Assert.Equal("pre", await ReadAsync(hostPeer, 3));
 
         await using var relay = await Relay.StartAsync(sameLoop ? loop : other, upstream, hostPeer);
-        await relay.ClientPeer.SendAsync("hello"u8.ToArray(), SocketFlags.None);
-        Assert.Equal("hello", await ReadAsync(relay.HostPeer, 5));
-        await relay.HostPeer.SendAsync("world"u8.ToArray(), SocketFlags.None);
-        Assert.Equal("world", await ReadAsync(relay.ClientPeer, 5));
-        relay.ClientPeer.Shutdown(SocketShutdown.Send);
-        relay.HostPeer.Shutdown(SocketShutdown.Send);
+        await ExchangeThenFinishAsync(relay);
 
         Assert.Equal(TcpProxyError.None, await OffTheLoop(relay.Outcome));
     }
@@ -202,6 +192,17 @@ public sealed class RelayLoopTests
         {
             filling.ForEach(s => s.Dispose());
         }
+    }
+
+    /// <summary>"hello" to the host, "world" back to the client, then both senders finish (a clean end).</summary>
+    private static async Task ExchangeThenFinishAsync(Relay relay)
+    {
+        await relay.ClientPeer.SendAsync("hello"u8.ToArray(), SocketFlags.None);
+        Assert.Equal("hello", await ReadAsync(relay.HostPeer, 5));
+        await relay.HostPeer.SendAsync("world"u8.ToArray(), SocketFlags.None);
+        Assert.Equal("world", await ReadAsync(relay.ClientPeer, 5));
+        relay.ClientPeer.Shutdown(SocketShutdown.Send);
+        relay.HostPeer.Shutdown(SocketShutdown.Send);
     }
 
     /// <summary>
