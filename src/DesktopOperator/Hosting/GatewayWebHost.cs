@@ -32,7 +32,7 @@ internal static class GatewayWebHost
 
     public static WebApplicationBuilder CreateBuilder(TcpProxyOptions proxy, string httpUrl, HttpsEndpoint? https, bool jsonLogs)
     {
-        var builder = WebApplication.CreateSlimBuilder();
+        var builder = SlimHost.CreateBuilder();
         // Defaults below every other source, so Logging__LogLevel__... in the environment still wins.
         builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = LoggingDefaults });
         HttpsEndpoint.Listen(builder, httpUrl, https);

@@ -19,7 +19,7 @@ internal static class OperatorHost
 
     public static WebApplication Build(OperatorSettings settings)
     {
-        var builder = WebApplication.CreateSlimBuilder();
+        var builder = SlimHost.CreateBuilder();
         builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = LoggingDefaults });
         builder.WebHost.UseUrls(settings.HttpUrl);
         if (settings.JsonLogs)
