@@ -25,11 +25,17 @@ internal sealed partial class DesktopPoolReconciler(
     ILogger<DesktopPoolReconciler> logger,
     PoolDecisions? decisions = null) : IReconciler
 {
+    /// <summary>How soon a pass that held back creates (the cache behind our own) looks again.</summary>
+    private static readonly TimeSpan AwaitCreatesRetry = TimeSpan.FromSeconds(1);
+
+    private readonly HostCreations _creations = new(time);
+
     public async Task<ReconcileResult> ReconcileAsync(ObjectKey key, CancellationToken cancellationToken)
     {
         var pool = caches.Pool(key);
         if (pool is null)
         {
+            _creations.Forget(key);
             return ReconcileResult.Done; // Gone: whatever it owned goes with it (owner references).
         }
 
@@ -75,10 +81,16 @@ internal sealed partial class DesktopPoolReconciler(
         var views = pods.Select(p => (Host: HostViews.From(p, hash, routes, caches.NodeCordoned), Address: p.Status?.PodIP)).ToList();
         var settings = ScaleSettings.From(pool.Spec.Capacity, Duration.Parse(pool.Spec.Capacity.ScaleDownDelay), options.MaxSurge, options.MaxDrainTime);
         var plan = ScalePlanner.Plan(settings, [.. views.Select(v => v.Host)], routes.Sessions, now);
+        if (_creations.Awaiting(key, pods) && plan.Create > 0)
+        {
+            // The cache has not shown a host this controller created: counting again from it could create one twice.
+            plan = plan with { Create = 0, RequeueAfter = plan.RequeueAfter is { } sooner && sooner < AwaitCreatesRetry ? sooner : AwaitCreatesRetry };
+        }
+
         var serving = views.Count(v => v.Host.Alive && !v.Host.Draining);
         LogPlan(logger, key, routes.Sessions, plan.Desired, serving, plan.Create, plan.Drain.Count, plan.Delete.Count);
 
-        var writer = new HostWriter(client, events, decisions ?? PoolDecisions.None, pool, logger);
+        var writer = new HostWriter(client, events, decisions ?? PoolDecisions.None, pool, logger, created => _creations.Created(key, created));
         await writer.ApplyAsync(plan, pods, hash, now, cancellationToken).ConfigureAwait(false);
         var status = PoolStatusBuilder.Build(pool, views, routes, plan, settings.SessionsPerHost, now);
         await WriteStatusAsync(pool, status, cancellationToken).ConfigureAwait(false);

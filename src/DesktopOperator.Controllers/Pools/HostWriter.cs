@@ -12,7 +12,9 @@ namespace DesktopOperator.Controllers.Pools;
 /// deterministic names (409 AlreadyExists is harmless), and an Event for every scale and drain decision. Routes of a
 /// failed or deleted host are marked Failed by the SessionRoute controller (Routes/RoutePlanner), the one home of that rule.
 /// </summary>
-internal sealed partial class HostWriter(IKubernetesClient client, IEventRecorder events, PoolDecisions decisions, DesktopPool pool, ILogger logger)
+/// <param name="created">Told of every host pod created (see <see cref="HostCreations"/>).</param>
+internal sealed partial class HostWriter(
+    IKubernetesClient client, IEventRecorder events, PoolDecisions decisions, DesktopPool pool, ILogger logger, Action<V1Pod>? created = null)
 {
     public async Task ApplyAsync(ScalePlan plan, IReadOnlyList<V1Pod> pods, string templateHash, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -73,7 +75,7 @@ internal sealed partial class HostWriter(IKubernetesClient client, IEventRecorde
         {
             try
             {
-                await client.CreateAsync(HostPodBuilder.Build(pool, name, templateHash, now), cancellationToken).ConfigureAwait(false);
+                created?.Invoke(await client.CreateAsync(HostPodBuilder.Build(pool, name, templateHash, now), cancellationToken).ConfigureAwait(false));
             }
             catch (KubeAlreadyExistsException)
             {
