@@ -81,6 +81,7 @@ internal sealed partial class DesktopPoolReconciler(
         var views = pods.Select(p => (Host: HostViews.From(p, hash, routes, caches.NodeCordoned), Address: p.Status?.PodIP)).ToList();
         var settings = ScaleSettings.From(pool.Spec.Capacity, Duration.Parse(pool.Spec.Capacity.ScaleDownDelay), options.MaxSurge, options.MaxDrainTime);
         var plan = ScalePlanner.Plan(settings, [.. views.Select(v => v.Host)], routes.Sessions, now);
+        // Asked every pass, not only when the plan creates: it also forgets the creates the cache now shows.
         if (_creations.Awaiting(key, pods) && plan.Create > 0)
         {
             // The cache has not shown a host this controller created: counting again from it could create one twice.

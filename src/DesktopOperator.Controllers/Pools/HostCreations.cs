@@ -6,9 +6,10 @@ namespace DesktopOperator.Controllers.Pools;
 /// <summary>
 /// Host pods this controller created that its cache has not shown yet (controller-runtime's "expectations"): while a
 /// pool has one, a pass creates no more hosts for it. Deterministic names (<see cref="HostNames"/>) make a repeated
-/// create of the same name a harmless 409, but not this: a pass whose cache still held an evicted, terminating host
-/// created its replacement; the next pass read a cache that had dropped the evicted host and not yet shown the
-/// replacement, took the freed name for a second replacement, and the pool had one host too many. Thread-safe.
+/// create of the same name a harmless 409, but not this case: a pass whose cache still holds an evicted, terminating host
+/// creates its replacement; the next pass reads a cache that has dropped the evicted host and not yet shown the
+/// replacement, takes the freed name for a second replacement, and the pool has one host too many (what a CI run of
+/// the NodeDrain test ended with). Thread-safe.
 /// </summary>
 internal sealed class HostCreations(TimeProvider time)
 {

@@ -79,12 +79,13 @@ internal sealed partial class TcpProxyConnectionHandler : IDisposable
     public async Task<bool> OnConnectedAsync(Socket client)
     {
         ArgumentNullException.ThrowIfNull(client);
+        // Read now: a relay thread closes the socket as the relay ends, before the outcome is logged. Before the
+        // tracker and the gauge count the connection, so nothing leaves them counted should it throw.
+        var clientEndPoint = client.RemoteEndPoint;
         _tracker.Enter();
         _metrics.ActiveConnections.Add(1, _poolTags);
         var started = _timeProvider.GetTimestamp();
         var outcome = new ConnectionOutcome(TcpProxyError.Canceled);
-        // Read now: a relay thread closes the socket as the relay ends, before the outcome is logged.
-        var clientEndPoint = client.RemoteEndPoint;
         try
         {
             outcome = await ProxyAsync(client, clientEndPoint).ConfigureAwait(false);
