@@ -12,7 +12,8 @@ namespace DesktopOperator.Gateway.Tcp.Accept;
 /// <item>out of descriptors or kernel memory (EMFILE, ENFILE, ENOBUFS, ENOMEM) and any unexpected error: count
 /// <c>gateway_accept_errors_total{reason}</c>, log once per episode, wait 10 ms doubling to 100 ms
 /// (<see cref="AcceptErrors.Backoff"/>) and try again, never throw and never spin. EMFILE/ENFILE also release the
-/// <see cref="DescriptorReserve"/> (and a proxy port's next accept waits until it is whole again);</item>
+/// <see cref="DescriptorReserve"/> (and a proxy port's next accept waits until it is whole again, as it does when a host
+/// socket released it: <see cref="WaitForReserveAsync"/>);</item>
 /// <item>a client that reset while in the backlog (ECONNABORTED, ECONNRESET) or an interrupted call: count it as
 /// <c>other</c> and retry at once, as Kestrel does;</item>
 /// <item>the first accept that succeeds after an episode logs one summary line.</item>
@@ -57,14 +58,20 @@ internal sealed partial class AcceptEpisode(
         }
 
         // While the reserve is out, a proxy port does not accept: the descriptors that come back go to the reserve first.
-        var attempt = _failures;
-        do
+        await Task.Delay(AcceptErrors.Backoff(_failures), timeProvider, cancellationToken).ConfigureAwait(false);
+        if (!reserve.TryRestore() && waitForReserve)
         {
-            await Task.Delay(AcceptErrors.Backoff(attempt), timeProvider, cancellationToken).ConfigureAwait(false);
-            attempt = Math.Min(attempt + 1, 16);
+            await WaitForRestoreAsync(_failures + 1, cancellationToken).ConfigureAwait(false);
         }
-        while (!reserve.TryRestore() && waitForReserve);
     }
+
+    /// <summary>
+    /// Before an accept: while the reserve is out (a failed accept or a host socket met EMFILE), a proxy port waits
+    /// until it is whole again, looking every 10 ms doubling to 100 ms; new clients wait in the listen backlog
+    /// meanwhile. Completes at once otherwise, and always for Kestrel's endpoints.
+    /// </summary>
+    public ValueTask WaitForReserveAsync(CancellationToken cancellationToken) =>
+        waitForReserve && reserve.IsReleased && !reserve.TryRestore() ? WaitForRestoreAsync(1, cancellationToken) : ValueTask.CompletedTask;
 
     /// <summary>Ends an episode (if one is running) with its summary line.</summary>
     public void OnAccepted()
@@ -77,6 +84,17 @@ internal sealed partial class AcceptEpisode(
         var duration = timeProvider.GetElapsedTime(_startedAt);
         LogAcceptRecovered(logger, name, _failures, _reason, duration);
         _failures = 0;
+    }
+
+    /// <summary>Waits <see cref="AcceptErrors.Backoff"/> of <paramref name="attempt"/>, then of each next one, until the reserve is whole.</summary>
+    private async ValueTask WaitForRestoreAsync(int attempt, CancellationToken cancellationToken)
+    {
+        do
+        {
+            await Task.Delay(AcceptErrors.Backoff(attempt), timeProvider, cancellationToken).ConfigureAwait(false);
+            attempt = Math.Min(attempt + 1, 16);
+        }
+        while (!reserve.TryRestore());
     }
 
     /// <summary>Errors that concern one client, not the listener: retried at once.</summary>

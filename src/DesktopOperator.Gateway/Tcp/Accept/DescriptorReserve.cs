@@ -6,12 +6,12 @@ using Microsoft.Win32.SafeHandles;
 namespace DesktopOperator.Gateway.Tcp.Accept;
 
 /// <summary>
-/// A few file descriptors held open on <c>/dev/null</c> from start-up, given back to the process when an accept
-/// meets EMFILE and taken again once descriptors are free.
+/// A few file descriptors held open on <c>/dev/null</c> from start-up, given back to the process when an accept or a
+/// host socket meets EMFILE and taken again once descriptors are free.
 /// <para>Why: a process at its open-file limit cannot do the things it needs to get out of it. The .NET runtime
 /// opens a pipe to start a thread and aborts ("Out of memory") when it cannot; a log line, a health probe or the
 /// close of a finished session may need a descriptor too. Releasing the reserve at the first EMFILE gives those
-/// <see cref="DefaultSize"/> descriptors back. While it is out, the accept loops do not accept (see
+/// <see cref="DefaultSize"/> descriptors back. While it is out, the proxy ports do not accept (see
 /// <see cref="AcceptEpisode"/>): new clients wait in the listen backlog instead of eating the headroom, and accepting
 /// resumes only when the reserve could be taken again with as many descriptors to spare, that is when connections
 /// have closed. Kestrel's own endpoints (health, metrics) do not wait for it: a liveness probe that fails at EMFILE would
@@ -31,14 +31,23 @@ internal sealed partial class DescriptorReserve : IDisposable
     private readonly List<SafeFileHandle> _handles;
     private readonly int _size;
     private readonly ILogger _logger;
+    private readonly Func<SafeFileHandle> _open;
     private bool _released;
     private bool _disposed;
 
     public DescriptorReserve(int size, ILogger<DescriptorReserve> logger)
+        : this(File.Exists(NullDevice) ? size : 0, logger, static () => File.OpenHandle(NullDevice, FileMode.Open, FileAccess.Read))
+    {
+    }
+
+    /// <param name="open">Opens one descriptor; throws <see cref="IOException"/> when the process has none left (a test
+    /// plays the limit with it).</param>
+    internal DescriptorReserve(int size, ILogger<DescriptorReserve> logger, Func<SafeFileHandle> open)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(size);
         _logger = logger;
-        _size = File.Exists(NullDevice) ? size : 0;
+        _size = size;
+        _open = open;
         _handles = new List<SafeFileHandle>(_size);
         _released = !TryFill(headroom: 0);
     }
@@ -110,9 +119,28 @@ internal sealed partial class DescriptorReserve : IDisposable
     /// Host sockets made by <paramref name="create"/>, refused (as EMFILE) while the reserve is released: a client
     /// accepted just before the descriptors ran out is closed instead of taking the descriptors the release gave back,
     /// so they stay for threads, health and closes (an end-to-end test saw /healthz go unanswered without this).
+    /// A host socket that meets EMFILE itself releases the reserve, as a failed accept does: the accepts need not fail
+    /// first. Each failed host socket closes its client, which frees the descriptor the next accept takes, so a gateway
+    /// whose connections ran out at the host side sat at its limit for good with the reserve still held, until the
+    /// runtime could not start a thread and died ("Out of memory.", seen in an end-to-end test).
     /// </summary>
-    public Func<EndPoint, Socket> Guard(Func<EndPoint, Socket> create) =>
-        endPoint => IsReleased ? throw new SocketException((int)SocketError.TooManyOpenSockets) : create(endPoint);
+    public Func<EndPoint, Socket> Guard(Func<EndPoint, Socket> create) => endPoint =>
+    {
+        if (IsReleased)
+        {
+            throw new SocketException((int)SocketError.TooManyOpenSockets);
+        }
+
+        try
+        {
+            return create(endPoint);
+        }
+        catch (SocketException e) when (e.SocketErrorCode == SocketError.TooManyOpenSockets)
+        {
+            Release();
+            throw;
+        }
+    };
 
     public void Dispose()
     {
@@ -136,7 +164,7 @@ internal sealed partial class DescriptorReserve : IDisposable
         {
             while (opened.Count < missing + headroom)
             {
-                opened.Add(File.OpenHandle(NullDevice, FileMode.Open, FileAccess.Read));
+                opened.Add(_open());
             }
         }
         catch (IOException)

@@ -66,6 +66,7 @@ internal sealed class GatewaySocketListener : IAsyncDisposable
             SocketException failure;
             try
             {
+                await episode.WaitForReserveAsync(unbound).ConfigureAwait(false);
                 var socket = await accept(unbound).ConfigureAwait(false);
                 episode.OnAccepted();
                 return socket;

@@ -19,11 +19,12 @@ public sealed class AcceptEpisodeTests : IDisposable
     private readonly Dictionary<string, long> _errors = [];
     private readonly RecordingLogger<AcceptEpisode> _log = new();
     private readonly DescriptorReserve _reserve = new(4, new RecordingLogger<DescriptorReserve>());
+    private readonly TcpProxyMetrics _metrics;
     private readonly AcceptEpisode _episode;
 
     public AcceptEpisodeTests()
     {
-        var metrics = new TcpProxyMetrics(_meter);
+        _metrics = new TcpProxyMetrics(_meter);
         _listener.InstrumentPublished = (instrument, listener) =>
         {
             if (instrument.Meter == _meter)
@@ -45,7 +46,7 @@ public sealed class AcceptEpisodeTests : IDisposable
             }
         });
         _listener.Start();
-        _episode = new AcceptEpisode("test", TcpProxyMetrics.PoolTags(new TcpProxyListenerSettings("ns/pool", "rdp", TcpProtocolKind.Rdp, false)), metrics.AcceptErrors, _reserve, waitForReserve: true, _time, _log);
+        _episode = new AcceptEpisode("test", TcpProxyMetrics.PoolTags(new TcpProxyListenerSettings("ns/pool", "rdp", TcpProtocolKind.Rdp, false)), _metrics.AcceptErrors, _reserve, waitForReserve: true, _time, _log);
     }
 
     [Fact]
@@ -115,6 +116,54 @@ public sealed class AcceptEpisodeTests : IDisposable
 
         Assert.Null(await task.WaitAsync(Bound));
         Assert.Equal(1, accept.Calls);
+    }
+
+    /// <summary>
+    /// A host socket met EMFILE and released the reserve while every accept succeeds (each failed host socket closes its
+    /// client, freeing the descriptor the next accept takes): the proxy port stops accepting until the reserve is whole.
+    /// </summary>
+    [Fact]
+    public async Task AcceptSocketAsync_ReserveReleasedByAHostSocket_NoAcceptUntilItIsWholeAgain()
+    {
+        var outOfDescriptors = false;
+        using var reserve = new DescriptorReserve(4, new RecordingLogger<DescriptorReserve>(), () =>
+            Volatile.Read(ref outOfDescriptors) ? throw new IOException("Too many open files") : File.OpenHandle("/dev/null", FileMode.Open, FileAccess.Read));
+        var episode = new AcceptEpisode("test", [], _metrics.AcceptErrors, reserve, waitForReserve: true, _time, _log);
+        var accept = new ScriptedAccept((SocketError?)null);
+        Volatile.Write(ref outOfDescriptors, true);
+        reserve.Release();
+
+        var task = GatewaySocketListener.AcceptSocketAsync(accept.AcceptAsync, episode, CancellationToken.None).AsTask();
+        foreach (var backoff in new[] { 10, 20 })
+        {
+            await Eventually.WaitAsync(() => _time.ActiveTimers == 1, $"the {backoff} ms wait armed", Bound);
+            Assert.Equal(0, accept.Calls);
+            _time.Advance(TimeSpan.FromMilliseconds(backoff));
+        }
+
+        await Eventually.WaitAsync(() => _time.ActiveTimers == 1, "the 40 ms wait armed", Bound);
+        Volatile.Write(ref outOfDescriptors, false); // connections closed
+        _time.Advance(TimeSpan.FromMilliseconds(40));
+
+        using var socket = await task.WaitAsync(Bound);
+        Assert.NotNull(socket);
+        Assert.Equal(1, accept.Calls);
+        Assert.False(reserve.IsReleased);
+        Assert.Equal(4, reserve.Held);
+        Assert.Empty(_errors); // no accept failed
+    }
+
+    [Fact]
+    public async Task AcceptSocketAsync_ReserveReleasedOnAKestrelEndpoint_AcceptsAtOnce()
+    {
+        var episode = new AcceptEpisode("admin", [], _metrics.AcceptErrors, _reserve, waitForReserve: false, _time, _log);
+        var accept = new ScriptedAccept((SocketError?)null);
+        _reserve.Release();
+
+        using var socket = await GatewaySocketListener.AcceptSocketAsync(accept.AcceptAsync, episode, CancellationToken.None).AsTask().WaitAsync(Bound);
+
+        Assert.NotNull(socket);
+        Assert.True(_reserve.IsReleased); // /healthz and /metrics answer with the descriptors the release gave back
     }
 
     [Fact]

@@ -47,6 +47,33 @@ public sealed class DescriptorReserveTests
     }
 
     [Fact]
+    public void Guard_HostSocketMeetsTheLimit_ReleasesTheReserveAndRethrows()
+    {
+        var log = new RecordingLogger<DescriptorReserve>();
+        using var reserve = new DescriptorReserve(2, log);
+        var create = reserve.Guard(_ => throw new SocketException((int)SocketError.TooManyOpenSockets));
+
+        var thrown = Assert.Throws<SocketException>(() => create(new IPEndPoint(IPAddress.Loopback, 1)));
+
+        Assert.Equal(SocketError.TooManyOpenSockets, thrown.SocketErrorCode);
+        Assert.True(reserve.IsReleased);
+        Assert.Equal(0, reserve.Held);
+        Assert.Equal([3633], log.Entries.Select(e => e.Id.Id));
+    }
+
+    [Fact]
+    public void Guard_HostSocketFailsOtherwise_KeepsTheReserve()
+    {
+        using var reserve = new DescriptorReserve(2, new RecordingLogger<DescriptorReserve>());
+        var create = reserve.Guard(_ => throw new SocketException((int)SocketError.AddressFamilyNotSupported));
+
+        Assert.Throws<SocketException>(() => create(new IPEndPoint(IPAddress.Loopback, 1)));
+
+        Assert.False(reserve.IsReleased);
+        Assert.Equal(2, reserve.Held);
+    }
+
+    [Fact]
     public void Dispose_ClosesTheDescriptors()
     {
         var reserve = new DescriptorReserve(4, new RecordingLogger<DescriptorReserve>());
