@@ -38,7 +38,7 @@ internal static class GatewayServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(proxy);
         services.TryAddSingleton(sp => new HostHealthMonitor(
-            HealthProbes.Create,
+            settings => ReserveReleasingProbe.Wrap(HealthProbes.Create(settings), sp.GetService<DescriptorReserve>()),
             sp.GetRequiredService<TimeProvider>(),
             Random.Shared.NextDouble,
             sp.GetRequiredService<IMeterFactory>(),

@@ -6,8 +6,9 @@ using Microsoft.Win32.SafeHandles;
 namespace DesktopOperator.Gateway.Tcp.Accept;
 
 /// <summary>
-/// A few file descriptors held open on <c>/dev/null</c> from start-up, given back to the process when an accept or a
-/// host socket meets EMFILE and taken again once descriptors are free.
+/// A few file descriptors held open on <c>/dev/null</c> from start-up, given back to the process when an accept, a
+/// host socket (<see cref="Guard"/>) or a health check (<c>ReserveReleasingProbe</c>) meets EMFILE, and taken again
+/// once descriptors are free.
 /// <para>Why: a process at its open-file limit cannot do the things it needs to get out of it. The .NET runtime
 /// opens a pipe to start a thread and aborts ("Out of memory") when it cannot; a log line, a health probe or the
 /// close of a finished session may need a descriptor too. Releasing the reserve at the first EMFILE gives those
