@@ -117,9 +117,11 @@ internal sealed partial class DescriptorReserve : IDisposable
     }
 
     /// <summary>
-    /// Host sockets made by <paramref name="create"/>, refused (as EMFILE) while the reserve is released: a client
-    /// accepted just before the descriptors ran out is closed instead of taking the descriptors the release gave back,
-    /// so they stay for threads, health and closes (an end-to-end test saw /healthz go unanswered without this).
+    /// Host sockets made by <paramref name="create"/>, refused (as EMFILE) while the reserve is released and cannot be
+    /// taken back: a client accepted just before the descriptors ran out is closed instead of taking the descriptors
+    /// the release gave back, so they stay for threads, health and closes (an end-to-end test saw /healthz go
+    /// unanswered without this). Once descriptors are free again the guard takes the reserve back itself, so the client
+    /// an accept loop already waiting in accept lets through after a release is not refused for nothing.
     /// A host socket that meets EMFILE itself releases the reserve, as a failed accept does: the accepts need not fail
     /// first. Each failed host socket closes its client, which frees the descriptor the next accept takes, so a gateway
     /// whose connections ran out at the host side sat at its limit for good with the reserve still held, until the
@@ -127,7 +129,7 @@ internal sealed partial class DescriptorReserve : IDisposable
     /// </summary>
     public Func<EndPoint, Socket> Guard(Func<EndPoint, Socket> create) => endPoint =>
     {
-        if (IsReleased)
+        if (!TryRestore())
         {
             throw new SocketException((int)SocketError.TooManyOpenSockets);
         }

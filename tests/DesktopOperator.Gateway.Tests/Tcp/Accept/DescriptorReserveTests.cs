@@ -27,9 +27,11 @@ public sealed class DescriptorReserveTests
     }
 
     [Fact]
-    public void Guard_WhileReleased_RefusesHostSocketsAsOutOfDescriptors()
+    public void Guard_WhileReleased_RefusesHostSocketsUntilDescriptorsAreFreeAgain()
     {
-        using var reserve = new DescriptorReserve(2, new RecordingLogger<DescriptorReserve>());
+        var outOfDescriptors = false;
+        using var reserve = new DescriptorReserve(2, new RecordingLogger<DescriptorReserve>(), () =>
+            outOfDescriptors ? throw new IOException("Too many open files") : File.OpenHandle("/dev/null", FileMode.Open, FileAccess.Read));
         var made = 0;
         var create = reserve.Guard(_ =>
         {
@@ -39,10 +41,16 @@ public sealed class DescriptorReserveTests
         var host = new IPEndPoint(IPAddress.Loopback, 1);
 
         create(host).Dispose();
+        outOfDescriptors = true;
         reserve.Release();
         Assert.Equal(SocketError.TooManyOpenSockets, Assert.Throws<SocketException>(() => create(host)).SocketErrorCode);
-        Assert.True(reserve.TryRestore());
+        Assert.True(reserve.IsReleased);
+
+        // Descriptors free again (connections closed): the guard takes the reserve back itself, whoever else would.
+        outOfDescriptors = false;
         create(host).Dispose();
+        Assert.False(reserve.IsReleased);
+        Assert.Equal(2, reserve.Held);
         Assert.Equal(2, made);
     }
 
