@@ -13,7 +13,7 @@ namespace DesktopOperator.Gateway.Tcp.Accept;
 /// <c>gateway_accept_errors_total{reason}</c>, log once per episode, wait 10 ms doubling to 100 ms
 /// (<see cref="AcceptErrors.Backoff"/>) and try again, never throw and never spin. EMFILE/ENFILE also release the
 /// <see cref="DescriptorReserve"/> (and a proxy port's next accept waits until it is whole again, as it does when a host
-/// socket released it: <see cref="WaitForReserveAsync"/>);</item>
+/// socket or a health check released it: <see cref="WaitForReserveAsync"/>);</item>
 /// <item>a client that reset while in the backlog (ECONNABORTED, ECONNRESET) or an interrupted call: count it as
 /// <c>other</c> and retry at once, as Kestrel does;</item>
 /// <item>the first accept that succeeds after an episode logs one summary line.</item>
@@ -66,9 +66,9 @@ internal sealed partial class AcceptEpisode(
     }
 
     /// <summary>
-    /// Before an accept: while the reserve is out (a failed accept or a host socket met EMFILE), a proxy port waits
-    /// until it is whole again, looking every 10 ms doubling to 100 ms; new clients wait in the listen backlog
-    /// meanwhile. Completes at once otherwise, and always for Kestrel's endpoints.
+    /// Before an accept: while the reserve is out (an accept, a host socket or a health check met EMFILE), a proxy
+    /// port waits until it is whole again, looking every 10 ms doubling to 100 ms; new clients wait in the listen
+    /// backlog meanwhile. Completes at once otherwise, and always for Kestrel's endpoints.
     /// </summary>
     public ValueTask WaitForReserveAsync(CancellationToken cancellationToken) =>
         waitForReserve && reserve.IsReleased && !reserve.TryRestore() ? WaitForRestoreAsync(1, cancellationToken) : ValueTask.CompletedTask;
