@@ -71,7 +71,7 @@ internal sealed partial class AcceptEpisode(
     /// backlog meanwhile. Completes at once otherwise, and always for Kestrel's endpoints.
     /// </summary>
     public ValueTask WaitForReserveAsync(CancellationToken cancellationToken) =>
-        waitForReserve && reserve.IsReleased && !reserve.TryRestore() ? WaitForRestoreAsync(1, cancellationToken) : ValueTask.CompletedTask;
+        waitForReserve && !reserve.TryRestore() ? WaitForRestoreAsync(1, cancellationToken) : ValueTask.CompletedTask;
 
     /// <summary>Ends an episode (if one is running) with its summary line.</summary>
     public void OnAccepted()
