@@ -186,8 +186,10 @@ internal sealed partial class FileRouteStore : IRouteStore, IDisposable
                 written = FileStamp.Of(stream);
             }
 
-            File.Move(temporary, target, overwrite: true);
+            // Remembered before the rename (which keeps size and time), so the watcher's event for it, which may
+            // come before the next statement runs, is known as ours and never waits on the write gate held here.
             RememberOwnWrite(target, written);
+            File.Move(temporary, target, overwrite: true);
         }
         finally
         {
