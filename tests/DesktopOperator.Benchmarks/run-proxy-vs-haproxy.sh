@@ -8,6 +8,8 @@
 #   DESKTOP_OPERATOR_EXE_BEFORE=OLD/desktop-operator CANDIDATES="gateway gateway-before" ...  # gateway-SUFFIX runs $DESKTOP_OPERATOR_EXE_SUFFIX
 #   DURATION=10 IDLE=9500 ROUNDS=3 ROUND_TRIPS=20000 BALANCING=source OUTPUT=FILE.md   # knobs (defaults shown; IDLE=0 skips)
 #   IPERF=0 skips the iperf3 single-stream scenario (a fresh instance of each proxy in front of one `iperf3 -s`)
+#   STEADY_AFTER=40: the measured steps start once each proxy has run this many seconds (a .NET process compiles its
+#   once-a-second housekeeping again, optimized, about 30 s after start; 0: measure right after the warm-ups)
 # About a minute per proxy per round. Rounds alternate the proxies; the table shows medians.
 #
 # Configuration as a user would run it: SourceHash balancing with SourceIP affinity (HAProxy: balance source), route
@@ -30,6 +32,7 @@ rounds="${ROUNDS:-3}"
 round_trips="${ROUND_TRIPS:-20000}"
 balancing="${BALANCING:-source}"
 iperf="${IPERF:-1}"
+steady_after="${STEADY_AFTER:-40}"
 output="${OUTPUT:-$repo/.tmp/proxy-figures.md}"; mkdir -p "$(dirname "$output")"
 
 for tool in haproxy setsid; do
@@ -50,6 +53,6 @@ if [[ " $candidates " == *" gateway "* ]]; then
   dotnet build "$repo/src/DesktopOperator" -c Release -m:1 -nologo -v quiet >&2
 fi
 
-args=(proxy --baseline haproxy --balancing "$balancing" --duration "$duration" --idle "$idle" --rounds "$rounds" --round-trips "$round_trips" --iperf "$iperf" --output "$output")
+args=(proxy --baseline haproxy --balancing "$balancing" --duration "$duration" --idle "$idle" --rounds "$rounds" --round-trips "$round_trips" --iperf "$iperf" --steady-after "$steady_after" --output "$output")
 for c in $candidates; do args+=(--candidate "$c"); done
 exec timeout --kill-after=10 3600 dotnet "$here/bin/Release/net10.0/DesktopOperator.Benchmarks.dll" "${args[@]}"

@@ -70,7 +70,8 @@ internal static class MarkdownReport
 
         text.AppendLine()
             .AppendLine($"Medians over {options.Rounds} round(s), proxies alternating. Machine: {machine}. Balancing: {options.Balancing}. Idle connections target: {options.IdleConnections} " +
-                "(2 fds per proxied connection; open-file limit 20,000 per process).")
+                "(2 fds per proxied connection; open-file limit 20,000 per process). " +
+                $"Throughput, connection and latency steps measured from {options.SteadyAfter.TotalSeconds:F0} s after each proxy's start (after warm-ups of 2 s each).")
             .AppendLine("Upload (client -> host) is counted by the host, download (host -> client) by the client. CPU rows: the " +
                 "proxy process's own user and kernel time (/proc/PID/stat utime, stime; 10 ms ticks) over the same scenario, divided by " +
                 "its connections or GiB: the figure a busy shared machine moves least. Idle memory: resident memory (VmRSS) growth over the " +

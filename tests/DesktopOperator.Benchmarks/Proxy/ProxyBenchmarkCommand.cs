@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
@@ -33,7 +34,8 @@ internal static class ProxyBenchmarkCommand
         // A hard bound on the whole run, whatever a proxy does; iperf3 adds a proxy start and three client runs per round.
         var minutesPerProxyRound = 3 + (options.Iperf ? 1 : 0);
         using var cts = new CancellationTokenSource(
-            TimeSpan.FromMinutes(2 + (minutesPerProxyRound * options.Rounds * (options.Candidates.Count + 1))) + (options.IdleHold * options.Rounds * (options.Candidates.Count + 1)));
+            TimeSpan.FromMinutes(2 + (minutesPerProxyRound * options.Rounds * (options.Candidates.Count + 1)))
+            + ((options.IdleHold + options.SteadyAfter) * options.Rounds * (options.Candidates.Count + 1)));
         // Ctrl-C or a SIGTERM (the runner script's timeout) unwinds the run so every process is stopped by PID.
         using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
         using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
@@ -125,8 +127,10 @@ internal static class ProxyBenchmarkCommand
             await ScenarioAsync(figures, "warm-up", () => ThroughputScenario.RunAsync(proxy.EndPoint, proxy.ProcessId, clients, options.Streams, WarmUp, download: false, cancellationToken));
             await ScenarioAsync(figures, "warm-up", () => ThroughputScenario.RunAsync(proxy.EndPoint, proxy.ProcessId, clients, options.Streams, WarmUp, download: true, cancellationToken));
 
-            // Closed connections linger briefly in the proxy; give it the settle time before the next scenario.
+            // Closed connections linger briefly in the proxy; give it the settle time before the next scenario, and
+            // let a .NET proxy reach its steady state (ProxyBenchmarkOptions.SteadyAfter).
             await Task.Delay(Settle, cancellationToken);
+            await WaitUntilAgeAsync(proxy, options.SteadyAfter, cancellationToken);
             figures.Throughput = await ScenarioAsync(figures, "upload", () => ThroughputScenario.RunAsync(proxy.EndPoint, proxy.ProcessId, clients, options.Streams, options.Duration, download: false, cancellationToken));
             Log($"{proxy.Name}: upload {figures.Throughput?.MebibytesPerSecond:F0} MiB/s, CPU {figures.Throughput?.UserSecondsPerGiB:F2} s user, {figures.Throughput?.KernelSecondsPerGiB:F2} s kernel per GiB");
             figures.Download = await ScenarioAsync(figures, "download", () => ThroughputScenario.RunAsync(proxy.EndPoint, proxy.ProcessId, clients, options.Streams, options.Duration, download: true, cancellationToken));
@@ -151,6 +155,26 @@ internal static class ProxyBenchmarkCommand
         }
 
         return figures;
+    }
+
+    private static async Task WaitUntilAgeAsync(RunningProxy proxy, TimeSpan age, CancellationToken cancellationToken)
+    {
+        TimeSpan left;
+        try
+        {
+            using var process = Process.GetProcessById(proxy.ProcessId);
+            left = age - (DateTime.Now - process.StartTime);
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        {
+            return; // exited: the steps that follow fail and say so
+        }
+
+        if (left > TimeSpan.Zero)
+        {
+            Log($"{proxy.Name}: measuring from {age.TotalSeconds:F0} s after its start, in {left.TotalSeconds:F0} s");
+            await Task.Delay(left, cancellationToken);
+        }
     }
 
     private static async Task<T?> ScenarioAsync<T>(ProxyFigures figures, string name, Func<Task<T>> run)

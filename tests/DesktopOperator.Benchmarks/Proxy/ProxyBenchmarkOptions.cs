@@ -41,6 +41,15 @@ internal sealed record ProxyBenchmarkOptions
 
     public int Rounds { get; init; } = 1;
 
+    /// <summary>
+    /// The measured steps start once the proxy process has run this long (warm-ups first, then a wait if need be). A
+    /// .NET process compiles its methods again, optimized, after their 30th call: the connection path within the
+    /// warm-up, but its once-a-second housekeeping (timers, health checks, Kestrel's heartbeat) about 30 s after start,
+    /// a few hundred methods that would otherwise be charged to the step running then. A proxy in service does that once
+    /// in its first minute; the benchmark measures the steady state after it. 0: no wait.
+    /// </summary>
+    public TimeSpan SteadyAfter { get; init; } = TimeSpan.FromSeconds(40);
+
     /// <summary>Whether to run <see cref="IperfScenario"/> (iperf3 single stream up and down); --iperf 0 skips it.</summary>
     public bool Iperf { get; init; } = true;
 
@@ -68,6 +77,7 @@ internal sealed record ProxyBenchmarkOptions
                 "--output" => options with { Output = value },
                 "--rounds" => options with { Rounds = Math.Max(1, Number(value)) },
                 "--iperf" => options with { Iperf = Number(value) != 0 },
+                "--steady-after" => options with { SteadyAfter = TimeSpan.FromSeconds(Number(value)) },
                 _ => throw new ArgumentException($"unknown option {args[i - 1]}"),
             };
         }
@@ -85,7 +95,7 @@ internal sealed record ProxyBenchmarkOptions
         "proxy [--baseline haproxy] [--candidate gateway|haproxy-b|socat|epoll]... [--balancing leastconn|source|roundrobin]\n" +
         "      [--duration SECONDS] [--streams N] [--concurrency N] [--latency-connections N] [--round-trips N]\n" +
         "      [--idle N (0: skip)] [--idle-only true|false] [--idle-hold SECONDS] [--rounds N] [--output FILE.md]\n" +
-        "      [--iperf 1|0 (0: skip iperf3 single stream up/down)]";
+        "      [--iperf 1|0 (0: skip iperf3 single stream up/down)] [--steady-after SECONDS (measure once the proxy is this old; default 40)]";
 
     private static ProxyBenchmarkOptions Add(ProxyBenchmarkOptions options, List<string> candidates, string value)
     {
@@ -93,7 +103,10 @@ internal sealed record ProxyBenchmarkOptions
         return options with { Candidates = [.. candidates] };
     }
 
-    private static int Number(string value) => int.Parse(value, NumberStyles.None, CultureInfo.InvariantCulture);
+    private static int Number(string value) =>
+        int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var number)
+            ? number
+            : throw new ArgumentException($"'{value}' is not a whole number of 0 or more");
 
     private static bool Flag(string value) => value switch
     {
