@@ -10,7 +10,7 @@
 #   IPERF=0 skips the iperf3 single-stream scenario (a fresh instance of each proxy in front of one `iperf3 -s`)
 #   STEADY_AFTER=40: the measured steps start once each proxy has run this many seconds (a .NET process compiles its
 #   once-a-second housekeeping again, optimized, about 30 s after start; 0: measure right after the warm-ups)
-# About a minute per proxy per round. Rounds alternate the proxies; the table shows medians.
+# About 75 s per proxy per round (40 of them before the first measured step). Rounds alternate the proxies; the table shows medians.
 #
 # Configuration as a user would run it: SourceHash balancing with SourceIP affinity (HAProxy: balance source), route
 # persistence on (standalone --state), metrics on (the admin endpoint serves /metrics). Besides the throughput and
