@@ -1,9 +1,11 @@
+using DesktopOperator.Gateway.Tcp.Accept;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Yarp.ReverseProxy.Configuration;
+using Yarp.ReverseProxy.Forwarder;
 
 namespace DesktopOperator.Gateway.Http;
 
@@ -36,6 +38,14 @@ internal static class HttpGatewayExtensions
         services.TryAddSingleton(keys);
         services.AddSingleton<IProxyConfigProvider>(sp => sp.GetRequiredService<HttpProxyConfigProvider>());
         services.AddReverseProxy();
+        // Host sockets through the descriptor reserve's guard, where the gateway's TCP transport registered one.
+        services.Replace(ServiceDescriptor.Singleton<IForwarderHttpClientFactory>(sp =>
+        {
+            var logger = sp.GetRequiredService<ILogger<ForwarderHttpClientFactory>>();
+            return sp.GetService<DescriptorReserve>() is { } reserve
+                ? new ReserveGuardedHttpClientFactory(reserve, logger)
+                : new ForwarderHttpClientFactory(logger);
+        }));
         return services;
     }
 
