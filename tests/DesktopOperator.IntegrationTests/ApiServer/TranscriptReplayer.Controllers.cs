@@ -39,6 +39,11 @@ internal sealed partial class TranscriptReplayer
             if (attempt.Count == 0 || DateTimeOffset.UtcNow > until)
             {
                 diffs.AddRange(attempt);
+                if (attempt.Count > 0 && server.ControllerError is { } error)
+                {
+                    diffs.Add("(the controller stand-ins last failed with: " + error + ")");
+                }
+
                 return;
             }
 

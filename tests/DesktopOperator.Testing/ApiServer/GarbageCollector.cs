@@ -11,6 +11,8 @@ namespace DesktopOperator.Testing.ApiServer;
 /// </summary>
 internal sealed class GarbageCollector : IAsyncDisposable
 {
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(100);
+
     private readonly ServerState _state;
     private readonly SemaphoreSlim _signal = new(0, 1);
     private readonly CancellationTokenSource _stop = new();
@@ -54,14 +56,30 @@ internal sealed class GarbageCollector : IAsyncDisposable
         _signal.Dispose();
     }
 
+    /// <summary>
+    /// What the last failed sweep threw (null: none failed). A failed sweep is retried a moment later, as
+    /// kube-controller-manager retries at its next sync: one exception must not stop garbage collection for the rest
+    /// of the server's life while every request still succeeds.
+    /// </summary>
+    public Exception? LastError { get; private set; }
+
     private async Task RunAsync(CancellationToken ct)
     {
         while (!ct.IsCancellationRequested)
         {
             await _signal.WaitAsync(ct).ConfigureAwait(false);
-            while (Sweep())
+            try
             {
-                ct.ThrowIfCancellationRequested();
+                while (Sweep())
+                {
+                    ct.ThrowIfCancellationRequested();
+                }
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                LastError = e;
+                await Task.Delay(RetryDelay, ct).ConfigureAwait(false); // real time: a test's manual clock may never move
+                Signal();
             }
         }
     }

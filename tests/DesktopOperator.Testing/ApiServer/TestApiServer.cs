@@ -60,6 +60,12 @@ public sealed partial class TestApiServer : IAsyncDisposable
     /// <summary>e.g. <c>http://127.0.0.1:41234/</c> or <c>https://…</c>; valid after <see cref="StartAsync"/>.</summary>
     public Uri BaseAddress { get; private set; } = new("http://127.0.0.1/");
 
+    /// <summary>
+    /// What the controller stand-ins last failed on (garbage collector first; null: nothing failed), for a test that
+    /// waited on them in vain to say why.
+    /// </summary>
+    public string? ControllerError => _gc?.LastError?.ToString() ?? _controllers?.LastError;
+
     public FaultInjection Faults => _state.Faults;
 
     /// <summary>The requests served or answered from a script so far (not those a failure rule or outage answered).</summary>
