@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using DesktopOperator.Gateway.Tcp;
 using DesktopOperator.Gateway.Tcp.Accept;
 using Microsoft.Extensions.Logging;
 using Yarp.ReverseProxy.Forwarder;
@@ -16,7 +17,8 @@ internal sealed class ReserveGuardedHttpClientFactory(
     DescriptorReserve reserve, ILogger<ForwarderHttpClientFactory> logger, Func<EndPoint, Socket>? createSocket = null)
     : ForwarderHttpClientFactory(logger)
 {
-    private readonly Func<EndPoint, Socket> _createSocket = reserve.Guard(createSocket ?? CreateSocket);
+    // By default the TCP proxy's host socket, which for a DnsEndPoint is SocketsHttpHandler's own: dual-mode, Nagle off.
+    private readonly Func<EndPoint, Socket> _createSocket = reserve.Guard(createSocket ?? UpstreamDispatcher.CreateSocket);
 
     protected override void ConfigureHandler(ForwarderHttpClientContext context, SocketsHttpHandler handler)
     {
@@ -38,7 +40,4 @@ internal sealed class ReserveGuardedHttpClientFactory(
             throw;
         }
     }
-
-    /// <summary>As <see cref="SocketsHttpHandler"/>'s own connect makes it: dual-mode (IPv4 and IPv6 hosts), Nagle off.</summary>
-    private static Socket CreateSocket(EndPoint endPoint) => new(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
 }
